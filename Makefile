@@ -1,0 +1,51 @@
+# Two commands for a newcomer: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+export PLF_TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test lint typecheck bench venv clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip==25.3
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+venv: $(STAMP)
+
+## make run: install, migrate the configured database, load the demo borough if empty, serve.
+run: $(STAMP)
+	$(BIN)/plf migrate
+	$(BIN)/plf demo --if-empty
+	$(BIN)/plf serve
+
+## make test: everything CI runs: ruff, mypy, and pytest on SQLite and PostgreSQL.
+test: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	scripts/ensure_postgres.sh
+	$(BIN)/pytest -q -p no:cacheprovider
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(DEV_STAMP)
+	$(BIN)/mypy
+
+## make bench: benchmarks that print figures and ratios.
+bench: $(DEV_STAMP)
+	scripts/ensure_postgres.sh
+	$(BIN)/python bench/import_cases.py
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,92 @@
+"""Builds everything in one place (settings, engine, Teams edge, scheduler) and serves it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.adapter import build_edge
+from bot.agent import PlfAgent
+from bot.http import messages_handler
+from scheduler import build_scheduler
+from settings import Settings
+from store.database import DatabaseUnavailable, create_engine, masked, normalise_url, ping
+
+log = logging.getLogger("plf.app")
+MAX_BODY_BYTES = 256 * 1024
+
+ENGINE = web.AppKey("engine", AsyncEngine)
+SETTINGS = web.AppKey("settings", Settings)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    try:
+        await ping(request.app[ENGINE])
+    except DatabaseUnavailable as exc:
+        log.warning("health check failed: %s", exc)
+        return web.json_response({"status": "unavailable", "cause": str(exc)}, status=503)
+    return web.json_response({"status": "ok", "database": "ok"})
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(client_max_size=MAX_BODY_BYTES)
+    app[SETTINGS] = settings
+    edge = build_edge(
+        settings.microsoft_app_id, settings.microsoft_app_password, settings.microsoft_app_tenant_id
+    )
+    if edge.auth_configuration is not None:
+        app["agent_configuration"] = edge.auth_configuration  # read by the SDK's JWT check
+
+    async def database(app: web.Application) -> AsyncIterator[None]:
+        engine = create_engine(normalise_url(settings.database_url))
+        await ping(engine)  # fail start-up now, naming the (masked) URL and the reason
+        app[ENGINE] = engine
+        yield
+        await engine.dispose()
+
+    async def scheduler(app: web.Application) -> AsyncIterator[None]:
+        jobs = build_scheduler(settings.zone)
+        jobs.start()
+        yield
+        jobs.shutdown(wait=False)
+
+    app.cleanup_ctx.extend([database, scheduler])
+    app.router.add_get("/healthz", healthz)
+    app.router.add_post(
+        "/api/messages",
+        messages_handler(
+            edge.adapter,
+            PlfAgent(),
+            authenticated=not settings.local_mode,
+            allowed_tenants=settings.allowed_tenant_ids,
+        ),
+    )
+    return app
+
+
+def describe_start(settings: Settings) -> str:
+    mode = (
+        "local mode: no MICROSOFT_APP_ID, requests are anonymous and the bot listens on "
+        f"{settings.host} only"
+        if settings.local_mode
+        else f"authenticated mode: app id {settings.microsoft_app_id}; every request needs a token"
+    )
+    return (
+        f"{mode}; database {masked(normalise_url(settings.database_url))}; "
+        f"serving http://{settings.host}:{settings.port}/api/messages"
+    )
+
+
+def serve(settings: Settings) -> None:
+    log.info("%s", describe_start(settings))
+    web.run_app(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        print=None,
+        access_log=None,
+        handler_cancellation=True,
+    )

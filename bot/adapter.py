@@ -1,0 +1,100 @@
+"""The Agents SDK CloudAdapter, anonymous in local mode and MSAL-authenticated otherwise."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from microsoft_agents.activity import Activity
+from microsoft_agents.authentication.msal import MsalConnectionManager
+from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_middleware
+from microsoft_agents.hosting.core import (
+    AgentAuthConfiguration,
+    AnonymousTokenProvider,
+    MessageFactory,
+    TurnContext,
+)
+from microsoft_agents.hosting.core.authorization import ClaimsIdentity
+
+SERVICE_CONNECTION = "SERVICE_CONNECTION"
+log = logging.getLogger(__name__)
+
+
+async def on_turn_error(context: TurnContext, error: Exception) -> None:
+    """Tell the user what happened with an id they can quote; the log has the rest."""
+    incident = uuid.uuid4().hex[:10]
+    log.error(
+        "turn failed, incident %s",
+        incident,
+        exc_info=error,
+        extra={"incident": incident, "activity_id": context.activity.id},
+    )
+    try:
+        await context.send_activity(
+            MessageFactory.text(
+                f"Sorry, something went wrong on our side (incident {incident}). Nothing you sent "
+                "was lost; please try again in a minute, and if it happens again tell the QA team "
+                f"the incident number {incident}."
+            )
+        )
+    except Exception:
+        log.warning("could not tell the user about incident %s", incident)
+
+
+class AnonymousConnections:
+    """Local mode (no app id): every connection is anonymous, as the Playground expects."""
+
+    def __init__(self) -> None:
+        self._provider = AnonymousTokenProvider()
+
+    def get_connection(self, connection_name: str) -> AnonymousTokenProvider:
+        return self._provider
+
+    def get_default_connection(self) -> AnonymousTokenProvider:
+        return self._provider
+
+    def get_default_connection_configuration(self) -> AgentAuthConfiguration:
+        return AgentAuthConfiguration(anonymous_allowed=True)
+
+    def get_token_provider(
+        self, claims_identity: ClaimsIdentity, service_url: str
+    ) -> AnonymousTokenProvider:
+        return self._provider
+
+    def get_token_provider_from_activity(
+        self, claims_identity: ClaimsIdentity, activity: Activity
+    ) -> AnonymousTokenProvider:
+        return self._provider
+
+
+@dataclass
+class TeamsEdge:
+    """What `app.py` needs from the SDK: the adapter, and the middleware and config to install."""
+
+    adapter: CloudAdapter
+    auth_configuration: AgentAuthConfiguration | None
+    middlewares: list[Any] = field(default_factory=list)
+
+
+def build_edge(app_id: str | None, app_password: str | None, tenant_id: str | None) -> TeamsEdge:
+    if app_id is None:
+        adapter = CloudAdapter(connection_manager=AnonymousConnections())
+        adapter.on_turn_error = on_turn_error
+        return TeamsEdge(adapter=adapter, auth_configuration=None)
+    config = AgentAuthConfiguration(
+        client_id=app_id,
+        tenant_id=tenant_id,
+        client_secret=app_password,
+        connection_name=SERVICE_CONNECTION,
+        anonymous_allowed=False,
+    )
+    connections = MsalConnectionManager(connections_configurations={SERVICE_CONNECTION: config})
+    adapter = CloudAdapter(connection_manager=connections)
+    adapter.on_turn_error = on_turn_error
+    return TeamsEdge(
+        adapter=adapter,
+        auth_configuration=config,
+        middlewares=[jwt_authorization_middleware],
+    )

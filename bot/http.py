@@ -1,0 +1,71 @@
+"""The `POST /api/messages` endpoint: checks the body before the SDK sees it, then hands over.
+
+The SDK answers 500 for a body that is JSON but not an Activity; we answer 400 naming why.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, Collection
+
+from aiohttp import web
+from microsoft_agents.activity import Activity
+from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator
+from microsoft_agents.hosting.core import Agent
+from pydantic import ValidationError
+
+log = logging.getLogger(__name__)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _bad_request(reason: str) -> web.Response:
+    return web.json_response({"error": reason}, status=400)
+
+
+def activity_tenant(body: dict[str, object]) -> str | None:
+    conversation = body.get("conversation")
+    if isinstance(conversation, dict) and isinstance(conversation.get("tenantId"), str):
+        return str(conversation["tenantId"])
+    channel_data = body.get("channelData")
+    if isinstance(channel_data, dict):
+        tenant = channel_data.get("tenant")
+        if isinstance(tenant, dict) and isinstance(tenant.get("id"), str):
+            return str(tenant["id"])
+    return None
+
+
+def messages_handler(
+    adapter: CloudAdapter, agent: Agent, *, authenticated: bool, allowed_tenants: Collection[str]
+) -> Handler:
+    allowed = {t.lower() for t in allowed_tenants}
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        raw = await request.read()
+        try:
+            body = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return _bad_request("the body is not JSON")
+        if not isinstance(body, dict):
+            return _bad_request("the body is not a JSON object")
+        try:
+            activity = Activity.model_validate(body)
+        except ValidationError as exc:
+            where = ".".join(str(p) for p in exc.errors()[0]["loc"]) or "body"
+            return _bad_request(f"not an activity: {where}: {exc.errors()[0]['msg']}")
+        if not activity.type or not activity.conversation or not activity.conversation.id:
+            return _bad_request("an activity needs a type and conversation.id")
+        if allowed:
+            tenant = activity_tenant(body)
+            if tenant is None or tenant.lower() not in allowed:
+                log.warning(
+                    "activity from a tenant that is not allowed refused",
+                    extra={"tenant_id": tenant, "activity_id": activity.id},
+                )
+                return web.json_response({"error": "tenant not allowed"}, status=403)
+        response = await adapter.process(request, agent)
+        return response if response is not None else web.Response(status=202)
+
+    if authenticated:
+        return jwt_authorization_decorator(handle)  # type: ignore[no-untyped-call,no-any-return]
+    return handle

@@ -1,0 +1,42 @@
+"""Logging: one line per event, as text or JSON, with ids and never personal data.
+
+Call sites use %-style arguments and put ids in `extra=` so a JSON line carries them as fields.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from pythonjsonlogger.json import JsonFormatter
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+class _QuietSdkNoise(logging.Filter):
+    """The Agents SDK logs 'App ID is not provided' on every anonymous (local) request."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "App ID is not provided" in record.getMessage():
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return logging.getLogger().isEnabledFor(logging.DEBUG)
+        return True
+
+
+def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if fmt == "json":
+        handler.setFormatter(
+            JsonFormatter(
+                "%(asctime)s %(levelname)s %(name)s %(message)s",
+                rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            )
+        )
+    else:
+        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+    handler.addFilter(_QuietSdkNoise())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("aiohttp.access", "sqlalchemy.engine", "alembic", "apscheduler"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

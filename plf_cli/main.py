@@ -1,0 +1,240 @@
+"""`plf`: migrate, load the demo borough, import directory CSVs, list people, serve."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from tqdm import tqdm
+
+from logs import configure_logging
+from plf_core.demo_borough import build_demo_borough
+from plf_core.errors import PlfError, ValidationFailed
+from plf_core.vocabulary import Role
+from settings import Settings, load_settings
+from store import directory, migrate
+from store.database import (
+    DatabaseUnavailable,
+    create_engine,
+    masked,
+    normalise_url,
+    ping,
+    session_factory,
+)
+from store.demo import load_demo
+from store.importer import ImportKind, import_csv
+
+MISSING_SHOWN = 20
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+async def _with_engine(settings: Settings, work: Callable[[AsyncEngine], Awaitable[int]]) -> int:
+    engine = create_engine(normalise_url(settings.database_url))
+    try:
+        await ping(engine)
+        return await work(engine)
+    finally:
+        await engine.dispose()
+
+
+def _where(settings: Settings) -> str:
+    return masked(normalise_url(settings.database_url))
+
+
+async def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(engine: AsyncEngine) -> int:
+        before = await migrate.current_revision(engine)
+        if args.down:
+            await migrate.downgrade(engine, args.down)
+        else:
+            await migrate.upgrade(engine)
+        after = await migrate.current_revision(engine)
+        _say(f"database {_where(settings)}: schema {before or 'empty'} -> {after or 'empty'}")
+        return 0
+
+    return await _with_engine(settings, work)
+
+
+def _counts_line(settings: Settings, counts: directory.DirectoryCounts) -> str:
+    return (
+        f"database {_where(settings)}: {counts.people} people, {counts.teams} teams in "
+        f"{counts.service_areas} service areas, {counts.cases} cases"
+    )
+
+
+async def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(engine: AsyncEngine) -> int:
+        sessions = session_factory(engine)
+        async with sessions() as session:
+            existing = await directory.counts(session)
+        if args.if_empty and existing.people + existing.cases > 0:
+            _say(_counts_line(settings, existing) + " (kept as it is: not empty)")
+            return 0
+        counts = await load_demo(
+            sessions, build_demo_borough(seed=args.seed), datetime.now(settings.zone).date()
+        )
+        _say(f"loaded the synthetic demo borough (seed {args.seed})")
+        _say(_counts_line(settings, counts))
+        return 0
+
+    return await _with_engine(settings, work)
+
+
+async def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        data = await asyncio.to_thread(path.read_bytes)
+    except OSError as exc:
+        raise ValidationFailed(f"cannot read {path}: {exc.strerror}") from None
+    kind = ImportKind(args.kind)
+
+    async def work(engine: AsyncEngine) -> int:
+        total = max(0, data.count(b"\n") - 1)
+        with tqdm(
+            total=total,
+            unit="row",
+            desc=f"import {kind}",
+            file=sys.stderr,
+            disable=None if total > 2000 else True,
+            leave=False,
+        ) as bar:
+            report = await import_csv(
+                session_factory(engine),
+                kind,
+                data,
+                skip_bad=args.skip_bad,
+                progress=bar.update,
+            )
+        _say(
+            f"{path.name}: {report.rows} {kind} row(s) read: {report.new} new, "
+            f"{report.changed} changed, {report.unchanged} unchanged"
+        )
+        for note in report.notes:
+            _say(f"note: {note}")
+        if report.skipped:
+            _say(f"skipped {len(report.skipped)} problem(s) (--skip-bad):")
+            for problem in report.skipped:
+                _say(f"  {problem}")
+        if report.missing:
+            shown = ", ".join(report.missing[:MISSING_SHOWN])
+            more = (
+                f" and {len(report.missing) - MISSING_SHOWN} more"
+                if len(report.missing) > MISSING_SHOWN
+                else ""
+            )
+            _say(
+                f"{len(report.missing)} {kind} in the database are not in this file "
+                f"(kept, not deleted): {shown}{more}"
+            )
+        return 0
+
+    return await _with_engine(settings, work)
+
+
+async def cmd_people(settings: Settings, args: argparse.Namespace) -> int:
+    role = Role(args.role) if args.role else None
+
+    async def work(engine: AsyncEngine) -> int:
+        async with session_factory(engine)() as session:
+            if args.team and args.team.lower() not in await directory.team_ids(session):
+                raise ValidationFailed(f"unknown team '{args.team}'")
+            people = await directory.list_people(session, role=role, team_code=args.team)
+        _say(f"{'id':>5}  {'Entra object id':36}  {'team':8}  {'name':28}  roles")
+        for p in people:
+            flag = "" if p.reachable else "  (unreachable)"
+            _say(
+                f"{p.id:>5}  {p.aad_object_id:36}  {p.team_code or '-':8}  {p.display_name:28}  "
+                f"{','.join(r.value for r in p.roles)}{flag}"
+            )
+        _say(f"{len(people)} people")
+        return 0
+
+    return await _with_engine(settings, work)
+
+
+async def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(engine: AsyncEngine) -> int:
+        revision = await migrate.current_revision(engine)
+        if revision != migrate.head_revision():
+            raise PlfError(
+                f"the database schema is at {revision or 'nothing'}, not "
+                f"{migrate.head_revision()}: run `plf migrate` first"
+            )
+        async with session_factory(engine)() as session:
+            _say(_counts_line(settings, await directory.counts(session)))
+        return 0
+
+    status = await _with_engine(settings, work)
+    if status == 0:
+        from app import describe_start
+
+        _say(describe_start(settings))
+        _say(f"health check: http://{settings.host}:{settings.port}/healthz")
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="plf", description="Practice Learning Framework bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    m = sub.add_parser("migrate", help="apply database migrations (or --down REV to go back)")
+    m.add_argument("--down", metavar="REV", help="downgrade to this revision ('base' for none)")
+    d = sub.add_parser("demo", help="load the synthetic demo borough")
+    d.add_argument("--seed", type=int, default=1)
+    d.add_argument(
+        "--if-empty", action="store_true", help="only if the database has no people or cases"
+    )
+    i = sub.add_parser("import", help="import teams, people or cases from a CSV file")
+    i.add_argument("kind", choices=[k.value for k in ImportKind])
+    i.add_argument("file")
+    i.add_argument(
+        "--skip-bad", action="store_true", help="import the good rows and list the bad ones"
+    )
+    p = sub.add_parser("people", help="list people with their ids, roles and team")
+    p.add_argument("--role", choices=[r.value for r in Role])
+    p.add_argument("--team")
+    sub.add_parser("serve", help="serve the bot (POST /api/messages, GET /healthz)")
+    return parser
+
+
+COMMANDS = {
+    "migrate": cmd_migrate,
+    "demo": cmd_demo,
+    "import": cmd_import,
+    "people": cmd_people,
+    "serve": cmd_serve,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        configure_logging(settings.log_level, settings.log_format)
+        status = asyncio.run(COMMANDS[args.command](settings, args))
+    except ValidationFailed as exc:
+        print(f"plf {args.command}: {exc}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    except (PlfError, DatabaseUnavailable) as exc:
+        print(f"plf {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    if status == 0 and args.command == "serve":
+        from app import serve
+
+        serve(settings)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Every error the framework raises on purpose, in one tree.
+
+    PlfError                    base: a message fit to show the user
+    ├── ValidationFailed        input broke a rule; `.problems` lists each one
+    │   └── ImportRejected      a CSV import refused as a whole (all or nothing)
+    ├── NotFound                a case, audit, person or team that does not exist
+    ├── NotAllowed              the person may not do this (authorisation)
+    ├── Conflict                the thing changed underneath (stale version, duplicate)
+    └── ConfigurationError      a setting or configuration file is wrong
+
+The edges (`bot/`, `plf_cli/`) map these to a friendly reply in one place each;
+anything else is a bug and is reported with an incident id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where (a line, a field) and why, in the user's words."""
+
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}" if self.where else self.reason
+
+
+class PlfError(Exception):
+    """Base of the tree. `str(error)` is fit to show the user."""
+
+
+class ValidationFailed(PlfError):
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems: list[Problem] = list(problems or [])
+
+
+class ImportRejected(ValidationFailed):
+    """A whole import file refused; nothing from it was stored."""
+
+
+class NotFound(PlfError):
+    pass
+
+
+class NotAllowed(PlfError):
+    pass
+
+
+class Conflict(PlfError):
+    pass
+
+
+class ConfigurationError(PlfError):
+    pass

@@ -1,0 +1,162 @@
+"""One typed settings object, read once from the environment (and an optional `.env`).
+
+A bad value stops start-up with one line naming the setting and what is wrong with it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import uuid
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from plf_core.errors import ConfigurationError
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/plf.db"
+LOOPBACK_NAMES = frozenset({"localhost"})
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    database_url: str = DEFAULT_DATABASE_URL
+    microsoft_app_id: str | None = None
+    microsoft_app_password: str | None = None
+    microsoft_app_tenant_id: str | None = None
+    allowed_tenant_ids: Annotated[tuple[str, ...], NoDecode] = ()
+    host: str = "127.0.0.1"
+    port: int = Field(default=3978, ge=1, le=65535)
+    timezone: str = "Europe/London"
+    timetable_file: Path | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+
+    @field_validator(
+        "microsoft_app_id",
+        "microsoft_app_password",
+        "microsoft_app_tenant_id",
+        "timetable_file",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _case(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        return (
+            value.upper()
+            if value.lower() in {"debug", "info", "warning", "error"}
+            else value.lower()
+        )
+
+    @field_validator("allowed_tenant_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("allowed_tenant_ids")
+    @classmethod
+    def _tenant_guids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for tenant in value:
+            try:
+                uuid.UUID(tenant)
+            except ValueError:
+                raise ValueError(f"'{tenant}' is not a tenant id (a GUID)") from None
+        return value
+
+    @field_validator("microsoft_app_id", "microsoft_app_tenant_id")
+    @classmethod
+    def _guid(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                uuid.UUID(value)
+            except ValueError:
+                raise ValueError(f"'{value}' is not a GUID") from None
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not a time zone name such as Europe/London") from None
+        return value
+
+    @field_validator("timetable_file")
+    @classmethod
+    def _file_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no such file: {value}")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        from store.database import normalise_url  # the store owns which URLs it can open
+
+        try:
+            normalise_url(value)
+        except Exception as exc:
+            raise ValueError(str(exc).splitlines()[0]) from None
+        return value
+
+    @model_validator(mode="after")
+    def _local_mode_is_loopback(self) -> Settings:
+        if self.local_mode and not is_loopback(self.host):
+            raise ValueError(
+                f"HOST={self.host} is not allowed in local mode (no MICROSOFT_APP_ID): "
+                "without authentication the bot binds 127.0.0.1 only"
+            )
+        if not self.local_mode and not self.microsoft_app_password:
+            raise ValueError("MICROSOFT_APP_PASSWORD is required when MICROSOFT_APP_ID is set")
+        if not self.local_mode and not self.microsoft_app_tenant_id:
+            raise ValueError("MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_ID is set")
+        return self
+
+    @property
+    def local_mode(self) -> bool:
+        """No app id: anonymous, loopback only (the Agents Playground and tests)."""
+        return self.microsoft_app_id is None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, or raise ConfigurationError with one line naming the culprit."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = "_".join(str(part) for part in error["loc"]).upper() or "settings"
+        message = error["msg"].removeprefix("Value error, ")
+        if error["loc"]:
+            given = error.get("input")
+            shown = (
+                "" if name.endswith("PASSWORD") or isinstance(given, dict) else f" (got {given!r})"
+            )
+            raise ConfigurationError(f"setting {name}: {message}{shown}") from None
+        raise ConfigurationError(f"settings: {message}") from None
