@@ -43,11 +43,8 @@ def is_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
-def create_engine(url: URL | str, *, schema: str | None = None, **kwargs: Any) -> AsyncEngine:
-    """An async engine; on SQLite with foreign keys on and WAL, on PostgreSQL a pool.
-
-    `schema` (PostgreSQL only) sets the search_path, which isolates test runs from each other.
-    """
+def create_engine(url: URL | str, **kwargs: Any) -> AsyncEngine:
+    """An async engine; on SQLite with foreign keys on and WAL, on PostgreSQL a pool."""
     url = normalise_url(url)
     if is_sqlite(url):
         database = url.database
@@ -66,11 +63,8 @@ def create_engine(url: URL | str, *, schema: str | None = None, **kwargs: Any) -
             cursor.close()
 
         return engine
-    connect_args: dict[str, Any] = {"timeout": 10}
-    if schema:
-        connect_args["server_settings"] = {"search_path": schema}
     return create_async_engine(
-        url, pool_size=10, max_overflow=10, pool_pre_ping=True, connect_args=connect_args, **kwargs
+        url, pool_size=10, max_overflow=10, pool_pre_ping=True, connect_args={"timeout": 10}, **kwargs
     )
 
 

@@ -1,0 +1,78 @@
+"""A fake Bot Connector: a real aiohttp server on loopback that records what the bot sends.
+
+It answers the two routes a bot posts to (`/v3/conversations/{id}/activities[/{replyTo}]`)
+with `{"id": ...}`, and can be told to answer with an error status for the next N calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass
+class Received:
+    conversation_id: str
+    reply_to: str | None
+    activity: dict[str, Any]
+    authorization: str | None
+
+
+@dataclass
+class FakeConnector:
+    url: str = ""
+    received: list[Received] = field(default_factory=list)
+    failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _arrived: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def fail_next(self, status: int, times: int = 1, headers: dict[str, str] | None = None) -> None:
+        self.failures.extend([(status, headers or {})] * times)
+
+    async def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:
+        async with asyncio.timeout(timeout):
+            while len(self.received) < count:
+                self._arrived.clear()
+                await self._arrived.wait()
+        return self.received
+
+    async def _activities(self, request: web.Request) -> web.Response:
+        if self.failures:
+            status, headers = self.failures.pop(0)
+            return web.json_response({"error": {"code": "Injected"}}, status=status, headers=headers)
+        self.received.append(
+            Received(
+                conversation_id=request.match_info["conversation_id"],
+                reply_to=request.match_info.get("reply_to"),
+                activity=await request.json(),
+                authorization=request.headers.get("Authorization"),
+            )
+        )
+        self._arrived.set()
+        return web.json_response({"id": f"sent-{next(self._ids)}"})
+
+
+@asynccontextmanager
+async def running_connector() -> AsyncIterator[FakeConnector]:
+    connector = FakeConnector()
+    app = web.Application()
+    app.router.add_post("/v3/conversations/{conversation_id}/activities", connector._activities)
+    app.router.add_post(
+        "/v3/conversations/{conversation_id}/activities/{reply_to}", connector._activities
+    )
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    connector.url = f"http://127.0.0.1:{port}/"
+    try:
+        yield connector
+    finally:
+        await runner.cleanup()

@@ -1,0 +1,78 @@
+"""`plf import` and `plf people` as a QA officer types them, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.e2e.running_app import plf, plf_env
+
+TEAMS = "team_code,team_name,service_area_code,service_area_name\nT1,Team One,SA,Area\n"
+PEOPLE = (
+    "aad_object_id,display_name,email,roles,team_code\n"
+    "0b7e1a2c-3d4e-4f50-8a9b-0c1d2e3f4a51,Rowan Demoford,rowan@demo.invalid,practitioner,T1\n"
+)
+
+
+def write(tmp_path: Path, name: str, text: str | bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    return str(path)
+
+
+def test_import_reports_counts_then_refuses_a_bad_file_whole(database_url: str, tmp_path: Path) -> None:
+    env = plf_env(database_url)
+    assert plf(["migrate"], env).returncode == 0
+    teams = plf(["import", "teams", write(tmp_path, "teams.csv", TEAMS)], env)
+    assert teams.returncode == 0, teams.stderr
+    assert "teams.csv: 1 teams row(s) read: 1 new, 0 changed, 0 unchanged" in teams.stdout
+    people = plf(["import", "people", write(tmp_path, "people.csv", PEOPLE)], env)
+    assert "1 new" in people.stdout
+
+    bad_cases = (
+        "azeus_number,gender,age,cohort,team_code\n"
+        "C1,female,7,cin,T1\nC2,female,7,cin,T1\nC1,male,30,martian,T9\n"
+    )
+    rejected = plf(["import", "cases", write(tmp_path, "cases.csv", bad_cases)], env)
+    assert rejected.returncode == 2
+    assert rejected.stderr.splitlines() == [
+        "plf import: cases file: 3 problem(s); nothing was imported",
+        "  line 4: age '30' must be a whole number from 0 to 25",
+        "  line 4: cohort 'martian' is not one of: assessment, cin, cp, cla, care_leaver, early_help",
+        "  line 4: unknown team 'T9'",
+    ]
+    listed = plf(["people"], env)
+    assert "Rowan Demoford" in listed.stdout
+
+    skipped = plf(["import", "cases", str(tmp_path / "cases.csv"), "--skip-bad"], env)
+    assert skipped.returncode == 0
+    assert "2 cases row(s) read: 2 new" in skipped.stdout
+    assert "skipped 3 problem(s) (--skip-bad):" in skipped.stdout
+
+    again = plf(["import", "people", str(tmp_path / "people.csv")], env)
+    assert "0 new, 0 changed, 1 unchanged" in again.stdout
+
+
+def test_people_lists_by_role_and_team_and_names_an_unknown_team(database_url: str) -> None:
+    env = plf_env(database_url)
+    assert plf(["migrate"], env).returncode == 0
+    assert plf(["demo"], env).returncode == 0
+    heads = plf(["people", "--role", "head_of_service"], env)
+    assert heads.stdout.strip().endswith("4 people")
+    team = plf(["people", "--team", "fda-n"], env)
+    assert all("FDA-N" in line for line in team.stdout.splitlines()[1:-1])
+    unknown = plf(["people", "--team", "nowhere"], env)
+    assert unknown.returncode == 2
+    assert "unknown team 'nowhere'" in unknown.stderr
+
+
+def test_a_missing_file_and_a_latin1_file_are_reported(database_url: str, tmp_path: Path) -> None:
+    env = plf_env(database_url)
+    assert plf(["migrate"], env).returncode == 0
+    missing = plf(["import", "teams", str(tmp_path / "nope.csv")], env)
+    assert missing.returncode == 2
+    assert "cannot read" in missing.stderr
+    latin = write(tmp_path, "latin.csv", TEAMS.replace("Team One", "Équipe").encode("latin-1"))
+    result = plf(["import", "teams", latin], env)
+    assert result.returncode == 2
+    assert "not UTF-8" in result.stderr
+    assert "line 2: byte 0xc9 is not valid UTF-8" in result.stderr

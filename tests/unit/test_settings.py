@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from plf_core.errors import ConfigurationError
+from settings import DEFAULT_DATABASE_URL, load_settings
+
+GUID = "11111111-2222-3333-4444-555555555555"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in (
+        "DATABASE_URL", "MICROSOFT_APP_ID", "MICROSOFT_APP_PASSWORD", "MICROSOFT_APP_TENANT_ID",
+        "ALLOWED_TENANT_IDS", "HOST", "PORT", "TIMEZONE", "TIMETABLE_FILE", "LOG_LEVEL",
+        "LOG_FORMAT",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+
+
+def test_defaults_are_local_mode_on_loopback_with_sqlite() -> None:
+    settings = load_settings()
+    assert settings.local_mode
+    assert (settings.host, settings.port) == ("127.0.0.1", 3978)
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.timezone == "Europe/London"
+    assert (settings.log_level, settings.log_format) == ("INFO", "text")
+
+
+def test_values_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORT", "4000")
+    monkeypatch.setenv("ALLOWED_TENANT_IDS", f"{GUID}, {GUID.replace('1', '9')}")
+    monkeypatch.setenv("LOG_FORMAT", "JSON")
+    monkeypatch.setenv("log_level", "debug")
+    settings = load_settings()
+    assert settings.port == 4000
+    assert settings.allowed_tenant_ids == (GUID, GUID.replace("1", "9"))
+    assert (settings.log_level, settings.log_format) == ("DEBUG", "json")
+
+
+def test_a_dotenv_file_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("PORT=3999\n")
+    assert load_settings().port == 3999
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("PORT", "abc", "setting PORT: "),
+        ("PORT", "70000", "setting PORT: "),
+        ("TIMEZONE", "Mars/Olympus", "setting TIMEZONE: 'Mars/Olympus' is not a time zone"),
+        ("LOG_FORMAT", "xml", "setting LOG_FORMAT: "),
+        ("LOG_LEVEL", "loud", "setting LOG_LEVEL: "),
+        ("ALLOWED_TENANT_IDS", "contoso", "setting ALLOWED_TENANT_IDS: 'contoso' is not a tenant id"),
+        ("TIMETABLE_FILE", "/nowhere/timetable.yaml", "setting TIMETABLE_FILE: no such file"),
+        ("DATABASE_URL", "mysql://x@y/z", "setting DATABASE_URL: unsupported database 'mysql'"),
+        ("MICROSOFT_APP_ID", "not-a-guid", "setting MICROSOFT_APP_ID: 'not-a-guid' is not a GUID"),
+    ],
+)
+def test_a_bad_value_names_the_setting_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, expected: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert message.startswith(expected)
+    assert "\n" not in message
+
+
+def test_local_mode_refuses_a_host_other_than_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOST", "0.0.0.0")
+    with pytest.raises(ConfigurationError, match="HOST=0.0.0.0 is not allowed in local mode"):
+        load_settings()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
+def test_local_mode_accepts_loopback_hosts(monkeypatch: pytest.MonkeyPatch, host: str) -> None:
+    monkeypatch.setenv("HOST", host)
+    assert load_settings().host == host
+
+
+def test_an_app_id_needs_its_password_and_tenant_and_may_bind_anywhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MICROSOFT_APP_ID", GUID)
+    with pytest.raises(ConfigurationError, match="MICROSOFT_APP_PASSWORD is required"):
+        load_settings()
+    monkeypatch.setenv("MICROSOFT_APP_PASSWORD", "s3cret")
+    monkeypatch.setenv("MICROSOFT_APP_TENANT_ID", GUID)
+    monkeypatch.setenv("HOST", "0.0.0.0")
+    settings = load_settings()
+    assert not settings.local_mode
+    assert settings.host == "0.0.0.0"
+
+
+@pytest.mark.parametrize(("name", "value"), [("MICROSOFT_APP_TENANT_ID", ""), ("PORT", "x")])
+def test_the_password_is_never_echoed_in_an_error(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv("MICROSOFT_APP_ID", GUID)
+    monkeypatch.setenv("MICROSOFT_APP_PASSWORD", "s3cret-value")
+    monkeypatch.setenv("MICROSOFT_APP_TENANT_ID", GUID)
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings()
+    assert name in str(caught.value)
+    assert "s3cret" not in str(caught.value)
