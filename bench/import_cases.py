@@ -17,12 +17,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from plf_core.demo_borough import build_demo_borough  # noqa: E402
-from store.database import create_engine, session_factory  # noqa: E402
-from store.demo import load_demo  # noqa: E402
-from store.importer import ImportKind, import_csv  # noqa: E402
-from store.migrate import upgrade  # noqa: E402
-from tests.databases import SKIP_POSTGRES, fresh_database  # noqa: E402
+from plf_core.demo_borough import build_demo_borough
+from store.database import create_engine, session_factory
+from store.demo import load_demo
+from store.importer import ImportKind, import_csv
+from store.migrate import upgrade
+from tests.databases import SKIP_POSTGRES, fresh_database
 
 ROWS = 100_000
 TARGET_S = 20.0
@@ -32,11 +32,31 @@ def synthetic_cases_csv(rows: int) -> bytes:
     borough = build_demo_borough(seed=42, cases=rows)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["azeus_number", "gender", "age", "cohort", "team_code",
-                     "allocated_worker_email", "legal_status", "ehcp"])
+    writer.writerow(
+        [
+            "azeus_number",
+            "gender",
+            "age",
+            "cohort",
+            "team_code",
+            "allocated_worker_email",
+            "legal_status",
+            "ehcp",
+        ]
+    )
     for c in borough.cases:
-        writer.writerow([c.azeus_number, c.gender.value, c.age, c.cohort.value, c.team_code,
-                         c.allocated_worker_email or "", c.legal_status or "", "yes" if c.ehcp else "no"])
+        writer.writerow(
+            [
+                c.azeus_number,
+                c.gender.value,
+                c.age,
+                c.cohort.value,
+                c.team_code,
+                c.allocated_worker_email or "",
+                c.legal_status or "",
+                "yes" if c.ehcp else "no",
+            ]
+        )
     return out.getvalue().encode()
 
 
@@ -62,7 +82,9 @@ async def measure(backend: str, data: bytes, workdir: Path) -> tuple[float, floa
 
 async def main() -> int:
     data = synthetic_cases_csv(ROWS)
-    print(f"import of {ROWS:,} synthetic cases ({len(data) / 1e6:.1f} MB of CSV); target <= {TARGET_S:g} s")
+    print(
+        f"import of {ROWS:,} synthetic cases ({len(data) / 1e6:.1f} MB of CSV); target <= {TARGET_S:g} s"
+    )
     backends = ["sqlite"] if SKIP_POSTGRES else ["sqlite", "postgres"]
     results: dict[str, float] = {}
     failed = False
@@ -72,8 +94,10 @@ async def main() -> int:
             results[backend] = first
             verdict = "ok" if first <= TARGET_S else "OVER TARGET"
             failed |= first > TARGET_S
-            print(f"  {backend:9} first import {first:6.2f} s = {ROWS / first:8,.0f} rows/s [{verdict}]; "
-                  f"re-import (no change) {second:6.2f} s = {ROWS / second:8,.0f} rows/s")
+            print(
+                f"  {backend:9} first import {first:6.2f} s = {ROWS / first:8,.0f} rows/s [{verdict}]; "
+                f"re-import (no change) {second:6.2f} s = {ROWS / second:8,.0f} rows/s"
+            )
     if len(results) == 2:
         print(f"  ratio postgres/sqlite time: {results['postgres'] / results['sqlite']:.2f}")
     else:

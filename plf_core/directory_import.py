@@ -338,12 +338,13 @@ def parse_people(text: str, known_team_codes: Collection[str]) -> ParsedFile[Per
     )
 
 
-def refuse_name_columns(text: str) -> None:
-    """Case files carry no names: refuse the whole file if a column looks like one."""
+def refuse_unexpected_case_columns(text: str) -> None:
+    """Case files carry no names and nothing we did not ask for: refuse such a file whole."""
     first = text.split("\n", 1)[0]
-    header = next(csv.reader([first]), [])
-    bad = [h.strip() for h in header if h.strip().lower().replace(" ", "_") in NAME_LIKE_COLUMNS]
-    if bad:
+    header = [h.strip() for h in next(csv.reader([first]), [])]
+    normal = {h: h.lower().replace(" ", "_") for h in header}
+    named = [h for h in header if normal[h] in NAME_LIKE_COLUMNS]
+    if named:
         raise ImportRejected(
             "case files must not carry names or other identifying details of a child: "
             "the product identifies children only by their Azeus number",
@@ -353,8 +354,14 @@ def refuse_name_columns(text: str) -> None:
                     f"column '{c}' looks like personal identifying data; "
                     "remove the column and import again",
                 )
-                for c in bad
+                for c in named
             ],
+        )
+    unknown = [h for h in header if h and normal[h] not in CASE_COLUMNS]
+    if unknown:
+        raise ImportRejected(
+            f"case files may carry only the columns the framework uses ({', '.join(CASE_COLUMNS)})",
+            [Problem("line 1", f"column '{c}' is not one we import; remove it") for c in unknown],
         )
 
 
@@ -362,7 +369,7 @@ def parse_cases(
     text: str, known_team_codes: Collection[str], known_worker_emails: Collection[str]
 ) -> ParsedFile[CaseRow]:
     """Cases from the Data & Impact team: Azeus number and the attributes sampling uses."""
-    refuse_name_columns(text)
+    refuse_unexpected_case_columns(text)
     known_teams = {t.lower() for t in known_team_codes}
     known_workers = {e.lower() for e in known_worker_emails}
 

@@ -64,7 +64,12 @@ def create_engine(url: URL | str, **kwargs: Any) -> AsyncEngine:
 
         return engine
     return create_async_engine(
-        url, pool_size=10, max_overflow=10, pool_pre_ping=True, connect_args={"timeout": 10}, **kwargs
+        url,
+        pool_size=10,
+        max_overflow=10,
+        pool_pre_ping=True,
+        connect_args={"timeout": 10},
+        **kwargs,
     )
 
 

@@ -27,7 +27,9 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
 
 
-async def test_make_run_steps_migrate_load_the_demo_and_serve(sqlite_url: str, tmp_path: Path) -> None:
+async def test_make_run_steps_migrate_load_the_demo_and_serve(
+    sqlite_url: str, tmp_path: Path
+) -> None:
     env = plf_env(sqlite_url)
     migrated = plf(["migrate"], env)
     assert migrated.returncode == 0, migrated.stderr
@@ -67,8 +69,9 @@ async def test_bad_bodies_get_400_naming_the_reason(
 ) -> None:
     assert plf(["migrate"], plf_env(sqlite_url)).returncode == 0
     async with running_app(sqlite_url, tmp_path) as app, aiohttp.ClientSession() as http:
-        async with http.post(f"{app.url}/api/messages", data=body,
-                             headers={"Content-Type": "application/json"}) as response:
+        async with http.post(
+            f"{app.url}/api/messages", data=body, headers={"Content-Type": "application/json"}
+        ) as response:
             assert response.status == 400
             assert (await response.json())["error"].startswith(reason)
         async with http.post(f"{app.url}/api/messages", data=b"x" * 300_000) as response:
@@ -99,7 +102,9 @@ async def test_a_bad_setting_stops_start_up_in_one_line(sqlite_url: str) -> None
 
 
 @pytest.mark.skipif(SKIP_POSTGRES, reason="PLF_SKIP_POSTGRES=1")
-async def test_healthz_answers_503_naming_the_cause_when_the_database_goes_away(tmp_path: Path) -> None:
+async def test_healthz_answers_503_naming_the_cause_when_the_database_goes_away(
+    tmp_path: Path,
+) -> None:
     async with fresh_database("postgres", tmp_path) as url:
         assert plf(["migrate"], plf_env(url)).returncode == 0
         async with running_app(url, tmp_path) as app, aiohttp.ClientSession() as http:

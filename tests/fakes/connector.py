@@ -45,7 +45,9 @@ class FakeConnector:
     async def _activities(self, request: web.Request) -> web.Response:
         if self.failures:
             status, headers = self.failures.pop(0)
-            return web.json_response({"error": {"code": "Injected"}}, status=status, headers=headers)
+            return web.json_response(
+                {"error": {"code": "Injected"}}, status=status, headers=headers
+            )
         self.received.append(
             Received(
                 conversation_id=request.match_info["conversation_id"],

@@ -46,7 +46,9 @@ async def test_a_clean_import_stores_everything(engine: AsyncEngine) -> None:
     await seeded(engine)
     async with session_factory(engine)() as session:
         counts = await directory.counts(session)
-        case = (await session.execute(select(Case).where(Case.azeus_number == "DEMO-2"))).scalar_one()
+        case = (
+            await session.execute(select(Case).where(Case.azeus_number == "DEMO-2"))
+        ).scalar_one()
     assert (counts.service_areas, counts.teams, counts.people, counts.cases) == (1, 2, 2, 2)
     assert (case.age, case.cohort, case.ehcp, case.allocated_worker_id) == (15, "cla", True, None)
 
@@ -62,7 +64,9 @@ async def test_reimporting_the_same_file_changes_nothing(engine: AsyncEngine) ->
     assert sorted(before) == sorted(after)
 
 
-async def test_a_changed_row_is_updated_and_a_missing_one_reported_not_deleted(engine: AsyncEngine) -> None:
+async def test_a_changed_row_is_updated_and_a_missing_one_reported_not_deleted(
+    engine: AsyncEngine,
+) -> None:
     await seeded(engine)
     changed = CASES.splitlines()[0] + "\nDEMO-1,female,8,cp,t1,rowan@demo.invalid,CP plan,no\n"
     report = await import_csv(session_factory(engine), ImportKind.CASES, changed.encode())
@@ -88,9 +92,13 @@ async def test_a_file_with_one_bad_row_imports_nothing(engine: AsyncEngine) -> N
 async def test_skip_bad_imports_the_good_rows_and_lists_the_bad(engine: AsyncEngine) -> None:
     await seeded(engine)
     bad = CASES + "DEMO-3,female,7,cin,T1,,,no\nDEMO-4,female,99,cin,T1,,,no\n"
-    report = await import_csv(session_factory(engine), ImportKind.CASES, bad.encode(), skip_bad=True)
+    report = await import_csv(
+        session_factory(engine), ImportKind.CASES, bad.encode(), skip_bad=True
+    )
     assert (report.new, report.unchanged) == (1, 2)
-    assert [str(p) for p in report.skipped] == ["line 5: age '99' must be a whole number from 0 to 25"]
+    assert [str(p) for p in report.skipped] == [
+        "line 5: age '99' must be a whole number from 0 to 25"
+    ]
 
 
 async def test_people_roles_are_replaced_on_reimport_and_listed(engine: AsyncEngine) -> None:
@@ -123,8 +131,12 @@ async def test_the_demo_borough_loads_with_leaders_and_cycles(engine: AsyncEngin
     assert (counts.service_areas, counts.teams, counts.people, counts.cases) == (4, 16, 200, 3000)
     async with session_factory(engine)() as session:
         teams = await directory.existing_teams(session)
-        cycles = (await session.execute(select(Cycle.code).order_by(Cycle.starts_on))).scalars().all()
-        unreachable = (await session.execute(select(Person).where(Person.reachable.is_(False)))).all()
+        cycles = (
+            (await session.execute(select(Cycle.code).order_by(Cycle.starts_on))).scalars().all()
+        )
+        unreachable = (
+            await session.execute(select(Person).where(Person.reachable.is_(False)))
+        ).all()
     assert all(t.practice_lead_email and t.head_of_service_email for t in teams.values())
     assert cycles == ["2026-Q3", "2026-Q4", "2027-Q1", "2027-Q2", "2027-Q3"]
     assert unreachable == []

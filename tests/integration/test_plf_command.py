@@ -19,7 +19,9 @@ def write(tmp_path: Path, name: str, text: str | bytes) -> str:
     return str(path)
 
 
-def test_import_reports_counts_then_refuses_a_bad_file_whole(database_url: str, tmp_path: Path) -> None:
+def test_import_reports_counts_then_refuses_a_bad_file_whole(
+    database_url: str, tmp_path: Path
+) -> None:
     env = plf_env(database_url)
     assert plf(["migrate"], env).returncode == 0
     teams = plf(["import", "teams", write(tmp_path, "teams.csv", TEAMS)], env)

@@ -33,10 +33,24 @@ def reasons(parsed: object) -> list[str]:
 
 
 def test_a_good_case_row_is_read_with_its_aliases() -> None:
-    parsed = parse_cases(cases("X1,F,7,CiN,t1,Sam@Example.org,CIN plan,yes"), ["T1"], ["sam@example.org"])
+    parsed = parse_cases(
+        cases("X1,F,7,CiN,t1,Sam@Example.org,CIN plan,yes"), ["T1"], ["sam@example.org"]
+    )
     assert reasons(parsed) == []
     assert parsed.rows == [
-        (2, CaseRow("X1", Gender.FEMALE, 7, Cohort.CHILD_IN_NEED, "t1", "sam@example.org", "CIN plan", True))
+        (
+            2,
+            CaseRow(
+                "X1",
+                Gender.FEMALE,
+                7,
+                Cohort.CHILD_IN_NEED,
+                "t1",
+                "sam@example.org",
+                "CIN plan",
+                True,
+            ),
+        )
     ]
 
 
@@ -59,7 +73,7 @@ def test_a_good_case_row_is_read_with_its_aliases() -> None:
 )
 def test_each_bad_case_value_is_reported_with_its_line(line: str, expected: str) -> None:
     parsed = parse_cases(cases("OK1,M,3,cp,T1,,,no", line), ["T1"], [])
-    assert [r for _, r in parsed.rows][0].azeus_number == "OK1"
+    assert next(r for _, r in parsed.rows).azeus_number == "OK1"
     assert len(parsed.rows) == 1
     assert any(r.startswith("line 3: " + expected) for r in reasons(parsed)), reasons(parsed)
 
@@ -69,13 +83,25 @@ def test_duplicate_case_ids_are_reported_against_the_first_line() -> None:
     assert reasons(parsed) == ["line 3: duplicate key 'a1' (first seen on line 2)"]
 
 
-@pytest.mark.parametrize("column", ["name", "First Name", "surname", "child_name", "DOB", "postcode"])
+@pytest.mark.parametrize(
+    "column", ["name", "First Name", "surname", "child_name", "DOB", "postcode"]
+)
 def test_a_case_file_with_a_name_like_column_is_refused_whole(column: str) -> None:
     text = f"azeus_number,{column},age,cohort,team_code\nX1,Someone,7,cin,T1\n"
     with pytest.raises(ImportRejected) as caught:
         parse_cases(text, ["T1"], [])
     assert "must not carry names" in str(caught.value)
-    assert f"column '{column}' looks like personal identifying data" in str(caught.value.problems[0])
+    assert f"column '{column}' looks like personal identifying data" in str(
+        caught.value.problems[0]
+    )
+
+
+def test_a_case_file_with_an_unknown_column_is_refused_whole() -> None:
+    with pytest.raises(ImportRejected, match="only the columns the framework uses") as caught:
+        parse_cases(CASE_HEADER.strip() + ",ethnicity\n", ["T1"], [])
+    assert [str(p) for p in caught.value.problems] == [
+        "line 1: column 'ethnicity' is not one we import; remove it"
+    ]
 
 
 def test_a_case_file_missing_a_required_column_is_refused() -> None:
@@ -133,8 +159,7 @@ def test_people_files_note_columns_they_ignore() -> None:
 
 def test_team_rows_check_codes_names_and_known_leaders() -> None:
     text = TEAMS_HEADER + (
-        "T1,Team One,SA,Area,pl@example.org,,\n"
-        "T 2,,SA,Area,ghost@example.org,,\n"
+        "T1,Team One,SA,Area,pl@example.org,,\nT 2,,SA,Area,ghost@example.org,,\n"
     )
     parsed = parse_teams(text, ["PL@example.org"])
     assert [t.practice_lead_email for _, t in parsed.rows] == ["pl@example.org"]
