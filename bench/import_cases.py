@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from plf_core.demo_borough import build_demo_borough
+from plf_core.directory_import import CASE_COLUMNS
 from store.database import create_engine, session_factory
 from store.demo import load_demo
 from store.importer import ImportKind, import_csv
@@ -32,18 +33,7 @@ def synthetic_cases_csv(rows: int) -> bytes:
     borough = build_demo_borough(seed=42, cases=rows)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(
-        [
-            "azeus_number",
-            "gender",
-            "age",
-            "cohort",
-            "team_code",
-            "allocated_worker_email",
-            "legal_status",
-            "ehcp",
-        ]
-    )
+    writer.writerow(CASE_COLUMNS)
     for c in borough.cases:
         writer.writerow(
             [
