@@ -1,0 +1,1 @@
+"""The framework's forms as data: one definition drives the card, validation and reports."""

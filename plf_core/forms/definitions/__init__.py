@@ -1,0 +1,1 @@
+"""One module per framework form; `plf_core.forms.registry` loads and checks them all."""
