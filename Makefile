@@ -7,7 +7,9 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 export PLF_TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint typecheck bench venv clean
+NODE_STAMP := node_modules/.installed
+
+.PHONY: run test lint typecheck bench venv clean cards
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +23,10 @@ $(DEV_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
 venv: $(STAMP)
 
 ## make run: install, migrate the configured database, load the demo borough if empty, serve.
@@ -30,7 +36,7 @@ run: $(STAMP)
 	$(BIN)/plf serve
 
 ## make test: everything CI runs: ruff, mypy, and pytest on SQLite and PostgreSQL.
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	scripts/ensure_postgres.sh
@@ -47,5 +53,10 @@ bench: $(DEV_STAMP)
 	scripts/ensure_postgres.sh
 	$(BIN)/python bench/import_cases.py
 
+## make cards: every card the bot can send, as JSON, an HTML gallery and PNG screenshots (var/cards).
+cards: $(STAMP) $(NODE_STAMP)
+	scripts/ensure_chromium.sh
+	$(BIN)/plf cards
+
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) var node_modules .mypy_cache .ruff_cache .pytest_cache

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.adapter import build_edge
 from bot.agent import PlfAgent
 from bot.http import messages_handler
+from plf_core.forms.registry import load_forms
 from scheduler import build_scheduler
 from settings import Settings
 from store.database import DatabaseUnavailable, create_engine, masked, normalise_url, ping
@@ -32,11 +33,11 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 def create_app(settings: Settings) -> web.Application:
+    forms = load_forms()  # every form definition is checked now: a broken one stops start-up
+    log.info("loaded %d form definitions", len(forms))
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
-    edge = build_edge(
-        settings.microsoft_app_id, settings.microsoft_app_password, settings.microsoft_app_tenant_id
-    )
+    edge = build_edge(settings.microsoft_app_id, settings.microsoft_app_password, settings.microsoft_app_tenant_id)
     if edge.auth_configuration is not None:
         app["agent_configuration"] = edge.auth_configuration  # read by the SDK's JWT check
 
@@ -69,8 +70,7 @@ def create_app(settings: Settings) -> web.Application:
 
 def describe_start(settings: Settings) -> str:
     mode = (
-        "local mode: no MICROSOFT_APP_ID, requests are anonymous and the bot listens on "
-        f"{settings.host} only"
+        f"local mode: no MICROSOFT_APP_ID, requests are anonymous and the bot listens on {settings.host} only"
         if settings.local_mode
         else f"authenticated mode: app id {settings.microsoft_app_id}; every request needs a token"
     )

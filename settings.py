@@ -30,9 +30,7 @@ def is_loopback(host: str) -> bool:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
-    )
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False)
 
     database_url: str = DEFAULT_DATABASE_URL
     microsoft_app_id: str | None = None
@@ -62,11 +60,7 @@ class Settings(BaseSettings):
     def _case(cls, value: object) -> object:
         if not isinstance(value, str):
             return value
-        return (
-            value.upper()
-            if value.lower() in {"debug", "info", "warning", "error"}
-            else value.lower()
-        )
+        return value.upper() if value.lower() in {"debug", "info", "warning", "error"} else value.lower()
 
     @field_validator("allowed_tenant_ids", mode="before")
     @classmethod
@@ -155,8 +149,6 @@ def load_settings(**overrides: object) -> Settings:
         message = error["msg"].removeprefix("Value error, ")
         if error["loc"]:
             given = error.get("input")
-            shown = (
-                "" if name.endswith("PASSWORD") or isinstance(given, dict) else f" (got {given!r})"
-            )
+            shown = "" if name.endswith("PASSWORD") or isinstance(given, dict) else f" (got {given!r})"
             raise ConfigurationError(f"setting {name}: {message}{shown}") from None
         raise ConfigurationError(f"settings: {message}") from None

@@ -72,9 +72,7 @@ async def measure(backend: str, data: bytes, workdir: Path) -> tuple[float, floa
 
 async def main() -> int:
     data = synthetic_cases_csv(ROWS)
-    print(
-        f"import of {ROWS:,} synthetic cases ({len(data) / 1e6:.1f} MB of CSV); target <= {TARGET_S:g} s"
-    )
+    print(f"import of {ROWS:,} synthetic cases ({len(data) / 1e6:.1f} MB of CSV); target <= {TARGET_S:g} s")
     backends = ["sqlite"] if SKIP_POSTGRES else ["sqlite", "postgres"]
     results: dict[str, float] = {}
     failed = False

@@ -58,9 +58,7 @@ class AnonymousConnections:
     def get_default_connection_configuration(self) -> AgentAuthConfiguration:
         return AgentAuthConfiguration(anonymous_allowed=True)
 
-    def get_token_provider(
-        self, claims_identity: ClaimsIdentity, service_url: str
-    ) -> AnonymousTokenProvider:
+    def get_token_provider(self, claims_identity: ClaimsIdentity, service_url: str) -> AnonymousTokenProvider:
         return self._provider
 
     def get_token_provider_from_activity(

@@ -30,6 +30,7 @@ from store.demo import load_demo
 from store.importer import ImportKind, import_csv
 
 MISSING_SHOWN = 20
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 def _say(message: str) -> None:
@@ -78,9 +79,7 @@ async def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         if args.if_empty and existing.people + existing.cases > 0:
             _say(_counts_line(settings, existing) + " (kept as it is: not empty)")
             return 0
-        counts = await load_demo(
-            sessions, build_demo_borough(seed=args.seed), datetime.now(settings.zone).date()
-        )
+        counts = await load_demo(sessions, build_demo_borough(seed=args.seed), datetime.now(settings.zone).date())
         _say(f"loaded the synthetic demo borough (seed {args.seed})")
         _say(_counts_line(settings, counts))
         return 0
@@ -125,14 +124,9 @@ async def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
                 _say(f"  {problem}")
         if report.missing:
             shown = ", ".join(report.missing[:MISSING_SHOWN])
-            more = (
-                f" and {len(report.missing) - MISSING_SHOWN} more"
-                if len(report.missing) > MISSING_SHOWN
-                else ""
-            )
+            more = f" and {len(report.missing) - MISSING_SHOWN} more" if len(report.missing) > MISSING_SHOWN else ""
             _say(
-                f"{len(report.missing)} {kind} in the database are not in this file "
-                f"(kept, not deleted): {shown}{more}"
+                f"{len(report.missing)} {kind} in the database are not in this file (kept, not deleted): {shown}{more}"
             )
         return 0
 
@@ -181,6 +175,40 @@ async def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return status
 
 
+async def cmd_cards(settings: Settings, args: argparse.Namespace) -> int:
+    import shutil
+
+    from plf_cli.card_catalogue import screenshot, validate_with_renderer, write_catalogue
+
+    root = PROJECT_ROOT
+    out = Path(args.out)
+    renderer = root / "node_modules" / "adaptivecards" / "dist" / "adaptivecards.js"
+    if not await asyncio.to_thread(renderer.is_file):
+        raise PlfError("the Adaptive Cards renderer is not installed: run `npm ci` (make cards does)")
+    paths = await asyncio.to_thread(write_catalogue, out, renderer)
+    _say(f"wrote {len(paths)} cards to {out / 'json'} and the gallery {out / 'gallery.html'}")
+    report = await asyncio.to_thread(validate_with_renderer, paths, root)
+    with_events = {k: v for k, v in report.items() if v["events"]}
+    largest = max(report.items(), key=lambda kv: int(str(kv[1]["bytes"])))
+    over = [k for k, v in report.items() if int(str(v["bytes"])) > 28 * 1024]
+    _say(
+        f"official renderer (schema 1.5): {len(report) - len(with_events)} of {len(report)} cards "
+        f"with zero events; largest {Path(largest[0]).stem} at {largest[1]['bytes']:,} bytes; "
+        f"{len(over)} over 28 KB"
+    )
+    for name, result in with_events.items():
+        _say(f"  {Path(name).stem}: {result['events']}")
+    if args.no_screenshots:
+        return 1 if with_events or over else 0
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise PlfError(
+            "no Chromium for the screenshots: install Debian's 'chromium' (make cards does) or pass --no-screenshots"
+        )
+    _say(await asyncio.to_thread(screenshot, out / "gallery.html", out / "png", root, chromium))
+    return 1 if with_events or over else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="plf", description="Practice Learning Framework bot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -188,19 +216,18 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--down", metavar="REV", help="downgrade to this revision ('base' for none)")
     d = sub.add_parser("demo", help="load the synthetic demo borough")
     d.add_argument("--seed", type=int, default=1)
-    d.add_argument(
-        "--if-empty", action="store_true", help="only if the database has no people or cases"
-    )
+    d.add_argument("--if-empty", action="store_true", help="only if the database has no people or cases")
     i = sub.add_parser("import", help="import teams, people or cases from a CSV file")
     i.add_argument("kind", choices=[k.value for k in ImportKind])
     i.add_argument("file")
-    i.add_argument(
-        "--skip-bad", action="store_true", help="import the good rows and list the bad ones"
-    )
+    i.add_argument("--skip-bad", action="store_true", help="import the good rows and list the bad ones")
     p = sub.add_parser("people", help="list people with their ids, roles and team")
     p.add_argument("--role", choices=[r.value for r in Role])
     p.add_argument("--team")
     sub.add_parser("serve", help="serve the bot (POST /api/messages, GET /healthz)")
+    c = sub.add_parser("cards", help="write the card catalogue, validate it, take screenshots")
+    c.add_argument("--out", default="var/cards")
+    c.add_argument("--no-screenshots", action="store_true")
     return parser
 
 
@@ -210,6 +237,7 @@ COMMANDS = {
     "import": cmd_import,
     "people": cmd_people,
     "serve": cmd_serve,
+    "cards": cmd_cards,
 }
 
 

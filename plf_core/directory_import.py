@@ -171,9 +171,7 @@ class ParsedFile(Generic[T]):
 
     def require_clean(self, what: str) -> None:
         if self.problems:
-            raise ImportRejected(
-                f"{what}: {len(self.problems)} problem(s); nothing was imported", self.problems
-            )
+            raise ImportRejected(f"{what}: {len(self.problems)} problem(s); nothing was imported", self.problems)
 
 
 @dataclass(frozen=True)
@@ -333,9 +331,7 @@ def parse_people(text: str, known_team_codes: Collection[str]) -> ParsedFile[Per
             return None
         return PersonRow(aad, name, email, roles, team)
 
-    return _parse_rows(
-        text, "people", PEOPLE_REQUIRED, PEOPLE_COLUMNS, lambda p: p.aad_object_id, row
-    )
+    return _parse_rows(text, "people", PEOPLE_REQUIRED, PEOPLE_COLUMNS, lambda p: p.aad_object_id, row)
 
 
 def refuse_unexpected_case_columns(text: str) -> None:
@@ -351,8 +347,7 @@ def refuse_unexpected_case_columns(text: str) -> None:
             [
                 Problem(
                     "line 1",
-                    f"column '{c}' looks like personal identifying data; "
-                    "remove the column and import again",
+                    f"column '{c}' looks like personal identifying data; remove the column and import again",
                 )
                 for c in named
             ],
@@ -379,9 +374,7 @@ def parse_cases(
             reasons.append(f"azeus_number '{azeus}' must be 1-20 letters, digits or '-'")
         gender = GENDER_ALIASES.get(_cell(raw, "gender").lower())
         if gender is None:
-            reasons.append(
-                f"gender '{_cell(raw, 'gender')}' must be female, male, other or unknown"
-            )
+            reasons.append(f"gender '{_cell(raw, 'gender')}' must be female, male, other or unknown")
         age_text = _cell(raw, "age")
         age = int(age_text) if age_text.isdigit() else -1
         if not 0 <= age <= MAX_AGE:
@@ -392,9 +385,7 @@ def parse_cases(
             reasons.append(f"cohort '{_cell(raw, 'cohort')}' is not one of: {choices}")
         team = _cell(raw, "team_code")
         _known(team, known_teams, "team", reasons)
-        worker = _optional_email(
-            _cell(raw, "allocated_worker_email"), "allocated_worker_email", reasons
-        )
+        worker = _optional_email(_cell(raw, "allocated_worker_email"), "allocated_worker_email", reasons)
         _known(worker, known_workers, "allocated worker", reasons)
         legal = _cell(raw, "legal_status")
         if len(legal) > MAX_TEXT:
@@ -404,9 +395,7 @@ def parse_cases(
             reasons.append(f"ehcp '{_cell(raw, 'ehcp')}' must be yes or no")
         if reasons or gender is None or cohort is None:
             return None
-        return CaseRow(
-            azeus, gender, age, cohort, team, worker, legal or None, ehcp_text in TRUE_WORDS
-        )
+        return CaseRow(azeus, gender, age, cohort, team, worker, legal or None, ehcp_text in TRUE_WORDS)
 
     return _parse_rows(text, "cases", CASE_REQUIRED, CASE_COLUMNS, lambda c: c.azeus_number, row)
 

@@ -29,9 +29,7 @@ def normalise_url(raw: str | URL) -> URL:
     url = make_url(raw)
     driver = DRIVERS.get(url.drivername)
     if driver is None:
-        raise ValueError(
-            f"unsupported database '{url.drivername}'; use sqlite:///path or postgresql://..."
-        )
+        raise ValueError(f"unsupported database '{url.drivername}'; use sqlite:///path or postgresql://...")
     return url.set(drivername=driver)
 
 
@@ -50,9 +48,7 @@ def create_engine(url: URL | str, **kwargs: Any) -> AsyncEngine:
         database = url.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(
-            url, poolclass=NullPool, connect_args={"timeout": 30}, **kwargs
-        )
+        engine = create_async_engine(url, poolclass=NullPool, connect_args={"timeout": 30}, **kwargs)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -84,9 +80,7 @@ async def ping(engine: AsyncEngine, limit_s: float = 3.0) -> None:
             async with engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
     except TimeoutError:
-        raise DatabaseUnavailable(
-            f"database {masked(engine.url)} did not answer within {limit_s:g} s"
-        ) from None
+        raise DatabaseUnavailable(f"database {masked(engine.url)} did not answer within {limit_s:g} s") from None
     except Exception as exc:  # any driver error: name it, never the password
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DatabaseUnavailable(

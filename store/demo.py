@@ -32,9 +32,7 @@ async def load_demo(
     """Write the borough in one transaction; teams first, then their people, then leaders."""
     async with sessions() as session, session.begin():
         leaderless = [
-            replace(
-                t, practice_lead_email=None, service_manager_email=None, head_of_service_email=None
-            )
+            replace(t, practice_lead_email=None, service_manager_email=None, head_of_service_email=None)
             for t in borough.teams
         ]
         await directory.upsert_teams(session, leaderless)

@@ -55,9 +55,7 @@ async def counts(session: AsyncSession) -> DirectoryCounts:
     async def count(model: Any) -> int:
         return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
 
-    return DirectoryCounts(
-        await count(ServiceArea), await count(Team), await count(Person), await count(Case)
-    )
+    return DirectoryCounts(await count(ServiceArea), await count(Team), await count(Person), await count(Case))
 
 
 async def team_ids(session: AsyncSession) -> dict[str, int]:
@@ -101,10 +99,7 @@ async def existing_teams(session: AsyncSession) -> dict[str, TeamRow]:
 
 async def upsert_teams(session: AsyncSession, rows: Sequence[TeamRow]) -> UpsertPlan[str, TeamRow]:
     plan = plan_upsert({r.code.lower(): r for r in rows}, await existing_teams(session))
-    areas = {
-        code.lower(): id_
-        for code, id_ in (await session.execute(select(ServiceArea.code, ServiceArea.id))).all()
-    }
+    areas = {code.lower(): id_ for code, id_ in (await session.execute(select(ServiceArea.code, ServiceArea.id))).all()}
     for row in rows:
         area_id = areas.get(row.service_area_code.lower())
         if area_id is None:
@@ -149,14 +144,12 @@ async def upsert_teams(session: AsyncSession, rows: Sequence[TeamRow]) -> Upsert
 
 async def existing_people(session: AsyncSession) -> dict[str, PersonRow]:
     roles: dict[int, set[Role]] = {}
-    for person_id, role in (
-        await session.execute(select(PersonRole.person_id, PersonRole.role))
-    ).all():
+    for person_id, role in (await session.execute(select(PersonRole.person_id, PersonRole.role))).all():
         roles.setdefault(person_id, set()).add(Role(role))
     rows = await session.execute(
-        select(
-            Person.id, Person.aad_object_id, Person.display_name, Person.email, Team.code
-        ).outerjoin(Team, Person.team_id == Team.id)
+        select(Person.id, Person.aad_object_id, Person.display_name, Person.email, Team.code).outerjoin(
+            Team, Person.team_id == Team.id
+        )
     )
     return {
         aad: PersonRow(aad, name, email, frozenset(roles.get(id_, set())), team)
@@ -170,12 +163,7 @@ async def upsert_people(
     teams = await team_ids(session)
     canonical = await team_codes(session)
     plan = plan_upsert(
-        {
-            r.aad_object_id: replace(
-                r, team_code=canonical[r.team_code.lower()] if r.team_code else None
-            )
-            for r in rows
-        },
+        {r.aad_object_id: replace(r, team_code=canonical[r.team_code.lower()] if r.team_code else None) for r in rows},
         await existing_people(session),
     )
 
@@ -191,10 +179,7 @@ async def upsert_people(
         await session.execute(insert(Person), [values(r) for r in chunk])
         if progress:
             progress(len(chunk))
-    ids = {
-        aad: id_
-        for aad, id_ in (await session.execute(select(Person.aad_object_id, Person.id))).all()
-    }
+    ids = {aad: id_ for aad, id_ in (await session.execute(select(Person.aad_object_id, Person.id))).all()}
     for chunk in _chunks(plan.changed):
         await session.execute(
             update(Person),
@@ -205,13 +190,9 @@ async def upsert_people(
     touched = [*plan.new, *plan.changed]
     if plan.changed:
         await session.execute(
-            delete(PersonRole).where(
-                PersonRole.person_id.in_([ids[r.aad_object_id] for r in plan.changed])
-            )
+            delete(PersonRole).where(PersonRole.person_id.in_([ids[r.aad_object_id] for r in plan.changed]))
         )
-    role_rows = [
-        {"person_id": ids[r.aad_object_id], "role": role.value} for r in touched for role in r.roles
-    ]
+    role_rows = [{"person_id": ids[r.aad_object_id], "role": role.value} for r in touched for role in r.roles]
     for chunk in _chunks(role_rows):
         await session.execute(insert(PersonRole), list(chunk))
     return plan
@@ -229,9 +210,7 @@ async def list_people(
         Person.reachable,
     ).outerjoin(Team, Person.team_id == Team.id)
     if role is not None:
-        query = query.where(
-            Person.id.in_(select(PersonRole.person_id).where(PersonRole.role == role.value))
-        )
+        query = query.where(Person.id.in_(select(PersonRole.person_id).where(PersonRole.role == role.value)))
     if team_code is not None:
         query = query.where(func.lower(Team.code) == team_code.lower())
     people = (await session.execute(query.order_by(Person.display_name, Person.id))).all()
@@ -239,9 +218,7 @@ async def list_people(
     ids = [p[0] for p in people]
     for chunk in _chunks(ids, 900):
         for person_id, r in (
-            await session.execute(
-                select(PersonRole.person_id, PersonRole.role).where(PersonRole.person_id.in_(chunk))
-            )
+            await session.execute(select(PersonRole.person_id, PersonRole.role).where(PersonRole.person_id.in_(chunk)))
         ).all():
             roles.setdefault(person_id, []).append(Role(r))
     return [
@@ -268,10 +245,7 @@ async def existing_cases(session: AsyncSession) -> dict[str, CaseRow]:
         .join(Team, Case.team_id == Team.id)
         .outerjoin(Person, Case.allocated_worker_id == Person.id)
     )
-    return {
-        r[0]: CaseRow(r[0], Gender(r[1]), r[2], Cohort(r[3]), r[4], r[5], r[6], bool(r[7]))
-        for r in rows.all()
-    }
+    return {r[0]: CaseRow(r[0], Gender(r[1]), r[2], Cohort(r[3]), r[4], r[5], r[6], bool(r[7])) for r in rows.all()}
 
 
 async def upsert_cases(
@@ -303,10 +277,7 @@ async def upsert_cases(
         if progress:
             progress(len(chunk))
     if plan.changed:
-        ids = {
-            azeus: id_
-            for azeus, id_ in (await session.execute(select(Case.azeus_number, Case.id))).all()
-        }
+        ids = {azeus: id_ for azeus, id_ in (await session.execute(select(Case.azeus_number, Case.id))).all()}
         now = _now()
         for chunk in _chunks(plan.changed):
             await session.execute(

@@ -41,9 +41,7 @@ async def _parsed(session: AsyncSession, kind: ImportKind, text: str) -> parse.P
         return parse.parse_teams(text, await directory.person_ids_by_email(session))
     if kind is ImportKind.PEOPLE:
         return parse.parse_people(text, await directory.team_ids(session))
-    return parse.parse_cases(
-        text, await directory.team_ids(session), await directory.person_ids_by_email(session)
-    )
+    return parse.parse_cases(text, await directory.team_ids(session), await directory.person_ids_by_email(session))
 
 
 async def import_csv(

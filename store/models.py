@@ -82,9 +82,7 @@ class Person(Stamped, Base):
 
 class PersonRole(Base):
     __tablename__ = "person_roles"
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
-    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(40), primary_key=True)
     __table_args__ = (Index("ix_person_roles_role", "role"),)
 
@@ -225,9 +223,7 @@ class ActionItem(Stamped, Base):
 
     __tablename__ = "actions"
     id: Mapped[int] = mapped_column(primary_key=True)
-    audit_id: Mapped[int | None] = mapped_column(
-        ForeignKey("audits.id", ondelete="CASCADE"), index=True
-    )
+    audit_id: Mapped[int | None] = mapped_column(ForeignKey("audits.id", ondelete="CASCADE"), index=True)
     dip_sample_id: Mapped[int | None] = mapped_column(ForeignKey("dip_samples.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))

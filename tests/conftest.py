@@ -23,9 +23,7 @@ def pytest_report_header() -> list[str]:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if SKIP_POSTGRES:
-        terminalreporter.write_sep(
-            "!", "PLF_SKIP_POSTGRES=1: the PostgreSQL half of the tests was SKIPPED", red=True
-        )
+        terminalreporter.write_sep("!", "PLF_SKIP_POSTGRES=1: the PostgreSQL half of the tests was SKIPPED", red=True)
 
 
 @pytest.fixture(params=BACKENDS)

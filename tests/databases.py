@@ -11,9 +11,7 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.engine import make_url
 
-POSTGRES_URL = os.environ.get(
-    "PLF_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
+POSTGRES_URL = os.environ.get("PLF_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 SKIP_POSTGRES = os.environ.get("PLF_SKIP_POSTGRES") == "1"
 
 

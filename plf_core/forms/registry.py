@@ -24,7 +24,14 @@ DEFINITIONS = (
     "dip_sample_terms",
 )
 CHOICE_KINDS = frozenset(
-    {FieldKind.YES_NO, FieldKind.CHOICE, FieldKind.GRADE, FieldKind.RAG, FieldKind.SCALE_10, FieldKind.SCALE_5}
+    {
+        FieldKind.YES_NO,
+        FieldKind.CHOICE,
+        FieldKind.GRADE,
+        FieldKind.RAG,
+        FieldKind.SCALE_10,
+        FieldKind.SCALE_5,
+    }
 )
 ID_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 

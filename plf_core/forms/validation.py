@@ -151,9 +151,7 @@ def missing_message(f: Field, page: Page) -> str:
     return message(f, f"is required (page: {page.part})")
 
 
-def check_submission(
-    form: Form, answers: Mapping[str, object], editors: Collection[Contributor]
-) -> Checked:
+def check_submission(form: Form, answers: Mapping[str, object], editors: Collection[Contributor]) -> Checked:
     """Submit: every answer valid, and every field these contributors own answered if required."""
     values: dict[str, Value] = {}
     errors: dict[str, str] = {}

@@ -31,9 +31,7 @@ def plf_env(database_url: str, **extra: str) -> dict[str, str]:
 
 
 def plf(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*PLF, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
+    return subprocess.run([*PLF, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
 @dataclass
@@ -52,17 +50,13 @@ async def running_app(database_url: str, tmp_path: Path, **extra: str) -> AsyncI
     env = plf_env(database_url, PORT=str(port), **extra)
     log_path = tmp_path / f"app-{port}.log"
     with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [*PLF, "serve"], env=env, cwd=ROOT, stdout=log, stderr=log, text=True
-        )
+        process = subprocess.Popen([*PLF, "serve"], env=env, cwd=ROOT, stdout=log, stderr=log, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as http:
             for _ in range(150):
                 if process.poll() is not None:
-                    raise RuntimeError(
-                        f"the app exited with {process.returncode}:\n{log_path.read_text()}"
-                    )
+                    raise RuntimeError(f"the app exited with {process.returncode}:\n{log_path.read_text()}")
                 try:
                     async with http.get(f"{url}/healthz") as response:
                         if response.status in (200, 503):

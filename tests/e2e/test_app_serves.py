@@ -27,9 +27,7 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
 
 
-async def test_make_run_steps_migrate_load_the_demo_and_serve(
-    sqlite_url: str, tmp_path: Path
-) -> None:
+async def test_make_run_steps_migrate_load_the_demo_and_serve(sqlite_url: str, tmp_path: Path) -> None:
     env = plf_env(sqlite_url)
     migrated = plf(["migrate"], env)
     assert migrated.returncode == 0, migrated.stderr
@@ -64,9 +62,7 @@ async def test_make_run_steps_migrate_load_the_demo_and_serve(
         (b'{"type": 7, "conversation": {"id": "c"}}', "not an activity: type"),
     ],
 )
-async def test_bad_bodies_get_400_naming_the_reason(
-    sqlite_url: str, tmp_path: Path, body: bytes, reason: str
-) -> None:
+async def test_bad_bodies_get_400_naming_the_reason(sqlite_url: str, tmp_path: Path, body: bytes, reason: str) -> None:
     assert plf(["migrate"], plf_env(sqlite_url)).returncode == 0
     async with running_app(sqlite_url, tmp_path) as app, aiohttp.ClientSession() as http:
         async with http.post(

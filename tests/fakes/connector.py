@@ -45,9 +45,7 @@ class FakeConnector:
     async def _activities(self, request: web.Request) -> web.Response:
         if self.failures:
             status, headers = self.failures.pop(0)
-            return web.json_response(
-                {"error": {"code": "Injected"}}, status=status, headers=headers
-            )
+            return web.json_response({"error": {"code": "Injected"}}, status=status, headers=headers)
         self.received.append(
             Received(
                 conversation_id=request.match_info["conversation_id"],
@@ -65,9 +63,7 @@ async def running_connector() -> AsyncIterator[FakeConnector]:
     connector = FakeConnector()
     app = web.Application()
     app.router.add_post("/v3/conversations/{conversation_id}/activities", connector._activities)
-    app.router.add_post(
-        "/v3/conversations/{conversation_id}/activities/{reply_to}", connector._activities
-    )
+    app.router.add_post("/v3/conversations/{conversation_id}/activities/{reply_to}", connector._activities)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

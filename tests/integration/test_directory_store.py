@@ -19,10 +19,7 @@ from store.models import Case, Cycle, Person
 
 AAD1 = "0b7e1a2c-3d4e-4f50-8a9b-0c1d2e3f4a51"
 AAD2 = "0b7e1a2c-3d4e-4f50-8a9b-0c1d2e3f4a52"
-TEAMS = (
-    "team_code,team_name,service_area_code,service_area_name\n"
-    "T1,Team One,SA,Area One\nT2,Team Two,SA,Area One\n"
-)
+TEAMS = "team_code,team_name,service_area_code,service_area_name\nT1,Team One,SA,Area One\nT2,Team Two,SA,Area One\n"
 PEOPLE = (
     "aad_object_id,display_name,email,roles,team_code\n"
     f"{AAD1},Rowan Demoford,rowan@demo.invalid,practitioner,T1\n"
@@ -46,9 +43,7 @@ async def test_a_clean_import_stores_everything(engine: AsyncEngine) -> None:
     await seeded(engine)
     async with session_factory(engine)() as session:
         counts = await directory.counts(session)
-        case = (
-            await session.execute(select(Case).where(Case.azeus_number == "DEMO-2"))
-        ).scalar_one()
+        case = (await session.execute(select(Case).where(Case.azeus_number == "DEMO-2"))).scalar_one()
     assert (counts.service_areas, counts.teams, counts.people, counts.cases) == (1, 2, 2, 2)
     assert (case.age, case.cohort, case.ehcp, case.allocated_worker_id) == (15, "cla", True, None)
 
@@ -92,13 +87,9 @@ async def test_a_file_with_one_bad_row_imports_nothing(engine: AsyncEngine) -> N
 async def test_skip_bad_imports_the_good_rows_and_lists_the_bad(engine: AsyncEngine) -> None:
     await seeded(engine)
     bad = CASES + "DEMO-3,female,7,cin,T1,,,no\nDEMO-4,female,99,cin,T1,,,no\n"
-    report = await import_csv(
-        session_factory(engine), ImportKind.CASES, bad.encode(), skip_bad=True
-    )
+    report = await import_csv(session_factory(engine), ImportKind.CASES, bad.encode(), skip_bad=True)
     assert (report.new, report.unchanged) == (1, 2)
-    assert [str(p) for p in report.skipped] == [
-        "line 5: age '99' must be a whole number from 0 to 25"
-    ]
+    assert [str(p) for p in report.skipped] == ["line 5: age '99' must be a whole number from 0 to 25"]
 
 
 async def test_people_roles_are_replaced_on_reimport_and_listed(engine: AsyncEngine) -> None:
@@ -131,12 +122,8 @@ async def test_the_demo_borough_loads_with_leaders_and_cycles(engine: AsyncEngin
     assert (counts.service_areas, counts.teams, counts.people, counts.cases) == (4, 16, 200, 3000)
     async with session_factory(engine)() as session:
         teams = await directory.existing_teams(session)
-        cycles = (
-            (await session.execute(select(Cycle.code).order_by(Cycle.starts_on))).scalars().all()
-        )
-        unreachable = (
-            await session.execute(select(Person).where(Person.reachable.is_(False)))
-        ).all()
+        cycles = (await session.execute(select(Cycle.code).order_by(Cycle.starts_on))).scalars().all()
+        unreachable = (await session.execute(select(Person).where(Person.reachable.is_(False)))).all()
     assert all(t.practice_lead_email and t.head_of_service_email for t in teams.values())
     assert cycles == ["2026-Q3", "2026-Q4", "2027-Q1", "2027-Q2", "2027-Q3"]
     assert unreachable == []

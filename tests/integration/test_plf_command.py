@@ -19,9 +19,7 @@ def write(tmp_path: Path, name: str, text: str | bytes) -> str:
     return str(path)
 
 
-def test_import_reports_counts_then_refuses_a_bad_file_whole(
-    database_url: str, tmp_path: Path
-) -> None:
+def test_import_reports_counts_then_refuses_a_bad_file_whole(database_url: str, tmp_path: Path) -> None:
     env = plf_env(database_url)
     assert plf(["migrate"], env).returncode == 0
     teams = plf(["import", "teams", write(tmp_path, "teams.csv", TEAMS)], env)
@@ -31,8 +29,7 @@ def test_import_reports_counts_then_refuses_a_bad_file_whole(
     assert "1 new" in people.stdout
 
     bad_cases = (
-        "azeus_number,gender,age,cohort,team_code\n"
-        "C1,female,7,cin,T1\nC2,female,7,cin,T1\nC1,male,30,martian,T9\n"
+        "azeus_number,gender,age,cohort,team_code\nC1,female,7,cin,T1\nC2,female,7,cin,T1\nC1,male,30,martian,T9\n"
     )
     rejected = plf(["import", "cases", write(tmp_path, "cases.csv", bad_cases)], env)
     assert rejected.returncode == 2

@@ -28,8 +28,7 @@ def test_imported_roots_sees_nested_and_aliased_imports() -> None:
 
 def test_plf_core_imports_no_io_library() -> None:
     offenders = {
-        str(path.relative_to(CORE)): sorted(imported_roots(path.read_text()) & FORBIDDEN)
-        for path in CORE.rglob("*.py")
+        str(path.relative_to(CORE)): sorted(imported_roots(path.read_text()) & FORBIDDEN) for path in CORE.rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}
     assert len(offenders) >= 5  # the scan really looked at the package

@@ -33,9 +33,7 @@ def reasons(parsed: object) -> list[str]:
 
 
 def test_a_good_case_row_is_read_with_its_aliases() -> None:
-    parsed = parse_cases(
-        cases("X1,F,7,CiN,t1,Sam@Example.org,CIN plan,yes"), ["T1"], ["sam@example.org"]
-    )
+    parsed = parse_cases(cases("X1,F,7,CiN,t1,Sam@Example.org,CIN plan,yes"), ["T1"], ["sam@example.org"])
     assert reasons(parsed) == []
     assert parsed.rows == [
         (
@@ -83,25 +81,19 @@ def test_duplicate_case_ids_are_reported_against_the_first_line() -> None:
     assert reasons(parsed) == ["line 3: duplicate key 'a1' (first seen on line 2)"]
 
 
-@pytest.mark.parametrize(
-    "column", ["name", "First Name", "surname", "child_name", "DOB", "postcode"]
-)
+@pytest.mark.parametrize("column", ["name", "First Name", "surname", "child_name", "DOB", "postcode"])
 def test_a_case_file_with_a_name_like_column_is_refused_whole(column: str) -> None:
     text = f"azeus_number,{column},age,cohort,team_code\nX1,Someone,7,cin,T1\n"
     with pytest.raises(ImportRejected) as caught:
         parse_cases(text, ["T1"], [])
     assert "must not carry names" in str(caught.value)
-    assert f"column '{column}' looks like personal identifying data" in str(
-        caught.value.problems[0]
-    )
+    assert f"column '{column}' looks like personal identifying data" in str(caught.value.problems[0])
 
 
 def test_a_case_file_with_an_unknown_column_is_refused_whole() -> None:
     with pytest.raises(ImportRejected, match="only the columns the framework uses") as caught:
         parse_cases(CASE_HEADER.strip() + ",ethnicity\n", ["T1"], [])
-    assert [str(p) for p in caught.value.problems] == [
-        "line 1: column 'ethnicity' is not one we import; remove it"
-    ]
+    assert [str(p) for p in caught.value.problems] == ["line 1: column 'ethnicity' is not one we import; remove it"]
 
 
 def test_a_case_file_missing_a_required_column_is_refused() -> None:
@@ -139,9 +131,7 @@ def test_people_rows_check_guid_email_roles_and_team() -> None:
         f"{AAD.replace('0b', '1b')},Hazel Testbury,hazel@example.org,,\n"
     )
     parsed = parse_people(text, ["t1"])
-    assert [(line, p.roles) for line, p in parsed.rows] == [
-        (2, frozenset({Role.PRACTITIONER, Role.PRACTICE_LEAD}))
-    ]
+    assert [(line, p.roles) for line, p in parsed.rows] == [(2, frozenset({Role.PRACTITIONER, Role.PRACTICE_LEAD}))]
     assert reasons(parsed) == [
         "line 3: aad_object_id 'not-a-guid' is not an Entra object id (a GUID)",
         "line 3: display_name must be 1-120 characters",
@@ -158,9 +148,7 @@ def test_people_files_note_columns_they_ignore() -> None:
 
 
 def test_team_rows_check_codes_names_and_known_leaders() -> None:
-    text = TEAMS_HEADER + (
-        "T1,Team One,SA,Area,pl@example.org,,\nT 2,,SA,Area,ghost@example.org,,\n"
-    )
+    text = TEAMS_HEADER + ("T1,Team One,SA,Area,pl@example.org,,\nT 2,,SA,Area,ghost@example.org,,\n")
     parsed = parse_teams(text, ["PL@example.org"])
     assert [t.practice_lead_email for _, t in parsed.rows] == ["pl@example.org"]
     assert reasons(parsed) == [

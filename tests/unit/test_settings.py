@@ -110,9 +110,7 @@ def test_an_app_id_needs_its_password_and_tenant_and_may_bind_anywhere(
 
 
 @pytest.mark.parametrize(("name", "value"), [("MICROSOFT_APP_TENANT_ID", ""), ("PORT", "x")])
-def test_the_password_is_never_echoed_in_an_error(
-    monkeypatch: pytest.MonkeyPatch, name: str, value: str
-) -> None:
+def test_the_password_is_never_echoed_in_an_error(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
     monkeypatch.setenv("MICROSOFT_APP_ID", GUID)
     monkeypatch.setenv("MICROSOFT_APP_PASSWORD", "s3cret-value")
     monkeypatch.setenv("MICROSOFT_APP_TENANT_ID", GUID)

@@ -14,7 +14,9 @@ FORM = Form(
     source="Appendix 9, seed lines 1863-1925",
     pages=(
         Page(
-            "header", "About the meeting", C,
+            "header",
+            "About the meeting",
+            C,
             (
                 date("PIM_date", "Date", "date of the record"),
                 prefilled("PIM_case", "Case ID", "case id", "case.azeus_number"),
@@ -26,12 +28,24 @@ FORM = Form(
             ),
         ),
         Page(
-            "discussion", "A: Discussion of the case", C,
-            (long_text("PIM_A", "A: Briefly record your discussions of the case.", "discussion", help=wording.PIM_DISCUSSION_PROMPTS, max_length=4000),),
+            "discussion",
+            "A: Discussion of the case",
+            C,
+            (
+                long_text(
+                    "PIM_A",
+                    "A: Briefly record your discussions of the case.",
+                    "discussion",
+                    help=wording.PIM_DISCUSSION_PROMPTS,
+                    max_length=4000,
+                ),
+            ),
             intro=wording.PIM_DISCUSSION_PROMPTS,
         ),
         Page(
-            "actions", "B: Actions required to achieve improved outcomes for child(ren)/YP", C,
+            "actions",
+            "B: Actions required to achieve improved outcomes for child(ren)/YP",
+            C,
             (
                 *action_rows(6, who_label="By whom", when_label="By when"),
                 text("PIM_sent_to", "Minutes to be sent to", "who the minutes go to", required=False),
@@ -39,11 +53,23 @@ FORM = Form(
             ),
         ),
         Page(
-            "grading", "C: Grading, D: Head of Service", C,
+            "grading",
+            "C: Grading, D: Head of Service",
+            C,
             (
-                grade("PIM_grade", "C. Now please grade the case. Give brief reasons why.", "grade of the case", meaning="grade:pim"),
+                grade(
+                    "PIM_grade",
+                    "C. Now please grade the case. Give brief reasons why.",
+                    "grade of the case",
+                    meaning="grade:pim",
+                ),
                 long_text("PIM_narrative", "Narrative as to why Grading given", "narrative for the grade"),
-                text("PIM_hos", "D. Name of Head of Service PIM minutes sent to", "Head of Service the minutes went to", required=False),
+                text(
+                    "PIM_hos",
+                    "D. Name of Head of Service PIM minutes sent to",
+                    "Head of Service the minutes went to",
+                    required=False,
+                ),
             ),
         ),
     ),

@@ -37,7 +37,9 @@ SCALE = "; ".join(f"{n}={label}" for n, label in enumerate(wording.SUPERVISION_A
 
 def statements_page(first: int, last: int) -> Page:
     return Page(
-        f"statements_{first}_{last}", f"Statements {first}-{last}", S,
+        f"statements_{first}_{last}",
+        f"Statements {first}-{last}",
+        S,
         tuple(scale_5(f"SE{n}", f"{n}. {STATEMENTS[n - 1]}", f"statement {n}") for n in range(first, last + 1)),
         intro=f"Choose one answer for each statement using the following scale: {SCALE}.",
     )
@@ -49,7 +51,9 @@ FORM = Form(
     source="Appendix 11, seed lines 1973-2022",
     pages=(
         Page(
-            "header", "About this evaluation", S,
+            "header",
+            "About this evaluation",
+            S,
             (
                 prefilled("SE_staff", "Staff Name", "staff name", "audit.practitioner"),
                 text("SE_reviewer", "Practice Reviewer", "practice reviewer"),
@@ -59,9 +63,13 @@ FORM = Form(
         statements_page(1, 8),
         statements_page(9, 15),
         Page(
-            "questions", "Supervision evaluation: feedback", S,
-            tuple(long_text(f"SEQ{n}", f"{n}. {q}", f"answer to question {n}", required=n == 1)
-                  for n, q in enumerate(QUESTIONS, 1)),
+            "questions",
+            "Supervision evaluation: feedback",
+            S,
+            tuple(
+                long_text(f"SEQ{n}", f"{n}. {q}", f"answer to question {n}", required=n == 1)
+                for n, q in enumerate(QUESTIONS, 1)
+            ),
         ),
     ),
     corrections=(

@@ -29,13 +29,21 @@ CHECKS = (
 def check(n: int) -> tuple[Field, Field]:
     return (
         yes_no(f"SR{n}", f"{n}. {CHECKS[n - 1]}", f"check {n}"),
-        long_text(f"SR{n}_comments", f"{n}. Comments", f"comments on check {n}", required=False, max_length=1000),
+        long_text(
+            f"SR{n}_comments",
+            f"{n}. Comments",
+            f"comments on check {n}",
+            required=False,
+            max_length=1000,
+        ),
     )
 
 
 def checks_page(first: int, last: int) -> Page:
     return Page(
-        f"checks_{first}_{last}", f"Checks {first}-{last}", R,
+        f"checks_{first}_{last}",
+        f"Checks {first}-{last}",
+        R,
         tuple(f for n in range(first, last + 1) for f in check(n)),
     )
 
@@ -46,7 +54,9 @@ FORM = Form(
     source="Appendix 10, seed lines 1926-1972",
     pages=(
         Page(
-            "header", "About this review", R,
+            "header",
+            "About this review",
+            R,
             (
                 text("SR_staff", "Staff Name", "staff name"),
                 prefilled("SR_reviewer", "Practice Reviewer", "practice reviewer", "audit.practitioner"),
@@ -57,7 +67,9 @@ FORM = Form(
         checks_page(6, 10),
         checks_page(11, 15),
         Page(
-            "actions", "Actions required to achieve improved outcomes for child(ren)/YP", R,
+            "actions",
+            "Actions required to achieve improved outcomes for child(ren)/YP",
+            R,
             action_rows(6, who_label="By whom", when_label="By when"),
         ),
     ),

@@ -11,15 +11,39 @@ FORM = thematic_form(
     source="Appendix 3, seed lines 1360-1497, with the grading of Appendix 4 and the prompts of Appendix 5",
     keyworker_team_label="Team",
     sections=(
-        ("1.1", "The quality of transfer to the current team and practitioner, identifying a timely response and plan to meet the child's/YP's needs. Threshold for intervention is appropriate and proportionate to the needs and risks. Analysis, including evidence of practitioner and management handover and the impact on the child's/YP's experience:"),
-        ("1.2", "The quality and impact of assessments, analysis and decision making in providing effective help. Analysis, including consideration and impact of age, disability, ethnicity, faith/belief and other protected factors. Involvement of relevant parties in the assessment. Evidence of the impact on the child's/YP's experience of the quality of assessment and frequency of review assessments:"),
-        ("1.3", "The quality and impact of supervision and management oversight of practice. Analysis, including evidence of regular management oversight and decision making, including through supervision. Appropriate oversight and challenge by the Child Protection Chair, if applicable. Decision making in relation to the case is clear, with all relevant approvals in place including plans and assessments:"),
-        ("1.4", "The quality and impact of participation and direct work with children and families. Analysis, including evidence on the file of the clarity of the child / YP's voice:"),
-        ("1.5", "The quality and impact of identifying and responding to all types of abuse, recognising the vulnerability of specific groups of children to improve their outcomes. Analysis, including evidence of the impact on the child's/YP's experience of the quality of reviews:"),
-        ("1.6", "The quality and impact of Child In Need and Child Protection plans, intervention and reviewing. Analysis, including consideration as to the timeliness of CIN and Core Group meetings, the level of participation and development by families and/or children/YPs themselves:"),
-        ("1.7", "The quality and impact of contingency planning and safety plans. Analysis, including consideration whether these plans are regularly reviewed, static or dynamic plans and the level of involvement of partner agencies, children/YP and families:"),
+        (
+            "1.1",
+            "The quality of transfer to the current team and practitioner, identifying a timely response and plan to meet the child's/YP's needs. Threshold for intervention is appropriate and proportionate to the needs and risks. Analysis, including evidence of practitioner and management handover and the impact on the child's/YP's experience:",
+        ),
+        (
+            "1.2",
+            "The quality and impact of assessments, analysis and decision making in providing effective help. Analysis, including consideration and impact of age, disability, ethnicity, faith/belief and other protected factors. Involvement of relevant parties in the assessment. Evidence of the impact on the child's/YP's experience of the quality of assessment and frequency of review assessments:",
+        ),
+        (
+            "1.3",
+            "The quality and impact of supervision and management oversight of practice. Analysis, including evidence of regular management oversight and decision making, including through supervision. Appropriate oversight and challenge by the Child Protection Chair, if applicable. Decision making in relation to the case is clear, with all relevant approvals in place including plans and assessments:",
+        ),
+        (
+            "1.4",
+            "The quality and impact of participation and direct work with children and families. Analysis, including evidence on the file of the clarity of the child / YP's voice:",
+        ),
+        (
+            "1.5",
+            "The quality and impact of identifying and responding to all types of abuse, recognising the vulnerability of specific groups of children to improve their outcomes. Analysis, including evidence of the impact on the child's/YP's experience of the quality of reviews:",
+        ),
+        (
+            "1.6",
+            "The quality and impact of Child In Need and Child Protection plans, intervention and reviewing. Analysis, including consideration as to the timeliness of CIN and Core Group meetings, the level of participation and development by families and/or children/YPs themselves:",
+        ),
+        (
+            "1.7",
+            "The quality and impact of contingency planning and safety plans. Analysis, including consideration whether these plans are regularly reviewed, static or dynamic plans and the level of involvement of partner agencies, children/YP and families:",
+        ),
     ),
-    views_section=("1.8", "Parents / Carers Views. Please refer to separate guidance document if this case is selected for obtaining parents / carers views."),
+    views_section=(
+        "1.8",
+        "Parents / Carers Views. Please refer to separate guidance document if this case is selected for obtaining parents / carers views.",
+    ),
     prompts=wording.GOOD_LOOKS_LIKE_CIN_CP,
     grading=wording.THEMATIC_GRADING_CIN_CP,
     moderator_good_practice=False,

@@ -98,9 +98,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("code", name=op.f("uq_teams_code")),
     )
     with op.batch_alter_table("teams", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_teams_service_area_id"), ["service_area_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_teams_service_area_id"), ["service_area_id"], unique=False)
 
     op.create_table(
         "people",
@@ -133,9 +131,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table("teams", schema=None) as batch_op:
         for leader in LEADERS:
-            batch_op.create_foreign_key(
-                f"fk_teams_{leader}_id_people", "people", [f"{leader}_id"], ["id"]
-            )
+            batch_op.create_foreign_key(f"fk_teams_{leader}_id_people", "people", [f"{leader}_id"], ["id"])
 
     op.create_table(
         "access_log",
@@ -153,9 +149,7 @@ def upgrade() -> None:
         sa.Column("object_id", sa.String(length=64), nullable=True),
         sa.Column("activity_id", sa.String(length=200), nullable=True),
         sa.Column("outcome", sa.String(length=20), server_default="ok", nullable=False),
-        sa.ForeignKeyConstraint(
-            ["actor_id"], ["people.id"], name=op.f("fk_access_log_actor_id_people")
-        ),
+        sa.ForeignKeyConstraint(["actor_id"], ["people.id"], name=op.f("fk_access_log_actor_id_people")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_access_log")),
     )
     with op.batch_alter_table("access_log", schema=None) as batch_op:
@@ -193,9 +187,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("azeus_number", name=op.f("uq_cases_azeus_number")),
     )
     with op.batch_alter_table("cases", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_cases_allocated_worker_id"), ["allocated_worker_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_cases_allocated_worker_id"), ["allocated_worker_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_cases_cohort"), ["cohort"], unique=False)
         batch_op.create_index(batch_op.f("ix_cases_team_id"), ["team_id"], unique=False)
 
@@ -218,15 +210,11 @@ def upgrade() -> None:
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
-        sa.ForeignKeyConstraint(
-            ["person_id"], ["people.id"], name=op.f("fk_conversation_references_person_id_people")
-        ),
+        sa.ForeignKeyConstraint(["person_id"], ["people.id"], name=op.f("fk_conversation_references_person_id_people")),
         sa.PrimaryKeyConstraint("aad_object_id", name=op.f("pk_conversation_references")),
     )
     with op.batch_alter_table("conversation_references", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_conversation_references_person_id"), ["person_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_conversation_references_person_id"), ["person_id"], unique=False)
 
     op.create_table(
         "outbox",
@@ -256,9 +244,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["person_id"], ["people.id"], name=op.f("fk_outbox_person_id_people")
-        ),
+        sa.ForeignKeyConstraint(["person_id"], ["people.id"], name=op.f("fk_outbox_person_id_people")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
         sa.UniqueConstraint("dedupe_key", name=op.f("uq_outbox_dedupe_key")),
     )
@@ -306,12 +292,8 @@ def upgrade() -> None:
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"], ["people.id"], name=op.f("fk_sampling_draws_created_by_id_people")
-        ),
-        sa.ForeignKeyConstraint(
-            ["cycle_id"], ["cycles.id"], name=op.f("fk_sampling_draws_cycle_id_cycles")
-        ),
+        sa.ForeignKeyConstraint(["created_by_id"], ["people.id"], name=op.f("fk_sampling_draws_created_by_id_people")),
+        sa.ForeignKeyConstraint(["cycle_id"], ["cycles.id"], name=op.f("fk_sampling_draws_cycle_id_cycles")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sampling_draws")),
     )
     op.create_table(
@@ -342,12 +324,8 @@ def upgrade() -> None:
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
-        sa.ForeignKeyConstraint(
-            ["approved_by_id"], ["people.id"], name=op.f("fk_dip_samples_approved_by_id_people")
-        ),
-        sa.ForeignKeyConstraint(
-            ["draw_id"], ["sampling_draws.id"], name=op.f("fk_dip_samples_draw_id_sampling_draws")
-        ),
+        sa.ForeignKeyConstraint(["approved_by_id"], ["people.id"], name=op.f("fk_dip_samples_approved_by_id_people")),
+        sa.ForeignKeyConstraint(["draw_id"], ["sampling_draws.id"], name=op.f("fk_dip_samples_draw_id_sampling_draws")),
         sa.ForeignKeyConstraint(
             ["head_of_service_id"],
             ["people.id"],
@@ -391,41 +369,23 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_audits_case_id_cases")),
-        sa.ForeignKeyConstraint(
-            ["cycle_id"], ["cycles.id"], name=op.f("fk_audits_cycle_id_cycles")
-        ),
+        sa.ForeignKeyConstraint(["cycle_id"], ["cycles.id"], name=op.f("fk_audits_cycle_id_cycles")),
         sa.ForeignKeyConstraint(
             ["dip_sample_id"], ["dip_samples.id"], name=op.f("fk_audits_dip_sample_id_dip_samples")
         ),
-        sa.ForeignKeyConstraint(
-            ["draw_id"], ["sampling_draws.id"], name=op.f("fk_audits_draw_id_sampling_draws")
-        ),
-        sa.ForeignKeyConstraint(
-            ["parent_audit_id"], ["audits.id"], name=op.f("fk_audits_parent_audit_id_audits")
-        ),
-        sa.ForeignKeyConstraint(
-            ["practitioner_id"], ["people.id"], name=op.f("fk_audits_practitioner_id_people")
-        ),
-        sa.ForeignKeyConstraint(
-            ["second_person_id"], ["people.id"], name=op.f("fk_audits_second_person_id_people")
-        ),
-        sa.ForeignKeyConstraint(
-            ["submitted_by_id"], ["people.id"], name=op.f("fk_audits_submitted_by_id_people")
-        ),
-        sa.ForeignKeyConstraint(
-            ["uploaded_by_id"], ["people.id"], name=op.f("fk_audits_uploaded_by_id_people")
-        ),
+        sa.ForeignKeyConstraint(["draw_id"], ["sampling_draws.id"], name=op.f("fk_audits_draw_id_sampling_draws")),
+        sa.ForeignKeyConstraint(["parent_audit_id"], ["audits.id"], name=op.f("fk_audits_parent_audit_id_audits")),
+        sa.ForeignKeyConstraint(["practitioner_id"], ["people.id"], name=op.f("fk_audits_practitioner_id_people")),
+        sa.ForeignKeyConstraint(["second_person_id"], ["people.id"], name=op.f("fk_audits_second_person_id_people")),
+        sa.ForeignKeyConstraint(["submitted_by_id"], ["people.id"], name=op.f("fk_audits_submitted_by_id_people")),
+        sa.ForeignKeyConstraint(["uploaded_by_id"], ["people.id"], name=op.f("fk_audits_uploaded_by_id_people")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audits")),
     )
     with op.batch_alter_table("audits", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_audits_case_id"), ["case_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_audits_cycle_id"), ["cycle_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_audits_practitioner_id"), ["practitioner_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_audits_second_person_id"), ["second_person_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_audits_practitioner_id"), ["practitioner_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_audits_second_person_id"), ["second_person_id"], unique=False)
         batch_op.create_index("ix_audits_status_due_on", ["status", "due_on"], unique=False)
 
     op.create_table(
@@ -458,22 +418,16 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["audit_id"], ["audits.id"], name=op.f("fk_actions_audit_id_audits"), ondelete="CASCADE"
         ),
-        sa.ForeignKeyConstraint(
-            ["confirmed_by_id"], ["people.id"], name=op.f("fk_actions_confirmed_by_id_people")
-        ),
+        sa.ForeignKeyConstraint(["confirmed_by_id"], ["people.id"], name=op.f("fk_actions_confirmed_by_id_people")),
         sa.ForeignKeyConstraint(
             ["dip_sample_id"], ["dip_samples.id"], name=op.f("fk_actions_dip_sample_id_dip_samples")
         ),
-        sa.ForeignKeyConstraint(
-            ["owner_id"], ["people.id"], name=op.f("fk_actions_owner_id_people")
-        ),
+        sa.ForeignKeyConstraint(["owner_id"], ["people.id"], name=op.f("fk_actions_owner_id_people")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_actions")),
     )
     with op.batch_alter_table("actions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_actions_audit_id"), ["audit_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_actions_dip_sample_id"), ["dip_sample_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_actions_dip_sample_id"), ["dip_sample_id"], unique=False)
         batch_op.create_index("ix_actions_status_deadline", ["status", "deadline"], unique=False)
 
     op.create_table(
@@ -498,9 +452,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["audit_id"], ["audits.id"], name=op.f("fk_answers_audit_id_audits"), ondelete="CASCADE"
         ),
-        sa.ForeignKeyConstraint(
-            ["saved_by_id"], ["people.id"], name=op.f("fk_answers_saved_by_id_people")
-        ),
+        sa.ForeignKeyConstraint(["saved_by_id"], ["people.id"], name=op.f("fk_answers_saved_by_id_people")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_answers")),
         sa.UniqueConstraint("audit_id", "page_id", "version", name=op.f("uq_answers_audit_id")),
     )
@@ -539,20 +491,14 @@ def upgrade() -> None:
             name=op.f("fk_moderations_audit_id_audits"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["moderator_id"], ["people.id"], name=op.f("fk_moderations_moderator_id_people")
-        ),
+        sa.ForeignKeyConstraint(["moderator_id"], ["people.id"], name=op.f("fk_moderations_moderator_id_people")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_moderations")),
         sa.UniqueConstraint("audit_id", "moderator_id", name=op.f("uq_moderations_audit_id")),
     )
     with op.batch_alter_table("moderations", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_moderations_audit_id"), ["audit_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_moderations_completed_at"), ["completed_at"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_moderations_moderator_id"), ["moderator_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_moderations_completed_at"), ["completed_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_moderations_moderator_id"), ["moderator_id"], unique=False)
 
     op.create_table(
         "grades",
@@ -573,16 +519,12 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["audit_id"], ["audits.id"], name=op.f("fk_grades_audit_id_audits"), ondelete="CASCADE"
         ),
-        sa.ForeignKeyConstraint(
-            ["given_by_id"], ["people.id"], name=op.f("fk_grades_given_by_id_people")
-        ),
+        sa.ForeignKeyConstraint(["given_by_id"], ["people.id"], name=op.f("fk_grades_given_by_id_people")),
         sa.ForeignKeyConstraint(
             ["moderation_id"], ["moderations.id"], name=op.f("fk_grades_moderation_id_moderations")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_grades")),
-        sa.UniqueConstraint(
-            "audit_id", "source", "section", "moderation_id", name=op.f("uq_grades_audit_id")
-        ),
+        sa.UniqueConstraint("audit_id", "source", "section", "moderation_id", name=op.f("uq_grades_audit_id")),
     )
     with op.batch_alter_table("grades", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_grades_audit_id"), ["audit_id"], unique=False)

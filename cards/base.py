@@ -1,0 +1,111 @@
+"""Building blocks every card shares: the envelope, text, and actions with a fallback.
+
+Cards are authored with Microsoft's typed models (microsoft-teams-cards) at schema 1.5 and
+returned as plain dicts (camelCase, no empty fields). Every Action.Execute carries a
+fallback Action.Submit with the same data, for Teams clients without Universal Actions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from microsoft_teams.cards import (
+    ActionSet,
+    AdaptiveCard,
+    Container,
+    ExecuteAction,
+    Fact,
+    FactSet,
+    SubmitAction,
+    TextBlock,
+)
+from microsoft_teams.cards.core import Action, CardElement, RefreshDefinition, TeamsCardProperties
+
+CardDict = dict[str, Any]
+SCHEMA_VERSION = "1.5"
+#: Teams accepts about 100 KB per message; we keep every card well under that.
+MAX_CARD_BYTES = 28 * 1024
+
+
+def execute(title: str, verb: str, data: Mapping[str, object], *, style: str | None = None) -> ExecuteAction:
+    payload = {"verb": verb, **data}
+    return ExecuteAction(
+        title=title,
+        verb=verb,
+        data=dict(payload),
+        style=style,
+        fallback=SubmitAction(title=title, data=dict(payload), style=style),
+    )
+
+
+def heading(text: str, *, size: str = "Medium") -> TextBlock:
+    return TextBlock(text=text, weight="Bolder", size=size, wrap=True)
+
+
+def para(text: str, *, subtle: bool = False, color: str | None = None, bold: bool = False) -> TextBlock:
+    return TextBlock(
+        text=text,
+        wrap=True,
+        is_subtle=subtle or None,
+        color=color,
+        weight="Bolder" if bold else None,
+    )
+
+
+def facts(pairs: Sequence[tuple[str, str]]) -> FactSet:
+    return FactSet(facts=[Fact(title=t, value=v) for t, v in pairs])
+
+
+def action_row(actions: Sequence[Action]) -> ActionSet:
+    return ActionSet(actions=list(actions))
+
+
+def toggled(element_id: str, title: str, body: Sequence[CardElement]) -> list[CardElement]:
+    """A button that shows or hides some help (grading guidance, prompts) below it."""
+    from microsoft_teams.cards import ToggleVisibilityAction
+
+    return [
+        ActionSet(actions=[ToggleVisibilityAction(title=title, target_elements=[element_id])]),
+        Container(id=element_id, is_visible=False, items=list(body), style="emphasis"),
+    ]
+
+
+def _whole_numbers(node: Any) -> Any:
+    """The typed models hold some integers as floats (maxLength 2000.0): write them as ints."""
+    if isinstance(node, dict):
+        return {k: _whole_numbers(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_whole_numbers(v) for v in node]
+    if isinstance(node, float) and node.is_integer():
+        return int(node)
+    return node
+
+
+def card(
+    body: Sequence[CardElement],
+    actions: Sequence[Action] = (),
+    *,
+    refresh: Mapping[str, object] | None = None,
+    refresh_user_ids: Sequence[str] = (),
+    fallback_text: str | None = None,
+) -> CardDict:
+    """The envelope: schema 1.5, full width in Teams, optional Universal Actions refresh."""
+    refresh_definition = None
+    if refresh is not None:
+        verb = str(refresh["verb"])
+        refresh_definition = RefreshDefinition(
+            action=ExecuteAction(verb=verb, data=dict(refresh)),
+            user_ids=list(refresh_user_ids)[:60] or None,
+        )
+    model = AdaptiveCard(
+        version=SCHEMA_VERSION,
+        body=list(body),
+        actions=list(actions) or None,
+        refresh=refresh_definition,
+        fallback_text=fallback_text,
+        msteams=TeamsCardProperties(width="full"),
+    )
+    dumped = model.model_dump(by_alias=True, exclude_none=True)
+    dumped["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json"
+    return _whole_numbers(dumped)  # type: ignore[no-any-return]

@@ -1,0 +1,210 @@
+"""Every card the product can emit, filled with realistic maximal content, for review and tests.
+
+Pure: returns (name, card) pairs; `plf cards` writes them to disk with a gallery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from cards import notices
+from cards.base import CardDict
+from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
+from plf_core.forms.model import Contributor, Field, FieldKind, Form
+from plf_core.forms.registry import load_forms
+from plf_core.forms.validation import message
+
+SENTENCE = (
+    "Synthetic demo answer: the worker visited on schedule, the plan was reviewed with the family and "
+    "the network, and the record shows what changed for the child since the last review. "
+)
+PREFILLED = {
+    "case.azeus_number": "DEMO-900123",
+    "case.gender": "female",
+    "case.team": "Children in Need & Protection North (demo)",
+    "case.team_and_area": "CNP-N · Children in Need & Protection (demo)",
+    "case.age": "14",
+    "audit.practitioner": "Rowan Demoford",
+    "audit.manager": "Hazel Testbury",
+}
+DAY = date(2026, 12, 18)
+
+
+def maximal_value(f: Field) -> str | int:
+    limit = f.text_limit()
+    if limit is not None:
+        return (
+            (SENTENCE * (limit // len(SENTENCE) + 1))[:limit].rstrip()
+            if f.kind is FieldKind.LONG_TEXT
+            else ("Demo " + "x" * limit)[:limit]
+        )
+    if f.kind is FieldKind.DATE:
+        return DAY.isoformat()
+    if f.kind is FieldKind.NUMBER:
+        return f.maximum or 0
+    longest = max(f.choices, key=lambda c: len(c.title))
+    return int(longest.value) if f.kind in (FieldKind.SCALE_10, FieldKind.SCALE_5) else longest.value
+
+
+def sample_problem(f: Field) -> str:
+    limit = f.text_limit()
+    if limit is not None:
+        return f"must be at most {limit:,} characters (it has {limit + 417:,})"
+    if f.kind is FieldKind.DATE:
+        return "must be a date written as YYYY-MM-DD (got '31/12/26')"
+    if f.kind is FieldKind.GRADE:
+        return "must be one of Red, Amber, Green or Blue"
+    if f.minimum is not None:
+        return f"must be between {f.minimum} and {f.maximum}"
+    return "is required"
+
+
+def maximal_answers(form: Form) -> dict[str, object]:
+    return {fid: maximal_value(f) for fid, f in form.fields.items() if f.prefilled_from is None}
+
+
+def contributors(form: Form) -> list[Contributor]:
+    found = {page.editor_of(f) for page in form.pages for f in page.fields}
+    return [c for c in Contributor if c in found]
+
+
+def form_cards(form: Form) -> Iterator[tuple[str, CardDict]]:
+    answers = maximal_answers(form)
+    ref = AuditRef(
+        audit_id=987654,
+        version=42,
+        case_ref="DEMO-900123",
+        subtitle="Team CNP-N · cycle 2026-Q4 · due Thu 31 Dec 2026",
+    )
+    users = tuple(f"29:synthetic-user-{n}" for n in range(3))
+    for page in form.pages:
+        for who in contributors(form):
+            if any(page.editor_of(f) is who for f in page.fields):
+                yield (
+                    f"{form.id}/{page.id}/edit-{who.value}",
+                    page_card(
+                        PageView(
+                            form,
+                            ref,
+                            page.id,
+                            answers,
+                            frozenset({who}),
+                            PREFILLED,
+                            refresh_user_ids=users,
+                        )
+                    ),
+                )
+        errors = {f.id: message(f, sample_problem(f)) for f in page.fields if f.prefilled_from is None}
+        yield (
+            f"{form.id}/{page.id}/errors",
+            page_card(
+                PageView(
+                    form,
+                    ref,
+                    page.id,
+                    answers,
+                    frozenset({page.editor}),
+                    PREFILLED,
+                    errors=errors,
+                    note="Your answers were not saved yet: please correct them.",
+                )
+            ),
+        )
+        yield (
+            f"{form.id}/{page.id}/read-only",
+            readonly_card(PageView(form, ref, page.id, answers, frozenset(), PREFILLED)),
+        )
+    main = form.pages[0].editor
+    yield (
+        f"{form.id}/review",
+        review_card(ReviewView(form, ref, answers, frozenset(contributors(form)), refresh_user_ids=users)),
+    )
+    problems = {fid: message(f, "is required") for fid, f in list(form.fields.items())[:12]}
+    yield (
+        f"{form.id}/review-with-problems",
+        review_card(ReviewView(form, ref, answers, frozenset({main}), problems=problems)),
+    )
+
+
+def notice_cards() -> Iterator[tuple[str, CardDict]]:
+    items = [
+        notices.DueItem(
+            "Practice Learning Conversation",
+            f"DEMO-{900100 + n}",
+            DAY + timedelta(days=n),
+            audit_id=1000 + n,
+            overdue=n % 3 == 0,
+        )
+        for n in range(30)
+    ]
+    rows = [
+        notices.OutstandingRow(f"DEMO-{900200 + n}", "Rowan Demoford", "CNP-N (demo)", "in progress", DAY, 2000 + n)
+        for n in range(30)
+    ]
+    long_action = (SENTENCE * 6)[:500]
+    yield (
+        "notices/reminder-digest",
+        notices.reminder_digest("Rowan Demoford", items, "digest:17:2026-12-14"),
+    )
+    yield (
+        "notices/outstanding-list",
+        notices.outstanding_list("Children in Need & Protection (demo)", DAY, rows),
+    )
+    yield "notices/slt-escalation", notices.slt_escalation("2026-Q4", rows, 14, 23)
+    yield (
+        "notices/red-alert",
+        notices.red_alert(notices.RedAlert(1234, "DEMO-900123", "CNP-N (demo)", "Rowan Demoford", "practitioner", DAY)),
+    )
+    yield (
+        "notices/moderation-request",
+        notices.moderation_request(
+            1234, "DEMO-900123", "CNP-N (demo)", "every Red audit goes to its Head of Service", DAY
+        ),
+    )
+    yield "notices/pim-request", notices.pim_request(1300, "DEMO-900123", "CNP-N (demo)", DAY)
+    actions = [notices.ActionLine(long_action, "Hazel Testbury (Practice Lead)", DAY) for _ in range(5)]
+    yield "notices/action-follow-up", notices.action_follow_up(1234, "DEMO-900123", actions, 1, DAY)
+    yield (
+        "notices/action-follow-up-second",
+        notices.action_follow_up(1234, "DEMO-900123", actions, 2, DAY),
+    )
+    yield (
+        "notices/data-request",
+        notices.data_request(
+            "2027-Q1",
+            date(2027, 1, 1),
+            DAY,
+            [
+                "Cohorts: Child in Need, Child Protection",
+                "Teams: all in Children in Need & Protection",
+                "Fields: Azeus number, gender, age, cohort, team, allocated worker, legal status, EHCP",
+            ],
+        ),
+    )
+    dip = [
+        notices.DipAction(long_action, "Service Manager CNP", DAY, rag)
+        for rag in ("red", "amber", "green", "red", None)
+    ]
+    yield (
+        "notices/dip-sample-actions",
+        notices.dip_sample_actions(77, "Quality of pre-birth assessments", dip, DAY),
+    )
+    failures = [
+        notices.FailedDelivery(
+            5000 + n,
+            "Rowan Demoford",
+            "reminder digest",
+            "403 BotNotInConversationRoster: the app was removed",
+        )
+        for n in range(30)
+    ]
+    yield "notices/delivery-failures", notices.delivery_failures(failures, ["Rowan Demoford"] * 30)
+
+
+def all_cards() -> list[tuple[str, CardDict]]:
+    cards: list[tuple[str, CardDict]] = []
+    for form in load_forms().values():
+        cards += form_cards(form)
+    cards += notice_cards()
+    return cards

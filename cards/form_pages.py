@@ -1,0 +1,300 @@
+"""Cards for filling in, reviewing and reading a form, one page at a time.
+
+A page card pre-fills the answers already given and, after a refused save, shows each
+field's error under it while keeping what the person typed. Inputs declare their own
+limits (maxLength, min/max, choices, errorMessage); `isRequired` is not set, on purpose:
+a Teams client refuses to send a card with an empty required input, and Save must store
+an incomplete page as a draft. Required answers are enforced at Submit by the server,
+from the same definition, and marked "(required)" in the label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from microsoft_teams.cards import (
+    Choice,
+    ChoiceSetInput,
+    Container,
+    DateInput,
+    NumberInput,
+    TextInput,
+)
+from microsoft_teams.cards.core import Action, CardElement
+
+from cards.base import CardDict, action_row, card, execute, facts, heading, para, toggled
+from plf_core.forms.model import Contributor, Field, FieldKind, Form, Page
+from plf_core.forms.validation import required_now
+
+SUMMARY_CHARS = 90
+
+
+@dataclass(frozen=True)
+class AuditRef:
+    """Which audit a card is about, as the person sees it (a case id, never a name)."""
+
+    audit_id: int
+    version: int
+    case_ref: str
+    subtitle: str = ""
+
+    def data(self, **more: object) -> dict[str, object]:
+        return {"audit": self.audit_id, "version": self.version, **more}
+
+
+@dataclass(frozen=True)
+class PageView:
+    form: Form
+    audit: AuditRef
+    page_id: str
+    values: Mapping[str, object]
+    editors: frozenset[Contributor]
+    prefilled: Mapping[str, str] = field(default_factory=dict)
+    errors: Mapping[str, str] = field(default_factory=dict)
+    note: str | None = None
+    refresh_user_ids: tuple[str, ...] = ()
+
+    @property
+    def page(self) -> Page:
+        return self.form.page(self.page_id)
+
+    @property
+    def index(self) -> int:
+        return self.form.page_index(self.page_id)
+
+
+def progress_line(form: Form, page: Page) -> str:
+    return f"{page.part} · page {form.page_index(page.id) + 1} of {len(form.pages)}"
+
+
+def _title(view: PageView) -> list[CardElement]:
+    title = f"{view.form.title} — case {view.audit.case_ref}"
+    body: list[CardElement] = [
+        heading(title),
+        para(progress_line(view.form, view.page), subtle=True),
+    ]
+    if view.audit.subtitle:
+        body.append(para(view.audit.subtitle, subtle=True))
+    if view.note:
+        body.append(para(view.note, color="Accent", bold=True))
+    if view.errors:
+        count = len(view.errors)
+        body.append(
+            para(
+                f"{count} answer{'s' if count > 1 else ''} need{'s' if count == 1 else ''} attention: "
+                "see the messages in red. Everything you typed is still here.",
+                color="Attention",
+                bold=True,
+            )
+        )
+    return body
+
+
+def _label(f: Field, answers: Mapping[str, object]) -> str:
+    return f"{f.label} (required)" if required_now(f, answers) else f.label
+
+
+def _shown(value: object) -> str | None:
+    if value is None:
+        return None
+    return str(value)
+
+
+def input_for(f: Field, value: object, answers: Mapping[str, object]) -> CardElement:
+    """One field as a typed Adaptive Card input, pre-filled and with its limits declared."""
+    label = _label(f, answers)
+    shown = _shown(value)
+    error = f"{f.short[0].upper()}{f.short[1:]}: please check this answer"
+    if f.kind in (FieldKind.TEXT, FieldKind.LONG_TEXT):
+        limit = f.text_limit()
+        return TextInput(
+            id=f.id,
+            label=label,
+            value=shown,
+            max_length=limit,
+            is_multiline=f.kind is FieldKind.LONG_TEXT or None,
+            error_message=f"{error} (at most {limit:,} characters)",
+        )
+    if f.kind is FieldKind.DATE:
+        return DateInput(
+            id=f.id,
+            label=label,
+            value=shown,
+            min="1990-01-01",
+            max="2100-12-31",
+            error_message=f"{error} (a date)",
+        )
+    if f.kind is FieldKind.NUMBER:
+        number = int(value) if isinstance(value, int) else None
+        return NumberInput(
+            id=f.id,
+            label=label,
+            value=number,
+            min=f.minimum,
+            max=f.maximum,
+            error_message=f"{error} ({f.minimum}-{f.maximum})",
+        )
+    # Radio buttons where each choice says something (grades, the scale sentences); a dropdown
+    # for short labels such as the child's own 1-10 ratings.
+    expanded = len(f.choices) <= 4 or any(len(c.title) > 12 for c in f.choices)
+    return ChoiceSetInput(
+        id=f.id,
+        label=label,
+        value=shown,
+        style="expanded" if expanded else "compact",
+        choices=[Choice(title=c.title, value=c.value) for c in f.choices],
+        wrap=True,
+        error_message=error,
+    )
+
+
+def _read_only(f: Field, value: object, note: str | None = None) -> list[CardElement]:
+    shown = display_value(f, value)
+    items: list[CardElement] = [para(f.label, bold=True), para(shown or "—", subtle=not shown)]
+    if note:
+        items.append(para(note, subtle=True))
+    return items
+
+
+def display_value(f: Field, value: object) -> str:
+    if value is None or value == "":
+        return ""
+    for choice in f.choices:
+        if choice.value == str(value):
+            return choice.title
+    return str(value)
+
+
+def _field_block(view: PageView, f: Field, index: int) -> list[CardElement]:
+    page = view.page
+    if f.prefilled_from is not None:
+        return []
+    value = view.values.get(f.id)
+    editor = page.editor_of(f)
+    if editor not in view.editors:
+        who = editor.value.replace("_", " ")
+        return [Container(items=_read_only(f, value, f"Completed by the {who}."), separator=True)]
+    items: list[CardElement] = [input_for(f, value, view.values)]
+    if f.help:
+        items += toggled(f"help_{f.id}", "Show guidance", [para(f.help)])
+    error = view.errors.get(f.id)
+    if error:
+        items.append(para(error, color="Attention"))
+    return [Container(items=items, separator=index > 0)]
+
+
+def page_card(view: PageView) -> CardDict:
+    """A page to fill in: Back / Save / Next (or Review on the last page)."""
+    page = view.page
+    body = _title(view)
+    prefilled = [(f.label, view.prefilled.get(f.prefilled_from, "—")) for f in page.fields if f.prefilled_from]
+    if prefilled:
+        body.append(facts(prefilled))
+    if page.intro:
+        body.append(para(page.intro, subtle=True))
+    if page.guidance and not any(f.help == page.guidance for f in page.fields):
+        body += toggled(f"guidance_{page.id}", "Show guidance", [para(page.guidance)])
+    for i, f in enumerate(page.fields):
+        body += _field_block(view, f, i)
+    unknown = [key for key in view.errors if key not in {f.id for f in page.fields}]
+    body += [para(view.errors[key], color="Attention") for key in unknown]
+    data = view.audit.data(page=page.id)
+    actions: list[Action] = []
+    if view.index > 0:
+        actions.append(execute("Back", "page.back", data))
+    actions.append(execute("Save", "page.save", data))
+    last = view.index == len(view.form.pages) - 1
+    actions.append(execute("Review and submit" if last else "Next", "page.next", data, style="positive"))
+    return card(
+        body,
+        actions,
+        refresh=view.audit.data(verb="audit.refresh", page=page.id),
+        refresh_user_ids=view.refresh_user_ids,
+        fallback_text=f"{view.form.title}: {progress_line(view.form, page)}",
+    )
+
+
+def summary(text: str, limit: int = SUMMARY_CHARS) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    form: Form
+    audit: AuditRef
+    answers: Mapping[str, object]
+    editors: frozenset[Contributor]
+    problems: Mapping[str, str] = field(default_factory=dict)
+    can_submit: bool = True
+    refresh_user_ids: tuple[str, ...] = ()
+
+
+def review_card(view: ReviewView) -> CardDict:
+    """Every answer, summarised, with Edit back to each page, before Submit."""
+    body: list[CardElement] = [
+        heading(f"Review before submitting — {view.form.title}, case {view.audit.case_ref}"),
+        para(
+            "Check each page. Long answers are shortened here; Edit opens the page with everything.",
+            subtle=True,
+        ),
+    ]
+    if view.problems:
+        body.append(
+            para(
+                f"{len(view.problems)} answer(s) must be completed or corrected before you can "
+                "submit: they are marked below.",
+                color="Attention",
+                bold=True,
+            )
+        )
+    for page in view.form.pages:
+        rows = []
+        for f in page.fields:
+            if f.prefilled_from is not None:
+                continue
+            shown = summary(display_value(f, view.answers.get(f.id))) or "—"
+            if f.id in view.problems:
+                shown = f"⚠ {view.problems[f.id]}"
+            rows.append((f.ref or summary(f.short, 30), shown))
+        editable = any(page.editor_of(f) in view.editors for f in page.fields)
+        items: list[CardElement] = [para(page.part, bold=True), facts(rows)]
+        if editable:
+            items.append(action_row([execute("Edit", "page.open", view.audit.data(page=page.id))]))
+        body.append(Container(items=items, separator=True))
+    actions: list[Action] = []
+    if view.can_submit:
+        actions.append(execute("Submit", "audit.submit", view.audit.data(), style="positive"))
+    return card(
+        body,
+        actions,
+        refresh=view.audit.data(verb="audit.refresh", page="review"),
+        refresh_user_ids=view.refresh_user_ids,
+        fallback_text=f"Review {view.form.title} before submitting",
+    )
+
+
+def readonly_card(view: PageView) -> CardDict:
+    """For managers, moderators and QA: one page of the audit, nothing editable."""
+    page = view.page
+    body = _title(view)
+    body.insert(1, para("Read-only view", color="Accent"))
+    prefilled = [(f.label, view.prefilled.get(f.prefilled_from, "—")) for f in page.fields if f.prefilled_from]
+    if prefilled:
+        body.append(facts(prefilled))
+    for f in page.fields:
+        if f.prefilled_from is None:
+            body.append(Container(items=_read_only(f, view.values.get(f.id)), separator=True))
+    actions: list[Action] = []
+    if view.index > 0:
+        actions.append(
+            execute(
+                "Previous page",
+                "audit.view",
+                view.audit.data(page=view.form.pages[view.index - 1].id),
+            )
+        )
+    if view.index < len(view.form.pages) - 1:
+        actions.append(execute("Next page", "audit.view", view.audit.data(page=view.form.pages[view.index + 1].id)))
+    return card(body, actions, fallback_text=f"{view.form.title} (read-only)")

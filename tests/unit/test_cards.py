@@ -1,0 +1,202 @@
+"""Cards compared by value: what a person sees and what the buttons send back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
+from cards.notices import RedAlert, red_alert
+from plf_core.forms.model import Contributor as C
+from plf_core.forms.registry import get_form
+
+PLC = get_form("practice_learning_conversation")
+REF = AuditRef(audit_id=12, version=3, case_ref="DEMO-900001", subtitle="Team FDA-N")
+
+
+def walk(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk(value)
+
+
+def inputs(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {n["id"]: n for n in walk(card) if str(n.get("type", "")).startswith("Input.")}
+
+
+def texts(card: dict[str, Any]) -> list[str]:
+    return [n["text"] for n in walk(card) if n.get("type") == "TextBlock"]
+
+
+def test_a_page_card_prefills_answers_and_sends_back_audit_version_and_page() -> None:
+    view = PageView(
+        PLC,
+        REF,
+        "part_b_judgement",
+        {"B7": 7, "B8": "Steady progress."},
+        frozenset({C.PRACTITIONER}),
+        refresh_user_ids=("29:a", "29:b"),
+    )
+    card = page_card(view)
+    assert card["version"] == "1.5"
+    assert "Part B — 5 Practitioner's judgement (outcomes), 6 the child's own ratings · page 9 of 14" in texts(card)
+    fields = inputs(card)
+    assert list(fields) == ["B7", "B8", "C1", "C2", "C3", "C4", "C5", "C6"]
+    assert fields["B7"]["value"] == "7"
+    assert fields["B7"]["style"] == "expanded"
+    assert len(fields["B7"]["choices"]) == 10
+    assert fields["B8"] | {} == {
+        "type": "Input.Text",
+        "id": "B8",
+        "value": "Steady progress.",
+        "maxLength": 2000,
+        "isMultiline": True,
+        "label": "B8: Please add your reflections regarding your Practitioner judgement in relation to outcomes "
+        "for child/young person. (required)",
+        "errorMessage": "Reflections on outcomes: please check this answer (at most 2,000 characters)",
+    }
+    assert [a["verb"] for a in card["actions"]] == ["page.back", "page.save", "page.next"]
+    save = card["actions"][1]
+    assert save["data"] == {
+        "verb": "page.save",
+        "audit": 12,
+        "version": 3,
+        "page": "part_b_judgement",
+    }
+    assert save["fallback"] == {"type": "Action.Submit", "title": "Save", "data": save["data"]}
+    assert card["refresh"]["userIds"] == ["29:a", "29:b"]
+    assert card["refresh"]["action"]["verb"] == "audit.refresh"
+
+
+def test_the_last_page_leads_to_review_and_the_first_has_no_back() -> None:
+    last = page_card(PageView(PLC, REF, "head_of_service", {}, frozenset({C.HEAD_OF_SERVICE})))
+    assert [a["title"] for a in last["actions"]] == ["Back", "Save", "Review and submit"]
+    first = page_card(
+        PageView(
+            PLC,
+            REF,
+            "header",
+            {},
+            frozenset({C.PRACTITIONER}),
+            prefilled={"case.azeus_number": "DEMO-900001"},
+        )
+    )
+    assert [a["title"] for a in first["actions"]] == ["Save", "Next"]
+    facts = next(n for n in walk(first) if n.get("type") == "FactSet")["facts"]
+    assert {"title": "Azeus Number", "value": "DEMO-900001"} in facts
+    assert "H_azeus" not in inputs(first)
+
+
+def test_errors_show_under_each_field_and_keep_what_was_typed() -> None:
+    typed = "x" * 2500
+    view = PageView(
+        PLC,
+        REF,
+        "part_b_judgement",
+        {"B8": typed, "B7": 7},
+        frozenset({C.PRACTITIONER}),
+        errors={"B8": "B8 — reflections on outcomes must be at most 2,000 characters (it has 2,500)"},
+    )
+    card = page_card(view)
+    assert inputs(card)["B8"]["value"] == typed
+    attention = [n["text"] for n in walk(card) if n.get("color") == "Attention"]
+    assert attention == [
+        "1 answer needs attention: see the messages in red. Everything you typed is still here.",
+        "B8 — reflections on outcomes must be at most 2,000 characters (it has 2,500)",
+    ]
+
+
+def test_manager_sections_are_read_only_for_the_practitioner() -> None:
+    card = page_card(PageView(PLC, REF, "manager_overall", {"MO1": "amber"}, frozenset({C.PRACTITIONER})))
+    assert inputs(card) == {}
+    assert "Amber — Requires Improvement" in texts(card)
+    assert "Completed by the manager." in texts(card)
+    assert "MO1" in inputs(page_card(PageView(PLC, REF, "manager_overall", {}, frozenset({C.MANAGER}))))
+
+
+def test_the_read_only_view_has_no_inputs_and_pages_through_the_audit() -> None:
+    card = readonly_card(PageView(PLC, REF, "part_a_planning", {"A7a": "yes"}, frozenset()))
+    assert inputs(card) == {}
+    assert "Read-only view" in texts(card)
+    assert [(a["verb"], a["data"]["page"]) for a in card["actions"]] == [
+        ("audit.view", "part_a_assessment"),
+        ("audit.view", "part_a_oversight"),
+    ]
+
+
+def test_the_review_card_summarises_every_page_with_edit_and_submit() -> None:
+    answers = {"A1b": "word " * 100, "P1": "red"}
+    card = review_card(
+        ReviewView(
+            PLC,
+            REF,
+            answers,
+            frozenset({C.PRACTITIONER}),
+            problems={"A2a": "A2a — essential information on file is required"},
+        )
+    )
+    edits = [
+        n["data"]["page"] for n in walk(card) if n.get("verb") == "page.open" and n.get("type") == "Action.Execute"
+    ]
+    assert len(edits) == 10  # the practitioner's pages; manager and HoS pages are not theirs to edit
+    facts = {f["title"]: f["value"] for n in walk(card) if n.get("type") == "FactSet" for f in n["facts"]}
+    assert facts["P1"] == "Red — Inadequate"
+    assert facts["A1b"].endswith("…")
+    assert len(facts["A1b"]) <= 90
+    assert facts["A2a"] == "⚠ A2a — essential information on file is required"
+    assert card["actions"][0]["verb"] == "audit.submit"
+
+
+def test_a_red_alert_says_what_is_asked_by_when_and_opens_the_audit() -> None:
+    card = red_alert(RedAlert(44, "DEMO-900007", "CNP-N", "Rowan Demoford", "manager", date(2026, 12, 10)))
+    assert card == {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.5",
+        "msteams": {"width": "full"},
+        "fallbackText": "Red audit: case DEMO-900007",
+        "body": [
+            {
+                "type": "Container",
+                "style": "attention",
+                "items": [
+                    {
+                        "type": "TextBlock",
+                        "text": "Red — Inadequate: case DEMO-900007",
+                        "size": "Large",
+                        "weight": "Bolder",
+                        "wrap": True,
+                    },
+                    {
+                        "type": "TextBlock",
+                        "wrap": True,
+                        "text": "An audit of this case in CNP-N has been graded Red — Inadequate by the manager (Rowan Demoford).",
+                    },
+                ],
+            },
+            {
+                "type": "TextBlock",
+                "wrap": True,
+                "text": "What is asked: read the audit, and hold a Practice Improvement Meeting by Thu 10 Dec 2026 "
+                "(framework Appendix 1).",
+            },
+        ],
+        "actions": [
+            {
+                "type": "Action.Execute",
+                "title": "Open the audit (read-only)",
+                "verb": "audit.view",
+                "data": {"verb": "audit.view", "audit": 44},
+                "fallback": {
+                    "type": "Action.Submit",
+                    "title": "Open the audit (read-only)",
+                    "data": {"verb": "audit.view", "audit": 44},
+                },
+            }
+        ],
+    }
