@@ -9,18 +9,21 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapter import build_edge
-from bot.agent import PlfAgent
+from bot.agent import AgentSettings, PlfAgent
+from bot.dispatcher import Dispatcher
 from bot.http import messages_handler
+from plf_core import workflow
 from plf_core.forms.registry import load_forms
-from scheduler import build_scheduler
+from scheduler import add_dispatch_job, build_scheduler
 from settings import Settings
-from store.database import DatabaseUnavailable, create_engine, masked, normalise_url, ping
+from store.database import DatabaseUnavailable, create_engine, masked, normalise_url, ping, session_factory
 
 log = logging.getLogger("plf.app")
 MAX_BODY_BYTES = 256 * 1024
 
 ENGINE = web.AppKey("engine", AsyncEngine)
 SETTINGS = web.AppKey("settings", Settings)
+DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -41,15 +44,27 @@ def create_app(settings: Settings) -> web.Application:
     if edge.auth_configuration is not None:
         app["agent_configuration"] = edge.auth_configuration  # read by the SDK's JWT check
 
+    engine = create_engine(normalise_url(settings.database_url))  # connects only when used
+    app[ENGINE] = engine
+    sessions = session_factory(engine)
+    dispatcher = Dispatcher(
+        sessions, edge.adapter, settings.microsoft_app_id, max_attempts=settings.delivery_max_attempts
+    )
+    app[DISPATCHER] = dispatcher
+    agent = PlfAgent(
+        sessions,
+        AgentSettings(workflow.Settings(pim_working_days=settings.pim_working_days), settings.zone),
+        notices_written=dispatcher.wake,
+    )
+
     async def database(app: web.Application) -> AsyncIterator[None]:
-        engine = create_engine(normalise_url(settings.database_url))
         await ping(engine)  # fail start-up now, naming the (masked) URL and the reason
-        app[ENGINE] = engine
         yield
         await engine.dispose()
 
     async def scheduler(app: web.Application) -> AsyncIterator[None]:
         jobs = build_scheduler(settings.zone)
+        add_dispatch_job(jobs, dispatcher.run_once, settings.dispatch_interval_seconds)
         jobs.start()
         yield
         jobs.shutdown(wait=False)
@@ -60,7 +75,7 @@ def create_app(settings: Settings) -> web.Application:
         "/api/messages",
         messages_handler(
             edge.adapter,
-            PlfAgent(),
+            agent,
             authenticated=not settings.local_mode,
             allowed_tenants=settings.allowed_tenant_ids,
         ),

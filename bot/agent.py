@@ -1,26 +1,294 @@
-"""The bot's turn handler. For now it answers a message; the audit workflow builds on it."""
+"""The bot's turn handler: activities and card actions in, workflow use cases, cards out.
+
+Every activity refreshes the sender's conversation reference. Each turn is one unit of
+work: the workflow's writes, its outbox notices and the access log commit together, and
+the dispatcher is then woken to deliver the notices.
+"""
 
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from microsoft_agents.activity import TurnContextProtocol
+from microsoft_agents.activity import Activity, ActivityTypes, Attachment, InvokeResponse, TurnContextProtocol
 from microsoft_agents.hosting.core import ActivityHandler, MessageFactory
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.actions import ActionRequest, BadAction, parse_action
+from bot.render import screen_card
+from cards import workflow as workflow_cards
+from cards.base import CardDict
+from plf_core import commands, workflow
+from plf_core.errors import Conflict, NotAllowed, NotFound, PlfError, ValidationFailed
+from plf_core.people import Actor
+from plf_core.ports import Notice
+from plf_core.workflow import PageScreen, ReviewScreen, Screen
+from store import conversations
+from store.audit_store import SqlAuditStore
 
 log = logging.getLogger(__name__)
-
-GREETING = (
-    "Hello. I am the Practice Learning Framework bot. I am running, and the audit workflow "
-    "is on its way; your QA team will tell you when audits arrive here."
+CARD = "application/vnd.microsoft.card.adaptive"
+UNKNOWN_REPLY = (
+    "Hello. You are not yet in the Practice Learning Framework's directory, so I can't show you any audits. "
+    "I have told the QA team; they will add you and let you know."
 )
 
 
+@dataclass(frozen=True)
+class AgentSettings:
+    workflow: workflow.Settings
+    zone: ZoneInfo
+
+
+def attachment(card: CardDict) -> Attachment:
+    return Attachment(content_type=CARD, content=card)
+
+
+def card_response(card: CardDict) -> InvokeResponse:
+    return InvokeResponse(status=200, body={"statusCode": 200, "type": CARD, "value": card})
+
+
+def error_response(status: int, code: str, message: str) -> InvokeResponse:
+    return InvokeResponse(
+        status=200,
+        body={
+            "statusCode": status,
+            "type": "application/vnd.microsoft.error",
+            "value": {"code": code, "message": message},
+        },
+    )
+
+
 class PlfAgent(ActivityHandler):
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        settings: AgentSettings,
+        notices_written: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.settings = settings
+        self.notices_written = notices_written
+
+    # --- every activity -------------------------------------------------------------------
+
+    async def on_turn(self, turn_context: TurnContextProtocol[Any]) -> None:
+        await self._remember_sender(turn_context.activity)
+        await super().on_turn(turn_context)
+
+    async def _remember_sender(self, activity: Activity) -> None:
+        sender = activity.from_property
+        aad = getattr(sender, "aad_object_id", None) if sender else None
+        if not aad or not activity.service_url or not activity.conversation:
+            return
+        reference = activity.get_conversation_reference().model_dump(by_alias=True, exclude_none=True, mode="json")
+        tenant = getattr(activity.conversation, "tenant_id", None)
+        async with self.sessions() as session, session.begin():
+            store = SqlAuditStore(session)
+            actor = await store.actor_by_aad(aad)
+            await conversations.remember(
+                session,
+                aad_object_id=aad.lower(),
+                person_id=actor.person_id if actor else None,
+                tenant_id=tenant,
+                service_url=activity.service_url,
+                conversation_id=activity.conversation.id,
+                reference=reference,
+            )
+
+    async def on_installation_update_add(self, turn_context: TurnContextProtocol[Any]) -> None:
+        aad = self._aad(turn_context.activity)
+        if aad:
+            async with self.sessions() as session, session.begin():
+                await conversations.set_installed(session, aad, True)
+        await turn_context.send_activity(
+            MessageFactory.text(
+                "Hello. I am the Practice Learning Framework bot: your audits, reminders and alerts will arrive here. "
+                "Type 'my audits' to see your open audits, or 'help'."
+            )
+        )
+
+    async def on_installation_update_remove(self, turn_context: TurnContextProtocol[Any]) -> None:
+        aad = self._aad(turn_context.activity)
+        if aad:
+            async with self.sessions() as session, session.begin():
+                await conversations.set_installed(session, aad, False)
+            log.info("app removed; person marked unreachable", extra={"activity_id": turn_context.activity.id})
+
+    @staticmethod
+    def _aad(activity: Activity) -> str | None:
+        sender = activity.from_property
+        aad = getattr(sender, "aad_object_id", None) if sender else None
+        return aad.lower() if isinstance(aad, str) and aad else None
+
+    # --- messages (commands, and card submits from clients without Action.Execute) --------
+
     async def on_message_activity(self, turn_context: TurnContextProtocol[Any]) -> None:
         activity = turn_context.activity
-        log.info(
-            "message received",
-            extra={"activity_id": activity.id, "conversation_id": activity.conversation.id},
+        if isinstance(activity.value, dict) and "verb" in activity.value:
+            card = await self._card_for_action(activity, dict(activity.value))
+            await turn_context.send_activity(Activity(type=ActivityTypes.message, attachments=[attachment(card)]))
+            return
+        text = (activity.text or "").strip()
+        if not text:
+            return
+        card = await self._run(activity, lambda store, actor: self._command(store, actor, text, activity.id))
+        await turn_context.send_activity(Activity(type=ActivityTypes.message, attachments=[attachment(card)]))
+
+    async def _command(self, store: SqlAuditStore, actor: Actor, text: str, activity_id: str | None) -> Screen:
+        command, route = commands.parse(text)
+        if route.qa_only and not actor.is_qa:
+            await store.log_access(actor, "command", None, activity_id, "denied")
+            raise NotAllowed(f"only the QA team can use '{route.usage.split()[0]}'")
+        now = datetime.now(UTC)
+        today = now.astimezone(self.settings.zone).date()
+        if isinstance(command, commands.Help):
+            lines = [f"{r.usage}: {r.what}" for r in commands.commands_for(actor)]
+            return workflow.Reply("You can type:\n\n" + "\n\n".join(lines))
+        if isinstance(command, commands.MyAudits):
+            return await workflow.my_audits(store, actor)
+        if isinstance(command, commands.OpenAudit):
+            return await workflow.open_audit(store, actor, command.audit_id, activity=activity_id)
+        if isinstance(command, commands.Assign):
+            return await workflow.assign(
+                store, actor, command.case_ref, command.person_ref, command.second_person_ref, today, activity_id
+            )
+        if isinstance(command, commands.MarkUploaded):
+            return await workflow.mark_uploaded(store, actor, command.audit_id, now, activity_id)
+        assert isinstance(command, commands.ListUnknown)
+        return await workflow.unknown_people(store, actor)
+
+    # --- Action.Execute -------------------------------------------------------------------
+
+    async def on_invoke_activity(self, turn_context: TurnContextProtocol[Any]) -> InvokeResponse:
+        activity = turn_context.activity
+        if activity.name != "adaptiveCard/action":
+            return error_response(501, "NotImplemented", f"invoke '{(activity.name or '')[:40]}' is not supported")
+        value = activity.value if isinstance(activity.value, dict) else None
+        action = value.get("action") if value else None
+        if not isinstance(action, dict) or action.get("type") != "Action.Execute":
+            return error_response(400, "BadRequest", "the invoke has no Action.Execute")
+        raw = action.get("data")
+        data: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        verb = action.get("verb")
+        merged = {**data, "verb": verb} if isinstance(verb, str) else dict(data)
+        return card_response(await self._card_for_action(activity, merged))
+
+    async def _card_for_action(self, activity: Activity, data: dict[str, Any]) -> CardDict:
+        try:
+            request = parse_action(data)
+        except BadAction as exc:
+            log.warning("card action refused: %s", exc, extra={"activity_id": activity.id})
+            return workflow_cards.problem(
+                f"This card could not be used: {exc}.", what_next="Type 'my audits' to get a fresh card."
+            )
+        return await self._run(
+            activity,
+            lambda store, actor: self._action(store, actor, request, activity.id),
+            refresh=request.verb != "audit.view",
         )
-        await turn_context.send_activity(MessageFactory.text(GREETING))
+
+    async def _action(
+        self, store: SqlAuditStore, actor: Actor, request: ActionRequest, activity_id: str | None
+    ) -> Screen:
+        now = datetime.now(UTC)
+        audit_id = request.audit_id
+        verb = request.verb
+        if verb == "command.run":
+            return await self._command(store, actor, request.command or "help", activity_id)
+        assert audit_id is not None
+        if verb in ("audit.open", "audit.refresh", "page.open"):
+            return await workflow.open_audit(store, actor, audit_id, request.page, activity_id)
+        if verb == "audit.view":
+            return await workflow.view_audit(store, actor, audit_id, request.page, activity_id)
+        if verb in ("page.save", "page.next", "page.back"):
+            direction = {"page.save": 0, "page.next": 1, "page.back": -1}[verb]
+            assert request.version is not None
+            assert request.page is not None
+            return await workflow.save_page(
+                store, actor, audit_id, request.version, request.page, request.inputs, direction, activity_id
+            )
+        if verb == "audit.review":
+            return await workflow.review(store, actor, audit_id, activity_id)
+        assert verb == "audit.submit"
+        assert request.version is not None
+        today = now.astimezone(self.settings.zone).date()
+        return await workflow.submit(
+            store, actor, audit_id, request.version, today, now, self.settings.workflow, activity_id
+        )
+
+    # --- one unit of work, errors mapped once ---------------------------------------------
+
+    async def _run(
+        self, activity: Activity, work: Callable[[SqlAuditStore, Actor], Awaitable[Screen]], refresh: bool = True
+    ) -> CardDict:
+        aad = self._aad(activity)
+        try:
+            async with self.sessions() as session, session.begin():
+                store = SqlAuditStore(session)
+                actor = await store.actor_by_aad(aad) if aad else None
+                if actor is None:
+                    card = await self._unknown(store, activity)
+                else:
+                    card = await self._card_of(store, session, actor, work, refresh)
+        except ValidationFailed as exc:
+            details = [str(p) for p in exc.problems]
+            return workflow_cards.problem(" ".join([str(exc), *details]))
+        except NotAllowed as exc:
+            log.warning("refused: %s", exc, extra={"activity_id": activity.id})
+            return workflow_cards.problem(
+                f"Sorry, {exc}.", what_next="If you think you should have access, ask the QA team."
+            )
+        except (NotFound, Conflict) as exc:
+            return workflow_cards.problem(f"{str(exc)[0].upper()}{str(exc)[1:]}.")
+        except PlfError as exc:
+            return workflow_cards.problem(str(exc))
+        except Exception:
+            incident = uuid.uuid4().hex[:10]
+            log.exception(
+                "turn failed, incident %s", incident, extra={"incident": incident, "activity_id": activity.id}
+            )
+            return workflow_cards.problem(
+                "Something went wrong on our side. Nothing you saved before has been lost.",
+                incident,
+                "Please try again in a minute.",
+            )
+        if self.notices_written is not None:
+            await self.notices_written()
+        return card
+
+    async def _card_of(
+        self,
+        store: SqlAuditStore,
+        session: AsyncSession,
+        actor: Actor,
+        work: Callable[[SqlAuditStore, Actor], Awaitable[Screen]],
+        refresh: bool,
+    ) -> CardDict:
+        screen = await work(store, actor)
+        users: tuple[str, ...] = ()
+        if refresh and isinstance(screen, PageScreen | ReviewScreen):
+            audit = screen.audit
+            people = {p for p in (audit.practitioner_id, audit.second_person_id) if p is not None}
+            if audit.case is not None:
+                leaders = await store.team_leaders(audit.case.team_id)
+                people |= {p for p in (leaders.practice_lead_id, leaders.service_manager_id) if p}
+            users = tuple(await conversations.teams_user_ids(session, people))
+        return screen_card(screen, users)
+
+    async def _unknown(self, store: SqlAuditStore, activity: Activity) -> CardDict:
+        sender = activity.from_property
+        aad = self._aad(activity) or "unknown"
+        name = (getattr(sender, "name", None) or "someone")[:120]
+        tenant = getattr(activity.conversation, "tenant_id", None) if activity.conversation else None
+        if await store.record_unknown_sender(aad, name, tenant):
+            log.info("unknown sender recorded", extra={"activity_id": activity.id})
+            for qa in await store.qa_people():
+                await store.add_notice(Notice(f"unknown:{aad}:{qa}", qa, "unknown_sender", {"name": name, "aad": aad}))
+
+        return workflow_cards.text_card("Practice Learning Framework", [UNKNOWN_REPLY])

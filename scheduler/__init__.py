@@ -6,6 +6,7 @@ APScheduler's FAQ); the database is the source of truth for what is due.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -13,3 +14,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 def build_scheduler(zone: ZoneInfo) -> AsyncIOScheduler:
     return AsyncIOScheduler(timezone=zone, job_defaults={"coalesce": True, "max_instances": 1})
+
+
+def add_dispatch_job(scheduler: AsyncIOScheduler, run_once: Callable[[], Awaitable[int]], seconds: float) -> None:
+    """Deliver the outbox every few seconds (the database says what is due)."""
+    scheduler.add_job(run_once, "interval", seconds=seconds, id="dispatch", replace_existing=True)

@@ -284,3 +284,15 @@ class AccessLogEntry(Base):
     object_id: Mapped[str | None] = mapped_column(String(64))
     activity_id: Mapped[str | None] = mapped_column(String(200))
     outcome: Mapped[str] = mapped_column(String(20), server_default="ok")
+
+
+class UnknownSenderRow(Base):
+    """Someone who wrote to the bot but is not in the directory: QA is told and can list them."""
+
+    __tablename__ = "unknown_senders"
+    aad_object_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    tenant_id: Mapped[str | None] = mapped_column(String(64))
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    messages: Mapped[int] = mapped_column(Integer, server_default=text("1"))

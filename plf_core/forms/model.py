@@ -126,6 +126,12 @@ class Form:
     corrections: tuple[str, ...] = ()
     #: Field ids of the overall grades, by who gives them ("practitioner", "manager", ...).
     overall_grades: dict[str, str] = field(default_factory=dict)
+    #: Whose required answers must be complete at Submit (default: the first page's editor).
+    submitted_by: tuple[Contributor, ...] = ()
+
+    @property
+    def submit_contributors(self) -> frozenset[Contributor]:
+        return frozenset(self.submitted_by or (self.pages[0].editor,))
 
     def page(self, page_id: str) -> Page:
         for page in self.pages:

@@ -474,4 +474,5 @@ FORM = Form(
         "identified by its Azeus number only, never by the child's name.",
     ),
     overall_grades={"practitioner": "P1", "manager": "MO1"},
+    submitted_by=(Contributor.PRACTITIONER, Contributor.MANAGER),
 )

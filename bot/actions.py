@@ -1,0 +1,81 @@
+"""Reading what a card sent back: the verb, the audit and version it was for, and the inputs.
+
+A client can send anything: ids must be whole numbers, verbs known, and the inputs a
+modest number of short keys; anything else is refused with its reason before any work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+AUDIT_VERBS = frozenset(
+    {
+        "audit.open",
+        "audit.refresh",
+        "audit.view",
+        "audit.review",
+        "audit.submit",
+        "page.open",
+        "page.save",
+        "page.next",
+        "page.back",
+    }
+)
+VERBS = AUDIT_VERBS | {"command.run"}
+NEEDS_VERSION = frozenset({"page.save", "page.next", "page.back", "audit.submit"})
+NEEDS_PAGE = frozenset({"page.save", "page.next", "page.back", "page.open"})
+RESERVED = frozenset({"verb", "audit", "version", "page", "command"})
+MAX_INPUTS = 120
+MAX_KEY = 60
+
+
+class BadAction(Exception):
+    """A card action that cannot be used, with the reason."""
+
+
+@dataclass(frozen=True)
+class ActionRequest:
+    verb: str
+    audit_id: int | None = None
+    version: int | None = None
+    page: str | None = None
+    command: str | None = None
+    inputs: dict[str, object] = field(default_factory=dict)
+
+
+def _whole(data: Mapping[str, Any], key: str) -> int | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise BadAction(f"'{key}' is not a number")
+    text = str(value).strip()
+    if not text.isdigit() or len(text) > 12:
+        raise BadAction(f"'{key}' is not a number")
+    return int(text)
+
+
+def parse_action(data: Mapping[str, Any]) -> ActionRequest:
+    verb = data.get("verb")
+    if not isinstance(verb, str) or verb not in VERBS:
+        raise BadAction(f"the action '{str(verb)[:40]}' is not one this bot knows")
+    audit_id = _whole(data, "audit")
+    version = _whole(data, "version")
+    page = data.get("page")
+    if page is not None and (not isinstance(page, str) or len(page) > 40):
+        raise BadAction("'page' is not a page name")
+    if verb in AUDIT_VERBS and audit_id is None:
+        raise BadAction("it does not say which audit it is for")
+    if verb in NEEDS_VERSION and version is None:
+        raise BadAction("it does not carry the audit's version")
+    if verb in NEEDS_PAGE and page is None:
+        raise BadAction("it does not say which page it is for")
+    command = data.get("command")
+    if command is not None and (not isinstance(command, str) or len(command) > 300):
+        raise BadAction("'command' is not a command")
+    inputs = {k: v for k, v in data.items() if k not in RESERVED}
+    if len(inputs) > MAX_INPUTS or any(not isinstance(k, str) or len(k) > MAX_KEY for k in inputs):
+        raise BadAction("it carries more, or longer, fields than any page has")
+    return ActionRequest(verb, audit_id, version, page, command, inputs)

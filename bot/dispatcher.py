@@ -1,0 +1,159 @@
+"""Delivers the outbox: proactive messages through the Agents SDK, retried, paced, never lost.
+
+Run by the scheduler every few seconds and woken at once after a turn writes notices. Rows
+are claimed in a short transaction (SKIP LOCKED on PostgreSQL), then each message is sent
+and its outcome recorded in its own transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+import aiohttp
+from microsoft_agents.activity import Activity, ActivityTypes, ConversationReference
+from microsoft_agents.hosting.aiohttp import CloudAdapter
+from microsoft_agents.hosting.core import TurnContext
+from microsoft_agents.hosting.core.authorization import ClaimsIdentity
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.agent import attachment
+from bot.render import notice_card
+from plf_core.delivery import Decision, Outcome, decide
+from plf_core.ports import Notice
+from plf_core.vocabulary import OutboxStatus
+from store import conversations, outbox
+from store.audit_store import SqlAuditStore
+
+log = logging.getLogger(__name__)
+NOT_REPORTED = frozenset({"delivery_failures"})
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        adapter: CloudAdapter,
+        app_id: str | None,
+        *,
+        max_attempts: int = 8,
+        batch: int = 50,
+    ) -> None:
+        self.sessions = sessions
+        self.adapter = adapter
+        self.app_id = app_id or ""
+        self.max_attempts = max_attempts
+        self.batch = batch
+        self._running = asyncio.Lock()
+        self._tasks: set[asyncio.Task[int]] = set()
+
+    async def wake(self) -> None:
+        """Deliver soon, without holding up the caller (an invoke must answer within 2 s)."""
+        task = asyncio.get_running_loop().create_task(self.run_once())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def run_once(self) -> int:
+        """Claim what is due and deliver it; returns how many messages were attempted."""
+        if self._running.locked():
+            return 0
+        async with self._running:
+            attempted = 0
+            while True:
+                async with self.sessions() as session, session.begin():
+                    claimed = await outbox.claim(session, self.batch)
+                if not claimed:
+                    return attempted
+                for message in claimed:
+                    await self._deliver(message)
+                    attempted += 1
+
+    async def _deliver(self, message: outbox.Claimed) -> None:
+        attempt = message.attempts + 1
+        async with self.sessions() as session:
+            reference = await conversations.reference_of(session, message.person_id) if message.person_id else None
+        if reference is None:
+            decision = Decision(Outcome.UNREACHABLE, reason="no conversation: the person has not installed the bot")
+        else:
+            try:
+                card = notice_card(message.kind, message.payload)
+            except (KeyError, ValueError, TypeError) as exc:
+                decision = Decision(Outcome.DEAD, reason=f"cannot render '{message.kind}': {exc}")
+            else:
+                decision = await self._send(reference, card, attempt)
+        async with self.sessions() as session, session.begin():
+            if decision.outcome is Outcome.SENT:
+                await outbox.mark_sent(session, message.id)
+            elif decision.outcome is Outcome.RETRY:
+                await outbox.mark_retry(session, message.id, decision.delay_s, decision.reason)
+            else:
+                status = OutboxStatus.FAILED if decision.outcome is Outcome.UNREACHABLE else OutboxStatus.DEAD
+                await outbox.mark_dead(session, message.id, decision.reason, status)
+                if decision.outcome is Outcome.UNREACHABLE and message.person_id and reference is not None:
+                    from sqlalchemy import update
+
+                    from store.models import Person
+
+                    await session.execute(update(Person).where(Person.id == message.person_id).values(reachable=False))
+                if message.kind not in NOT_REPORTED:
+                    await self._report(SqlAuditStore(session), message, decision)
+        log.info(
+            "outbox %s %s",
+            message.id,
+            decision.outcome.value,
+            extra={"outbox_id": message.id, "kind": message.kind, "attempt": attempt},
+        )
+
+    async def _send(self, reference: dict[str, Any], card: dict[str, Any], attempt: int) -> Decision:
+        failure: list[BaseException] = []
+
+        async def callback(context: TurnContext) -> None:
+            try:
+                await context.send_activity(Activity(type=ActivityTypes.message, attachments=[attachment(card)]))
+            except BaseException as exc:  # recorded and judged below, never raised into the SDK
+                failure.append(exc)
+
+        try:
+            continuation = ConversationReference.model_validate(reference).get_continuation_activity()
+            claims = (
+                self.adapter.create_claims_identity(self.app_id) if self.app_id else ClaimsIdentity({}, "anonymous")
+            )  # local mode: no token to get
+            await self.adapter.continue_conversation_with_claims(claims, continuation, callback)
+        except Exception as exc:
+            failure.append(exc)
+        if not failure:
+            return Decision(Outcome.SENT)
+        error = failure[0]
+        if isinstance(error, aiohttp.ClientResponseError):
+            detail = str(error.message)[:200]
+            return decide(
+                error.status,
+                attempt,
+                self.max_attempts,
+                error.headers.get("Retry-After") if error.headers else None,
+                detail,
+            )
+        return decide(None, attempt, self.max_attempts, None, f"{type(error).__name__}: {str(error)[:150]}")
+
+    async def _report(self, store: SqlAuditStore, message: outbox.Claimed, decision: Decision) -> None:
+        """QA hears about each message that could not be delivered, once a day per person."""
+        person = await store.person_name(message.person_id) if message.person_id else "nobody"
+        day = datetime.now(UTC).date().isoformat()
+        data = {
+            "failures": [
+                {
+                    "outbox": message.id,
+                    "person": person,
+                    "kind": message.kind.replace("_", " "),
+                    "reason": decision.reason,
+                }
+            ],
+            "unreachable": [person] if decision.outcome is Outcome.UNREACHABLE else [],
+        }
+        for qa in await store.qa_people():
+            if qa != message.person_id:
+                await store.add_notice(
+                    Notice(f"undelivered:{message.person_id}:{day}:{qa}", qa, "delivery_failures", data)
+                )

@@ -1,0 +1,152 @@
+"""Results of the workflow, and outbox notices, turned into cards (built in cards/)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from cards import notices, workflow
+from cards.base import CardDict
+from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
+from plf_core.audits import AuditView
+from plf_core.workflow import (
+    AuditList,
+    PageScreen,
+    Reply,
+    ReviewScreen,
+    Screen,
+    SubmittedScreen,
+    UnknownList,
+)
+
+
+def audit_ref(audit: AuditView) -> AuditRef:
+    parts = []
+    if audit.case is not None:
+        parts.append(f"Team {audit.case.team_code}")
+    if audit.due_on:
+        parts.append(f"due {audit.due_on.isoformat()}")
+    if audit.pim_held_on:
+        parts.append(f"PIM held on {audit.pim_held_on.isoformat()}")
+    elif audit.pim_due_on:
+        parts.append(f"PIM due by {audit.pim_due_on.isoformat()}")
+    if audit.status.value not in ("assigned", "in_progress"):
+        parts.append(audit.status.value.replace("_", " "))
+    return AuditRef(audit.id, audit.version, audit.case.azeus_number if audit.case else "—", " · ".join(parts))
+
+
+def prefilled(audit: AuditView) -> dict[str, str]:
+    case = audit.case
+    values = {"audit.practitioner": audit.practitioner_name, "audit.manager": audit.second_person_name}
+    if case is not None:
+        values |= {
+            "case.azeus_number": case.azeus_number,
+            "case.gender": case.gender,
+            "case.team": case.team_name,
+            "case.team_and_area": f"{case.team_name} · {case.service_area_name}",
+            "case.age": str(case.age),
+        }
+    return values
+
+
+def screen_card(screen: Screen, refresh_user_ids: tuple[str, ...] = ()) -> CardDict:
+    if isinstance(screen, PageScreen):
+        view = PageView(
+            screen.audit.form,
+            audit_ref(screen.audit),
+            screen.page_id,
+            screen.values,
+            screen.editors,
+            prefilled(screen.audit),
+            screen.errors,
+            screen.note,
+            refresh_user_ids,
+        )
+        return readonly_card(view) if screen.read_only else page_card(view)
+    if isinstance(screen, ReviewScreen):
+        return review_card(
+            ReviewView(
+                screen.audit.form,
+                audit_ref(screen.audit),
+                screen.audit.answers,
+                screen.editors,
+                screen.problems,
+                bool(screen.editors),
+                refresh_user_ids,
+            )
+        )
+    if isinstance(screen, SubmittedScreen):
+        audit = screen.audit
+        return workflow.submitted(
+            audit.id,
+            audit.case.azeus_number if audit.case else "—",
+            audit.form.title,
+            screen.red_by,
+            screen.pim_due_on,
+            screen.repeated,
+        )
+    if isinstance(screen, AuditList):
+        lines = [
+            workflow.AuditLine(
+                a.id,
+                a.form.title,
+                a.case.azeus_number if a.case else "—",
+                "practitioner",
+                a.status.value.replace("_", " "),
+                a.due_on,
+            )
+            for a in screen.audits
+        ]
+        return workflow.audit_list(lines)
+    if isinstance(screen, UnknownList):
+        shown = [
+            f"{s.name} ({s.aad_object_id}): {s.messages} message(s), last {s.last_seen:%d %b %Y %H:%M}"
+            for s in screen.senders
+        ] or ["Nobody unknown has written to the bot."]
+        return workflow.text_card("People not in the directory", shown)
+    assert isinstance(screen, Reply)
+    return workflow.text_card("Practice Learning", [screen.text])
+
+
+def _day(value: object) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def notice_card(kind: str, data: Mapping[str, Any]) -> CardDict:
+    """An outbox message's card, rendered when it is sent."""
+    if kind == "audit_assigned":
+        return workflow.audit_assigned(int(data["audit"]), str(data["case"]), str(data["team"]), _day(data.get("due")))
+    if kind == "red_alert":
+        due = _day(data.get("pim_due")) or date.today()  # noqa: DTZ011 - a date, shown only
+        return notices.red_alert(
+            notices.RedAlert(
+                int(data["audit"]),
+                str(data["case"]),
+                str(data["team"]),
+                str(data.get("by", "")),
+                str(data.get("sources", "")),
+                due,
+            )
+        )
+    if kind == "pim_request":
+        due = _day(data.get("pim_due")) or date.today()  # noqa: DTZ011
+        return notices.pim_request(int(data["pim_audit"]), str(data["case"]), str(data["team"]), due)
+    if kind == "audit_final":
+        return workflow.final_audit(int(data["audit"]), str(data["case"]), str(data["form"]), str(data["grade"]))
+    if kind == "delivery_failures":
+        failures = [
+            notices.FailedDelivery(int(f["outbox"]), str(f["person"]), str(f["kind"]), str(f["reason"]))
+            for f in data.get("failures", [])
+        ]
+        return notices.delivery_failures(failures, [str(p) for p in data.get("unreachable", [])])
+    if kind == "unknown_sender":
+        return workflow.text_card(
+            "Someone not in the directory wrote to the bot",
+            [
+                f"{data.get('name', 'Someone')} (Entra object id {data.get('aad', '?')}) wrote to the "
+                "Practice Learning bot but is not in the directory. Add them with `plf import people`, "
+                "or type 'unknown people' to see everyone waiting."
+            ],
+        )
+    raise ValueError(f"no card for notice kind '{kind}'")

@@ -1,0 +1,127 @@
+"""Cards of the audit workflow around the form pages: lists, start, submitted, final, errors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from microsoft_teams.cards import Container
+from microsoft_teams.cards.core import CardElement
+
+from cards.base import CardDict, action_row, card, execute, facts, heading, para
+from cards.notices import when
+from plf_core.vocabulary import GRADE_LABELS, Grade
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    audit_id: int
+    form_title: str
+    case_ref: str
+    role: str  # "practitioner", "second person", "manager", "chair"
+    status: str
+    due: date | None
+
+
+def audit_list(lines: Sequence[AuditLine], total: int | None = None) -> CardDict:
+    body: list[CardElement] = [heading("Your open audits")]
+    if not lines:
+        body.append(para("You have no open audits. When QA assigns one, it will arrive here."))
+    for line in lines:
+        due = f"due {when(line.due)}" if line.due else "no due date"
+        body.append(
+            Container(
+                separator=True,
+                items=[
+                    para(f"{line.form_title}: case {line.case_ref}", bold=True),
+                    para(f"You are the {line.role} · {line.status} · {due}", subtle=True),
+                    action_row([execute("Continue", "audit.open", {"audit": line.audit_id}, style="positive")]),
+                ],
+            )
+        )
+    if total is not None and total > len(lines):
+        body.append(para(f"Showing {len(lines)} of {total}: the earliest due first.", subtle=True))
+    return card(body, fallback_text=f"{len(lines)} open audit(s)")
+
+
+def audit_assigned(audit_id: int, case_ref: str, team: str, due: date | None) -> CardDict:
+    """The start card: a new Practice Learning Conversation for the practitioner and their PL."""
+    due_text = f"by {when(due)}" if due else "this cycle"
+    body: list[CardElement] = [
+        heading(f"New Practice Learning Conversation: case {case_ref}"),
+        para(
+            f"A case from {team} has been selected for a Practice Learning Conversation. Please complete it "
+            f"with your Practice Lead (or a Practice Learning Reviewer) {due_text}. It takes about 1.5-2 hours; "
+            "you can save and come back at any time."
+        ),
+        facts([("Case", case_ref), ("Due", when(due) if due else "—")]),
+    ]
+    return card(
+        body,
+        [execute("Start", "audit.open", {"audit": audit_id}, style="positive")],
+        fallback_text=f"New Practice Learning Conversation: case {case_ref}",
+    )
+
+
+def submitted(
+    audit_id: int, case_ref: str, form_title: str, red_by: Sequence[str], pim_due: date | None, repeated: bool
+) -> CardDict:
+    body: list[CardElement] = [heading(f"Submitted: {form_title}, case {case_ref}")]
+    if repeated:
+        body.append(para("This audit was already submitted; nothing has changed.", subtle=True))
+    body.append(
+        para(
+            "Thank you. The final audit will be sent to the practitioner and the Practice Lead, and the "
+            "actions will be followed up in supervision."
+        )
+    )
+    if red_by:
+        pim = f" A Practice Improvement Meeting is to be held by {when(pim_due)}." if pim_due else ""
+        body.append(
+            Container(
+                style="attention",
+                items=[
+                    para(
+                        f"Graded Red — Inadequate (by the {' and '.join(red_by)}): the Service Manager and "
+                        f"Head of Service have been alerted.{pim}",
+                        bold=True,
+                    )
+                ],
+            )
+        )
+    return card(
+        body,
+        [execute("View the audit", "audit.view", {"audit": audit_id})],
+        fallback_text=f"Submitted: case {case_ref}",
+    )
+
+
+def final_audit(audit_id: int, case_ref: str, form_title: str, grade: str) -> CardDict:
+    shown = GRADE_LABELS[Grade(grade)] if grade in {g.value for g in Grade} else "not graded"
+    body: list[CardElement] = [
+        heading(f"Final audit: {form_title}, case {case_ref}"),
+        para(
+            f"The audit has been submitted with the grade {shown}. Please discuss it and follow its actions up "
+            "in supervision."
+        ),
+    ]
+    return card(
+        body,
+        [execute("Open the audit", "audit.view", {"audit": audit_id})],
+        fallback_text=f"Final audit: case {case_ref}",
+    )
+
+
+def problem(message: str, incident: str | None = None, what_next: str | None = None) -> CardDict:
+    """What went wrong, in words, and what to do; an incident id to quote when it was our fault."""
+    body: list[CardElement] = [heading("That did not work", size="Default"), para(message)]
+    if what_next:
+        body.append(para(what_next, subtle=True))
+    if incident:
+        body.append(para(f"Incident {incident}: quote it to the QA team if this happens again.", subtle=True))
+    return card(body, [execute("My audits", "command.run", {"command": "my audits"})], fallback_text=message)
+
+
+def text_card(title: str, lines: Sequence[str]) -> CardDict:
+    return card([heading(title), *[para(line) for line in lines]], fallback_text=title)

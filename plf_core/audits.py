@@ -1,0 +1,101 @@
+"""An audit as the workflow sees it, and the rules of its life (Appendix 1, lines 749-769)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from plf_core.forms.model import Contributor, Form
+from plf_core.forms.registry import get_form
+from plf_core.forms.validation import Value
+from plf_core.vocabulary import OPEN_AUDIT_STATUSES, AuditStatus, Grade
+
+PLC_FORM = "practice_learning_conversation"
+PIM_FORM = "practice_improvement_meeting"
+
+
+@dataclass(frozen=True)
+class CaseRef:
+    case_id: int
+    azeus_number: str
+    team_id: int
+    team_code: str
+    team_name: str
+    service_area_id: int
+    service_area_name: str
+    gender: str
+    age: int
+
+
+@dataclass(frozen=True)
+class AuditView:
+    id: int
+    form_id: str
+    case: CaseRef | None
+    practitioner_id: int | None
+    second_person_id: int | None
+    status: AuditStatus
+    version: int
+    current_page: str | None = None
+    answers: Mapping[str, Value] = field(default_factory=dict)
+    submitted_by_id: int | None = None
+    submitted_at: datetime | None = None
+    due_on: date | None = None
+    pim_due_on: date | None = None
+    pim_held_on: date | None = None
+    parent_audit_id: int | None = None
+    final_grade: Grade | None = None
+    uploaded_at: datetime | None = None
+    practitioner_name: str = ""
+    second_person_name: str = ""
+
+    @property
+    def form(self) -> Form:
+        return get_form(self.form_id)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_AUDIT_STATUSES
+
+    @property
+    def main_contributor(self) -> Contributor:
+        return self.form.pages[0].editor
+
+    def page_or_first(self, page_id: str | None) -> str:
+        ids = [p.id for p in self.form.pages]
+        return page_id if page_id in ids else ids[0]
+
+
+def overall_grades(form: Form, answers: Mapping[str, object]) -> dict[str, Grade]:
+    """The overall grades given so far, by who gave them ('practitioner', 'manager', ...)."""
+    grades: dict[str, Grade] = {}
+    for who, field_id in form.overall_grades.items():
+        value = answers.get(field_id)
+        if isinstance(value, str) and value in {g.value for g in Grade}:
+            grades[who] = Grade(value)
+    return grades
+
+
+def red_sources(form: Form, answers: Mapping[str, object]) -> list[str]:
+    """Who graded the audit Red (Inadequate): the trigger of the red alert."""
+    return [who for who, grade in overall_grades(form, answers).items() if grade is Grade.RED]
+
+
+def final_grade(form: Form, answers: Mapping[str, object]) -> Grade | None:
+    """The manager's grade stands over the practitioner's (the moderation issue adds moderators)."""
+    grades = overall_grades(form, answers)
+    for who in ("moderator", "manager", "reviewer", "pim", "practitioner"):
+        if who in grades:
+            return grades[who]
+    return None
+
+
+def next_page(form: Form, page_id: str, direction: int) -> str | None:
+    """The page after (1) or before (-1) this one; None past either end."""
+    index = form.page_index(page_id) + direction
+    return form.pages[index].id if 0 <= index < len(form.pages) else None
+
+
+def status_after_save(status: AuditStatus) -> AuditStatus:
+    return AuditStatus.IN_PROGRESS if status is AuditStatus.ASSIGNED else status

@@ -1,0 +1,77 @@
+"""Where to reach each person in Teams: refreshed on every activity (the serviceUrl can change)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.models import ConversationReference, Person
+
+
+async def remember(
+    session: AsyncSession,
+    *,
+    aad_object_id: str,
+    person_id: int | None,
+    tenant_id: str | None,
+    service_url: str,
+    conversation_id: str,
+    reference: dict[str, Any],
+) -> None:
+    row = await session.get(ConversationReference, aad_object_id)
+    now = datetime.now(UTC)
+    if row is None:
+        session.add(
+            ConversationReference(
+                aad_object_id=aad_object_id,
+                person_id=person_id,
+                tenant_id=tenant_id,
+                service_url=service_url[:500],
+                conversation_id=conversation_id[:500],
+                reference=reference,
+                installed=True,
+                updated_at=now,
+            )
+        )
+    else:
+        row.person_id, row.tenant_id, row.service_url = person_id, tenant_id, service_url[:500]
+        row.conversation_id, row.reference, row.updated_at = conversation_id[:500], reference, now
+    await session.flush()
+
+
+async def set_installed(session: AsyncSession, aad_object_id: str, installed: bool) -> None:
+    """After the app is removed the person is unreachable until they add it again."""
+    await session.execute(
+        update(ConversationReference)
+        .where(ConversationReference.aad_object_id == aad_object_id)
+        .values(installed=installed, updated_at=datetime.now(UTC))
+    )
+    await session.execute(update(Person).where(Person.aad_object_id == aad_object_id).values(reachable=installed))
+
+
+async def reference_of(session: AsyncSession, person_id: int) -> dict[str, Any] | None:
+    row = (
+        await session.execute(
+            select(ConversationReference.reference)
+            .where(ConversationReference.person_id == person_id, ConversationReference.installed.is_(True))
+            .order_by(ConversationReference.updated_at.desc())
+        )
+    ).first()
+    return dict(row[0]) if row else None
+
+
+async def teams_user_ids(session: AsyncSession, person_ids: Collection[int]) -> list[str]:
+    """The Teams user ids (29:...) of these people, for a card's refresh.userIds."""
+    rows = await session.execute(
+        select(ConversationReference.reference).where(ConversationReference.person_id.in_(list(person_ids)))
+    )
+    ids = []
+    for (reference,) in rows:
+        user = reference.get("user") or {}
+        if isinstance(user, dict) and isinstance(user.get("id"), str):
+            ids.append(user["id"])
+    return sorted(set(ids))

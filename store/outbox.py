@@ -1,0 +1,89 @@
+"""The outbox: claiming messages to deliver and recording how delivery went.
+
+On PostgreSQL, instances claim rows with SELECT ... FOR UPDATE SKIP LOCKED, so each message
+is taken by one instance. SQLite is single-instance. A claim lasts `CLAIM_SECONDS`; a row
+left 'sending' by a dead instance is claimed again once its claim has run out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from plf_core.vocabulary import OutboxStatus
+from store.models import OutboxMessage
+
+CLAIM_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    person_id: int | None
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+    dedupe_key: str
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def claim(session: AsyncSession, limit: int = 50) -> list[Claimed]:
+    """Take up to `limit` messages that are due; the caller commits the claim at once."""
+    now = _now()
+    due = or_(
+        and_(OutboxMessage.status == OutboxStatus.PENDING.value, OutboxMessage.not_before <= now),
+        and_(OutboxMessage.status == OutboxStatus.SENDING.value, OutboxMessage.claimed_until < now),
+    )
+    query = select(OutboxMessage).where(due).order_by(OutboxMessage.not_before, OutboxMessage.id).limit(limit)
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = (await session.execute(query)).scalars().all()
+    for row in rows:
+        row.status, row.claimed_until = OutboxStatus.SENDING.value, now + timedelta(seconds=CLAIM_SECONDS)
+    await session.flush()
+    return [Claimed(r.id, r.person_id, r.kind, dict(r.payload), r.attempts, r.dedupe_key) for r in rows]
+
+
+async def mark_sent(session: AsyncSession, message_id: int) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(
+            status=OutboxStatus.SENT.value,
+            sent_at=_now(),
+            attempts=OutboxMessage.attempts + 1,
+            claimed_until=None,
+            last_error=None,
+        )
+    )
+
+
+async def mark_retry(session: AsyncSession, message_id: int, delay_s: float, error: str) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(
+            status=OutboxStatus.PENDING.value,
+            attempts=OutboxMessage.attempts + 1,
+            not_before=_now() + timedelta(seconds=delay_s),
+            claimed_until=None,
+            last_error=error[:500],
+        )
+    )
+
+
+async def mark_dead(
+    session: AsyncSession, message_id: int, error: str, status: OutboxStatus = OutboxStatus.DEAD
+) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(status=status.value, attempts=OutboxMessage.attempts + 1, claimed_until=None, last_error=error[:500])
+    )

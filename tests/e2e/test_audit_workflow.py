@@ -1,0 +1,195 @@
+"""The audit workflow over real HTTP: a Practice Learning Conversation from start to Red alert.
+
+The bot runs as its own process on a fresh database (SQLite and PostgreSQL); Teams is played
+by activities posted to it, and a fake Bot Connector records every proactive message.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from plf_core.demo_borough import build_demo_borough
+from plf_core.directory_import import PersonRow
+from plf_core.forms.model import Contributor, FieldKind
+from plf_core.forms.registry import get_form
+from plf_core.vocabulary import Role
+from tests.e2e.running_app import plf, plf_env, running_app
+from tests.e2e.teams import TeamsUser, card_texts, find_action, input_ids
+from tests.fakes.connector import FakeConnector, running_connector
+
+BOROUGH = build_demo_borough()
+PEOPLE = {p.email: p for p in BOROUGH.people}
+PLC = get_form("practice_learning_conversation")
+
+
+def cast() -> dict[str, PersonRow]:
+    """A case, its worker and the team's leaders, and a QA officer, from the demo borough."""
+    case = BOROUGH.cases[0]
+    team = next(t for t in BOROUGH.teams if t.code == case.team_code)
+    others = [p for p in BOROUGH.people if Role.PRACTITIONER in p.roles and p.team_code != case.team_code]
+    return {
+        "worker": PEOPLE[case.allocated_worker_email or ""],
+        "lead": PEOPLE[team.practice_lead_email or ""],
+        "manager": PEOPLE[team.service_manager_email or ""],
+        "head": PEOPLE[team.head_of_service_email or ""],
+        "qa": next(p for p in BOROUGH.people if Role.PRACTICE_LEARNING_REVIEWER in p.roles),
+        "stranger": others[0],
+    }
+
+
+def answers_for(page_id: str, editors: set[Contributor], grade: str = "green") -> dict[str, Any]:
+    page = PLC.page(page_id)
+    values: dict[str, Any] = {}
+    for f in page.fields:
+        if f.prefilled_from or page.editor_of(f) not in editors:
+            continue
+        values[f.id] = {
+            FieldKind.YES_NO: "no",
+            FieldKind.GRADE: grade,
+            FieldKind.SCALE_10: "6",
+            FieldKind.DATE: "2026-11-20",
+            FieldKind.CHOICE: "self",
+            FieldKind.TEXT: "Written by the demo user",
+            FieldKind.LONG_TEXT: "Synthetic evidence: the plan was reviewed with the family.",
+        }[f.kind]
+    return values
+
+
+async def fill_pages(
+    user: TeamsUser, card: dict[str, Any], pages: list[str], editors: set[Contributor], grade: str
+) -> dict[str, Any]:
+    """Fill each page and press Next (or Review and submit) until past the last of `pages`."""
+    for page_id in pages:
+        current = find_action(card, "Save")["data"]["page"]
+        assert current == page_id, (current, page_id, card_texts(card)[:3])
+        title = "Review and submit" if page_id == PLC.pages[-1].id else "Next"
+        card = await user.press(card, title, answers_for(page_id, editors, grade))
+        errors = [t for t in card_texts(card) if "need" in t and "attention" in t]
+        assert not errors, card_texts(card)
+    return card
+
+
+@pytest.fixture
+async def bot(database_url: str, tmp_path: Path) -> Any:
+    env = plf_env(database_url)
+    assert plf(["migrate"], env).returncode == 0
+    assert plf(["demo"], env).returncode == 0
+    async with (
+        running_connector() as connector,
+        running_app(database_url, tmp_path, DISPATCH_INTERVAL_SECONDS="1") as app,
+    ):
+        yield app, connector
+
+
+def users(app_url: str, connector: FakeConnector) -> dict[str, TeamsUser]:
+    return {role: TeamsUser(app_url, connector.url, p.aad_object_id, p.display_name) for role, p in cast().items()}
+
+
+def cards_to(connector: FakeConnector, user: TeamsUser) -> list[dict[str, Any]]:
+    return [
+        r.activity["attachments"][0]["content"]
+        for r in connector.received
+        if r.conversation_id == user.conversation_id and r.activity.get("attachments")
+    ]
+
+
+async def wait_for_card(connector: FakeConnector, user: TeamsUser, needle: str, timeout: float = 15) -> dict[str, Any]:
+    import asyncio
+
+    async with asyncio.timeout(timeout):
+        while True:
+            for card in cards_to(connector, user):
+                if any(needle in t for t in card_texts(card)):
+                    return card
+            await asyncio.sleep(0.1)
+
+
+async def test_a_red_self_audit_alerts_the_service_manager_and_head_of_service(bot: Any) -> None:
+    app, connector = bot
+    u = users(app.url, connector)
+    for user in u.values():
+        assert await user.install() in (200, 202)
+    worker, lead = cast()["worker"], cast()["lead"]
+    case = BOROUGH.cases[0].azeus_number
+
+    assert await u["qa"].say(f"assign {case} to {worker.email} with {lead.email}") == 202
+    created = await wait_for_card(connector, u["qa"], "created")
+    audit_id = int(re.search(r"Audit (\d+) created", " ".join(card_texts(created)))[1])  # type: ignore[index]
+    start = await wait_for_card(connector, u["worker"], "New Practice Learning Conversation")
+    await wait_for_card(connector, u["lead"], "New Practice Learning Conversation")
+
+    assert await u["worker"].say("my audits") == 202
+    listing = await wait_for_card(connector, u["worker"], "Your open audits")
+    assert find_action(listing, "Continue")["data"]["audit"] == audit_id
+
+    card = await u["worker"].press(start, "Start")
+    practitioner_pages = [p.id for p in PLC.pages if p.editor is Contributor.PRACTITIONER]
+    card = await fill_pages(u["worker"], card, practitioner_pages, {Contributor.PRACTITIONER}, "red")
+    assert input_ids(card) == []  # the manager's page is read-only for the practitioner
+    assert "Completed by the manager." in card_texts(card)
+
+    card = await u["lead"].execute("audit.open", {"audit": audit_id, "page": "manager_judgement"})
+    manager_pages = ["manager_judgement", "manager_overall", "action_plan", "head_of_service"]
+    card = await fill_pages(u["lead"], card, manager_pages[:3], {Contributor.MANAGER}, "amber")
+    assert input_ids(card) == []  # the Head of Service's page: nothing for the PL to write
+    card = await u["lead"].press(card, "Review and submit")
+    assert find_action(card, "Submit")
+    done = await u["lead"].press(card, "Submit")
+    assert any("Graded Red" in t for t in card_texts(done))
+
+    alert_sm = await wait_for_card(connector, u["manager"], f"Red — Inadequate: case {case}")
+    alert_hos = await wait_for_card(connector, u["head"], f"Red — Inadequate: case {case}")
+    pim = await wait_for_card(connector, u["head"], "Practice Improvement Meeting needed")
+    await wait_for_card(connector, u["worker"], "Final audit")
+    assert find_action(pim, "Open the PIM record")["data"]["audit"] != audit_id
+
+    for role, alert in (("manager", alert_sm), ("head", alert_hos)):
+        view = await u[role].press(alert, "Open the audit (read-only)")
+        assert "Read-only view" in card_texts(view)
+        assert input_ids(view) == []
+
+    again = await u["lead"].execute("audit.submit", {"audit": audit_id, "version": 1})
+    assert any("already submitted" in t for t in card_texts(again))  # a double click is harmless
+
+
+async def test_a_forged_audit_id_and_a_stale_card_are_refused(bot: Any) -> None:
+    app, connector = bot
+    u = users(app.url, connector)
+    for user in u.values():
+        await user.install()
+    worker = cast()["worker"]
+    await u["qa"].say(f"assign {BOROUGH.cases[0].azeus_number} to {worker.email}")
+    created = await wait_for_card(connector, u["qa"], "created")
+    audit_id = int(re.search(r"Audit (\d+) created", " ".join(card_texts(created)))[1])  # type: ignore[index]
+
+    forged = await u["stranger"].execute("audit.open", {"audit": audit_id})
+    assert any("is not one you can open" in t for t in card_texts(forged))
+    assert input_ids(forged) == []
+    forged_save = await u["stranger"].execute(
+        "page.save", {"audit": audit_id, "version": 1, "page": "header"}, {"H_date": "2026-01-01"}
+    )
+    assert any("is not one you can open" in t for t in card_texts(forged_save))
+
+    card = await u["worker"].execute("audit.open", {"audit": audit_id})
+    saved = await u["worker"].press(card, "Save", {"H_how": "self", "H_date": "2026-11-20"})
+    assert any(t.startswith("Saved.") for t in card_texts(saved))
+    stale = await u["worker"].press(card, "Save", {"H_how": "plc", "H_date": "2026-11-21"})  # the old card
+    assert any("Someone saved newer answers" in t for t in card_texts(stale))
+    reopened = await u["worker"].execute("audit.open", {"audit": audit_id})
+    values = {n["id"]: n.get("value") for n in _inputs(reopened)}
+    assert values["H_how"] == "self"
+    assert values["H_date"] == "2026-11-20"
+
+    not_qa = await u["worker"].say(f"assign {BOROUGH.cases[1].azeus_number} to {worker.email}")
+    assert not_qa == 202
+    await wait_for_card(connector, u["worker"], "only the QA team can use 'assign'")
+
+
+def _inputs(card: dict[str, Any]) -> list[dict[str, Any]]:
+    from tests.e2e.teams import walk
+
+    return [n for n in walk(card) if str(n.get("type", "")).startswith("Input.")]
