@@ -24,7 +24,7 @@ from bot.render import screen_card
 from cards import workflow as workflow_cards
 from cards.base import CardDict
 from plf_core import commands, workflow
-from plf_core.errors import Conflict, NotAllowed, NotFound, PlfError, ValidationFailed
+from plf_core.errors import Conflict, NotAllowed, NotFound, PlfError, Refused, ValidationFailed
 from plf_core.people import Actor
 from plf_core.ports import Notice
 from plf_core.workflow import PageScreen, ReviewScreen, Screen
@@ -143,8 +143,7 @@ class PlfAgent(ActivityHandler):
     async def _command(self, store: SqlAuditStore, actor: Actor, text: str, activity_id: str | None) -> Screen:
         command, route = commands.parse(text)
         if route.qa_only and not actor.is_qa:
-            await store.log_access(actor, "command", None, activity_id, "denied")
-            raise NotAllowed(f"only the QA team can use '{route.usage.split()[0]}'")
+            raise NotAllowed(f"only the QA team can use '{route.usage.split()[0]}'", action="command")
         now = datetime.now(UTC)
         today = now.astimezone(self.settings.zone).date()
         if isinstance(command, commands.Help):
@@ -228,6 +227,7 @@ class PlfAgent(ActivityHandler):
         self, activity: Activity, work: Callable[[SqlAuditStore, Actor], Awaitable[Screen]], refresh: bool = True
     ) -> CardDict:
         aad = self._aad(activity)
+        actor: Actor | None = None
         try:
             async with self.sessions() as session, session.begin():
                 store = SqlAuditStore(session)
@@ -240,11 +240,15 @@ class PlfAgent(ActivityHandler):
             details = [str(p) for p in exc.problems]
             return workflow_cards.problem(" ".join([str(exc), *details]))
         except NotAllowed as exc:
-            log.warning("refused: %s", exc, extra={"activity_id": activity.id})
+            log.warning("refused: %s", exc, extra={"activity_id": activity.id, "audit_id": exc.audit_id})
+            await self._log_refusal(actor, exc, activity.id, "denied")
             return workflow_cards.problem(
                 f"Sorry, {exc}.", what_next="If you think you should have access, ask the QA team."
             )
-        except (NotFound, Conflict) as exc:
+        except NotFound as exc:
+            await self._log_refusal(actor, exc, activity.id, "not_found")
+            return workflow_cards.problem(f"{str(exc)[0].upper()}{str(exc)[1:]}.")
+        except Conflict as exc:
             return workflow_cards.problem(f"{str(exc)[0].upper()}{str(exc)[1:]}.")
         except PlfError as exc:
             return workflow_cards.problem(str(exc))
@@ -261,6 +265,13 @@ class PlfAgent(ActivityHandler):
         if self.notices_written is not None:
             await self.notices_written()
         return card
+
+    async def _log_refusal(self, actor: Actor | None, exc: Refused, activity_id: str | None, outcome: str) -> None:
+        """Refusals are logged in their own transaction: the turn's own was rolled back."""
+        if actor is None or exc.action is None:
+            return
+        async with self.sessions() as session, session.begin():
+            await SqlAuditStore(session).log_access(actor, exc.action, exc.audit_id, activity_id, outcome)
 
     async def _card_of(
         self,

@@ -209,6 +209,31 @@ async def cmd_cards(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if with_events or over else 0
 
 
+async def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.render import prefilled
+    from plf_cli.export import audit_html
+    from store.audit_store import SqlAuditStore
+
+    async def work(engine: AsyncEngine) -> int:
+        async with session_factory(engine)() as session, session.begin():
+            store = SqlAuditStore(session)
+            audit = await store.audit(args.audit_id)
+            if audit is None:
+                raise ValidationFailed(f"there is no audit {args.audit_id}")
+            await store.log_access(None, "export", audit.id, "plf export", "ok")
+        out = Path(args.out or f"var/exports/audit-{audit.id}.html")
+        html = audit_html(audit, prefilled(audit))
+        await asyncio.to_thread(out.parent.mkdir, parents=True, exist_ok=True)
+        await asyncio.to_thread(out.write_text, html, "utf-8")
+        _say(
+            f"wrote {out} ({len(html):,} bytes): audit {audit.id}, case "
+            f"{audit.case.azeus_number if audit.case else '-'}, {audit.status.value.replace('_', ' ')}"
+        )
+        return 0
+
+    return await _with_engine(settings, work)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="plf", description="Practice Learning Framework bot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -225,6 +250,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", choices=[r.value for r in Role])
     p.add_argument("--team")
     sub.add_parser("serve", help="serve the bot (POST /api/messages, GET /healthz)")
+    e = sub.add_parser("export", help="write an audit as printable HTML (the file uploaded to Azeus)")
+    e.add_argument("audit_id", type=int)
+    e.add_argument("--out", help="the HTML file to write (default var/exports/audit-ID.html)")
     c = sub.add_parser("cards", help="write the card catalogue, validate it, take screenshots")
     c.add_argument("--out", default="var/cards")
     c.add_argument("--no-screenshots", action="store_true")
@@ -238,6 +266,7 @@ COMMANDS = {
     "people": cmd_people,
     "serve": cmd_serve,
     "cards": cmd_cards,
+    "export": cmd_export,
 }
 
 

@@ -3,8 +3,9 @@
     PlfError                    base: a message fit to show the user
     ├── ValidationFailed        input broke a rule; `.problems` lists each one
     │   └── ImportRejected      a CSV import refused as a whole (all or nothing)
-    ├── NotFound                a case, audit, person or team that does not exist
-    ├── NotAllowed              the person may not do this (authorisation)
+    ├── Refused                 refusals the access log records (action and audit attached)
+    │   ├── NotFound            a case, audit, person or team that does not exist
+    │   └── NotAllowed          the person may not do this (authorisation)
     ├── Conflict                the thing changed underneath (stale version, duplicate)
     └── ConfigurationError      a setting or configuration file is wrong
 
@@ -42,11 +43,20 @@ class ImportRejected(ValidationFailed):
     """A whole import file refused; nothing from it was stored."""
 
 
-class NotFound(PlfError):
+class Refused(PlfError):
+    """A refusal the access log must record even though the unit of work is rolled back."""
+
+    def __init__(self, message: str, *, action: str | None = None, audit_id: int | None = None) -> None:
+        super().__init__(message)
+        self.action = action
+        self.audit_id = audit_id
+
+
+class NotFound(Refused):
     pass
 
 
-class NotAllowed(PlfError):
+class NotAllowed(Refused):
     pass
 
 

@@ -91,17 +91,15 @@ async def _audit(
     write: bool = False,
     lock: bool = False,
 ) -> tuple[AuditView, frozenset[Contributor]]:
-    """Load an audit and check the person may do this; a refusal is logged, then raised."""
+    """Load an audit and check the person may do this; a refusal carries what the access log needs."""
     audit = await store.audit(audit_id, lock=lock)
     if audit is None:
-        await store.log_access(actor, action, audit_id, activity, "not_found")
-        raise NotFound(f"there is no audit {audit_id}")
+        raise NotFound(f"there is no audit {audit_id}", action=action, audit_id=audit_id)
     try:
-        editors = access.require_write(actor, audit) if write else access.contributions(actor, audit)
         access.require_read(actor, audit)
-    except NotAllowed:
-        await store.log_access(actor, action, audit_id, activity, "denied")
-        raise
+        editors = access.require_write(actor, audit) if write else access.contributions(actor, audit)
+    except NotAllowed as exc:
+        raise NotAllowed(str(exc), action=action, audit_id=audit_id) from None
     await store.log_access(actor, action, audit_id, activity, "ok")
     return audit, editors
 

@@ -156,7 +156,23 @@ async def test_a_red_self_audit_alerts_the_service_manager_and_head_of_service(b
     assert any("already submitted" in t for t in card_texts(again))  # a double click is harmless
 
 
-async def test_a_forged_audit_id_and_a_stale_card_are_refused(bot: Any) -> None:
+async def access_log(database_url: str) -> list[tuple[Any, ...]]:
+    from sqlalchemy import text
+
+    from store.database import create_engine
+
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                text("SELECT actor_aad_object_id, action, object_type, object_id, activity_id, outcome FROM access_log")
+            )
+            return [tuple(r) for r in rows]
+    finally:
+        await engine.dispose()
+
+
+async def test_a_forged_audit_id_and_a_stale_card_are_refused(bot: Any, database_url: str) -> None:
     app, connector = bot
     u = users(app.url, connector)
     for user in u.values():
@@ -184,6 +200,14 @@ async def test_a_forged_audit_id_and_a_stale_card_are_refused(bot: Any) -> None:
     assert values["H_how"] == "self"
     assert values["H_date"] == "2026-11-20"
 
+    log = await access_log(database_url)
+    stranger = cast()["stranger"].aad_object_id
+    assert (stranger, "open", "audit", str(audit_id), "denied") in [(*r[:4], r[5]) for r in log]
+    assert (stranger, "write", "audit", str(audit_id), "denied") in [(*r[:4], r[5]) for r in log]
+    assert (worker.aad_object_id, "write", "audit", str(audit_id), "stale") in [(*r[:4], r[5]) for r in log]
+    assert all(r[4] for r in log if r[1] in ("open", "write"))  # which activity
+    assert "2026-11-20" not in str(log)  # the log holds no answers
+
     not_qa = await u["worker"].say(f"assign {BOROUGH.cases[1].azeus_number} to {worker.email}")
     assert not_qa == 202
     await wait_for_card(connector, u["worker"], "only the QA team can use 'assign'")
@@ -193,3 +217,121 @@ def _inputs(card: dict[str, Any]) -> list[dict[str, Any]]:
     from tests.e2e.teams import walk
 
     return [n for n in walk(card) if str(n.get("type", "")).startswith("Input.")]
+
+
+async def assigned(u: dict[str, TeamsUser], connector: FakeConnector, case_index: int = 0) -> int:
+    worker = cast()["worker"]
+    await u["qa"].say(f"assign {BOROUGH.cases[case_index].azeus_number} to {worker.email}")
+    created = await wait_for_card(connector, u["qa"], "created")
+    return int(re.search(r"Audit (\d+) created", " ".join(card_texts(created)))[1])  # type: ignore[index]
+
+
+async def test_a_draft_survives_a_restart_of_the_bot(database_url: str, tmp_path: Path) -> None:
+    env = plf_env(database_url)
+    assert plf(["migrate"], env).returncode == 0
+    assert plf(["demo"], env).returncode == 0
+    async with running_connector() as connector:
+        async with running_app(database_url, tmp_path, DISPATCH_INTERVAL_SECONDS="1") as app:
+            u = users(app.url, connector)
+            await u["qa"].install()
+            await u["worker"].install()
+            audit_id = await assigned(u, connector)
+            card = await u["worker"].execute("audit.open", {"audit": audit_id})
+            card = await u["worker"].press(card, "Next", {"H_how": "self", "H_date": "2026-11-19"})
+            await u["worker"].press(card, "Save", {"A1a": "yes", "A1b": "Seen on the file before the restart."})
+        async with running_app(database_url, tmp_path, DISPATCH_INTERVAL_SECONDS="1") as app:
+            worker = users(app.url, connector)["worker"]
+            card = await worker.execute("audit.open", {"audit": audit_id})  # on another device, days later
+            values = {n["id"]: n.get("value") for n in _inputs(card)}
+            assert find_action(card, "Save")["data"]["page"] == "part_a_assessment"
+            assert values["A1a"] == "yes"
+            assert values["A1b"] == "Seen on the file before the restart."
+            back = await worker.press(card, "Back")
+            assert {n["id"]: n.get("value") for n in _inputs(back)}["H_date"] == "2026-11-19"
+
+
+async def test_429_is_retried_and_403_marks_the_person_unreachable_and_tells_qa(bot: Any) -> None:
+    app, connector = bot
+    u = users(app.url, connector)
+    for user in u.values():
+        await user.install()
+    connector.fail_next(429, 1, {"Retry-After": "1"}, conversation=u["worker"].conversation_id)
+    await assigned(u, connector)
+    start = await wait_for_card(connector, u["worker"], "New Practice Learning Conversation")
+    assert start
+    assert (429, u["worker"].conversation_id) in connector.refused
+    assert len([c for c in cards_to(connector, u["worker"]) if "New Practice" in str(c)]) == 1
+
+    connector.fail_next(403, 5, conversation=u["worker"].conversation_id)
+    await assigned(u, connector, case_index=1)
+    report = await wait_for_card(connector, u["qa"], "Messages that could not be delivered")
+    assert any("BotNotInConversationRoster" in str(f) for f in report["body"])
+    refused_403 = [r for r in connector.refused if r[0] == 403]
+    assert len(refused_403) == 1  # a 403 is never retried
+    listed = await u["qa"].execute("command.run", {"command": "my audits"})
+    assert listed
+
+
+async def test_unknown_people_are_told_politely_and_qa_can_list_them(bot: Any) -> None:
+    app, connector = bot
+    u = users(app.url, connector)
+    await u["qa"].install()
+    newcomer = TeamsUser(app.url, connector.url, "11111111-2222-4333-8444-555555555555", "Newly Joined Worker")
+    await newcomer.say("hello")
+    reply = await wait_for_card(connector, newcomer, "I have told the QA team")
+    assert reply
+    await wait_for_card(connector, u["qa"], "Someone not in the directory wrote to the bot")
+    await u["qa"].say("unknown people")
+    listing = await wait_for_card(connector, u["qa"], "People not in the directory")
+    assert any("Newly Joined Worker" in t for t in card_texts(listing))
+    await u["worker"].say("unknown people")
+    await wait_for_card(connector, u["worker"], "only the QA team can use 'unknown'")
+
+
+async def test_the_pim_date_shows_on_the_audit_once_held_and_qa_marks_it_uploaded(
+    bot: Any, database_url: str, tmp_path: Path
+) -> None:
+    app, connector = bot
+    u = users(app.url, connector)
+    for user in u.values():
+        await user.install()
+    worker, lead = cast()["worker"], cast()["lead"]
+    await u["qa"].say(f"assign {BOROUGH.cases[0].azeus_number} to {worker.email} with {lead.email}")
+    created = await wait_for_card(connector, u["qa"], "created")
+    audit_id = int(re.search(r"Audit (\d+) created", " ".join(card_texts(created)))[1])  # type: ignore[index]
+    card = await u["lead"].execute("audit.open", {"audit": audit_id})
+    editors = {Contributor.PRACTITIONER, Contributor.MANAGER}
+    card = await fill_pages(u["lead"], card, [p.id for p in PLC.pages[:-1]], editors, "red")
+    card = await u["lead"].press(card, "Review and submit")
+    await u["lead"].press(card, "Submit")
+
+    pim_notice = await wait_for_card(connector, u["head"], "Practice Improvement Meeting needed")
+    pim = await u["head"].press(pim_notice, "Open the PIM record")
+    pim_form = get_form("practice_improvement_meeting")
+    for page in pim_form.pages:
+        values: dict[str, Any] = {}
+        for f in page.fields:
+            if f.prefilled_from:
+                continue
+            values[f.id] = {FieldKind.DATE: "2026-12-01", FieldKind.GRADE: "amber"}.get(f.kind, "Synthetic minutes.")
+        title = "Review and submit" if page.id == pim_form.pages[-1].id else "Next"
+        pim = await u["head"].press(pim, title, values)
+    done = await u["head"].press(pim, "Submit")
+    assert any("Submitted" in t for t in card_texts(done))
+
+    view = await u["worker"].execute("audit.view", {"audit": audit_id})
+    assert any("PIM held on 2026-12-01" in t for t in card_texts(view))
+
+    await u["qa"].say(f"uploaded {audit_id}")
+    await wait_for_card(connector, u["qa"], "is recorded as uploaded to Azeus")
+
+    out = tmp_path / "audit.html"
+    exported = plf(["export", str(audit_id), "--out", str(out)], plf_env(database_url))
+    assert exported.returncode == 0, exported.stderr
+    html = out.read_text()
+    assert f"<strong>{BOROUGH.cases[0].azeus_number}</strong>" in html
+    assert "Red — Inadequate" in html
+    assert "held on 2026-12-01" in html
+    assert "A1a: Is the record up to date, comprehensive and tells the child&#39;s story?" in html
+    assert "Synthetic evidence: the plan was reviewed with the family." in html
+    assert "<script" not in html

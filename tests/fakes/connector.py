@@ -28,12 +28,16 @@ class Received:
 class FakeConnector:
     url: str = ""
     received: list[Received] = field(default_factory=list)
-    failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    failures: list[tuple[int, dict[str, str], str | None]] = field(default_factory=list)
+    refused: list[tuple[int, str]] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def fail_next(self, status: int, times: int = 1, headers: dict[str, str] | None = None) -> None:
-        self.failures.extend([(status, headers or {})] * times)
+    def fail_next(
+        self, status: int, times: int = 1, headers: dict[str, str] | None = None, conversation: str | None = None
+    ) -> None:
+        """Answer the next `times` posts (to `conversation`, or any) with this error status."""
+        self.failures.extend([(status, headers or {}, conversation)] * times)
 
     async def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:
         async with asyncio.timeout(timeout):
@@ -43,12 +47,18 @@ class FakeConnector:
         return self.received
 
     async def _activities(self, request: web.Request) -> web.Response:
-        if self.failures:
-            status, headers = self.failures.pop(0)
-            return web.json_response({"error": {"code": "Injected"}}, status=status, headers=headers)
+        conversation_id = request.match_info["conversation_id"]
+        for i, (status, headers, target) in enumerate(self.failures):
+            if target is None or target == conversation_id:
+                del self.failures[i]
+                self.refused.append((status, conversation_id))
+                code = "BotNotInConversationRoster" if status == 403 else "Injected"
+                return web.json_response(
+                    {"error": {"code": code, "message": "injected by the test"}}, status=status, headers=headers
+                )
         self.received.append(
             Received(
-                conversation_id=request.match_info["conversation_id"],
+                conversation_id=conversation_id,
                 reply_to=request.match_info.get("reply_to"),
                 activity=await request.json(),
                 authorization=request.headers.get("Authorization"),
