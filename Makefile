@@ -9,7 +9,7 @@ export PLF_TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/tes
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test lint typecheck bench venv clean cards
+.PHONY: run test lint typecheck bench venv clean cards playground
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ bench: $(DEV_STAMP)
 cards: $(STAMP) $(NODE_STAMP)
 	scripts/ensure_chromium.sh
 	$(BIN)/plf cards
+
+## make playground: the bot and the Microsoft 365 Agents Playground, as a demo person (AS=email).
+playground: $(STAMP) $(NODE_STAMP)
+	scripts/playground.sh
 
 clean:
 	rm -rf $(VENV) var node_modules .mypy_cache .ruff_cache .pytest_cache

@@ -28,7 +28,7 @@ from plf_core.errors import Conflict, NotAllowed, NotFound, PlfError, Refused, V
 from plf_core.people import Actor
 from plf_core.ports import Notice
 from plf_core.workflow import PageScreen, ReviewScreen, Screen
-from store import conversations
+from store import conversations, outbox
 from store.audit_store import SqlAuditStore
 
 log = logging.getLogger(__name__)
@@ -88,10 +88,11 @@ class PlfAgent(ActivityHandler):
             return
         reference = activity.get_conversation_reference().model_dump(by_alias=True, exclude_none=True, mode="json")
         tenant = getattr(activity.conversation, "tenant_id", None)
+        requeued = 0
         async with self.sessions() as session, session.begin():
             store = SqlAuditStore(session)
             actor = await store.actor_by_aad(aad)
-            await conversations.remember(
+            reachable = await conversations.remember(
                 session,
                 aad_object_id=aad.lower(),
                 person_id=actor.person_id if actor else None,
@@ -100,6 +101,11 @@ class PlfAgent(ActivityHandler):
                 conversation_id=activity.conversation.id,
                 reference=reference,
             )
+            removing = activity.type == ActivityTypes.installation_update and activity.action == "remove"
+            if reachable and actor is not None and not removing:
+                requeued = await outbox.requeue_for(session, actor.person_id)
+        if reachable and requeued and self.notices_written is not None:
+            await self.notices_written()  # what waited for them goes now
 
     async def on_installation_update_add(self, turn_context: TurnContextProtocol[Any]) -> None:
         aad = self._aad(turn_context.activity)

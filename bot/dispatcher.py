@@ -75,7 +75,10 @@ class Dispatcher:
         async with self.sessions() as session:
             reference = await conversations.reference_of(session, message.person_id) if message.person_id else None
         if reference is None:
-            decision = Decision(Outcome.UNREACHABLE, reason="no conversation: the person has not installed the bot")
+            decision = Decision(
+                Outcome.UNREACHABLE,
+                reason=f"{outbox.NO_CONVERSATION}: the person has not installed the bot yet (it is sent when they do)",
+            )
         else:
             try:
                 card = notice_card(message.kind, message.payload)

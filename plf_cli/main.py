@@ -8,7 +8,9 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from tqdm import tqdm
 
@@ -234,6 +236,120 @@ async def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     return await _with_engine(settings, work)
 
 
+async def _qa_actor(store: Any, by: str | None) -> Any:
+    """The QA person a terminal command acts as: --by EMAIL, or the first QA officer."""
+    from sqlalchemy import select
+
+    from store.models import Person
+
+    if by:
+        found = await store.find_person(by)
+        if found is None:
+            raise ValidationFailed(f"there is no person '{by}'")
+        person_id = found.person_id
+    else:
+        qa = await store.qa_people()
+        if not qa:
+            raise ValidationFailed("the directory has no QA officer to act as; give --by EMAIL")
+        person_id = qa[0]
+    person = (await store.session.execute(select(Person).where(Person.id == person_id))).scalar_one()
+    return await store.actor(person)
+
+
+async def cmd_assign(settings: Settings, args: argparse.Namespace) -> int:
+    from plf_core import workflow
+    from store.audit_store import SqlAuditStore
+
+    if args.to.lower() != "to":
+        raise ValidationFailed("usage: plf assign CASE to PERSON [with SECOND_PERSON]")
+
+    async def work(engine: AsyncEngine) -> int:
+        async with session_factory(engine)() as session, session.begin():
+            store = SqlAuditStore(session)
+            actor = await _qa_actor(store, args.by)
+            reply = await workflow.assign(
+                store, actor, args.case, args.person, args.second, datetime.now(settings.zone).date(), "plf assign"
+            )
+        _say(reply.text.replace("The start card is on its way.", "The running bot will send the start card."))
+        return 0
+
+    return await _with_engine(settings, work)
+
+
+async def _give_an_audit(store: Any, person: Any, settings: Settings) -> None:
+    """So the demo person has something to complete: one of their own cases, with their PL."""
+    from sqlalchemy import select
+
+    from plf_core import workflow
+    from store.models import Audit, Case, Person, Team
+
+    open_audits = (
+        await store.session.execute(
+            select(Audit.id).where(
+                Audit.practitioner_id == person.person_id, Audit.status.in_(["assigned", "in_progress"])
+            )
+        )
+    ).first()
+    if open_audits is not None:
+        _say(f"{person.name} already has open audit {open_audits[0]}")
+        return
+    row = (
+        await store.session.execute(
+            select(Case.azeus_number, Person.email)
+            .join(Team, Case.team_id == Team.id)
+            .outerjoin(Person, Team.practice_lead_id == Person.id)
+            .where(Case.allocated_worker_id == person.person_id)
+            .order_by(Case.id)
+        )
+    ).first()
+    if row is None:
+        _say(f"{person.name} has no cases of their own to audit")
+        return
+    lead = row[1] if row[1] and row[1] != person.email else None
+    reply = await workflow.assign(
+        store,
+        await _qa_actor(store, None),
+        row[0],
+        person.email,
+        lead,
+        datetime.now(settings.zone).date(),
+        "plf playground-config",
+    )
+    _say(reply.text.replace("The start card is on its way.", "The start card will arrive in the Playground."))
+
+
+async def cmd_playground_config(settings: Settings, args: argparse.Namespace) -> int:
+    from plf_cli.playground import playground_config
+    from store.audit_store import SqlAuditStore
+
+    async def work(engine: AsyncEngine) -> int:
+        async with session_factory(engine)() as session:
+            store = SqlAuditStore(session)
+            person = await store.find_person(args.as_person) if args.as_person else None
+            if args.as_person and person is None:
+                raise ValidationFailed(f"there is no person '{args.as_person}'")
+            if person is None:
+                from plf_core.vocabulary import Role
+
+                leads = await directory.list_people(session, role=Role.PRACTITIONER)
+                person = await store.find_person(str(leads[0].id))
+            assert person is not None
+            listing = next(p for p in await directory.list_people(session) if p.id == person.person_id)
+            if args.with_audit:
+                await _give_an_audit(store, person, settings)
+                await session.commit()
+        out = Path(args.out)
+        await asyncio.to_thread(out.parent.mkdir, parents=True, exist_ok=True)
+        await asyncio.to_thread(out.write_text, playground_config(listing), "utf-8")
+        _say(
+            f"the Playground will act as {listing.display_name} <{listing.email}> "
+            f"({', '.join(r.value for r in listing.roles)}, team {listing.team_code or '-'}): {out}"
+        )
+        return 0
+
+    return await _with_engine(settings, work)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="plf", description="Practice Learning Framework bot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -250,6 +366,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", choices=[r.value for r in Role])
     p.add_argument("--team")
     sub.add_parser("serve", help="serve the bot (POST /api/messages, GET /healthz)")
+    a = sub.add_parser("assign", help="start a Practice Learning Conversation: assign CASE to PERSON [with SECOND]")
+    a.add_argument("case")
+    a.add_argument("to", metavar="to")
+    a.add_argument("person")
+    a.add_argument("with_word", nargs="?", metavar="with")
+    a.add_argument("second", nargs="?")
+    a.add_argument("--by", help="the QA person acting (email); default: the first QA officer")
+    g = sub.add_parser("playground-config", help="write the Agents Playground's config to act as a demo person")
+    g.add_argument("--as", dest="as_person", help="email or id of the person (default: a practitioner)")
+    g.add_argument("--out", default="var/playground/.m365agentsplayground.yml")
+    g.add_argument("--with-audit", action="store_true", help="assign them one of their cases if they have no audit")
     e = sub.add_parser("export", help="write an audit as printable HTML (the file uploaded to Azeus)")
     e.add_argument("audit_id", type=int)
     e.add_argument("--out", help="the HTML file to write (default var/exports/audit-ID.html)")
@@ -267,6 +394,8 @@ COMMANDS = {
     "serve": cmd_serve,
     "cards": cmd_cards,
     "export": cmd_export,
+    "assign": cmd_assign,
+    "playground-config": cmd_playground_config,
 }
 
 
@@ -283,6 +412,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except (PlfError, DatabaseUnavailable) as exc:
         print(f"plf {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as exc:
+        first = str(exc.orig if isinstance(exc, DBAPIError) else exc).splitlines()[0][:200]
+        print(f"plf {args.command}: the database refused: {first} (is it migrated? run `plf migrate`)", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

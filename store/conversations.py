@@ -21,8 +21,10 @@ async def remember(
     service_url: str,
     conversation_id: str,
     reference: dict[str, Any],
-) -> None:
+) -> bool:
+    """Store or refresh the reference; True when the person has just become reachable."""
     row = await session.get(ConversationReference, aad_object_id)
+    became_reachable = row is None or not row.installed
     now = datetime.now(UTC)
     if row is None:
         session.add(
@@ -40,7 +42,11 @@ async def remember(
     else:
         row.person_id, row.tenant_id, row.service_url = person_id, tenant_id, service_url[:500]
         row.conversation_id, row.reference, row.updated_at = conversation_id[:500], reference, now
+        row.installed = True
+    if person_id is not None and became_reachable:
+        await session.execute(update(Person).where(Person.id == person_id).values(reachable=True))
     await session.flush()
+    return became_reachable
 
 
 async def set_installed(session: AsyncSession, aad_object_id: str, installed: bool) -> None:

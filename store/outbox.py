@@ -87,3 +87,20 @@ async def mark_dead(
         .where(OutboxMessage.id == message_id)
         .values(status=status.value, attempts=OutboxMessage.attempts + 1, claimed_until=None, last_error=error[:500])
     )
+
+
+NO_CONVERSATION = "no conversation"
+
+
+async def requeue_for(session: AsyncSession, person_id: int) -> int:
+    """Messages that failed because the person had not installed the bot go again once they have."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.person_id == person_id,
+            OutboxMessage.status == OutboxStatus.FAILED.value,
+            OutboxMessage.last_error.like(f"{NO_CONVERSATION}%"),
+        )
+        .values(status=OutboxStatus.PENDING.value, not_before=_now(), claimed_until=None)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
