@@ -124,10 +124,10 @@ async def test_message_card_action_execute_and_a_stored_answer_through_the_playg
                 async for event in stream:
                     data = json.loads(event.data)
                     found = data.get("message", {})
-                    if data.get("action") == "createMessage" and found.get("attachments"):
-                        if "Your open audits" in card_texts(found["attachments"][0]["content"]):
-                            message = found
-                            break
+                    attachments = found.get("attachments") if data.get("action") == "createMessage" else None
+                    if attachments and "Your open audits" in card_texts(attachments[0]["content"]):
+                        message = found
+                        break
         card = message["attachments"][0]["content"]
         page = await pg.invoke(http, message["messageId"], find_action(card, "Continue"), {})
         assert "About this audit · page 1 of 14" in card_texts(page)
