@@ -62,7 +62,7 @@ def messages_handler(
                     "activity from a tenant that is not allowed refused",
                     extra={"tenant_id": tenant, "activity_id": activity.id},
                 )
-                return web.json_response({"error": "tenant not allowed"}, status=403)
+                return web.json_response({"error": "tenant not allowed"}, status=401)
         response = await adapter.process(request, agent)
         return response if response is not None else web.Response(status=202)
 

@@ -25,7 +25,7 @@ def free_port() -> int:
 
 
 def plf_env(database_url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MICROSOFT_APP")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MICROSOFT_APP", "ALLOWED_TENANT"))}
     env.update(DATABASE_URL=database_url, LOG_FORMAT="json", **extra)
     return env
 
