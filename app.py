@@ -104,4 +104,5 @@ def serve(settings: Settings) -> None:
         print=None,
         access_log=None,
         handler_cancellation=True,
+        shutdown_timeout=5.0,
     )

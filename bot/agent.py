@@ -8,6 +8,7 @@ the dispatcher is then woken to deliver the notices.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -64,6 +65,27 @@ def error_response(status: int, code: str, message: str) -> InvokeResponse:
     )
 
 
+class ActorCache:
+    """Who is who, remembered briefly: every activity needs it, and the directory rarely changes.
+
+    An entry lives `ttl` seconds, so a directory import reaches every instance within that time."""
+
+    def __init__(self, ttl: float = 30.0) -> None:
+        self.ttl = ttl
+        self._entries: dict[str, tuple[float, Actor | None]] = {}
+
+    async def get(self, store: SqlAuditStore, aad: str) -> Actor | None:
+        now = time.monotonic()
+        entry = self._entries.get(aad)
+        if entry is not None and entry[0] > now:
+            return entry[1]
+        actor = await store.actor_by_aad(aad)
+        if len(self._entries) > 10_000:
+            self._entries.clear()
+        self._entries[aad] = (now + (self.ttl if actor else min(self.ttl, 5.0)), actor)
+        return actor
+
+
 class PlfAgent(ActivityHandler):
     def __init__(
         self,
@@ -74,11 +96,15 @@ class PlfAgent(ActivityHandler):
         self.sessions = sessions
         self.settings = settings
         self.notices_written = notices_written
+        self.actors = ActorCache()
 
     # --- every activity -------------------------------------------------------------------
 
     async def on_turn(self, turn_context: TurnContextProtocol[Any]) -> None:
-        await self._remember_sender(turn_context.activity)
+        try:
+            await self._remember_sender(turn_context.activity)
+        except Exception:  # never lose the person's action over the bookkeeping
+            log.exception("could not store the conversation reference", extra={"activity_id": turn_context.activity.id})
         await super().on_turn(turn_context)
 
     async def _remember_sender(self, activity: Activity) -> None:
@@ -91,7 +117,7 @@ class PlfAgent(ActivityHandler):
         requeued = 0
         async with self.sessions() as session, session.begin():
             store = SqlAuditStore(session)
-            actor = await store.actor_by_aad(aad)
+            actor = await self.actors.get(store, aad.lower())
             reachable = await conversations.remember(
                 session,
                 aad_object_id=aad.lower(),
@@ -234,14 +260,16 @@ class PlfAgent(ActivityHandler):
     ) -> CardDict:
         aad = self._aad(activity)
         actor: Actor | None = None
+        wrote_notices = False
         try:
             async with self.sessions() as session, session.begin():
                 store = SqlAuditStore(session)
-                actor = await store.actor_by_aad(aad) if aad else None
+                actor = await self.actors.get(store, aad) if aad else None
                 if actor is None:
                     card = await self._unknown(store, activity)
                 else:
                     card = await self._card_of(store, session, actor, work, refresh)
+                wrote_notices = store.notices_added > 0
         except ValidationFailed as exc:
             details = [str(p) for p in exc.problems]
             return workflow_cards.problem(" ".join([str(exc), *details]))
@@ -268,7 +296,7 @@ class PlfAgent(ActivityHandler):
                 incident,
                 "Please try again in a minute.",
             )
-        if self.notices_written is not None:
+        if wrote_notices and self.notices_written is not None:
             await self.notices_written()
         return card
 
@@ -293,8 +321,7 @@ class PlfAgent(ActivityHandler):
             audit = screen.audit
             people = {p for p in (audit.practitioner_id, audit.second_person_id) if p is not None}
             if audit.case is not None:
-                leaders = await store.team_leaders(audit.case.team_id)
-                people |= {p for p in (leaders.practice_lead_id, leaders.service_manager_id) if p}
+                people |= {p for p in (audit.case.practice_lead_id, audit.case.service_manager_id) if p}
             users = tuple(await conversations.teams_user_ids(session, people))
         return screen_card(screen, users)
 

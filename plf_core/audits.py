@@ -26,6 +26,9 @@ class CaseRef:
     service_area_name: str
     gender: str
     age: int
+    practice_lead_id: int | None = None
+    service_manager_id: int | None = None
+    head_of_service_id: int | None = None
 
 
 @dataclass(frozen=True)

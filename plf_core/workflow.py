@@ -16,7 +16,7 @@ from plf_core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from plf_core.forms.model import Contributor
 from plf_core.forms.validation import Value, check_page, check_submission
 from plf_core.people import Actor
-from plf_core.ports import AuditStore, Notice, UnknownSender
+from plf_core.ports import AuditStore, Notice, TeamLeaders, UnknownSender
 from plf_core.vocabulary import AuditStatus
 from plf_core.working_days import add_working_days
 
@@ -234,7 +234,7 @@ async def _after_submit(
             await store.set_pim_held(audit.parent_audit_id, date.fromisoformat(held))
     if audit.case is None:
         return None
-    leaders = await store.team_leaders(audit.case.team_id)
+    leaders = TeamLeaders(audit.case.practice_lead_id, audit.case.service_manager_id, audit.case.head_of_service_id)
     if reds and audit.form_id == PLC_FORM:
         pim_due = add_working_days(today, settings.pim_working_days)
         data = {

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -41,6 +41,7 @@ def _now() -> datetime:
 class SqlAuditStore:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.notices_added = 0
 
     # --- people ---------------------------------------------------------------------------
 
@@ -134,7 +135,18 @@ class SqlAuditStore:
     @staticmethod
     def _case_ref(case: Case, team: Team, area: ServiceArea) -> CaseRef:
         return CaseRef(
-            case.id, case.azeus_number, team.id, team.code, team.name, area.id, area.name, case.gender, case.age
+            case.id,
+            case.azeus_number,
+            team.id,
+            team.code,
+            team.name,
+            area.id,
+            area.name,
+            case.gender,
+            case.age,
+            team.practice_lead_id,
+            team.service_manager_id,
+            team.head_of_service_id,
         )
 
     async def find_case(self, azeus_number: str) -> CaseRef | None:
@@ -157,22 +169,32 @@ class SqlAuditStore:
         return {k: v for values in pages.values() for k, v in values.items()}
 
     async def audit(self, audit_id: int, *, lock: bool = False) -> AuditView | None:
-        query = select(Audit).where(Audit.id == audit_id)
+        """The audit with its case, team and answers: three queries."""
+        query = (
+            select(Audit, Case, Team, ServiceArea)
+            .outerjoin(Case, Audit.case_id == Case.id)
+            .outerjoin(Team, Case.team_id == Team.id)
+            .outerjoin(ServiceArea, Team.service_area_id == ServiceArea.id)
+            .where(Audit.id == audit_id)
+        )
         if lock:
-            query = query.with_for_update()
-        row = (await self.session.execute(query)).scalar_one_or_none()
-        if row is None:
+            query = query.with_for_update(of=Audit)
+        found = (await self.session.execute(query)).first()
+        if found is None:
             return None
-        return await self._view(row, await self.answers_of(row.id))
+        row, case, team, area = found
+        case_ref = self._case_ref(case, team, area) if case is not None else None
+        return await self._view(row, await self.answers_of(row.id), case_ref)
 
-    async def _view(self, row: Audit, answers: Mapping[str, Value]) -> AuditView:
-        case = None
-        if row.case_id is not None:
-            found = (await self.session.execute(self._case_query().where(Case.id == row.case_id))).first()
-            case = self._case_ref(*found) if found else None
-        names = {
-            pid: await self.person_name(pid) for pid in (row.practitioner_id, row.second_person_id) if pid is not None
-        }
+    async def _names(self, *person_ids: int | None) -> dict[int, str]:
+        wanted = [p for p in person_ids if p is not None]
+        if not wanted:
+            return {}
+        rows = await self.session.execute(select(Person.id, Person.display_name).where(Person.id.in_(wanted)))
+        return {pid: name for pid, name in rows.all()}
+
+    async def _view(self, row: Audit, answers: Mapping[str, Value], case: CaseRef | None) -> AuditView:
+        names = await self._names(row.practitioner_id, row.second_person_id)
         return AuditView(
             id=row.id,
             form_id=row.form_id,
@@ -211,7 +233,11 @@ class SqlAuditStore:
             .limit(MAX_LISTED)
         )
         rows = (await self.session.execute(query)).scalars().all()
-        return [await self._view(row, {}) for row in rows]
+        views = []
+        for row in rows:
+            found = (await self.session.execute(self._case_query().where(Case.id == row.case_id))).first()
+            views.append(await self._view(row, {}, self._case_ref(*found) if found else None))
+        return views
 
     async def open_audit_of(self, form_id: str, case_id: int, practitioner_id: int) -> int | None:
         return (
@@ -273,8 +299,8 @@ class SqlAuditStore:
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             return False
-        self.session.add(
-            Answer(
+        await self.session.execute(
+            insert(Answer).values(
                 audit_id=audit_id,
                 page_id=page_id,
                 version=expected_version + 1,
@@ -283,7 +309,6 @@ class SqlAuditStore:
                 saved_at=_now(),
             )
         )
-        await self.session.flush()
         return True
 
     async def submit(
@@ -353,8 +378,8 @@ class SqlAuditStore:
     async def log_access(
         self, actor: Actor | None, action: str, audit_id: int | None, activity_id: str | None, outcome: str
     ) -> None:
-        self.session.add(
-            AccessLogEntry(
+        await self.session.execute(
+            insert(AccessLogEntry).values(
                 at=_now(),
                 actor_id=actor.person_id if actor else None,
                 actor_aad_object_id=actor.aad_object_id if actor else None,

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import ConversationReference, Person
+
+#: An unchanged reference is rewritten at most this often (every activity reads it).
+REFRESH_AFTER = timedelta(hours=1)
 
 
 async def remember(
@@ -22,30 +27,42 @@ async def remember(
     conversation_id: str,
     reference: dict[str, Any],
 ) -> bool:
-    """Store or refresh the reference; True when the person has just become reachable."""
+    """Store or refresh the reference; True when the person has just become reachable.
+
+    An upsert, so two activities from a new person at once cannot collide."""
+    now = datetime.now(UTC)
     row = await session.get(ConversationReference, aad_object_id)
     became_reachable = row is None or not row.installed
-    now = datetime.now(UTC)
-    if row is None:
-        session.add(
-            ConversationReference(
-                aad_object_id=aad_object_id,
-                person_id=person_id,
-                tenant_id=tenant_id,
-                service_url=service_url[:500],
-                conversation_id=conversation_id[:500],
-                reference=reference,
-                installed=True,
-                updated_at=now,
-            )
-        )
-    else:
-        row.person_id, row.tenant_id, row.service_url = person_id, tenant_id, service_url[:500]
-        row.conversation_id, row.reference, row.updated_at = conversation_id[:500], reference, now
-        row.installed = True
+    if (
+        row is not None
+        and row.installed
+        and (row.person_id, row.service_url, row.conversation_id)
+        == (person_id, service_url[:500], conversation_id[:500])
+        and now - row.updated_at < REFRESH_AFTER
+    ):
+        return False
+    values = {
+        "aad_object_id": aad_object_id,
+        "person_id": person_id,
+        "tenant_id": tenant_id,
+        "service_url": service_url[:500],
+        "conversation_id": conversation_id[:500],
+        "reference": reference,
+        "installed": True,
+        "updated_at": now,
+    }
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(ConversationReference).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=[ConversationReference.aad_object_id],
+        set_={k: statement.excluded[k] for k in values if k != "aad_object_id"},
+    )
+    await session.execute(statement)
+    if row is not None:
+        await session.refresh(row)
     if person_id is not None and became_reachable:
         await session.execute(update(Person).where(Person.id == person_id).values(reachable=True))
-    await session.flush()
     return became_reachable
 
 

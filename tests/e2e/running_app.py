@@ -69,6 +69,7 @@ async def running_app(database_url: str, tmp_path: Path, **extra: str) -> AsyncI
     finally:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()

@@ -120,15 +120,19 @@ async def test_healthz_answers_503_naming_the_cause_when_the_database_goes_away(
 async def test_with_an_app_id_every_request_needs_a_token(sqlite_url: str, tmp_path: Path) -> None:
     assert plf(["migrate"], plf_env(sqlite_url)).returncode == 0
     app_id = "11111111-2222-4333-8444-555555555555"
-    settings = {"MICROSOFT_APP_ID": app_id, "MICROSOFT_APP_PASSWORD": "not-a-real-secret",
-                "MICROSOFT_APP_TENANT_ID": "66666666-2222-4333-8444-555555555555"}
+    settings = {
+        "MICROSOFT_APP_ID": app_id,
+        "MICROSOFT_APP_PASSWORD": "not-a-real-secret",
+        "MICROSOFT_APP_TENANT_ID": "66666666-2222-4333-8444-555555555555",
+    }
     async with running_app(sqlite_url, tmp_path, **settings) as app, aiohttp.ClientSession() as http:
         assert "authenticated mode" in app.log()
         body = {**MESSAGE, "serviceUrl": "http://127.0.0.1:9/"}
         async with http.post(f"{app.url}/api/messages", json=body) as response:
             assert response.status == 401
-        async with http.post(f"{app.url}/api/messages", json=body,
-                             headers={"Authorization": "Bearer not.a.token"}) as response:
+        async with http.post(
+            f"{app.url}/api/messages", json=body, headers={"Authorization": "Bearer not.a.token"}
+        ) as response:
             assert response.status == 401
         async with http.get(f"{app.url}/healthz") as response:
             assert response.status == 200  # the load balancer's check needs no token
@@ -139,8 +143,11 @@ async def test_a_tenant_outside_the_allowed_list_is_refused(sqlite_url: str, tmp
     allowed = "77777777-2222-4333-8444-555555555555"
     async with running_connector() as connector, running_app(sqlite_url, tmp_path, ALLOWED_TENANT_IDS=allowed) as app:
         async with aiohttp.ClientSession() as http:
-            outsider = {**MESSAGE, "serviceUrl": connector.url,
-                        "conversation": {**MESSAGE["conversation"], "tenantId": "88888888-2222-4333-8444-555555555555"}}
+            outsider = {
+                **MESSAGE,
+                "serviceUrl": connector.url,
+                "conversation": {**MESSAGE["conversation"], "tenantId": "88888888-2222-4333-8444-555555555555"},
+            }
             async with http.post(f"{app.url}/api/messages", json=outsider) as response:
                 assert response.status == 401
             insider = {**outsider, "conversation": {**MESSAGE["conversation"], "tenantId": allowed}}

@@ -109,6 +109,7 @@ async def playground(tmp_path: Path) -> AsyncIterator[tuple[Playground, str]]:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
 
 
 async def test_message_card_action_execute_and_a_stored_answer_through_the_playground(
