@@ -52,6 +52,7 @@ typecheck: $(DEV_STAMP)
 bench: $(DEV_STAMP)
 	scripts/ensure_postgres.sh
 	$(BIN)/python bench/import_cases.py
+	$(BIN)/python bench/submit.py
 
 ## make cards: every card the bot can send, as JSON, an HTML gallery and PNG screenshots (var/cards).
 cards: $(STAMP) $(NODE_STAMP)

@@ -156,6 +156,19 @@ async def test_a_red_self_audit_alerts_the_service_manager_and_head_of_service(b
     assert any("already submitted" in t for t in card_texts(again))  # a double click is harmless
 
 
+async def _query(database_url: str, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+    from sqlalchemy import text
+
+    from store.database import create_engine
+
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            return [tuple(r) for r in await connection.execute(text(sql), params)]
+    finally:
+        await engine.dispose()
+
+
 async def access_log(database_url: str) -> list[tuple[Any, ...]]:
     from sqlalchemy import text
 
@@ -248,6 +261,18 @@ async def test_a_draft_survives_a_restart_of_the_bot(database_url: str, tmp_path
             assert values["A1b"] == "Seen on the file before the restart."
             back = await worker.press(card, "Back")
             assert {n["id"]: n.get("value") for n in _inputs(back)}["H_date"] == "2026-11-19"
+
+            wrong = await worker.press(back, "Next", {"H_how": "plc", "H_second": "Hazel", "H_date": "19/11/2026"})
+            assert "Date the audit was completed must be a date written as YYYY-MM-DD (got '19/11/2026')" in card_texts(wrong)
+            assert {n["id"]: n.get("value") for n in _inputs(wrong)}["H_date"] == "19/11/2026"  # what was typed
+            again = await worker.execute("audit.open", {"audit": audit_id, "page": "header"})
+            kept = {n["id"]: n.get("value") for n in _inputs(again)}
+            assert (kept["H_how"], kept["H_second"], kept["H_date"]) == ("plc", "Hazel", "2026-11-19")
+
+            assert await worker.uninstall() in (200, 202)
+            reachable = await _query(database_url, "SELECT reachable FROM people WHERE aad_object_id = :a",
+                                     a=cast()["worker"].aad_object_id)
+            assert reachable == [(False,)] or reachable == [(0,)]
 
 
 async def test_429_is_retried_and_403_marks_the_person_unreachable_and_tells_qa(bot: Any) -> None:
