@@ -34,6 +34,8 @@ from store.audit_store import SqlAuditStore
 
 log = logging.getLogger(__name__)
 CARD = "application/vnd.microsoft.card.adaptive"
+#: An unchanged conversation reference is written again after this long (seconds).
+REMEMBER_FOR_S = 300.0
 UNKNOWN_REPLY = (
     "Hello. You are not yet in the Practice Learning Framework's directory, so I can't show you any audits. "
     "I have told the QA team; they will add you and let you know."
@@ -97,6 +99,8 @@ class PlfAgent(ActivityHandler):
         self.settings = settings
         self.notices_written = notices_written
         self.actors = ActorCache()
+        #: aad -> (until, (serviceUrl, conversation id)) this instance has stored recently
+        self._remembered: dict[str, tuple[float, tuple[str, str]]] = {}
 
     # --- every activity -------------------------------------------------------------------
 
@@ -112,6 +116,10 @@ class PlfAgent(ActivityHandler):
         aad = getattr(sender, "aad_object_id", None) if sender else None
         if not aad or not activity.service_url or not activity.conversation:
             return
+        seen = (activity.service_url, activity.conversation.id)
+        remembered = self._remembered.get(aad.lower())
+        if remembered is not None and remembered[1] == seen and remembered[0] > time.monotonic():
+            return  # this instance stored this very reference a moment ago
         reference = activity.get_conversation_reference().model_dump(by_alias=True, exclude_none=True, mode="json")
         tenant = getattr(activity.conversation, "tenant_id", None)
         requeued = 0
@@ -130,6 +138,8 @@ class PlfAgent(ActivityHandler):
             removing = activity.type == ActivityTypes.installation_update and activity.action == "remove"
             if reachable and actor is not None and not removing:
                 requeued = await outbox.requeue_for(session, actor.person_id)
+        if actor is not None:
+            self._remembered[aad.lower()] = (time.monotonic() + REMEMBER_FOR_S, seen)
         if reachable and requeued and self.notices_written is not None:
             await self.notices_written()  # what waited for them goes now
 
@@ -148,6 +158,7 @@ class PlfAgent(ActivityHandler):
     async def on_installation_update_remove(self, turn_context: TurnContextProtocol[Any]) -> None:
         aad = self._aad(turn_context.activity)
         if aad:
+            self._remembered.pop(aad, None)
             async with self.sessions() as session, session.begin():
                 await conversations.set_installed(session, aad, False)
             log.info("app removed; person marked unreachable", extra={"activity_id": turn_context.activity.id})

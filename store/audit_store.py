@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,9 +16,8 @@ from plf_core.forms.validation import Value
 from plf_core.people import Actor
 from plf_core.ports import Notice, PersonSummary, TeamLeaders, UnknownSender
 from plf_core.vocabulary import OPEN_AUDIT_STATUSES, AuditStatus, Grade, Role
+from store import hot_path
 from store.models import (
-    AccessLogEntry,
-    Answer,
     Audit,
     Case,
     Cycle,
@@ -158,40 +157,64 @@ class SqlAuditStore:
         return self._case_ref(*row) if row else None
 
     async def answers_of(self, audit_id: int) -> dict[str, Value]:
-        rows = (
-            await self.session.execute(
-                select(Answer.page_id, Answer.values).where(Answer.audit_id == audit_id).order_by(Answer.version)
-            )
-        ).all()
+        connection = await self.session.connection()
         pages: dict[str, Mapping[str, Value]] = {}
-        for page_id, values in rows:
-            pages[page_id] = values  # type: ignore[assignment]  # later versions replace earlier ones
+        for page_id, values in await connection.execute(hot_path.ANSWERS, {"audit_id": audit_id}):
+            pages[page_id] = values  # later versions replace earlier ones
         return {k: v for values in pages.values() for k, v in values.items()}
 
     async def audit(self, audit_id: int, *, lock: bool = False) -> AuditView | None:
-        """The audit with its case, team and answers: three queries."""
-        query = (
-            select(Audit, Case, Team, ServiceArea)
-            .outerjoin(Case, Audit.case_id == Case.id)
-            .outerjoin(Team, Case.team_id == Team.id)
-            .outerjoin(ServiceArea, Team.service_area_id == ServiceArea.id)
-            .where(Audit.id == audit_id)
-        )
-        if lock:
-            query = query.with_for_update(of=Audit)
-        found = (await self.session.execute(query)).first()
-        if found is None:
+        """The audit with its case, team and answers: three queries, prebuilt."""
+        connection = await self.session.connection()
+        statement = hot_path.AUDIT_FOR_UPDATE if lock else hot_path.AUDIT
+        row = (await connection.execute(statement, {"audit_id": audit_id})).mappings().first()
+        if row is None:
             return None
-        row, case, team, area = found
-        case_ref = self._case_ref(case, team, area) if case is not None else None
-        return await self._view(row, await self.answers_of(row.id), case_ref)
+        case = None
+        if row["case_id"] is not None:
+            case = CaseRef(
+                row["case_id"],
+                row["azeus_number"],
+                row["team_id"],
+                row["team_code"],
+                row["team_name"],
+                row["service_area_id"],
+                row["service_area_name"],
+                row["gender"],
+                row["age"],
+                row["practice_lead_id"],
+                row["service_manager_id"],
+                row["head_of_service_id"],
+            )
+        names = await self._names(row["practitioner_id"], row["second_person_id"])
+        return AuditView(
+            id=row["id"],
+            form_id=row["form_id"],
+            case=case,
+            practitioner_id=row["practitioner_id"],
+            second_person_id=row["second_person_id"],
+            status=AuditStatus(row["status"]),
+            version=row["version"],
+            current_page=row["current_page"],
+            answers=await self.answers_of(audit_id),
+            submitted_by_id=row["submitted_by_id"],
+            submitted_at=row["submitted_at"],
+            due_on=row["due_on"],
+            pim_due_on=row["pim_due_on"],
+            pim_held_on=row["pim_held_on"],
+            parent_audit_id=row["parent_audit_id"],
+            final_grade=Grade(row["final_grade"]) if row["final_grade"] else None,
+            uploaded_at=row["uploaded_at"],
+            practitioner_name=names.get(row["practitioner_id"], ""),
+            second_person_name=names.get(row["second_person_id"], ""),
+        )
 
     async def _names(self, *person_ids: int | None) -> dict[int, str]:
         wanted = [p for p in person_ids if p is not None]
         if not wanted:
             return {}
-        rows = await self.session.execute(select(Person.id, Person.display_name).where(Person.id.in_(wanted)))
-        return {pid: name for pid, name in rows.all()}
+        connection = await self.session.connection()
+        return {pid: name for pid, name in await connection.execute(hot_path.NAMES, {"ids": wanted})}
 
     async def _view(self, row: Audit, answers: Mapping[str, Value], case: CaseRef | None) -> AuditView:
         names = await self._names(row.practitioner_id, row.second_person_id)
@@ -292,22 +315,31 @@ class SqlAuditStore:
         current_page: str,
         status: str,
     ) -> bool:
-        result = await self.session.execute(
-            update(Audit)
-            .where(Audit.id == audit_id, Audit.version == expected_version)
-            .values(version=Audit.version + 1, current_page=current_page, status=status, updated_at=_now())
+        connection = await self.session.connection()
+        now = _now()
+        result = await connection.execute(
+            hot_path.SAVE_VERSION,
+            {
+                "audit_id": audit_id,
+                "expected": expected_version,
+                "current_page": current_page,
+                "status": status,
+                "now": now,
+            },
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if result.rowcount != 1:
             return False
-        await self.session.execute(
-            insert(Answer).values(
-                audit_id=audit_id,
-                page_id=page_id,
-                version=expected_version + 1,
-                values=dict(values),
-                saved_by_id=by,
-                saved_at=_now(),
-            )
+        await connection.execute(
+            hot_path.ADD_ANSWER,
+            {
+                "audit_id": audit_id,
+                "page_id": page_id,
+                "version": expected_version + 1,
+                "values": dict(values),
+                "saved_by_id": by,
+                "saved_at": now,
+                "is_draft": True,
+            },
         )
         return True
 
@@ -378,17 +410,19 @@ class SqlAuditStore:
     async def log_access(
         self, actor: Actor | None, action: str, audit_id: int | None, activity_id: str | None, outcome: str
     ) -> None:
-        await self.session.execute(
-            insert(AccessLogEntry).values(
-                at=_now(),
-                actor_id=actor.person_id if actor else None,
-                actor_aad_object_id=actor.aad_object_id if actor else None,
-                action=action[:40],
-                object_type="audit",
-                object_id=str(audit_id) if audit_id is not None else None,
-                activity_id=(activity_id or "")[:200] or None,
-                outcome=outcome[:20],
-            )
+        connection = await self.session.connection()
+        await connection.execute(
+            hot_path.ADD_ACCESS,
+            {
+                "at": _now(),
+                "actor_id": actor.person_id if actor else None,
+                "actor_aad_object_id": actor.aad_object_id if actor else None,
+                "action": action[:40],
+                "object_type": "audit",
+                "object_id": str(audit_id) if audit_id is not None else None,
+                "activity_id": (activity_id or "")[:200] or None,
+                "outcome": outcome[:20],
+            },
         )
 
     async def record_unknown_sender(self, aad_object_id: str, name: str, tenant_id: str | None) -> bool:

@@ -11,10 +11,16 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store import hot_path
 from store.models import ConversationReference, Person
 
 #: An unchanged reference is rewritten at most this often (every activity reads it).
 REFRESH_AFTER = timedelta(hours=1)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive UTC from a Core query; PostgreSQL an aware one."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 async def remember(
@@ -31,14 +37,15 @@ async def remember(
 
     An upsert, so two activities from a new person at once cannot collide."""
     now = datetime.now(UTC)
-    row = await session.get(ConversationReference, aad_object_id)
+    connection = await session.connection()
+    row = (await connection.execute(hot_path.REFERENCE_STATE, {"aad": aad_object_id})).first()
     became_reachable = row is None or not row.installed
     if (
         row is not None
         and row.installed
         and (row.person_id, row.service_url, row.conversation_id)
         == (person_id, service_url[:500], conversation_id[:500])
-        and now - row.updated_at < REFRESH_AFTER
+        and now - _aware(row.updated_at) < REFRESH_AFTER
     ):
         return False
     values = {
@@ -59,8 +66,6 @@ async def remember(
         set_={k: statement.excluded[k] for k in values if k != "aad_object_id"},
     )
     await session.execute(statement)
-    if row is not None:
-        await session.refresh(row)
     if person_id is not None and became_reachable:
         await session.execute(update(Person).where(Person.id == person_id).values(reachable=True))
     return became_reachable
@@ -89,9 +94,8 @@ async def reference_of(session: AsyncSession, person_id: int) -> dict[str, Any] 
 
 async def teams_user_ids(session: AsyncSession, person_ids: Collection[int]) -> list[str]:
     """The Teams user ids (29:...) of these people, for a card's refresh.userIds."""
-    rows = await session.execute(
-        select(ConversationReference.reference).where(ConversationReference.person_id.in_(list(person_ids)))
-    )
+    connection = await session.connection()
+    rows = await connection.execute(hot_path.USER_REFERENCES, {"ids": list(person_ids)})
     ids = []
     for (reference,) in rows:
         user = reference.get("user") or {}

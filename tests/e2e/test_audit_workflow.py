@@ -263,15 +263,18 @@ async def test_a_draft_survives_a_restart_of_the_bot(database_url: str, tmp_path
             assert {n["id"]: n.get("value") for n in _inputs(back)}["H_date"] == "2026-11-19"
 
             wrong = await worker.press(back, "Next", {"H_how": "plc", "H_second": "Hazel", "H_date": "19/11/2026"})
-            assert "Date the audit was completed must be a date written as YYYY-MM-DD (got '19/11/2026')" in card_texts(wrong)
+            assert "Date the audit was completed must be a date written as YYYY-MM-DD (got '19/11/2026')" in card_texts(
+                wrong
+            )
             assert {n["id"]: n.get("value") for n in _inputs(wrong)}["H_date"] == "19/11/2026"  # what was typed
             again = await worker.execute("audit.open", {"audit": audit_id, "page": "header"})
             kept = {n["id"]: n.get("value") for n in _inputs(again)}
             assert (kept["H_how"], kept["H_second"], kept["H_date"]) == ("plc", "Hazel", "2026-11-19")
 
             assert await worker.uninstall() in (200, 202)
-            reachable = await _query(database_url, "SELECT reachable FROM people WHERE aad_object_id = :a",
-                                     a=cast()["worker"].aad_object_id)
+            reachable = await _query(
+                database_url, "SELECT reachable FROM people WHERE aad_object_id = :a", a=cast()["worker"].aad_object_id
+            )
             assert reachable == [(False,)] or reachable == [(0,)]
 
 

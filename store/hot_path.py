@@ -1,0 +1,80 @@
+"""Prebuilt Core statements for what every card action does (load, save, log).
+
+Built once at import, with bind parameters, and run on the session's connection: no ORM
+identity map and no statement construction per request, which the submit benchmark showed
+to be the bulk of a card action's cost.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from sqlalchemy import Table, bindparam, insert, select, update
+
+from store.models import AccessLogEntry, Answer, Audit, Case, ConversationReference, Person, ServiceArea, Team
+
+AUDITS = cast(Table, Audit.__table__)
+ANSWER_ROWS = cast(Table, Answer.__table__)
+ACCESS_LOG = cast(Table, AccessLogEntry.__table__)
+A, C, T, S = AUDITS.c, Case.__table__.c, Team.__table__.c, ServiceArea.__table__.c
+_AUDIT_COLUMNS = (
+    A.id,
+    A.form_id,
+    A.case_id,
+    A.practitioner_id,
+    A.second_person_id,
+    A.status,
+    A.version,
+    A.current_page,
+    A.submitted_by_id,
+    A.submitted_at,
+    A.due_on,
+    A.pim_due_on,
+    A.pim_held_on,
+    A.parent_audit_id,
+    A.final_grade,
+    A.uploaded_at,
+    C.azeus_number,
+    C.gender,
+    C.age,
+    C.team_id,
+    T.code.label("team_code"),
+    T.name.label("team_name"),
+    T.service_area_id,
+    T.practice_lead_id,
+    T.service_manager_id,
+    T.head_of_service_id,
+    S.name.label("service_area_name"),
+)
+_AUDIT_FROM = (
+    Audit.__table__.outerjoin(Case.__table__, A.case_id == C.id)
+    .outerjoin(Team.__table__, C.team_id == T.id)
+    .outerjoin(ServiceArea.__table__, T.service_area_id == S.id)
+)
+AUDIT = select(*_AUDIT_COLUMNS).select_from(_AUDIT_FROM).where(A.id == bindparam("audit_id"))
+AUDIT_FOR_UPDATE = AUDIT.with_for_update(of=Audit.__table__)
+ANSWERS = (
+    select(Answer.__table__.c.page_id, Answer.__table__.c["values"])
+    .where(Answer.__table__.c.audit_id == bindparam("audit_id"))
+    .order_by(Answer.__table__.c.version)
+)
+NAMES = select(Person.__table__.c.id, Person.__table__.c.display_name).where(
+    Person.__table__.c.id.in_(bindparam("ids", expanding=True))
+)
+SAVE_VERSION = (
+    update(AUDITS)
+    .where(A.id == bindparam("audit_id"), A.version == bindparam("expected"))
+    .values(
+        version=A.version + 1,
+        current_page=bindparam("current_page"),
+        status=bindparam("status"),
+        updated_at=bindparam("now"),
+    )
+)
+ADD_ANSWER = insert(ANSWER_ROWS)
+ADD_ACCESS = insert(ACCESS_LOG)
+_R = ConversationReference.__table__.c
+REFERENCE_STATE = select(_R.person_id, _R.service_url, _R.conversation_id, _R.installed, _R.updated_at).where(
+    _R.aad_object_id == bindparam("aad")
+)
+USER_REFERENCES = select(_R.reference).where(_R.person_id.in_(bindparam("ids", expanding=True)))
