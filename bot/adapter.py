@@ -76,7 +76,22 @@ class TeamsEdge:
     middlewares: list[Any] = field(default_factory=list)
 
 
+def _cache_product_info() -> None:
+    """The SDK rebuilds its User-Agent string on every turn, looking up a package that is not
+    installed ('microsoft-agents-connector') by scanning every distribution: about 5% of a card
+    action here. The answer cannot change while the process runs, so it is computed once."""
+    from functools import cache
+
+    from microsoft_agents.hosting.core.connector.client import connector_client, user_token_client
+    from microsoft_agents.hosting.core.connector.get_product_info import get_product_info
+
+    once = cache(get_product_info)
+    connector_client.get_product_info = once  # type: ignore[attr-defined]
+    user_token_client.get_product_info = once  # type: ignore[attr-defined]
+
+
 def build_edge(app_id: str | None, app_password: str | None, tenant_id: str | None) -> TeamsEdge:
+    _cache_product_info()
     if app_id is None:
         adapter = CloudAdapter(connection_manager=AnonymousConnections())
         adapter.on_turn_error = on_turn_error

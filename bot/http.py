@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections.abc import Awaitable, Callable, Collection
 
 from aiohttp import web
-from microsoft_agents.activity import Activity
+from microsoft_agents.activity import Activity, DeliveryModes
 from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator
 from microsoft_agents.hosting.core import Agent
+from microsoft_agents.hosting.core.authorization import ClaimsIdentity
 from pydantic import ValidationError
 
 log = logging.getLogger(__name__)
@@ -63,8 +65,19 @@ def messages_handler(
                     extra={"tenant_id": tenant, "activity_id": activity.id},
                 )
                 return web.json_response({"error": "tenant not allowed"}, status=401)
-        response = await adapter.process(request, agent)
-        return response if response is not None else web.Response(status=202)
+        # The activity is parsed once, here, and handed to the SDK's turn processing (what
+        # CloudAdapter.process does after parsing the body a second time).
+        activity.request_id = str(uuid.uuid4())
+        claims = request.get("claims_identity") or ClaimsIdentity()
+        try:
+            invoke_response = await adapter.process_activity(claims, activity, agent.on_turn)
+        except PermissionError:
+            return web.json_response({"error": "not authorised"}, status=401)
+        if activity.type == "invoke" or activity.delivery_mode == DeliveryModes.expect_replies:
+            if invoke_response is None:
+                return web.json_response(None, status=501)
+            return web.json_response(invoke_response.body, status=invoke_response.status or 501)
+        return web.Response(status=202)
 
     if authenticated:
         return jwt_authorization_decorator(handle)  # type: ignore[no-untyped-call,no-any-return]
