@@ -95,11 +95,7 @@ class Dispatcher:
                 status = OutboxStatus.FAILED if decision.outcome is Outcome.UNREACHABLE else OutboxStatus.DEAD
                 await outbox.mark_dead(session, message.id, decision.reason, status)
                 if decision.outcome is Outcome.UNREACHABLE and message.person_id and reference is not None:
-                    from sqlalchemy import update
-
-                    from store.models import Person
-
-                    await session.execute(update(Person).where(Person.id == message.person_id).values(reachable=False))
+                    await conversations.mark_unreachable(session, message.person_id)
                 if message.kind not in NOT_REPORTED:
                     await self._report(SqlAuditStore(session), message, decision)
         log.info(

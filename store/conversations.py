@@ -81,6 +81,14 @@ async def set_installed(session: AsyncSession, aad_object_id: str, installed: bo
     await session.execute(update(Person).where(Person.aad_object_id == aad_object_id).values(reachable=installed))
 
 
+async def mark_unreachable(session: AsyncSession, person_id: int) -> None:
+    """Teams refused a message for good (403): the person stays unreachable until they write again."""
+    await session.execute(update(Person).where(Person.id == person_id).values(reachable=False))
+    await session.execute(
+        update(ConversationReference).where(ConversationReference.person_id == person_id).values(installed=False)
+    )
+
+
 async def reference_of(session: AsyncSession, person_id: int) -> dict[str, Any] | None:
     row = (
         await session.execute(
