@@ -90,9 +90,11 @@ async def _audit(
     *,
     write: bool = False,
     lock: bool = False,
+    loaded: AuditView | None = None,
 ) -> tuple[AuditView, frozenset[Contributor]]:
-    """Load an audit and check the person may do this; a refusal carries what the access log needs."""
-    audit = await store.audit(audit_id, lock=lock)
+    """Load an audit (unless given) and check the person may do this; a refusal carries what the
+    access log needs."""
+    audit = loaded or await store.audit(audit_id, lock=lock)
     if audit is None:
         raise NotFound(f"there is no audit {audit_id}", action=action, audit_id=audit_id)
     try:
@@ -205,7 +207,7 @@ async def submit(
     if audit is not None and not audit.is_open and audit.submitted_by_id is not None and access.can_read(actor, audit):
         await store.log_access(actor, "submit", audit_id, activity, "repeated")
         return SubmittedScreen(audit, tuple(red_sources(audit.form, audit.answers)), audit.pim_due_on, repeated=True)
-    audit, editors = await _audit(store, actor, audit_id, "submit", activity, write=True, lock=True)
+    audit, editors = await _audit(store, actor, audit_id, "submit", activity, write=True, loaded=audit)
     if version != audit.version:
         await store.log_access(actor, "submit", audit_id, activity, "stale")
         problems = check_submission(audit.form, audit.answers, audit.form.submit_contributors).errors

@@ -12,6 +12,8 @@ from typing import Any
 
 import aiohttp
 
+from tests.card_tree import inputs, texts, walk
+
 TENANT = "00000000-0000-0000-0000-0000000000aa"
 _ids = itertools.count(1)
 
@@ -78,16 +80,6 @@ class TeamsUser:
         return await self.execute(action["verb"], action["data"], inputs)
 
 
-def walk(node: Any) -> Any:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from walk(value)
-
-
 def find_action(card: dict[str, Any], title: str) -> dict[str, Any]:
     for node in walk(card):
         if node.get("type") == "Action.Execute" and node.get("title") == title:
@@ -97,8 +89,8 @@ def find_action(card: dict[str, Any], title: str) -> dict[str, Any]:
 
 
 def card_texts(card: dict[str, Any]) -> list[str]:
-    return [n["text"] for n in walk(card) if n.get("type") == "TextBlock"]
+    return texts(card)
 
 
 def input_ids(card: dict[str, Any]) -> list[str]:
-    return [n["id"] for n in walk(card) if str(n.get("type", "")).startswith("Input.")]
+    return list(inputs(card))

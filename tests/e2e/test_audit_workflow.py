@@ -17,6 +17,7 @@ from plf_core.directory_import import PersonRow
 from plf_core.forms.model import Contributor, FieldKind
 from plf_core.forms.registry import get_form
 from plf_core.vocabulary import Role
+from tests.card_tree import inputs
 from tests.e2e.running_app import plf, plf_env, running_app
 from tests.e2e.teams import TeamsUser, card_texts, find_action, input_ids
 from tests.fakes.connector import FakeConnector, running_connector
@@ -227,9 +228,7 @@ async def test_a_forged_audit_id_and_a_stale_card_are_refused(bot: Any, database
 
 
 def _inputs(card: dict[str, Any]) -> list[dict[str, Any]]:
-    from tests.e2e.teams import walk
-
-    return [n for n in walk(card) if str(n.get("type", "")).startswith("Input.")]
+    return list(inputs(card).values())
 
 
 async def assigned(u: dict[str, TeamsUser], connector: FakeConnector, case_index: int = 0) -> int:
@@ -285,8 +284,7 @@ async def test_429_is_retried_and_403_marks_the_person_unreachable_and_tells_qa(
         await user.install()
     connector.fail_next(429, 1, {"Retry-After": "1"}, conversation=u["worker"].conversation_id)
     await assigned(u, connector)
-    start = await wait_for_card(connector, u["worker"], "New Practice Learning Conversation")
-    assert start
+    await wait_for_card(connector, u["worker"], "New Practice Learning Conversation")
     assert (429, u["worker"].conversation_id) in connector.refused
     assert len([c for c in cards_to(connector, u["worker"]) if "New Practice" in str(c)]) == 1
 
@@ -296,8 +294,6 @@ async def test_429_is_retried_and_403_marks_the_person_unreachable_and_tells_qa(
     assert any("BotNotInConversationRoster" in str(f) for f in report["body"])
     refused_403 = [r for r in connector.refused if r[0] == 403]
     assert len(refused_403) == 1  # a 403 is never retried
-    listed = await u["qa"].execute("command.run", {"command": "my audits"})
-    assert listed
 
 
 async def test_unknown_people_are_told_politely_and_qa_can_list_them(bot: Any) -> None:
@@ -306,8 +302,7 @@ async def test_unknown_people_are_told_politely_and_qa_can_list_them(bot: Any) -
     await u["qa"].install()
     newcomer = TeamsUser(app.url, connector.url, "11111111-2222-4333-8444-555555555555", "Newly Joined Worker")
     await newcomer.say("hello")
-    reply = await wait_for_card(connector, newcomer, "I have told the QA team")
-    assert reply
+    await wait_for_card(connector, newcomer, "I have told the QA team")  # raises if it never comes
     await wait_for_card(connector, u["qa"], "Someone not in the directory wrote to the bot")
     await u["qa"].say("unknown people")
     listing = await wait_for_card(connector, u["qa"], "People not in the directory")

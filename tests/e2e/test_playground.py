@@ -21,7 +21,7 @@ from sqlalchemy import text
 
 from plf_core.demo_borough import build_demo_borough
 from store.database import create_engine
-from tests.e2e.running_app import ROOT, free_port, plf, plf_env, running_app
+from tests.e2e.running_app import ROOT, free_port, plf, plf_env, running_app, stop
 from tests.e2e.teams import card_texts, find_action
 
 PLAYGROUND = ROOT / "node_modules" / ".bin" / "agentsplayground"
@@ -104,12 +104,7 @@ async def playground(tmp_path: Path) -> AsyncIterator[tuple[Playground, str]]:
         try:
             yield Playground(f"http://127.0.0.1:{port}"), database_url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 async def test_message_card_action_execute_and_a_stored_answer_through_the_playground(

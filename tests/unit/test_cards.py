@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
 from cards.notices import RedAlert, red_alert
 from plf_core.forms.model import Contributor as C
 from plf_core.forms.registry import get_form
+from tests.card_tree import inputs, texts, walk
 
 PLC = get_form("practice_learning_conversation")
 REF = AuditRef(audit_id=12, version=3, case_ref="DEMO-900001", subtitle="Team FDA-N")
-
-
-def walk(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from walk(value)
-
-
-def inputs(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {n["id"]: n for n in walk(card) if str(n.get("type", "")).startswith("Input.")}
-
-
-def texts(card: dict[str, Any]) -> list[str]:
-    return [n["text"] for n in walk(card) if n.get("type") == "TextBlock"]
 
 
 def test_a_page_card_prefills_answers_and_sends_back_audit_version_and_page() -> None:
