@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.adapter import build_edge
 from bot.agent import AgentSettings, PlfAgent
 from bot.dispatcher import Dispatcher
-from bot.http import messages_handler
+from bot.http import in_flight_limit, messages_handler
 from plf_core import workflow
 from plf_core.forms.registry import load_forms
 from scheduler import add_dispatch_job, build_scheduler
@@ -71,15 +71,10 @@ def create_app(settings: Settings) -> web.Application:
 
     app.cleanup_ctx.extend([database, scheduler])
     app.router.add_get("/healthz", healthz)
-    app.router.add_post(
-        "/api/messages",
-        messages_handler(
-            edge.adapter,
-            agent,
-            authenticated=not settings.local_mode,
-            allowed_tenants=settings.allowed_tenant_ids,
-        ),
+    handler = messages_handler(
+        edge.adapter, agent, authenticated=not settings.local_mode, allowed_tenants=settings.allowed_tenant_ids
     )
+    app.router.add_post("/api/messages", in_flight_limit(settings.max_in_flight)(handler))
     return app
 
 

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     pim_working_days: int = Field(default=10, ge=1, le=60)
     dispatch_interval_seconds: float = Field(default=3.0, ge=0.5, le=300)
     delivery_max_attempts: int = Field(default=8, ge=1, le=50)
+    #: Activities handled at once by one instance; more are refused with 503 + Retry-After.
+    max_in_flight: int = Field(default=100, ge=1, le=10_000)
 
     @field_validator(
         "microsoft_app_id",

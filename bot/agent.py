@@ -88,6 +88,37 @@ class ActorCache:
         return actor
 
 
+class RefreshUsers:
+    """Each person's Teams user ids, for the refresh.userIds of the cards they share, remembered
+    `ttl` seconds: every card action needs them and they change only when someone installs."""
+
+    def __init__(self, ttl: float = 30.0) -> None:
+        self.ttl = ttl
+        self._entries: dict[int, tuple[float, tuple[str, ...]]] = {}
+
+    async def get(self, session: AsyncSession, people: set[int]) -> tuple[str, ...]:
+        now = time.monotonic()
+        users: set[str] = set()
+        missing = []
+        for person in people:
+            entry = self._entries.get(person)
+            if entry is None or entry[0] <= now:
+                missing.append(person)
+            else:
+                users.update(entry[1])
+        if missing:
+            found = await conversations.teams_user_ids(session, missing)
+            if len(self._entries) > 10_000:
+                self._entries.clear()
+            for person in missing:
+                self._entries[person] = (now + self.ttl, tuple(found.get(person, ())))
+                users.update(found.get(person, ()))
+        return tuple(sorted(users))
+
+    def forget(self, person_id: int) -> None:
+        self._entries.pop(person_id, None)
+
+
 class PlfAgent(ActivityHandler):
     def __init__(
         self,
@@ -99,6 +130,7 @@ class PlfAgent(ActivityHandler):
         self.settings = settings
         self.notices_written = notices_written
         self.actors = ActorCache()
+        self.refresh_users = RefreshUsers()
         #: aad -> (until, (serviceUrl, conversation id)) this instance has stored recently
         self._remembered: dict[str, tuple[float, tuple[str, str]]] = {}
 
@@ -140,6 +172,7 @@ class PlfAgent(ActivityHandler):
                 requeued = await outbox.requeue_for(session, actor.person_id)
         if actor is not None:
             self._remembered[aad.lower()] = (time.monotonic() + REMEMBER_FOR_S, seen)
+            self.refresh_users.forget(actor.person_id)
         if reachable and requeued and self.notices_written is not None:
             await self.notices_written()  # what waited for them goes now
 
@@ -333,7 +366,7 @@ class PlfAgent(ActivityHandler):
             people = {p for p in (audit.practitioner_id, audit.second_person_id) if p is not None}
             if audit.case is not None:
                 people |= {p for p in (audit.case.practice_lead_id, audit.case.service_manager_id) if p}
-            users = tuple(await conversations.teams_user_ids(session, people))
+            users = await self.refresh_users.get(session, people)
         return screen_card(screen, users)
 
     async def _unknown(self, store: SqlAuditStore, activity: Activity) -> CardDict:

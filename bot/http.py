@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Collection
 
@@ -35,6 +36,37 @@ def activity_tenant(body: dict[str, object]) -> str | None:
         if isinstance(tenant, dict) and isinstance(tenant.get("id"), str):
             return str(tenant["id"])
     return None
+
+
+def in_flight_limit(limit: int, retry_after_s: int = 1) -> Callable[[Handler], Handler]:
+    """At most `limit` activities in progress at once; beyond that a 503 with Retry-After at once.
+
+    Under overload a bot that queues everything answers every card late (Teams gives up on an
+    invoke after a few seconds) and grows its memory with the queue; shedding keeps both bounded."""
+    busy = 0
+    refused = 0
+    reported_at = 0.0
+
+    def wrap(handler: Handler) -> Handler:
+        async def limited(request: web.Request) -> web.StreamResponse:
+            nonlocal busy, refused, reported_at
+            if busy >= limit:
+                refused += 1
+                if time.monotonic() - reported_at >= 10.0:  # one line per 10 s, not one per refusal
+                    log.warning("busy: %d in progress; %d refused with 503 since the last report", busy, refused)
+                    refused, reported_at = 0, time.monotonic()
+                return web.json_response(
+                    {"error": "busy, please retry"}, status=503, headers={"Retry-After": str(retry_after_s)}
+                )
+            busy += 1
+            try:
+                return await handler(request)
+            finally:
+                busy -= 1
+
+        return limited
+
+    return wrap
 
 
 def messages_handler(

@@ -7,7 +7,7 @@ the access log, and returns a screen for the edge to render: nothing here knows 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from plf_core import access
@@ -155,7 +155,8 @@ async def save_page(
     page = form.page(page_id)
     page_fields = {f.id for f in page.fields if page.editor_of(f) in editors}
     # the page's row keeps the answers others gave on it (a moderator's column, say)
-    stored = {k: v for k, v in audit.answers.items() if k in {f.id for f in page.fields}}
+    page_ids = {f.id for f in page.fields}
+    stored = {k: v for k, v in audit.answers.items() if k in page_ids}
     cleared = {k for k, raw in submitted.items() if k in page_fields and (raw is None or raw == "")}
     values = {k: v for k, v in {**stored, **checked.values}.items() if k not in cleared}
     moving = direction if not checked.errors else 0
@@ -168,8 +169,14 @@ async def save_page(
         fresh = await store.audit(audit_id)
         assert fresh is not None
         return PageScreen(fresh, page_id, editors, fresh.answers, note=STALE_NOTE)
-    saved = await store.audit(audit_id)
-    assert saved is not None
+    # what the store now holds, without reading it back: the row is locked and its version checked
+    saved = replace(
+        audit,
+        version=audit.version + 1,
+        current_page=current,
+        status=status_after_save(audit.status),
+        answers={**{k: v for k, v in audit.answers.items() if k not in page_ids}, **values},
+    )
     if checked.errors:
         shown = {**saved.answers, **{k: v for k, v in submitted.items() if k in checked.errors}}
         return PageScreen(

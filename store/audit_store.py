@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import RowMapping, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -158,109 +158,32 @@ class SqlAuditStore:
 
     async def answers_of(self, audit_id: int) -> dict[str, Value]:
         connection = await self.session.connection()
-        pages: dict[str, Mapping[str, Value]] = {}
-        for page_id, values in await connection.execute(hot_path.ANSWERS, {"audit_id": audit_id}):
-            pages[page_id] = values  # later versions replace earlier ones
-        return {k: v for values in pages.values() for k, v in values.items()}
+        rows = await connection.execute(hot_path.ANSWERS, {"audit_id": audit_id})
+        return {k: v for _, values in rows for k, v in values.items()}
 
     async def audit(self, audit_id: int, *, lock: bool = False) -> AuditView | None:
-        """The audit with its case, team and answers: three queries, prebuilt."""
+        """The audit with its case, team, people and latest answers: two prebuilt queries."""
         connection = await self.session.connection()
         statement = hot_path.AUDIT_FOR_UPDATE if lock else hot_path.AUDIT
         row = (await connection.execute(statement, {"audit_id": audit_id})).mappings().first()
         if row is None:
             return None
-        case = None
-        if row["case_id"] is not None:
-            case = CaseRef(
-                row["case_id"],
-                row["azeus_number"],
-                row["team_id"],
-                row["team_code"],
-                row["team_name"],
-                row["service_area_id"],
-                row["service_area_name"],
-                row["gender"],
-                row["age"],
-                row["practice_lead_id"],
-                row["service_manager_id"],
-                row["head_of_service_id"],
-            )
-        names = await self._names(row["practitioner_id"], row["second_person_id"])
-        return AuditView(
-            id=row["id"],
-            form_id=row["form_id"],
-            case=case,
-            practitioner_id=row["practitioner_id"],
-            second_person_id=row["second_person_id"],
-            status=AuditStatus(row["status"]),
-            version=row["version"],
-            current_page=row["current_page"],
-            answers=await self.answers_of(audit_id),
-            submitted_by_id=row["submitted_by_id"],
-            submitted_at=row["submitted_at"],
-            due_on=row["due_on"],
-            pim_due_on=row["pim_due_on"],
-            pim_held_on=row["pim_held_on"],
-            parent_audit_id=row["parent_audit_id"],
-            final_grade=Grade(row["final_grade"]) if row["final_grade"] else None,
-            uploaded_at=row["uploaded_at"],
-            practitioner_name=names.get(row["practitioner_id"], ""),
-            second_person_name=names.get(row["second_person_id"], ""),
-        )
-
-    async def _names(self, *person_ids: int | None) -> dict[int, str]:
-        wanted = [p for p in person_ids if p is not None]
-        if not wanted:
-            return {}
-        connection = await self.session.connection()
-        return {pid: name for pid, name in await connection.execute(hot_path.NAMES, {"ids": wanted})}
-
-    async def _view(self, row: Audit, answers: Mapping[str, Value], case: CaseRef | None) -> AuditView:
-        names = await self._names(row.practitioner_id, row.second_person_id)
-        return AuditView(
-            id=row.id,
-            form_id=row.form_id,
-            case=case,
-            practitioner_id=row.practitioner_id,
-            second_person_id=row.second_person_id,
-            status=AuditStatus(row.status),
-            version=row.version,
-            current_page=row.current_page,
-            answers=answers,
-            submitted_by_id=row.submitted_by_id,
-            submitted_at=row.submitted_at,
-            due_on=row.due_on,
-            pim_due_on=row.pim_due_on,
-            pim_held_on=row.pim_held_on,
-            parent_audit_id=row.parent_audit_id,
-            final_grade=Grade(row.final_grade) if row.final_grade else None,
-            uploaded_at=row.uploaded_at,
-            practitioner_name=names.get(row.practitioner_id, "") if row.practitioner_id else "",
-            second_person_name=names.get(row.second_person_id, "") if row.second_person_id else "",
-        )
+        return _audit_view(row, await self.answers_of(audit_id))
 
     async def open_audits(self, actor: Actor) -> list[AuditView]:
-        mine = or_(Audit.practitioner_id == actor.person_id, Audit.second_person_id == actor.person_id)
-        scopes = [mine]
+        A, C, T = hot_path.A, hot_path.C, hot_path.T
+        scopes = [A.practitioner_id == actor.person_id, A.second_person_id == actor.person_id]
         if actor.led_team_ids:
-            scopes.append(Case.team_id.in_(actor.led_team_ids))
+            scopes.append(C.team_id.in_(actor.led_team_ids))
         if actor.managed_area_ids:
-            scopes.append(Team.service_area_id.in_(actor.managed_area_ids))
+            scopes.append(T.service_area_id.in_(actor.managed_area_ids))
         query = (
-            select(Audit)
-            .outerjoin(Case, Audit.case_id == Case.id)
-            .outerjoin(Team, Case.team_id == Team.id)
-            .where(Audit.status.in_(OPEN), or_(*scopes))
-            .order_by(Audit.due_on.is_(None), Audit.due_on, Audit.id)
+            hot_path.AUDITS_WITH_CASES.where(A.status.in_(OPEN), or_(*scopes))
+            .order_by(A.due_on.is_(None), A.due_on, A.id)
             .limit(MAX_LISTED)
         )
-        rows = (await self.session.execute(query)).scalars().all()
-        views = []
-        for row in rows:
-            found = (await self.session.execute(self._case_query().where(Case.id == row.case_id))).first()
-            views.append(await self._view(row, {}, self._case_ref(*found) if found else None))
-        return views
+        connection = await self.session.connection()
+        return [_audit_view(row, {}) for row in (await connection.execute(query)).mappings()]
 
     async def open_audit_of(self, form_id: str, case_id: int, practitioner_id: int) -> int | None:
         return (
@@ -454,3 +377,44 @@ class SqlAuditStore:
             )
         ).scalars()
         return [UnknownSender(r.aad_object_id, r.name, r.first_seen, r.last_seen, r.messages) for r in rows]
+
+
+def _audit_view(row: RowMapping, answers: Mapping[str, Value]) -> AuditView:
+    """An audit row of hot_path.AUDITS_WITH_CASES, as the workflow sees it."""
+    case = None
+    if row["case_id"] is not None:
+        case = CaseRef(
+            row["case_id"],
+            row["azeus_number"],
+            row["team_id"],
+            row["team_code"],
+            row["team_name"],
+            row["service_area_id"],
+            row["service_area_name"],
+            row["gender"],
+            row["age"],
+            row["practice_lead_id"],
+            row["service_manager_id"],
+            row["head_of_service_id"],
+        )
+    return AuditView(
+        id=row["id"],
+        form_id=row["form_id"],
+        case=case,
+        practitioner_id=row["practitioner_id"],
+        second_person_id=row["second_person_id"],
+        status=AuditStatus(row["status"]),
+        version=row["version"],
+        current_page=row["current_page"],
+        answers=answers,
+        submitted_by_id=row["submitted_by_id"],
+        submitted_at=row["submitted_at"],
+        due_on=row["due_on"],
+        pim_due_on=row["pim_due_on"],
+        pim_held_on=row["pim_held_on"],
+        parent_audit_id=row["parent_audit_id"],
+        final_grade=Grade(row["final_grade"]) if row["final_grade"] else None,
+        uploaded_at=row["uploaded_at"],
+        practitioner_name=row["practitioner_name"] or "",
+        second_person_name=row["second_person_name"] or "",
+    )

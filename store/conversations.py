@@ -100,13 +100,13 @@ async def reference_of(session: AsyncSession, person_id: int) -> dict[str, Any] 
     return dict(row[0]) if row else None
 
 
-async def teams_user_ids(session: AsyncSession, person_ids: Collection[int]) -> list[str]:
-    """The Teams user ids (29:...) of these people, for a card's refresh.userIds."""
+async def teams_user_ids(session: AsyncSession, person_ids: Collection[int]) -> dict[int, list[str]]:
+    """The Teams user ids (29:...) of these people, for a card's refresh.userIds, by person."""
     connection = await session.connection()
     rows = await connection.execute(hot_path.USER_REFERENCES, {"ids": list(person_ids)})
-    ids = []
-    for (reference,) in rows:
+    ids: dict[int, list[str]] = {}
+    for person_id, reference in rows:
         user = reference.get("user") or {}
         if isinstance(user, dict) and isinstance(user.get("id"), str):
-            ids.append(user["id"])
-    return sorted(set(ids))
+            ids.setdefault(person_id, []).append(user["id"])
+    return ids

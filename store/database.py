@@ -63,7 +63,10 @@ def create_engine(url: URL | str, **kwargs: Any) -> AsyncEngine:
         url,
         pool_size=10,
         max_overflow=10,
-        pool_pre_ping=True,
+        # No ping before every checkout (a round trip on every card action): a connection that a
+        # database restart broke fails once, SQLAlchemy then discards the whole pool, and the
+        # person gets the "try again" card; connections are also renewed every 30 minutes.
+        pool_recycle=1800,
         connect_args={"timeout": 10},
         **kwargs,
     )

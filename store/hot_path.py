@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 
 from store.models import AccessLogEntry, Answer, Audit, Case, ConversationReference, Person, ServiceArea, Team
 
@@ -17,6 +17,8 @@ AUDITS = cast(Table, Audit.__table__)
 ANSWER_ROWS = cast(Table, Answer.__table__)
 ACCESS_LOG = cast(Table, AccessLogEntry.__table__)
 A, C, T, S = AUDITS.c, Case.__table__.c, Team.__table__.c, ServiceArea.__table__.c
+_PRACTITIONER = cast(Table, Person.__table__).alias("practitioner")
+_SECOND = cast(Table, Person.__table__).alias("second_person")
 _AUDIT_COLUMNS = (
     A.id,
     A.form_id,
@@ -45,18 +47,31 @@ _AUDIT_COLUMNS = (
     T.service_manager_id,
     T.head_of_service_id,
     S.name.label("service_area_name"),
+    _PRACTITIONER.c.display_name.label("practitioner_name"),
+    _SECOND.c.display_name.label("second_person_name"),
 )
 _AUDIT_FROM = (
     Audit.__table__.outerjoin(Case.__table__, A.case_id == C.id)
     .outerjoin(Team.__table__, C.team_id == T.id)
     .outerjoin(ServiceArea.__table__, T.service_area_id == S.id)
+    .outerjoin(_PRACTITIONER, A.practitioner_id == _PRACTITIONER.c.id)
+    .outerjoin(_SECOND, A.second_person_id == _SECOND.c.id)
 )
-AUDIT = select(*_AUDIT_COLUMNS).select_from(_AUDIT_FROM).where(A.id == bindparam("audit_id"))
+AUDITS_WITH_CASES = select(*_AUDIT_COLUMNS).select_from(_AUDIT_FROM)
+AUDIT = AUDITS_WITH_CASES.where(A.id == bindparam("audit_id"))
 AUDIT_FOR_UPDATE = AUDIT.with_for_update(of=Audit.__table__)
+_N = ANSWER_ROWS.c
+_LATER = ANSWER_ROWS.alias("later")
+#: Each page's latest answers only: a page saved forty times is read once, not forty times.
 ANSWERS = (
-    select(Answer.__table__.c.page_id, Answer.__table__.c["values"])
-    .where(Answer.__table__.c.audit_id == bindparam("audit_id"))
-    .order_by(Answer.__table__.c.version)
+    select(_N.page_id, _N["values"])
+    .where(_N.audit_id == bindparam("audit_id"))
+    .where(
+        _N.version
+        == select(func.max(_LATER.c.version))
+        .where(_LATER.c.audit_id == _N.audit_id, _LATER.c.page_id == _N.page_id)
+        .scalar_subquery()
+    )
 )
 NAMES = select(Person.__table__.c.id, Person.__table__.c.display_name).where(
     Person.__table__.c.id.in_(bindparam("ids", expanding=True))
@@ -77,4 +92,4 @@ _R = ConversationReference.__table__.c
 REFERENCE_STATE = select(_R.person_id, _R.service_url, _R.conversation_id, _R.installed, _R.updated_at).where(
     _R.aad_object_id == bindparam("aad")
 )
-USER_REFERENCES = select(_R.reference).where(_R.person_id.in_(bindparam("ids", expanding=True)))
+USER_REFERENCES = select(_R.person_id, _R.reference).where(_R.person_id.in_(bindparam("ids", expanding=True)))
