@@ -23,7 +23,8 @@ AUDIT_VERBS = frozenset(
         "page.back",
     }
 )
-VERBS = AUDIT_VERBS | {"command.run"}
+MODERATION_VERBS = frozenset({"moderation.open", "moderation.save", "moderation.submit"})
+VERBS = AUDIT_VERBS | MODERATION_VERBS | {"command.run"}
 NEEDS_VERSION = frozenset({"page.save", "page.next", "page.back", "audit.submit"})
 NEEDS_PAGE = frozenset({"page.save", "page.next", "page.back", "page.open"})
 RESERVED = frozenset({"verb", "audit", "version", "page", "command"})
@@ -66,7 +67,7 @@ def parse_action(data: Mapping[str, Any]) -> ActionRequest:
     page = data.get("page")
     if page is not None and (not isinstance(page, str) or len(page) > 40):
         raise BadAction("'page' is not a page name")
-    if verb in AUDIT_VERBS and audit_id is None:
+    if verb in AUDIT_VERBS | MODERATION_VERBS and audit_id is None:
         raise BadAction("it does not say which audit it is for")
     if verb in NEEDS_VERSION and version is None:
         raise BadAction("it does not carry the audit's version")

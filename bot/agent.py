@@ -8,10 +8,11 @@ the dispatcher is then woken to deliver the notices.
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,16 +22,20 @@ from microsoft_agents.hosting.core import ActivityHandler, MessageFactory
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.actions import ActionRequest, BadAction, parse_action
-from bot.render import screen_card
+from bot.render import LayeredScreen, screen_card
 from cards import workflow as workflow_cards
 from cards.base import CardDict
-from plf_core import commands, workflow
+from plf_core import commands, layered, workflow
 from plf_core.errors import Conflict, NotAllowed, NotFound, PlfError, Refused, ValidationFailed
+from plf_core.moderation import Rules
 from plf_core.people import Actor
 from plf_core.ports import Notice
 from plf_core.workflow import PageScreen, ReviewScreen, Screen
 from store import conversations, outbox
 from store.audit_store import SqlAuditStore
+from store.layered_store import SqlLayeredStore
+
+AnyScreen = Screen | LayeredScreen
 
 log = logging.getLogger(__name__)
 CARD = "application/vnd.microsoft.card.adaptive"
@@ -46,6 +51,7 @@ UNKNOWN_REPLY = (
 class AgentSettings:
     workflow: workflow.Settings
     zone: ZoneInfo
+    moderation: Rules = field(default_factory=Rules)
 
 
 def attachment(card: CardDict) -> Attachment:
@@ -216,9 +222,9 @@ class PlfAgent(ActivityHandler):
         card = await self._run(activity, lambda store, actor: self._command(store, actor, text, activity.id))
         await turn_context.send_activity(Activity(type=ActivityTypes.message, attachments=[attachment(card)]))
 
-    async def _command(self, store: SqlAuditStore, actor: Actor, text: str, activity_id: str | None) -> Screen:
+    async def _command(self, store: SqlLayeredStore, actor: Actor, text: str, activity_id: str | None) -> AnyScreen:
         command, route = commands.parse(text)
-        if route.qa_only and not actor.is_qa:
+        if not route.allowed(actor):
             raise NotAllowed(f"only the QA team can use '{route.usage.split()[0]}'", action="command")
         now = datetime.now(UTC)
         today = now.astimezone(self.settings.zone).date()
@@ -235,6 +241,20 @@ class PlfAgent(ActivityHandler):
             )
         if isinstance(command, commands.MarkUploaded):
             return await workflow.mark_uploaded(store, actor, command.audit_id, now, activity_id)
+        if isinstance(command, commands.Sample):
+            seed = command.seed if command.seed is not None else secrets.randbelow(1_000_000)
+            drawn = await layered.sample(
+                store, actor, command.size, command.method, command.criteria, seed, command.confirm, today, activity_id
+            )
+            return workflow.Reply(drawn) if isinstance(drawn, str) else drawn
+        if isinstance(command, commands.Moderate):
+            month = layered.parse_period(command.month, today)[1] if command.month else today.replace(day=1)
+            chosen = await layered.choose_moderations(
+                store, actor, month, self.settings.moderation, command.confirm, today
+            )
+            return workflow.Reply(chosen) if isinstance(chosen, str) else chosen
+        if isinstance(command, commands.AgreementReport):
+            return await layered.agreement_report(store, actor, command.period, command.dimension, today)
         assert isinstance(command, commands.ListUnknown)
         return await workflow.unknown_people(store, actor)
 
@@ -269,8 +289,8 @@ class PlfAgent(ActivityHandler):
         )
 
     async def _action(
-        self, store: SqlAuditStore, actor: Actor, request: ActionRequest, activity_id: str | None
-    ) -> Screen:
+        self, store: SqlLayeredStore, actor: Actor, request: ActionRequest, activity_id: str | None
+    ) -> AnyScreen:
         now = datetime.now(UTC)
         audit_id = request.audit_id
         verb = request.verb
@@ -288,6 +308,11 @@ class PlfAgent(ActivityHandler):
             return await workflow.save_page(
                 store, actor, audit_id, request.version, request.page, request.inputs, direction, activity_id
             )
+        if verb == "moderation.open":
+            return await layered.open_moderation(store, actor, audit_id, activity_id)
+        if verb in ("moderation.save", "moderation.submit"):
+            complete = verb == "moderation.submit"
+            return await layered.save_moderation(store, actor, audit_id, request.inputs, complete, now, activity_id)
         if verb == "audit.review":
             return await workflow.review(store, actor, audit_id, activity_id)
         assert verb == "audit.submit"
@@ -300,14 +325,14 @@ class PlfAgent(ActivityHandler):
     # --- one unit of work, errors mapped once ---------------------------------------------
 
     async def _run(
-        self, activity: Activity, work: Callable[[SqlAuditStore, Actor], Awaitable[Screen]], refresh: bool = True
+        self, activity: Activity, work: Callable[[SqlLayeredStore, Actor], Awaitable[AnyScreen]], refresh: bool = True
     ) -> CardDict:
         aad = self._aad(activity)
         actor: Actor | None = None
         wrote_notices = False
         try:
             async with self.sessions() as session, session.begin():
-                store = SqlAuditStore(session)
+                store = SqlLayeredStore(session)
                 actor = await self.actors.get(store, aad) if aad else None
                 if actor is None:
                     card = await self._unknown(store, activity)
@@ -353,10 +378,10 @@ class PlfAgent(ActivityHandler):
 
     async def _card_of(
         self,
-        store: SqlAuditStore,
+        store: SqlLayeredStore,
         session: AsyncSession,
         actor: Actor,
-        work: Callable[[SqlAuditStore, Actor], Awaitable[Screen]],
+        work: Callable[[SqlLayeredStore, Actor], Awaitable[AnyScreen]],
         refresh: bool,
     ) -> CardDict:
         screen = await work(store, actor)
@@ -369,7 +394,7 @@ class PlfAgent(ActivityHandler):
             users = await self.refresh_users.get(session, people)
         return screen_card(screen, users)
 
-    async def _unknown(self, store: SqlAuditStore, activity: Activity) -> CardDict:
+    async def _unknown(self, store: SqlLayeredStore, activity: Activity) -> CardDict:
         sender = activity.from_property
         aad = self._aad(activity) or "unknown"
         name = (getattr(sender, "name", None) or "someone")[:120]

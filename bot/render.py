@@ -6,10 +6,12 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from cards import notices, workflow
+from cards import layered, notices, workflow
 from cards.base import CardDict
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
 from plf_core.audits import AuditView
+from plf_core.layered import AgreementScreen, ModeratePreview, ModerationDone, ModerationScreen, SamplePreview
+from plf_core.sampling import Method
 from plf_core.workflow import (
     AuditList,
     PageScreen,
@@ -19,6 +21,8 @@ from plf_core.workflow import (
     SubmittedScreen,
     UnknownList,
 )
+
+LayeredScreen = SamplePreview | ModeratePreview | ModerationScreen | ModerationDone | AgreementScreen
 
 
 def audit_ref(audit: AuditView) -> AuditRef:
@@ -50,7 +54,7 @@ def prefilled(audit: AuditView) -> dict[str, str]:
     return values
 
 
-def screen_card(screen: Screen, refresh_user_ids: tuple[str, ...] = ()) -> CardDict:
+def screen_card(screen: Screen | LayeredScreen, refresh_user_ids: tuple[str, ...] = ()) -> CardDict:
     if isinstance(screen, PageScreen):
         view = PageView(
             screen.audit.form,
@@ -105,8 +109,73 @@ def screen_card(screen: Screen, refresh_user_ids: tuple[str, ...] = ()) -> CardD
             for s in screen.senders
         ] or ["Nobody unknown has written to the bot."]
         return workflow.text_card("People not in the directory", shown)
+    if isinstance(screen, SamplePreview | ModeratePreview | ModerationScreen | ModerationDone | AgreementScreen):
+        return layered_card(screen)
     assert isinstance(screen, Reply)
     return workflow.text_card("Practice Learning", [screen.text])
+
+
+
+def layered_card(screen: LayeredScreen) -> CardDict:
+    if isinstance(screen, SamplePreview):
+        d = screen.draw
+        review = sum(p.for_review for p in d.picks)
+        rows = [
+            ("Method", d.method.value.replace("_", " ")),
+            ("Criteria", d.criteria.describe()),
+            ("Seed", str(d.seed)),
+            ("Cases matching", f"{d.population_size:,}"),
+            ("Selected", f"{len(d.picks):,}" + (f" ({d.size} per Practice Lead)" if d.method is Method.QUOTA else "")),
+        ]
+        if review:
+            rows.append(("Also for Practice Learning Review", str(review)))
+        summary = layered.SampleSummary(
+            "Sample preview — nothing created yet",
+            f"{screen.command} confirm {screen.fingerprint}",
+            rows,
+            d.strata,
+            d.shortfalls,
+            len(d.picks),
+            screen.note,
+        )
+        return layered.sample_preview(summary, "audits")
+    if isinstance(screen, ModeratePreview):
+        counts = screen.selection.by_stream()
+        names = {
+            "head_of_service": "Heads of Service",
+            "practice_learning_reviewer": "Practice Learning Reviewers",
+            "ad_qa": "AD QA and lead reviewers",
+        }
+        summary = layered.SampleSummary(
+            f"Moderation for {screen.month:%B %Y} — nothing sent yet",
+            f"{screen.command} confirm {screen.fingerprint}",
+            [("Audits returned", str(screen.returned)), ("Moderation requests", str(len(screen.selection.requests)))],
+            {names.get(k, k): v for k, v in counts.items()},
+            screen.selection.problems,
+            len(screen.selection.requests),
+            screen.note,
+        )
+        return layered.sample_preview(summary, "moderation requests")
+    if isinstance(screen, ModerationScreen):
+        ref = audit_ref(screen.audit)
+        sections = [layered.ModerationSection(s.section, s.label, s.original) for s in screen.sections]
+        subtitle = f"{screen.audit.form.title} · {ref.subtitle}" if ref.subtitle else screen.audit.form.title
+        return layered.moderation_form(
+            screen.audit.id, ref.case_ref, subtitle, sections, screen.values, screen.errors, screen.note
+        )
+    if isinstance(screen, ModerationDone):
+        r = screen.result
+        return layered.moderation_outcome(
+            r.audit_id,
+            audit_ref(screen.audit).case_ref,
+            r.original_grade.value if r.original_grade else "",
+            r.moderated_grade.value,
+            [[g.label, g.original.value if g.original else "", g.moderated.value, g.reason] for g in r.sections],
+            r.actions,
+            for_moderator=True,
+            repeated=screen.repeated,
+        )
+    return layered.agreement_card(screen.period, screen.overall, screen.dimension, screen.breakdown)
 
 
 def _day(value: object) -> date | None:
@@ -134,6 +203,19 @@ def notice_card(kind: str, data: Mapping[str, Any]) -> CardDict:
         return notices.pim_request(int(data["pim_audit"]), str(data["case"]), str(data["team"]), due)
     if kind == "audit_final":
         return workflow.final_audit(int(data["audit"]), str(data["case"]), str(data["form"]), str(data["grade"]))
+    if kind == "moderation_request":
+        due = _day(data.get("due")) or date.today()  # noqa: DTZ011
+        audit, case, team, reason = int(data["audit"]), str(data["case"]), str(data["team"]), str(data["reason"])
+        return notices.moderation_request(audit, case, team, reason, due)
+    if kind == "moderation_outcome":
+        return layered.moderation_outcome(
+            int(data["audit"]),
+            str(data["case"]),
+            str(data.get("original", "")),
+            str(data["moderated"]),
+            [[str(v) for v in row] for row in data.get("sections", [])],
+            [str(a) for a in data.get("actions", [])],
+        )
     if kind == "delivery_failures":
         failures = [
             notices.FailedDelivery(int(f["outbox"]), str(f["person"]), str(f["kind"]), str(f["reason"]))

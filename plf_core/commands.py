@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from plf_core.errors import ValidationFailed
 from plf_core.people import Actor
+from plf_core.sampling import PER_PRACTICE_LEAD, Criteria, Method
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,28 @@ class OpenAudit:
     audit_id: int
 
 
-Command = Help | MyAudits | Assign | MarkUploaded | ListUnknown | OpenAudit
+@dataclass(frozen=True)
+class Sample:
+    size: int
+    method: Method
+    criteria: Criteria
+    seed: int | None = None
+    confirm: str | None = None
+
+
+@dataclass(frozen=True)
+class Moderate:
+    month: str | None = None
+    confirm: str | None = None
+
+
+@dataclass(frozen=True)
+class AgreementReport:
+    period: str | None = None
+    dimension: str | None = None
+
+
+Command = Help | MyAudits | Assign | MarkUploaded | ListUnknown | OpenAudit | Sample | Moderate | AgreementReport
 
 
 @dataclass(frozen=True)
@@ -55,10 +77,87 @@ class Route:
     usage: str
     what: str
     qa_only: bool = False
+    also_slt: bool = False  # a QA command SLT may use too (read-only figures)
+
+    def allowed(self, actor: Actor) -> bool:
+        return not self.qa_only or actor.is_qa or (self.also_slt and actor.is_slt)
 
 
 def _audit_id(text: str) -> int:
     return int(text.lstrip("#"))
+
+
+_METHODS = {
+    "random": Method.RANDOM,
+    "systematic": Method.SYSTEMATIC,
+    "by team": Method.BY_TEAM,
+    "by cohort": Method.BY_COHORT,
+}
+_LISTS = {"cohort": "cohorts", "team": "teams", "area": "service_areas", "legal": "legal_statuses"}
+SAMPLE_USAGE = (
+    "sample <number|quota> [random|systematic|by team|by cohort] [cohort cp,cla] [team T1] [area North] "
+    "[legal s20] [age 0-10] [ehcp yes|no] [unaudited 6] [seed 42]"
+)
+
+
+def parse_sample(rest: str) -> Sample:
+    """`sample 12 by team cohort cp,cla age 0-10 seed 42 [confirm abc]` to a Sample."""
+    words = rest.split()
+    if not words:
+        raise ValidationFailed(f"say how many cases: {SAMPLE_USAGE}")
+    head = words.pop(0).lower()
+    method = Method.QUOTA if head == "quota" else Method.RANDOM
+    if head == "quota":
+        size = PER_PRACTICE_LEAD
+    elif head.isdigit() and 1 <= int(head) <= 10_000:
+        size = int(head)
+    else:
+        raise ValidationFailed(f"'{head[:20]}' is not a number of cases (1-10000) or 'quota': {SAMPLE_USAGE}")
+    lists: dict[str, set[str]] = {}
+    numbers: dict[str, object] = {}
+    seed: int | None = None
+    confirm: str | None = None
+    while words:
+        word = words.pop(0).lower()
+        if word == "by" and words and f"by {words[0].lower()}" in _METHODS and method is not Method.QUOTA:
+            method = _METHODS[f"by {words.pop(0).lower()}"]
+            continue
+        if word in ("random", "systematic") and method is not Method.QUOTA:
+            method = _METHODS[word]
+            continue
+        if not words:
+            raise ValidationFailed(f"'{word[:20]}' needs a value: {SAMPLE_USAGE}")
+        value = words.pop(0)
+        if word in _LISTS:
+            names = [v for v in value.split(",") if v]
+            lists.setdefault(_LISTS[word], set()).update(v.lower() if word == "cohort" else v for v in names)
+        elif word == "age":
+            match = re.fullmatch(r"(\d{1,2})-(\d{1,2})", value)
+            if not match or int(match[1]) > int(match[2]):
+                raise ValidationFailed(f"'age {value[:10]}' should be a range such as 'age 0-10'")
+            numbers["min_age"], numbers["max_age"] = int(match[1]), int(match[2])
+        elif word == "ehcp":
+            if value.lower() not in ("yes", "no"):
+                raise ValidationFailed("'ehcp' should be followed by yes or no")
+            numbers["ehcp"] = value.lower() == "yes"
+        elif word == "unaudited":
+            if not value.isdigit() or not 1 <= int(value) <= 120:
+                raise ValidationFailed("'unaudited' should be followed by a number of months (1-120)")
+            numbers["not_audited_months"] = int(value)
+        elif word == "seed":
+            if not value.isdigit() or len(value) > 9:
+                raise ValidationFailed("'seed' should be followed by a whole number")
+            seed = int(value)
+        elif word == "confirm":
+            confirm = value.lower()
+        else:
+            raise ValidationFailed(f"I don't understand '{word[:20]}' in a sample: {SAMPLE_USAGE}")
+    criteria = Criteria.from_json({**{k: sorted(v) for k, v in lists.items()}, **numbers})
+    return Sample(size, method, criteria, seed, confirm)
+
+
+def _moderate(m: re.Match[str]) -> Moderate:
+    return Moderate(m[1], m[2].lower() if m[2] else None)
 
 
 ROUTES: tuple[Route, ...] = (
@@ -83,6 +182,28 @@ ROUTES: tuple[Route, ...] = (
         "uploaded <audit>",
         "record that a completed audit is uploaded to Azeus",
         qa_only=True,
+    ),
+    Route(
+        re.compile(r"(?i)^sample(?:\s+(.*))?$"),
+        lambda m: parse_sample(m[1] or ""),
+        SAMPLE_USAGE,
+        "draw a reproducible sample of cases and assign their audits (shows a preview first)",
+        qa_only=True,
+    ),
+    Route(
+        re.compile(r"(?i)^moderate(?:\s+(\d{4}-\d{1,2}))?(?:\s+confirm\s+([0-9a-f]{16}))?$"),
+        _moderate,
+        "moderate [2026-11]",
+        "choose the month's audits for moderation and ask the moderators (shows a preview first)",
+        qa_only=True,
+    ),
+    Route(
+        re.compile(r"(?i)^agreement(?:\s+(\d{4}(?:-\d{1,2}|-?q[1-4])?))?(?:\s+by\s+(team|cohort|area|auditor))?$"),
+        lambda m: AgreementReport(m[1], {"area": "service area"}.get(m[2].lower(), m[2].lower()) if m[2] else None),
+        "agreement [2026-11|2026-Q3|2026] [by team|cohort|area|auditor]",
+        "how far moderators agreed with auditors: agreement, kappa and AC2",
+        qa_only=True,
+        also_slt=True,
     ),
     Route(
         re.compile(r"(?i)^unknown(\s+people)?$"),
@@ -110,4 +231,4 @@ def parse(text: str) -> tuple[Command, Route]:
 
 def commands_for(actor: Actor) -> list[Route]:
     """Only the commands this person may use (what `help` lists)."""
-    return [r for r in ROUTES if actor.is_qa or not r.qa_only]
+    return [r for r in ROUTES if r.allowed(actor)]

@@ -51,6 +51,8 @@ class Returned:
     service_area_id: int | None
     head_of_service_id: int | None
     participants: frozenset[int]
+    case_ref: str = ""
+    team: str = ""
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,8 @@ class SamplingDraw(Base):
     seed: Mapped[int] = mapped_column(Integer)
     population_size: Mapped[int] = mapped_column(Integer)
     selection: Mapped[list[object]] = mapped_column(JSONDocument)
+    #: digest of the selection shown in the preview that QA confirmed
+    fingerprint: Mapped[str | None] = mapped_column(String(16))
     cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycles.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=NOW)
@@ -199,6 +201,8 @@ class Moderation(Stamped, Base):
     original_grade: Mapped[str | None] = mapped_column(String(8))
     moderated_grade: Mapped[str | None] = mapped_column(String(8))
     reason: Mapped[str | None] = mapped_column(Text)
+    #: what the moderator has typed so far (grades, reasons, actions), kept between sittings
+    draft: Mapped[dict[str, object] | None] = mapped_column(JSONDocument)
     __table_args__ = (UniqueConstraint("audit_id", "moderator_id"),)
 
 

@@ -80,9 +80,10 @@ class TeamsUser:
         return await self.execute(action["verb"], action["data"], inputs)
 
 
-def find_action(card: dict[str, Any], title: str) -> dict[str, Any]:
+def find_action(card: dict[str, Any], title: str, *, partial: bool = False) -> dict[str, Any]:
     for node in walk(card):
-        if node.get("type") == "Action.Execute" and node.get("title") == title:
+        shown = str(node.get("title", ""))
+        if node.get("type") == "Action.Execute" and (shown == title or (partial and title in shown)):
             return node  # type: ignore[no-any-return]
     titles = [n.get("title") for n in walk(card) if n.get("type") == "Action.Execute"]
     raise AssertionError(f"no button '{title}' on the card; it has {titles}")
@@ -90,6 +91,10 @@ def find_action(card: dict[str, Any], title: str) -> dict[str, Any]:
 
 def card_texts(card: dict[str, Any]) -> list[str]:
     return texts(card)
+
+
+def card_facts(card: dict[str, Any]) -> dict[str, str]:
+    return {n["title"]: n["value"] for n in walk(card) if "title" in n and "value" in n and "type" not in n}
 
 
 def input_ids(card: dict[str, Any]) -> list[str]:

@@ -1,0 +1,234 @@
+"""Cards of the layered audit: sample and moderation previews, the moderation form, its outcome,
+and the agreement figures. Case ids only, never a child's name."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from microsoft_teams.cards import Choice, ChoiceSetInput, Container, TextInput
+from microsoft_teams.cards.core import CardElement
+
+from cards.base import CardDict, card, execute, facts, heading, para
+from plf_core.moderation import GRADES, Agreement, Coefficient
+from plf_core.vocabulary import GRADE_LABELS, Grade
+
+MAX_LINES = 30
+
+
+@dataclass(frozen=True)
+class SampleSummary:
+    title: str
+    command: str  # what the Create button runs
+    rows: Sequence[tuple[str, str]]
+    strata: Mapping[str, int]
+    problems: Sequence[str]
+    count: int
+    note: str | None = None
+
+
+def sample_preview(summary: SampleSummary, what: str) -> CardDict:
+    """A draw or a moderation choice, before anything is created: Create runs it for real."""
+    body: list[CardElement] = [heading(summary.title)]
+    if summary.note:
+        body.append(para(summary.note, color="Accent", bold=True))
+    body.append(facts(list(summary.rows)))
+    if summary.strata:
+        lines = [f"{name}: {count}" for name, count in list(summary.strata.items())[:MAX_LINES]]
+        if len(summary.strata) > MAX_LINES:
+            lines.append(f"… and {len(summary.strata) - MAX_LINES} more")
+        body += [para("By group", bold=True), para("\n\n".join(lines))]
+    if summary.problems:
+        body += [para("Please note", bold=True, color="Warning")]
+        body += [para(p, color="Warning") for p in summary.problems[:MAX_LINES]]
+    body.append(para("Nothing is created until you press the button below.", subtle=True))
+    actions = []
+    if summary.count:
+        actions.append(
+            execute(f"Create {summary.count} {what}", "command.run", {"command": summary.command}, style="positive")
+        )
+    return card(body, actions, fallback_text=summary.title)
+
+
+@dataclass(frozen=True)
+class ModerationSection:
+    section: str
+    label: str
+    original: Grade | None
+
+
+def moderation_form(
+    audit_id: int,
+    case_ref: str,
+    subtitle: str,
+    sections: Sequence[ModerationSection],
+    values: Mapping[str, object],
+    errors: Mapping[str, str],
+    note: str | None,
+) -> CardDict:
+    """The moderator grades each section and the whole; a changed grade needs a reason."""
+    body: list[CardElement] = [heading(f"Moderation — case {case_ref}"), para(subtitle, subtle=True)]
+    if note:
+        body.append(para(note, color="Attention" if errors else "Accent", bold=True))
+    body.append(
+        para(
+            "Grade each section and the whole. Where your grade differs from the one given, say why: the "
+            "practitioner and Practice Lead will see your reasons. Your grade becomes the final grade; both are kept.",
+            subtle=True,
+        )
+    )
+    choices = [Choice(title=GRADE_LABELS[g], value=g.value) for g in reversed(GRADES)]
+    for s in sections:
+        grade_key, reason_key = f"M_{s.section}_grade", f"M_{s.section}_reason"
+        given = GRADE_LABELS[s.original] if s.original else "not graded"
+        items: list[CardElement] = [
+            para(s.label, bold=True),
+            para(f"Graded: {given}", subtle=True),
+            ChoiceSetInput(
+                id=grade_key,
+                label="Your grade",
+                value=_text(values.get(grade_key)),
+                style="expanded",
+                choices=choices,
+                wrap=True,
+            ),
+        ]
+        if grade_key in errors:
+            items.append(para(errors[grade_key], color="Attention"))
+        items.append(
+            TextInput(
+                id=reason_key,
+                label="Your reason (needed where your grade differs)",
+                value=_text(values.get(reason_key)),
+                is_multiline=True,
+                max_length=2000,
+            )
+        )
+        if reason_key in errors:
+            items.append(para(errors[reason_key], color="Attention"))
+        body.append(Container(items=items, separator=True))
+    body.append(
+        Container(
+            separator=True,
+            items=[
+                TextInput(
+                    id="M_actions",
+                    label="Actions needed to lift the grade (one per line)",
+                    value=_text(values.get("M_actions")),
+                    is_multiline=True,
+                    max_length=10_000,
+                ),
+                *([para(errors["M_actions"], color="Attention")] if "M_actions" in errors else []),
+            ],
+        )
+    )
+    data = {"audit": audit_id}
+    return card(
+        body,
+        [
+            execute("Read the audit", "audit.view", data),
+            execute("Save", "moderation.save", data),
+            execute("Submit moderation", "moderation.submit", data, style="positive"),
+        ],
+        fallback_text=f"Moderation of case {case_ref}",
+    )
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _grade(value: str) -> str:
+    return GRADE_LABELS[Grade(value)] if value in {g.value for g in Grade} else "not graded"
+
+
+def moderation_outcome(
+    audit_id: int,
+    case_ref: str,
+    original: str,
+    moderated: str,
+    sections: Sequence[Sequence[str]],
+    actions: Sequence[str],
+    *,
+    for_moderator: bool = False,
+    repeated: bool = False,
+) -> CardDict:
+    """What the moderator decided, with reasons (line 475), and the actions to lift the grade."""
+    title = "Moderation recorded" if for_moderator else f"Your audit of case {case_ref} has been moderated"
+    body: list[CardElement] = [heading(title)]
+    if repeated:
+        body.append(para("This moderation was already completed; nothing was changed.", color="Accent"))
+    changed = original != moderated
+    body.append(
+        para(
+            f"Final grade: {_grade(moderated)}"
+            + (f" (was {_grade(original)})" if changed and original else " (unchanged)" if original else ""),
+            bold=True,
+        )
+    )
+    for label, given, graded, reason in sections:
+        line = f"{label}: {_grade(graded)}" + (f", was {_grade(given)}" if given and given != graded else "")
+        items: list[CardElement] = [para(line)]
+        if reason:
+            items.append(para(f"Reason: {reason}", subtle=True))
+        body.append(Container(items=items, separator=True))
+    if actions:
+        body += [para("Actions to lift the grade", bold=True), para("\n\n".join(f"- {a}" for a in actions))]
+    return card(
+        body,
+        [execute("Open the audit (read-only)", "audit.view", {"audit": audit_id})],
+        fallback_text=f"Moderation of case {case_ref}: {_grade(moderated)}",
+    )
+
+
+def _coefficient(c: Coefficient | None) -> str:
+    return "not defined (one grade only)" if c is None else f"{c.value:.2f} (95% CI {c.low:.2f} to {c.high:.2f})"
+
+
+def _summary(a: Agreement) -> str:
+    if a.n == 0:
+        return "no moderations"
+    small = " · small number" if a.small else ""
+    return (
+        f"{a.n} moderated · exact {a.exact_pct:.0f}% · within one {a.within_one_pct:.0f}% · "
+        f"up {a.moved_up_pct:.0f}% · down {a.moved_down_pct:.0f}% · kappa "
+        f"{'—' if a.kappa is None else f'{a.kappa.value:.2f}'}{small}"
+    )
+
+
+def agreement_card(
+    period: str, overall: Agreement, dimension: str | None, breakdown: Mapping[str, Agreement]
+) -> CardDict:
+    body: list[CardElement] = [heading(f"Moderation agreement — {period}")]
+    if overall.n == 0:
+        body.append(para("No moderations were completed in this period."))
+        return card(body, fallback_text="No moderations in this period")
+    rows = [
+        ("Audits moderated", f"{overall.n}" + (" (small number: fewer than 5)" if overall.small else "")),
+        ("Exact agreement", f"{overall.exact_pct:.1f}%"),
+        ("Within one grade", f"{overall.within_one_pct:.1f}%"),
+        ("Moved up by the moderator", f"{overall.moved_up_pct:.1f}%"),
+        ("Moved down by the moderator", f"{overall.moved_down_pct:.1f}%"),
+        ("Weighted kappa (linear)", _coefficient(overall.kappa)),
+        ("Gwet's AC2 (linear)", _coefficient(overall.ac2)),
+    ]
+    body.append(facts(rows))
+    body.append(para("Auditor's grade (rows) × moderator's grade", bold=True))
+    short = {Grade.RED: "Red", Grade.AMBER: "Amber", Grade.GREEN: "Green", Grade.BLUE: "Blue"}
+    grid = [
+        (f"Auditor {short[g]}", " · ".join(f"{short[m]} {overall.grid[i][j]}" for j, m in enumerate(GRADES)))
+        for i, g in enumerate(GRADES)
+    ]
+    body.append(facts(grid))
+    if dimension and breakdown:
+        body.append(para(f"By {dimension}", bold=True))
+        lines = [f"{name}: {_summary(a)}" for name, a in list(breakdown.items())[:MAX_LINES]]
+        body.append(para("\n\n".join(lines)))
+    body.append(
+        para(
+            "Kappa can look low when one grade dominates even if moderators mostly agree; "
+            "AC2 is shown beside it for that reason.",
+            subtle=True,
+        )
+    )
+    return card(body, fallback_text=f"Moderation agreement {period}")

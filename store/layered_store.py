@@ -1,0 +1,349 @@
+"""The SQL side of the layered audit (sampling, moderation, agreement): plf_core.layered's port."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, time
+from typing import cast
+
+from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from plf_core.layered import ModerationResult, ModerationRow
+from plf_core.moderation import Moderated, Returned
+from plf_core.sampling import CaseFacts, Draw
+from plf_core.vocabulary import AuditStatus, Grade
+from store.audit_store import SqlAuditStore
+from store.models import (
+    ActionItem,
+    Audit,
+    Case,
+    GradeRecord,
+    Moderation,
+    Person,
+    PersonRole,
+    SamplingDraw,
+    ServiceArea,
+    Team,
+)
+
+RETURNED = [AuditStatus.SUBMITTED.value, AuditStatus.COMPLETED.value, AuditStatus.UPLOADED.value]
+A, C, T, S, M = (
+    cast(Table, Audit.__table__).c,
+    cast(Table, Case.__table__).c,
+    cast(Table, Team.__table__).c,
+    cast(Table, ServiceArea.__table__).c,
+    cast(Table, Moderation.__table__).c,
+)
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def _grade(value: str | None) -> Grade | None:
+    return Grade(value) if value in {g.value for g in Grade} else None
+
+
+class SqlLayeredStore(SqlAuditStore):
+    # --- sampling -----------------------------------------------------------------------------
+
+    async def sampling_population(self, today: date) -> list[CaseFacts]:
+        last = (
+            select(A.case_id, func.max(A.submitted_at).label("last"))
+            .where(A.case_id.is_not(None), A.submitted_at.is_not(None))
+            .group_by(A.case_id)
+            .subquery()
+        )
+        query = (
+            select(
+                C.id,
+                C.azeus_number,
+                T.code,
+                S.name,
+                C.cohort,
+                C.age,
+                C.legal_status,
+                C.ehcp,
+                C.allocated_worker_id,
+                T.practice_lead_id,
+                last.c["last"],
+            )
+            .select_from(
+                cast(Table, Case.__table__)
+                .join(cast(Table, Team.__table__), C.team_id == T.id)
+                .join(cast(Table, ServiceArea.__table__), T.service_area_id == S.id)
+                .outerjoin(last, last.c.case_id == C.id)
+            )
+        )
+        connection = await self.session.connection()
+        rows = await connection.execute(query)
+        return [
+            CaseFacts(
+                case_id,
+                azeus,
+                team,
+                area,
+                cohort,
+                age,
+                legal,
+                bool(ehcp),
+                worker,
+                lead,
+                audited.date() if audited is not None else None,
+            )
+            for case_id, azeus, team, area, cohort, age, legal, ehcp, worker, lead, audited in rows
+        ]
+
+    async def known_names(self) -> tuple[list[str], list[str]]:
+        teams = list((await self.session.execute(select(Team.code))).scalars())
+        areas = list((await self.session.execute(select(ServiceArea.name))).scalars())
+        return teams, areas
+
+    async def draw_with_fingerprint(self, fingerprint: str, seed: int) -> int | None:
+        return (
+            await self.session.execute(
+                select(SamplingDraw.id).where(SamplingDraw.fingerprint == fingerprint, SamplingDraw.seed == seed)
+            )
+        ).scalar()
+
+    async def record_draw(self, purpose: str, result: Draw, fingerprint: str, by: int) -> int:
+        row = SamplingDraw(
+            purpose=purpose,
+            method=result.method.value,
+            criteria={**result.criteria.as_json(), "size": result.size},
+            seed=result.seed,
+            population_size=result.population_size,
+            selection=cast(list[object], result.as_json()),
+            fingerprint=fingerprint,
+            created_by_id=by,
+            created_at=datetime.now(UTC),
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
+
+    async def link_audit_to_draw(self, audit_id: int, draw_id: int) -> None:
+        await self.session.execute(update(Audit).where(Audit.id == audit_id).values(draw_id=draw_id))
+
+    # --- moderation selection -------------------------------------------------------------------
+
+    async def returned_audits(self, start: date, end: date) -> list[Returned]:
+        query = (
+            select(
+                A.id,
+                A.final_grade,
+                T.service_area_id,
+                T.head_of_service_id,
+                A.practitioner_id,
+                A.second_person_id,
+                A.submitted_by_id,
+                C.azeus_number,
+                T.code,
+            )
+            .select_from(
+                cast(Table, Audit.__table__)
+                .join(cast(Table, Case.__table__), A.case_id == C.id)
+                .join(cast(Table, Team.__table__), C.team_id == T.id)
+            )
+            .where(
+                A.status.in_(RETURNED),
+                A.form_id == "practice_learning_conversation",
+                A.submitted_at >= _start_of(start),
+                A.submitted_at < _start_of(end),
+            )
+            .order_by(A.id)
+        )
+        rows = await self.session.execute(query)
+        return [
+            Returned(
+                audit_id,
+                _grade(grade),
+                area,
+                hos,
+                frozenset(p for p in (practitioner, second, submitter) if p is not None),
+                azeus,
+                team,
+            )
+            for audit_id, grade, area, hos, practitioner, second, submitter, azeus, team in rows
+        ]
+
+    async def moderators_of(self, audit_ids: Sequence[int]) -> dict[int, frozenset[int]]:
+        found: dict[int, set[int]] = defaultdict(set)
+        for start in range(0, len(audit_ids), 1000):
+            rows = await self.session.execute(
+                select(Moderation.audit_id, Moderation.moderator_id).where(
+                    Moderation.audit_id.in_(audit_ids[start : start + 1000])
+                )
+            )
+            for audit_id, moderator in rows:
+                found[audit_id].add(moderator)
+        return {k: frozenset(v) for k, v in found.items()}
+
+    async def people_with_roles(self, roles: Sequence[str]) -> list[int]:
+        rows = await self.session.execute(
+            select(PersonRole.person_id)
+            .join(Person, Person.id == PersonRole.person_id)
+            .where(PersonRole.role.in_(list(roles)), Person.active.is_(True))
+        )
+        return sorted(set(rows.scalars()))
+
+    async def stream_count(self, stream: str, start: date, end: date) -> int:
+        return int(
+            (
+                await self.session.execute(
+                    select(func.count())
+                    .select_from(Moderation)
+                    .where(
+                        Moderation.stream == stream,
+                        Moderation.requested_at >= _start_of(start),
+                        Moderation.requested_at < _start_of(end),
+                    )
+                )
+            ).scalar_one()
+        )
+
+    async def add_moderation(self, audit_id: int, moderator_id: int, stream: str) -> int | None:
+        """Once per audit and moderator: a second run (or another instance) adds nothing."""
+        exists = (
+            await self.session.execute(
+                select(Moderation.id).where(Moderation.audit_id == audit_id, Moderation.moderator_id == moderator_id)
+            )
+        ).scalar()
+        if exists is not None:
+            return None
+        try:
+            async with self.session.begin_nested():
+                now = datetime.now(UTC)
+                row = Moderation(
+                    audit_id=audit_id,
+                    moderator_id=moderator_id,
+                    stream=stream,
+                    status="requested",
+                    requested_at=now,
+                    created_at=now,
+                    updated_at=now,
+                )
+                self.session.add(row)
+                await self.session.flush()
+                return row.id
+        except IntegrityError:
+            return None
+
+    # --- moderating -----------------------------------------------------------------------------
+
+    async def moderation_of(self, audit_id: int, moderator_id: int) -> ModerationRow | None:
+        row = (
+            await self.session.execute(
+                select(Moderation).where(Moderation.audit_id == audit_id, Moderation.moderator_id == moderator_id)
+            )
+        ).scalar_one_or_none()
+        if row is None:
+            return None
+        return ModerationRow(
+            row.id,
+            row.audit_id,
+            row.moderator_id,
+            row.stream,
+            row.status,
+            dict(row.draft or {}),
+            _grade(row.original_grade),
+            _grade(row.moderated_grade),
+            row.reason,
+        )
+
+    async def save_moderation_draft(self, moderation_id: int, draft: Mapping[str, object]) -> None:
+        await self.session.execute(
+            update(Moderation)
+            .where(Moderation.id == moderation_id)
+            .values(draft=dict(draft), status="in_progress", updated_at=datetime.now(UTC))
+        )
+
+    async def complete_moderation(self, result: ModerationResult, by: int, at: datetime) -> bool:
+        done = await self.session.execute(
+            update(Moderation)
+            .where(Moderation.id == result.moderation_id, Moderation.status != "completed")
+            .values(
+                status="completed",
+                completed_at=at,
+                original_grade=result.original_grade.value if result.original_grade else None,
+                moderated_grade=result.moderated_grade.value,
+                reason=result.reason or None,
+                updated_at=at,
+            )
+        )
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        connection = await self.session.connection()
+        await connection.execute(
+            insert(cast(Table, GradeRecord.__table__)),
+            [
+                {
+                    "audit_id": result.audit_id,
+                    "source": "moderator",
+                    "section": g.section,
+                    "grade": g.moderated.value,
+                    "given_by_id": by,
+                    "moderation_id": result.moderation_id,
+                    "reason": g.reason or None,
+                    "given_at": at,
+                }
+                for g in result.sections
+            ],
+        )
+        status, practitioner = (
+            await self.session.execute(select(Audit.status, Audit.practitioner_id).where(Audit.id == result.audit_id))
+        ).one()
+        await self.session.execute(
+            update(Audit)
+            .where(Audit.id == result.audit_id)
+            .values(
+                final_grade=result.moderated_grade.value,
+                status=AuditStatus.COMPLETED.value if status == AuditStatus.SUBMITTED.value else status,
+                version=Audit.version + 1,
+                updated_at=at,
+            )
+        )
+        for text in result.actions:
+            self.session.add(
+                ActionItem(
+                    audit_id=result.audit_id,
+                    text=text,
+                    owner_id=practitioner,
+                    owner_text="allocated team",
+                    status="open",
+                    created_at=at,
+                    updated_at=at,
+                )
+            )
+        await self.session.flush()
+        return True
+
+    async def moderated(self, start: date, end: date) -> list[Moderated]:
+        practitioner = cast(Table, Person.__table__).alias("auditor")
+        query = (
+            select(M.original_grade, M.moderated_grade, S.name, C.cohort, T.code, practitioner.c.display_name)
+            .select_from(
+                cast(Table, Moderation.__table__)
+                .join(cast(Table, Audit.__table__), M.audit_id == A.id)
+                .join(cast(Table, Case.__table__), A.case_id == C.id)
+                .join(cast(Table, Team.__table__), C.team_id == T.id)
+                .join(cast(Table, ServiceArea.__table__), T.service_area_id == S.id)
+                .outerjoin(practitioner, practitioner.c.id == A.practitioner_id)
+            )
+            .where(
+                M.status == "completed",
+                M.completed_at >= _start_of(start),
+                M.completed_at < _start_of(end),
+                M.original_grade.is_not(None),
+                M.moderated_grade.is_not(None),
+            )
+        )
+        connection = await self.session.connection()
+        out = []
+        for original, moderated, area, cohort, team, auditor in await connection.execute(query):
+            first, second = _grade(original), _grade(moderated)
+            if first is not None and second is not None:
+                out.append(Moderated(first, second, area, cohort, team, auditor or "—"))
+        return out
