@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from cards import notices
+from cards import layered, notices
 from cards.base import CardDict
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
 from plf_core.forms.model import Contributor, Field, FieldKind, Form
 from plf_core.forms.registry import load_forms
 from plf_core.forms.validation import message
+from plf_core.moderation import agreement_from_table
+from plf_core.vocabulary import Grade
 
 SENTENCE = (
     "Synthetic demo answer: the worker visited on schedule, the plan was reviewed with the family and "
@@ -202,9 +204,78 @@ def notice_cards() -> Iterator[tuple[str, CardDict]]:
     yield "notices/delivery-failures", notices.delivery_failures(failures, ["Rowan Demoford"] * 30)
 
 
+def layered_cards() -> Iterator[tuple[str, CardDict]]:
+    """Sampling and moderation previews, the moderation form (empty, full, with errors), its
+    outcome and the agreement figures, at their largest."""
+    strata = {f"CNP-{n:02d} (demo team)": 3 for n in range(40)}
+    problems = [f"team CNP-{n:02d}: only 2 of 3 cases" for n in range(40)]
+    rows = [
+        ("Method", "quota"),
+        ("Criteria", "cohort cp, cla; aged 0-17; not audited in the last 6 months"),
+        ("Seed", "424242"),
+        ("Cases matching", "100,000"),
+        ("Selected", "120 (3 per Practice Lead)"),
+    ]
+    summary = layered.SampleSummary(
+        "Sample preview — nothing created yet",
+        "sample quota seed 424242 confirm 0123456789abcdef",
+        rows,
+        strata,
+        problems,
+        120,
+        "The cases changed since that preview: this is the draw now.",
+    )
+    yield "layered/sample-preview", layered.sample_preview(summary, "audits")
+    sections = [
+        layered.ModerationSection("compliance", "Compliance", Grade.AMBER),
+        layered.ModerationSection("overall", "Overall grade", Grade.GREEN),
+    ]
+    reason = (SENTENCE * 20)[:2000]
+    full = {
+        "M_compliance_grade": "red",
+        "M_compliance_reason": reason,
+        "M_overall_grade": "blue",
+        "M_overall_reason": reason,
+        "M_actions": "\n".join(("Action: " + SENTENCE)[:500] for _ in range(20)),
+    }
+    subtitle = "Practice Learning Conversation · Team CNP-N · due 2026-12-31 · submitted"
+    yield "layered/moderation-empty", layered.moderation_form(9001, "DEMO-900123", subtitle, sections, {}, {}, None)
+    yield (
+        "layered/moderation-full",
+        layered.moderation_form(9001, "DEMO-900123", subtitle, sections, full, {}, "Saved."),
+    )
+    errors = {
+        "M_compliance_reason": "Your grade differs from Amber — Requires Improvement: please give your reason.",
+        "M_overall_grade": "Please grade overall grade.",
+        "M_actions": "Please give at most 20 actions, one per line, each within 500 characters.",
+    }
+    yield (
+        "layered/moderation-errors",
+        layered.moderation_form(
+            9001,
+            "DEMO-900123",
+            subtitle,
+            sections,
+            full,
+            errors,
+            "Your answers are saved; please see the messages in red.",
+        ),
+    )
+    outcome_rows = [["Compliance", "amber", "red", reason], ["Overall grade", "green", "blue", reason]]
+    actions = [("Action: " + SENTENCE)[:500]] * 20
+    yield (
+        "layered/moderation-outcome",
+        layered.moderation_outcome(9001, "DEMO-900123", "green", "blue", outcome_rows, actions),
+    )
+    figures = agreement_from_table([[30, 5, 1, 0], [4, 60, 9, 1], [1, 8, 120, 6], [0, 1, 5, 20]])
+    by_team = {f"CNP-{n:02d}": figures for n in range(30)}
+    yield "layered/agreement", layered.agreement_card("2026 Q4", figures, "team", by_team)
+
+
 def all_cards() -> list[tuple[str, CardDict]]:
     cards: list[tuple[str, CardDict]] = []
     for form in load_forms().values():
         cards += form_cards(form)
     cards += notice_cards()
+    cards += layered_cards()
     return cards
