@@ -14,6 +14,7 @@ from bot.dispatcher import Dispatcher
 from bot.http import in_flight_limit, messages_handler
 from plf_core import workflow
 from plf_core.forms.registry import load_forms
+from plf_core.moderation import Rules
 from scheduler import add_dispatch_job, build_scheduler
 from settings import Settings
 from store.database import DatabaseUnavailable, create_engine, masked, normalise_url, ping, session_factory
@@ -53,7 +54,11 @@ def create_app(settings: Settings) -> web.Application:
     app[DISPATCHER] = dispatcher
     agent = PlfAgent(
         sessions,
-        AgentSettings(workflow.Settings(pim_working_days=settings.pim_working_days), settings.zone),
+        AgentSettings(
+            workflow.Settings(pim_working_days=settings.pim_working_days),
+            settings.zone,
+            Rules(settings.moderation_hos_share, settings.moderation_plr_share, settings.moderation_ad_qa_per_cycle),
+        ),
         notices_written=dispatcher.wake,
     )
 

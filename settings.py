@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     pim_working_days: int = Field(default=10, ge=1, le=60)
     dispatch_interval_seconds: float = Field(default=3.0, ge=0.5, le=300)
     delivery_max_attempts: int = Field(default=8, ge=1, le=50)
+    #: Moderation selection (lines 473, 765-767): shares of returns and AD QA cases a cycle.
+    moderation_hos_share: float = Field(default=0.20, ge=0, le=1)
+    moderation_plr_share: float = Field(default=0.20, ge=0, le=1)
+    moderation_ad_qa_per_cycle: int = Field(default=12, ge=0, le=1000)
     #: Activities handled at once by one instance; more are refused with 503 + Retry-After.
     max_in_flight: int = Field(default=100, ge=1, le=10_000)
 

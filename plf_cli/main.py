@@ -276,6 +276,90 @@ async def cmd_assign(settings: Settings, args: argparse.Namespace) -> int:
     return await _with_engine(settings, work)
 
 
+def _confirmed(question: str, yes: bool) -> bool:
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        _say("Nothing was created. Run the same command with --yes to create it.")
+        return False
+    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+
+async def cmd_sample(settings: Settings, args: argparse.Namespace) -> int:
+    """`plf sample 12 by team cohort cp seed 4`: the preview, then (confirmed) the audits."""
+    import secrets
+
+    from plf_core import commands, layered
+    from store.layered_store import SqlLayeredStore
+
+    spec = commands.parse_sample(" ".join(args.words))
+    seed = spec.seed if spec.seed is not None else secrets.randbelow(1_000_000)
+    today = datetime.now(settings.zone).date()
+
+    async def run(engine: AsyncEngine, confirm: str | None) -> layered.SamplePreview | str:
+        async with session_factory(engine)() as session, session.begin():
+            store = SqlLayeredStore(session)
+            actor = await _qa_actor(store, args.by)
+            return await layered.sample(
+                store, actor, spec.size, spec.method, spec.criteria, seed, confirm, today, "plf sample"
+            )
+
+    async def work(engine: AsyncEngine) -> int:
+        preview = await run(engine, None)
+        assert isinstance(preview, layered.SamplePreview)
+        d = preview.draw
+        _say(f"Sample preview (nothing created yet): {d.method.value.replace('_', ' ')}, seed {d.seed}")
+        _say(f"  criteria: {d.criteria.describe()}")
+        _say(f"  cases matching: {d.population_size:,}; selected: {len(d.picks):,}")
+        for name, count in d.strata.items():
+            _say(f"  {name}: {count}")
+        for problem in d.shortfalls:
+            _say(f"  note: {problem}")
+        _say(f"  the same draw again: plf {preview.command}")
+        if not _confirmed(f"Create {len(d.picks)} audits?", args.yes):
+            return 0
+        done = await run(engine, preview.fingerprint)
+        _say(done if isinstance(done, str) else "The cases changed while you decided; nothing was created.")
+        return 0 if isinstance(done, str) else 1
+
+    return await _with_engine(settings, work)
+
+
+async def cmd_moderate(settings: Settings, args: argparse.Namespace) -> int:
+    """`plf moderate [2026-11]`: the month's moderation choice, then (confirmed) the requests."""
+    from plf_core import layered
+    from plf_core.moderation import Rules
+    from store.layered_store import SqlLayeredStore
+
+    today = datetime.now(settings.zone).date()
+    month = layered.parse_period(args.month, today)[1] if args.month else today.replace(day=1)
+    rules = Rules(settings.moderation_hos_share, settings.moderation_plr_share, settings.moderation_ad_qa_per_cycle)
+
+    async def run(engine: AsyncEngine, confirm: str | None) -> layered.ModeratePreview | str:
+        async with session_factory(engine)() as session, session.begin():
+            store = SqlLayeredStore(session)
+            actor = await _qa_actor(store, args.by)
+            return await layered.choose_moderations(store, actor, month, rules, confirm, today)
+
+    async def work(engine: AsyncEngine) -> int:
+        preview = await run(engine, None)
+        if isinstance(preview, str):
+            _say(preview)
+            return 0
+        _say(f"Moderation for {preview.month:%B %Y} (nothing sent yet): {preview.returned} audits returned")
+        for stream, count in preview.selection.by_stream().items():
+            _say(f"  {stream.replace('_', ' ')}: {count}")
+        for problem in preview.selection.problems:
+            _say(f"  note: {problem}")
+        if not _confirmed(f"Send {len(preview.selection.requests)} moderation requests?", args.yes):
+            return 0
+        done = await run(engine, preview.fingerprint)
+        _say(done if isinstance(done, str) else "The returns changed while you decided; nothing was sent.")
+        return 0 if isinstance(done, str) else 1
+
+    return await _with_engine(settings, work)
+
+
 async def _give_an_audit(store: Any, person: Any, settings: Settings) -> None:
     """So the demo person has something to complete: one of their own cases, with their PL."""
     from sqlalchemy import select
@@ -380,6 +464,20 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="write an audit as printable HTML (the file uploaded to Azeus)")
     e.add_argument("audit_id", type=int)
     e.add_argument("--out", help="the HTML file to write (default var/exports/audit-ID.html)")
+    sp = sub.add_parser(
+        "sample",
+        help="draw a reproducible sample and assign its audits (preview first)",
+        description="WORDS as in the chat command: "
+        "<number|quota> [random|systematic|by team|by cohort] [cohort cp,cla] [team T] [area A] [legal L] "
+        "[age 0-10] [ehcp yes|no] [unaudited 6] [seed 42]",
+    )
+    sp.add_argument("words", nargs="+")
+    sp.add_argument("--yes", action="store_true", help="create without asking")
+    sp.add_argument("--by", help="the QA person acting (email; default the first QA officer)")
+    mo = sub.add_parser("moderate", help="choose a month's audits for moderation, ask the moderators (preview first)")
+    mo.add_argument("month", nargs="?", help="YYYY-MM (default: this month)")
+    mo.add_argument("--yes", action="store_true", help="send without asking")
+    mo.add_argument("--by", help="the QA person acting (email; default the first QA officer)")
     c = sub.add_parser("cards", help="write the card catalogue, validate it, take screenshots")
     c.add_argument("--out", default="var/cards")
     c.add_argument("--no-screenshots", action="store_true")
@@ -395,6 +493,8 @@ COMMANDS = {
     "cards": cmd_cards,
     "export": cmd_export,
     "assign": cmd_assign,
+    "sample": cmd_sample,
+    "moderate": cmd_moderate,
     "playground-config": cmd_playground_config,
 }
 

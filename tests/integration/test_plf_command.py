@@ -75,3 +75,37 @@ def test_a_missing_file_and_a_latin1_file_are_reported(database_url: str, tmp_pa
     assert result.returncode == 2
     assert "not UTF-8" in result.stderr
     assert "line 2: byte 0xc9 is not valid UTF-8" in result.stderr
+
+
+def test_sample_previews_then_creates_the_same_draw_and_names_bad_input(database_url: str) -> None:
+    env = plf_env(database_url)
+    assert plf(["migrate"], env).returncode == 0
+    assert plf(["demo"], env).returncode == 0
+
+    preview = plf(["sample", "12", "by", "cohort", "seed", "3"], env)
+    assert preview.returncode == 0, preview.stderr
+    assert "Sample preview (nothing created yet): by cohort, seed 3" in preview.stdout
+    assert "cases matching: 3,000; selected: 12" in preview.stdout
+    assert "Nothing was created. Run the same command with --yes" in preview.stdout
+
+    created = plf(["sample", "12", "by", "cohort", "seed", "3", "--yes"], env)
+    assert created.returncode == 0, created.stderr
+    assert created.stdout.splitlines()[:-1] == preview.stdout.splitlines()[:-1]  # the same draw
+    assert "Sample created (draw 1, seed 3): 12 audits assigned" in created.stdout
+    assert "3 also marked for Practice Learning Review" in created.stdout  # 25% of a dip-sample cohort
+    again = plf(["sample", "12", "by", "cohort", "seed", "3", "--yes"], env)
+    assert "Nothing more was created" in again.stdout or "already created" in again.stdout
+
+    unknown = plf(["sample", "5", "team", "CNP-Nrth"], env)
+    assert unknown.returncode == 2
+    assert "there is no team 'CNP-Nrth'" in unknown.stderr
+    too_many = plf(["sample", "5000"], env)
+    assert too_many.returncode == 2
+    assert "only 3,000 cases match all open cases, fewer than the 5,000 asked for" in too_many.stderr
+    nonsense = plf(["sample", "5", "colour", "blue"], env)
+    assert nonsense.returncode == 2
+    assert "I don't understand 'colour'" in nonsense.stderr
+
+    nothing = plf(["moderate", "2020-01"], env)
+    assert nothing.returncode == 0
+    assert "No audits were returned in January 2020" in nothing.stdout
