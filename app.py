@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from datetime import datetime
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -15,7 +16,8 @@ from bot.http import in_flight_limit, messages_handler
 from plf_core import workflow
 from plf_core.forms.registry import load_forms
 from plf_core.moderation import Rules
-from scheduler import add_dispatch_job, build_scheduler
+from scheduler import add_dispatch_job, add_monthly_moderation_job, build_scheduler
+from scheduler.jobs import monthly_moderation
 from settings import Settings
 from store.database import DatabaseUnavailable, create_engine, masked, normalise_url, ping, session_factory
 
@@ -70,6 +72,12 @@ def create_app(settings: Settings) -> web.Application:
     async def scheduler(app: web.Application) -> AsyncIterator[None]:
         jobs = build_scheduler(settings.zone)
         add_dispatch_job(jobs, dispatcher.run_once, settings.dispatch_interval_seconds)
+
+        async def moderation_job() -> None:
+            today = datetime.now(settings.zone).date()
+            await monthly_moderation(sessions, agent.settings.moderation, today, dispatcher.wake)
+
+        add_monthly_moderation_job(jobs, moderation_job)
         jobs.start()
         yield
         jobs.shutdown(wait=False)

@@ -17,7 +17,17 @@ from typing import Protocol
 from plf_core import access
 from plf_core.audits import PLC_FORM, AuditView, overall_grades
 from plf_core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
-from plf_core.moderation import Agreement, Moderated, Returned, Rules, Selection, agreement, agreement_by, select
+from plf_core.moderation import (
+    Agreement,
+    Moderated,
+    Request,
+    Returned,
+    Rules,
+    Selection,
+    agreement,
+    agreement_by,
+    select,
+)
 from plf_core.people import Actor
 from plf_core.ports import AuditStore, Notice
 from plf_core.sampling import PLR_SHARE, CaseFacts, Criteria, Draw, Method, check_names, draw, selection_fingerprint
@@ -87,7 +97,7 @@ class LayeredStore(AuditStore, Protocol):
 
     async def returned_audits(self, start: date, end: date) -> list[Returned]: ...
 
-    async def moderators_of(self, audit_ids: Sequence[int]) -> dict[int, frozenset[int]]: ...
+    async def requests_for(self, audit_ids: Sequence[int]) -> list[Request]: ...
 
     async def people_with_roles(self, roles: Sequence[str]) -> list[int]: ...
 
@@ -242,7 +252,7 @@ async def choose_moderations(
     command = f"moderate {start:%Y-%m}"
     if not returned:
         return f"No audits were returned in {start:%B %Y}, so there is nothing to moderate."
-    already = await store.moderators_of([r.audit_id for r in returned])
+    already = await store.requests_for([r.audit_id for r in returned])
     reviewers = await store.people_with_roles(["practice_learning_reviewer"])
     ad_qa = await store.people_with_roles(["qa_manager"])
     cycle_start, cycle_end = quarter_bounds(start)

@@ -83,16 +83,19 @@ def select(
     seed: int,
     *,
     include_ad_qa: bool = True,
-    already: Mapping[int, frozenset[int]] | None = None,
+    already: Sequence[Request] = (),
 ) -> Selection:
-    """Moderation requests for a month's returns; `already` maps audit ids to their moderators so
-    far (nobody is asked twice for one audit). Reproducible for the same inputs and seed."""
+    """Moderation requests for a month's returns. `already`: the requests made for these audits
+    before; they count towards each share, so running the choice again adds only what is
+    missing. Reproducible for the same inputs and seed."""
     rng = random.Random(seed)
-    done = dict(already or {})
+    done: dict[int, frozenset[int]] = {}
+    for r in already:
+        done[r.audit_id] = done.get(r.audit_id, frozenset()) | {r.moderator_id}
     ordered = sorted(returned, key=lambda r: r.audit_id)
     requests: list[Request] = []
     problems: list[str] = []
-    taken: set[int] = set()
+    taken: set[int] = {r.audit_id for r in already}
 
     def add(audit: Returned, moderator: int, stream: str) -> None:
         requests.append(Request(audit.audit_id, moderator, stream))
@@ -112,17 +115,20 @@ def select(
             if hos in audit.participants:
                 problems.append(f"audit {audit.audit_id}: its Head of Service took part in it, so cannot moderate it")
         wanted = math.ceil(len(by_hos[hos]) * rules.hos_share)
-        reds = [a for a in theirs if a.grade is Grade.RED]
-        others = [a for a in theirs if a.grade is not Grade.RED]
-        chosen = reds + rng.sample(others, max(0, min(len(others), wanted - len(reds))))
-        for audit in chosen:
+        asked = {r.audit_id for r in already if r.moderator_id == hos and r.stream == Stream.HEAD_OF_SERVICE}
+        fresh = [a for a in theirs if a.audit_id not in asked]
+        reds = [a for a in fresh if a.grade is Grade.RED]
+        others = [a for a in fresh if a.grade is not Grade.RED]
+        more = max(0, min(len(others), wanted - len(asked) - len(reds)))
+        for audit in reds + rng.sample(others, more):
             if hos not in done.get(audit.audit_id, frozenset()):
                 add(audit, hos, Stream.HEAD_OF_SERVICE)
 
     # Practice Learning Reviewers: a share of all returns, spread across reviewers in turn.
+    plr_asked = sum(1 for r in already if r.stream == Stream.PRACTICE_LEARNING_REVIEWER)
     _spread(
         ordered,
-        math.ceil(len(ordered) * rules.plr_share),
+        math.ceil(len(ordered) * rules.plr_share) - plr_asked,
         reviewers,
         Stream.PRACTICE_LEARNING_REVIEWER,
         rng,
@@ -152,7 +158,7 @@ def _spread(
     if not moderators:
         problems.append(f"nobody holds the role for the {stream.replace('_', ' ')} moderations")
         return
-    pool = [a for a in ordered if a.audit_id not in taken] or list(ordered)
+    pool = [a for a in ordered if a.audit_id not in taken]
     chosen = rng.sample(pool, min(wanted, len(pool)))
     turn = 0
     people = sorted(moderators)

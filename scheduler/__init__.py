@@ -19,3 +19,9 @@ def build_scheduler(zone: ZoneInfo) -> AsyncIOScheduler:
 def add_dispatch_job(scheduler: AsyncIOScheduler, run_once: Callable[[], Awaitable[int]], seconds: float) -> None:
     """Deliver the outbox every few seconds (the database says what is due)."""
     scheduler.add_job(run_once, "interval", seconds=seconds, id="dispatch", replace_existing=True)
+
+
+def add_monthly_moderation_job(scheduler: AsyncIOScheduler, run: Callable[[], Awaitable[object]]) -> None:
+    """On the 1st of each month at 09:00 (local time), choose last month's moderations. Every
+    instance runs it; the database keeps each request once (unique per audit and moderator)."""
+    scheduler.add_job(run, "cron", day=1, hour=9, minute=0, id="monthly_moderation", replace_existing=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time
 from typing import cast
@@ -11,7 +10,7 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from plf_core.layered import ModerationResult, ModerationRow
-from plf_core.moderation import Moderated, Returned
+from plf_core.moderation import Moderated, Request, Returned
 from plf_core.sampling import CaseFacts, Draw
 from plf_core.vocabulary import AuditStatus, Grade
 from store.audit_store import SqlAuditStore
@@ -169,17 +168,16 @@ class SqlLayeredStore(SqlAuditStore):
             for audit_id, grade, area, hos, practitioner, second, submitter, azeus, team in rows
         ]
 
-    async def moderators_of(self, audit_ids: Sequence[int]) -> dict[int, frozenset[int]]:
-        found: dict[int, set[int]] = defaultdict(set)
+    async def requests_for(self, audit_ids: Sequence[int]) -> list[Request]:
+        found: list[Request] = []
         for start in range(0, len(audit_ids), 1000):
             rows = await self.session.execute(
-                select(Moderation.audit_id, Moderation.moderator_id).where(
+                select(Moderation.audit_id, Moderation.moderator_id, Moderation.stream).where(
                     Moderation.audit_id.in_(audit_ids[start : start + 1000])
                 )
             )
-            for audit_id, moderator in rows:
-                found[audit_id].add(moderator)
-        return {k: frozenset(v) for k, v in found.items()}
+            found += [Request(audit_id, moderator, stream) for audit_id, moderator, stream in rows]
+        return found
 
     async def people_with_roles(self, roles: Sequence[str]) -> list[int]:
         rows = await self.session.execute(

@@ -139,11 +139,16 @@ def test_selection_is_reproducible_and_does_not_ask_twice() -> None:
     audits = returns(50, reds={1})
     first = select(audits, Rules(), reviewers=[900], ad_qa=[950], seed=7)
     assert select(audits, Rules(), reviewers=[900], ad_qa=[950], seed=7) == first
-    already = {r.audit_id: frozenset({r.moderator_id}) for r in first.requests}
-    again = select(audits, Rules(), reviewers=[900], ad_qa=[950], seed=7, already=already)
-    assert not {(r.audit_id, r.moderator_id) for r in again.requests} & {
-        (r.audit_id, r.moderator_id) for r in first.requests
-    }
+    # the AD QA's cases are counted per cycle by the caller, which passes what is left of them
+    spent = Rules(ad_qa_per_cycle=0)
+    again = select(audits, spent, reviewers=[900], ad_qa=[950], seed=7, already=first.requests)
+    assert again.requests == ()  # every share is already met: a second run asks nobody
+    half = first.requests[: len(first.requests) // 2]
+    topped_up = select(audits, spent, reviewers=[900], ad_qa=[950], seed=8, already=half)
+    assert not {(r.audit_id, r.moderator_id) for r in topped_up.requests} & {(r.audit_id, r.moderator_id) for r in half}
+    for stream in (Stream.HEAD_OF_SERVICE, Stream.PRACTICE_LEARNING_REVIEWER):
+        before = sum(1 for r in half if r.stream == stream) + topped_up.by_stream().get(stream, 0)
+        assert before == first.by_stream()[stream]
 
 
 @pytest.mark.parametrize("share", [0.0, 0.5])

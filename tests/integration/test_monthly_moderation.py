@@ -1,0 +1,84 @@
+"""The monthly moderation job on a real database: last month's returns, each request once."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from plf_core.demo_borough import build_demo_borough
+from plf_core.moderation import Rules
+from scheduler.jobs import monthly_moderation, previous_month
+from store.database import session_factory
+from store.demo import load_demo
+from store.layered_store import SqlLayeredStore
+from store.models import Audit, Case, OutboxMessage, Team
+
+TODAY = date(2026, 12, 1)
+
+
+async def returned_in_november(engine: AsyncEngine, count: int) -> list[int]:
+    sessions = session_factory(engine)
+    async with sessions() as session, session.begin():
+        rows = (
+            await session.execute(
+                select(Case.id, Case.allocated_worker_id, Team.practice_lead_id)
+                .join(Team, Case.team_id == Team.id)
+                .where(Case.allocated_worker_id.is_not(None))
+                .order_by(Case.id)
+                .limit(count)
+            )
+        ).all()
+        store = SqlLayeredStore(session)
+        ids = []
+        for n, (case_id, worker, lead) in enumerate(rows):
+            audit_id = await store.create_audit(
+                form_id="practice_learning_conversation",
+                case_id=case_id,
+                practitioner_id=worker,
+                second_person_id=lead,
+                due_on=None,
+            )
+            await session.execute(
+                update(Audit)
+                .where(Audit.id == audit_id)
+                .values(
+                    status="submitted",
+                    submitted_by_id=lead,
+                    submitted_at=datetime(2026, 11, 3 + n % 20, 12, tzinfo=UTC),
+                    final_grade="red" if n % 10 == 0 else "green",
+                )
+            )
+            ids.append(audit_id)
+    return ids
+
+
+async def test_the_monthly_job_asks_each_moderator_once(engine: AsyncEngine) -> None:
+    await load_demo(session_factory(engine), build_demo_borough(), TODAY)
+    audits = await returned_in_november(engine, 30)
+    sessions = session_factory(engine)
+    assert previous_month(TODAY) == date(2026, 11, 1)
+
+    first = await monthly_moderation(sessions, Rules(), TODAY)
+    async with engine.connect() as connection:
+        requests = (await connection.execute(text("SELECT audit_id, moderator_id, stream FROM moderations"))).all()
+        notices = (
+            await connection.execute(select(OutboxMessage.dedupe_key).where(OutboxMessage.kind == "moderation_request"))
+        ).all()
+        reds = (await connection.execute(text("SELECT id FROM audits WHERE final_grade = 'red'"))).all()
+    assert first == f"{len(requests)} moderation requests sent for November 2026."
+    assert len(notices) == len(requests)
+    assert {r[0] for r in reds} <= {r[0] for r in requests if r[2] == "head_of_service"}  # every Red to its HoS
+    assert sum(1 for r in requests if r[2] == "practice_learning_reviewer") == 6  # 20% of 30
+    assert sum(1 for r in requests if r[2] == "ad_qa") == 12
+    assert {r[0] for r in requests} <= set(audits)
+
+    again = await monthly_moderation(sessions, Rules(), TODAY)  # another instance, or a rerun
+    async with engine.connect() as connection:
+        after = (await connection.execute(text("SELECT count(*) FROM moderations"))).scalar_one()
+    assert after == len(requests)
+    assert again == "0 moderation requests sent for November 2026."
+
+    quiet = await monthly_moderation(sessions, Rules(), date(2026, 2, 1))
+    assert quiet == "No audits were returned in January 2026, so there is nothing to moderate."
