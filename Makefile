@@ -53,6 +53,7 @@ bench: $(DEV_STAMP)
 	scripts/ensure_postgres.sh
 	$(BIN)/python bench/import_cases.py
 	$(BIN)/python bench/submit.py
+	$(BIN)/python bench/layered.py
 
 ## make cards: every card the bot can send, as JSON, an HTML gallery and PNG screenshots (var/cards).
 cards: $(STAMP) $(NODE_STAMP)

@@ -24,10 +24,11 @@ AUDIT_VERBS = frozenset(
     }
 )
 MODERATION_VERBS = frozenset({"moderation.open", "moderation.save", "moderation.submit"})
-VERBS = AUDIT_VERBS | MODERATION_VERBS | {"command.run"}
+DIP_VERBS = frozenset({"dip.agree", "dip.open"})
+VERBS = AUDIT_VERBS | MODERATION_VERBS | DIP_VERBS | {"command.run"}
 NEEDS_VERSION = frozenset({"page.save", "page.next", "page.back", "audit.submit"})
 NEEDS_PAGE = frozenset({"page.save", "page.next", "page.back", "page.open"})
-RESERVED = frozenset({"verb", "audit", "version", "page", "command"})
+RESERVED = frozenset({"verb", "audit", "version", "page", "command", "dip_sample"})
 MAX_INPUTS = 120
 MAX_KEY = 60
 
@@ -44,6 +45,7 @@ class ActionRequest:
     page: str | None = None
     command: str | None = None
     inputs: dict[str, object] = field(default_factory=dict)
+    dip_id: int | None = None
 
 
 def _whole(data: Mapping[str, Any], key: str) -> int | None:
@@ -73,10 +75,13 @@ def parse_action(data: Mapping[str, Any]) -> ActionRequest:
         raise BadAction("it does not carry the audit's version")
     if verb in NEEDS_PAGE and page is None:
         raise BadAction("it does not say which page it is for")
+    dip_id = _whole(data, "dip_sample")
+    if verb in DIP_VERBS and dip_id is None:
+        raise BadAction("it does not say which dip sample it is for")
     command = data.get("command")
     if command is not None and (not isinstance(command, str) or len(command) > 300):
         raise BadAction("'command' is not a command")
     inputs = {k: v for k, v in data.items() if k not in RESERVED}
     if len(inputs) > MAX_INPUTS or any(not isinstance(k, str) or len(k) > MAX_KEY for k in inputs):
         raise BadAction("it carries more, or longer, fields than any page has")
-    return ActionRequest(verb, audit_id, version, page, command, inputs)
+    return ActionRequest(verb, audit_id, version, page, command, inputs, dip_id)

@@ -25,7 +25,7 @@ from bot.actions import ActionRequest, BadAction, parse_action
 from bot.render import LayeredScreen, screen_card
 from cards import workflow as workflow_cards
 from cards.base import CardDict
-from plf_core import commands, layered, workflow
+from plf_core import commands, dips, layered, workflow
 from plf_core.errors import Conflict, NotAllowed, NotFound, PlfError, Refused, ValidationFailed
 from plf_core.moderation import Rules
 from plf_core.people import Actor
@@ -255,6 +255,16 @@ class PlfAgent(ActivityHandler):
             return workflow.Reply(chosen) if isinstance(chosen, str) else chosen
         if isinstance(command, commands.AgreementReport):
             return await layered.agreement_report(store, actor, command.period, command.dimension, today)
+        if isinstance(command, commands.DipThemes):
+            return await dips.themes(actor)
+        if isinstance(command, commands.NewDip):
+            return await dips.new_dip(store, actor, command.theme, now, activity_id)
+        if isinstance(command, commands.ApproveDip):
+            return await dips.approve(store, actor, command.dip_id, now)
+        if isinstance(command, commands.SendDip):
+            return await dips.send(store, actor, command.dip_id, command.person_ref, now, today)
+        if isinstance(command, commands.ListDips):
+            return await dips.list_dips(store, actor)
         assert isinstance(command, commands.ListUnknown)
         return await workflow.unknown_people(store, actor)
 
@@ -296,6 +306,11 @@ class PlfAgent(ActivityHandler):
         verb = request.verb
         if verb == "command.run":
             return await self._command(store, actor, request.command or "help", activity_id)
+        if verb in ("dip.agree", "dip.open"):
+            assert request.dip_id is not None
+            if verb == "dip.agree":
+                return await dips.agree(store, actor, request.dip_id, now)
+            return await dips.open_dip(store, actor, request.dip_id, activity_id)
         assert audit_id is not None
         if verb in ("audit.open", "audit.refresh", "page.open"):
             return await workflow.open_audit(store, actor, audit_id, request.page, activity_id)

@@ -10,6 +10,7 @@ from cards import layered, notices, workflow
 from cards.base import CardDict
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
 from plf_core.audits import AuditView
+from plf_core.dips import DipList, DipThemes
 from plf_core.layered import AgreementScreen, ModeratePreview, ModerationDone, ModerationScreen, SamplePreview
 from plf_core.sampling import Method
 from plf_core.workflow import (
@@ -22,7 +23,9 @@ from plf_core.workflow import (
     UnknownList,
 )
 
-LayeredScreen = SamplePreview | ModeratePreview | ModerationScreen | ModerationDone | AgreementScreen
+LayeredScreen = (
+    SamplePreview | ModeratePreview | ModerationScreen | ModerationDone | AgreementScreen | DipThemes | DipList
+)
 
 
 def audit_ref(audit: AuditView) -> AuditRef:
@@ -109,6 +112,14 @@ def screen_card(screen: Screen | LayeredScreen, refresh_user_ids: tuple[str, ...
             for s in screen.senders
         ] or ["Nobody unknown has written to the bot."]
         return workflow.text_card("People not in the directory", shown)
+    if isinstance(screen, DipThemes):
+        return layered.dip_themes(screen.themes)
+    if isinstance(screen, DipList):
+        rows = [
+            layered.DipLine(d.dip_id, d.theme, d.status, [f"{step} {when[:10]}" for step, when, _ in d.history])
+            for d in screen.dips
+        ]
+        return layered.dip_list(rows)
     if isinstance(screen, SamplePreview | ModeratePreview | ModerationScreen | ModerationDone | AgreementScreen):
         return layered_card(screen)
     assert isinstance(screen, Reply)
@@ -116,7 +127,9 @@ def screen_card(screen: Screen | LayeredScreen, refresh_user_ids: tuple[str, ...
 
 
 
-def layered_card(screen: LayeredScreen) -> CardDict:
+def layered_card(
+    screen: SamplePreview | ModeratePreview | ModerationScreen | ModerationDone | AgreementScreen,
+) -> CardDict:
     if isinstance(screen, SamplePreview):
         d = screen.draw
         review = sum(p.for_review for p in d.picks)
@@ -207,6 +220,10 @@ def notice_card(kind: str, data: Mapping[str, Any]) -> CardDict:
         due = _day(data.get("due")) or date.today()  # noqa: DTZ011
         audit, case, team, reason = int(data["audit"]), str(data["case"]), str(data["team"]), str(data["reason"])
         return notices.moderation_request(audit, case, team, reason, due)
+    if kind == "dip_sample_actions":
+        actions = [notices.DipAction(str(t), str(w), _day(b), str(r) or None) for t, w, b, r in data.get("actions", [])]
+        due = _day(data.get("agree_by")) or date.today()  # noqa: DTZ011
+        return notices.dip_sample_actions(int(data["dip"]), str(data["theme"]), actions, due)
     if kind == "moderation_outcome":
         return layered.moderation_outcome(
             int(data["audit"]),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from microsoft_teams.cards import Choice, ChoiceSetInput, Container, TextInput
 from microsoft_teams.cards.core import CardElement
 
-from cards.base import CardDict, card, execute, facts, heading, para
+from cards.base import CardDict, action_row, card, execute, facts, heading, para
 from plf_core.moderation import GRADES, Agreement, Coefficient
 from plf_core.vocabulary import GRADE_LABELS, Grade
 
@@ -232,3 +232,48 @@ def agreement_card(
         )
     )
     return card(body, fallback_text=f"Moderation agreement {period}")
+
+
+def dip_themes(themes: Sequence[str]) -> CardDict:
+    """The default annual themes (lines 531-537), each a button that starts a dip sample."""
+    body: list[CardElement] = [
+        heading("Start a dip sample"),
+        para("The framework's annual themes; or type 'dip new' and a theme of your own.", subtle=True),
+    ]
+    for theme in themes:
+        body.append(
+            Container(
+                separator=True,
+                items=[
+                    para(theme, bold=True),
+                    action_row([execute("Start", "command.run", {"command": f"dip new {theme}"})]),
+                ],
+            )
+        )
+    return card(body, fallback_text="Dip sample themes")
+
+
+@dataclass(frozen=True)
+class DipLine:
+    dip_id: int
+    theme: str
+    status: str
+    steps: Sequence[str]
+
+
+def dip_list(lines: Sequence[DipLine]) -> CardDict:
+    body: list[CardElement] = [heading("Dip samples")]
+    if not lines:
+        body.append(para("No dip samples yet. Type 'dip themes' to start one."))
+    for line in lines[:MAX_LINES]:
+        body.append(
+            Container(
+                separator=True,
+                items=[
+                    para(f"Dip sample {line.dip_id}: {line.theme}", bold=True),
+                    para(f"{line.status} · " + " · ".join(line.steps), subtle=True),
+                    action_row([execute("Open", "dip.open", {"dip_sample": line.dip_id})]),
+                ],
+            )
+        )
+    return card(body, fallback_text=f"{len(lines)} dip sample(s)")

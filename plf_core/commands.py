@@ -67,7 +67,48 @@ class AgreementReport:
     dimension: str | None = None
 
 
-Command = Help | MyAudits | Assign | MarkUploaded | ListUnknown | OpenAudit | Sample | Moderate | AgreementReport
+@dataclass(frozen=True)
+class DipThemes:
+    pass
+
+
+@dataclass(frozen=True)
+class NewDip:
+    theme: str
+
+
+@dataclass(frozen=True)
+class ApproveDip:
+    dip_id: int
+
+
+@dataclass(frozen=True)
+class SendDip:
+    dip_id: int
+    person_ref: str
+
+
+@dataclass(frozen=True)
+class ListDips:
+    pass
+
+
+Command = (
+    Help
+    | MyAudits
+    | Assign
+    | MarkUploaded
+    | ListUnknown
+    | OpenAudit
+    | Sample
+    | Moderate
+    | AgreementReport
+    | DipThemes
+    | NewDip
+    | ApproveDip
+    | SendDip
+    | ListDips
+)
 
 
 @dataclass(frozen=True)
@@ -204,6 +245,41 @@ ROUTES: tuple[Route, ...] = (
         "how far moderators agreed with auditors: agreement, kappa and AC2",
         qa_only=True,
         also_slt=True,
+    ),
+    Route(
+        re.compile(r"(?i)^dip\s+themes?$"),
+        lambda m: DipThemes(),
+        "dip themes",
+        "the default annual themes, each with a button to start a dip sample",
+        qa_only=True,
+    ),
+    Route(
+        re.compile(r"(?i)^dip\s+new\s+(.+)$"),
+        lambda m: NewDip(m[1]),
+        "dip new <theme>",
+        "start a dip sample: its Terms of Reference open to fill in",
+        qa_only=True,
+    ),
+    Route(
+        re.compile(r"(?i)^dip\s+approve\s+#?(\d{1,9})$"),
+        lambda m: ApproveDip(int(m[1])),
+        "dip approve <dip>",
+        "approve a dip sample (QA manager)",
+        qa_only=True,
+    ),
+    Route(
+        re.compile(r"(?i)^dip\s+send\s+#?(\d{1,9})\s+to\s+(\S+)$"),
+        lambda m: SendDip(int(m[1]), m[2]),
+        "dip send <dip> to <Head of Service>",
+        "send an approved dip sample to its Head of Service to agree the actions within a week",
+        qa_only=True,
+    ),
+    Route(
+        re.compile(r"(?i)^dips$"),
+        lambda m: ListDips(),
+        "dips",
+        "the dip samples and where each one is",
+        qa_only=True,
     ),
     Route(
         re.compile(r"(?i)^unknown(\s+people)?$"),

@@ -1,0 +1,207 @@
+"""Dip samples (Appendix 13, sections 16-18): draft → approved by the QA manager → sent to the
+Head of Service to agree actions within a week (line 545) → agreed. Every step is recorded
+with its date and who took it; the follow-ups and the escalation to the Director of Operations
+come with the timetable.
+
+The Terms of Reference and its action plan (each action with a RAG status) are an ordinary
+form (`dip_sample_terms`), filled in by the QA officer like any other audit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Protocol
+
+from plf_core import access
+from plf_core.audits import AuditView
+from plf_core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from plf_core.people import Actor
+from plf_core.ports import AuditStore, Notice, PersonSummary
+from plf_core.vocabulary import AuditStatus, Role
+from plf_core.workflow import PageScreen, Reply
+
+DIP_FORM = "dip_sample_terms"
+AGREE_WITHIN_DAYS = 7  # line 545
+#: The default annual themes (section 16, lines 531-537), offered when a dip sample is created.
+DEFAULT_THEMES: tuple[str, ...] = (
+    "Threshold",
+    "Strategy discussion and section 47",
+    "Voice of the child",
+    "Management (oversight and supervision)",
+    "SMART plans (CIN, CP, LAC & Pathway)",
+    "Children coming into care",
+    "Permanence",
+)
+MAX_THEME = 200
+
+
+@dataclass(frozen=True)
+class DipRow:
+    dip_id: int
+    theme: str
+    status: str
+    audit_id: int | None
+    head_of_service_id: int | None
+    history: tuple[tuple[str, str, int | None], ...]  # (step, ISO date-time, by person id)
+
+
+@dataclass(frozen=True)
+class DipAction:
+    text: str
+    who: str
+    by: date | None
+    rag: str | None
+
+
+class DipStore(AuditStore, Protocol):
+    async def create_dip(self, theme: str, audit_id: int, by: int, at: datetime) -> int: ...
+
+    async def dip(self, dip_id: int) -> DipRow | None: ...
+
+    async def dips(self) -> list[DipRow]: ...
+
+    async def record_dip_step(
+        self, dip_id: int, step: str, by: int, at: datetime, head_of_service_id: int | None = None
+    ) -> bool: ...
+
+    async def add_dip_actions(self, dip_id: int, actions: Sequence[DipAction], at: datetime) -> None: ...
+
+    async def has_role(self, person_id: int, role: Role) -> bool: ...
+
+
+@dataclass(frozen=True)
+class DipThemes:
+    themes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DipList:
+    dips: tuple[DipRow, ...]
+
+
+def dip_actions(answers: Mapping[str, object]) -> list[DipAction]:
+    """The action plan of a Terms of Reference (AP1-AP5 with who, by when and RAG)."""
+    actions = []
+    for n in range(1, 6):
+        text = answers.get(f"AP{n}")
+        if not isinstance(text, str) or not text.strip():
+            continue
+        by = answers.get(f"AP{n}_by")
+        rag = answers.get(f"AP{n}_rag")
+        actions.append(
+            DipAction(
+                text.strip(),
+                str(answers.get(f"AP{n}_who") or "—"),
+                date.fromisoformat(by) if isinstance(by, str) and by else None,
+                rag if isinstance(rag, str) and rag else None,
+            )
+        )
+    return actions
+
+
+async def themes(actor: Actor) -> DipThemes:
+    access.require_qa(actor, "start dip samples")
+    return DipThemes(DEFAULT_THEMES)
+
+
+async def new_dip(store: DipStore, actor: Actor, theme: str, now: datetime, activity: str | None = None) -> PageScreen:
+    """A draft dip sample with its Terms of Reference form, opened at its first page."""
+    access.require_qa(actor, "start dip samples")
+    theme = " ".join(theme.split())
+    if not theme:
+        raise ValidationFailed(f"say which theme, for example: dip new {DEFAULT_THEMES[2]}")
+    if len(theme) > MAX_THEME:
+        raise ValidationFailed(f"a theme is at most {MAX_THEME} characters")
+    audit_id = await store.create_audit(
+        form_id=DIP_FORM, case_id=None, practitioner_id=actor.person_id, second_person_id=None, due_on=None
+    )
+    await store.create_dip(theme, audit_id, actor.person_id, now)
+    await store.log_access(actor, "create", audit_id, activity, "ok")
+    audit = await store.audit(audit_id)
+    assert audit is not None
+    return PageScreen(audit, audit.form.pages[0].id, access.contributions(actor, audit), audit.answers)
+
+
+async def _dip(store: DipStore, dip_id: int) -> tuple[DipRow, AuditView]:
+    row = await store.dip(dip_id)
+    if row is None or row.audit_id is None:
+        raise NotFound(f"there is no dip sample {dip_id}")
+    audit = await store.audit(row.audit_id)
+    assert audit is not None
+    return row, audit
+
+
+async def approve(store: DipStore, actor: Actor, dip_id: int, now: datetime) -> Reply:
+    """The QA manager approves a dip sample whose Terms of Reference are submitted."""
+    if not actor.has(Role.QA_MANAGER):
+        raise NotAllowed("only a QA manager can approve a dip sample", action="dip_approve")
+    row, audit = await _dip(store, dip_id)
+    if row.status != "draft":
+        raise Conflict(f"dip sample {dip_id} is already {row.status}")
+    if audit.status is AuditStatus.ASSIGNED or audit.status is AuditStatus.IN_PROGRESS:
+        raise Conflict(f"dip sample {dip_id}'s Terms of Reference are not submitted yet (form {audit.id})")
+    await store.record_dip_step(dip_id, "approved", actor.person_id, now)
+    return Reply(f"Dip sample {dip_id} ({row.theme}) is approved. Send it with: dip send {dip_id} to <Head of Service>")
+
+
+async def send(
+    store: DipStore, actor: Actor, dip_id: int, person_ref: str, now: datetime, today: date
+) -> Reply:
+    """To the Head of Service, to agree the actions within a week."""
+    access.require_qa(actor, "send dip samples")
+    row, audit = await _dip(store, dip_id)
+    if row.status != "approved":
+        raise Conflict(f"dip sample {dip_id} is {row.status}: only an approved dip sample can be sent")
+    person: PersonSummary | None = await store.find_person(person_ref)
+    if person is None:
+        raise NotFound(f"there is no person '{person_ref}' (use their email, or their id from 'plf people')")
+    if not await store.has_role(person.person_id, Role.HEAD_OF_SERVICE):
+        raise ValidationFailed(f"{person.name} is not a Head of Service")
+    actions = dip_actions(audit.answers)
+    if not actions:
+        raise ValidationFailed(f"dip sample {dip_id} has no actions to agree: add them to its Terms of Reference")
+    if not await store.record_dip_step(dip_id, "sent", actor.person_id, now, person.person_id):
+        raise Conflict(f"dip sample {dip_id} was sent meanwhile")
+    await store.add_dip_actions(dip_id, actions, now)
+    agree_by = today + timedelta(days=AGREE_WITHIN_DAYS)
+    await store.add_notice(
+        Notice(
+            f"dip:{dip_id}:sent",
+            person.person_id,
+            "dip_sample_actions",
+            {
+                "dip": dip_id,
+                "theme": row.theme,
+                "agree_by": agree_by.isoformat(),
+                "actions": [[a.text, a.who, a.by.isoformat() if a.by else "", a.rag or ""] for a in actions],
+            },
+        )
+    )
+    count = len(actions)
+    return Reply(f"Dip sample {dip_id} sent to {person.name}, to agree its {count} actions by {agree_by:%d %B %Y}.")
+
+
+async def agree(store: DipStore, actor: Actor, dip_id: int, now: datetime) -> Reply:
+    row, _ = await _dip(store, dip_id)
+    if row.head_of_service_id != actor.person_id:
+        raise NotAllowed(f"dip sample {dip_id} was not sent to you", action="dip_agree")
+    if row.status == "agreed":
+        return Reply(f"You had already agreed the actions of dip sample {dip_id}.")
+    await store.record_dip_step(dip_id, "agreed", actor.person_id, now)
+    return Reply(f"Thank you: the actions of dip sample {dip_id} ({row.theme}) are agreed. QA will follow them up.")
+
+
+async def open_dip(store: DipStore, actor: Actor, dip_id: int, activity: str | None = None) -> PageScreen:
+    """The Terms of Reference, read-only, for QA and the Head of Service it was sent to."""
+    row, audit = await _dip(store, dip_id)
+    if not (actor.is_qa or actor.is_slt or row.head_of_service_id == actor.person_id):
+        raise NotAllowed(f"dip sample {dip_id} is not one you can open", action="dip_open")
+    await store.log_access(actor, "view", audit.id, activity, "ok")
+    return PageScreen(audit, audit.form.pages[0].id, frozenset(), audit.answers)
+
+
+async def list_dips(store: DipStore, actor: Actor) -> DipList:
+    access.require_qa(actor, "list dip samples")
+    return DipList(tuple(await store.dips()))

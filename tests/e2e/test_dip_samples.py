@@ -1,0 +1,87 @@
+"""A dip sample over real HTTP: a default theme, the Terms of Reference filled in, approved by the
+QA manager, sent to the Head of Service, agreed; every step dated (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plf_core.forms.model import Contributor, FieldKind
+from plf_core.forms.registry import get_form
+from plf_core.vocabulary import Role
+from tests.e2e.teams import TeamsUser, card_texts, input_ids
+from tests.e2e.test_audit_workflow import BOROUGH, _query, bot, cast, users, wait_for_card  # noqa: F401
+
+DIP = get_form("dip_sample_terms")
+
+
+def terms_answers(page_id: str) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    page = DIP.page(page_id)
+    for f in page.fields:
+        if f.prefilled_from or page.editor_of(f) is not Contributor.QA:  # the moderator's comments are not QA's
+            continue
+        values[f.id] = {
+            FieldKind.YES_NO: "no",
+            FieldKind.RAG: "amber",
+            FieldKind.DATE: "2026-12-18",
+            FieldKind.TEXT: "Synthetic: team managers",
+            FieldKind.LONG_TEXT: f"Synthetic {f.id}: voice of the child recorded in plans.",
+        }[f.kind]
+    return values
+
+
+async def test_a_dip_sample_from_theme_to_agreed_actions(bot: Any, database_url: str) -> None:  # noqa: F811
+    app, connector = bot
+    u = users(app.url, connector)
+    manager_row = next(p for p in BOROUGH.people if Role.QA_MANAGER in p.roles)
+    qa_manager = TeamsUser(app.url, connector.url, manager_row.aad_object_id, manager_row.display_name)
+    for user in [*u.values(), qa_manager]:
+        assert await user.install() in (200, 202)
+    head = cast()["head"]
+
+    assert await u["qa"].say("dip themes") == 202
+    themes = await wait_for_card(connector, u["qa"], "Start a dip sample")
+    assert "Voice of the child" in card_texts(themes)
+    start = next(n for n in _buttons(themes) if n["data"].get("command") == "dip new Voice of the child")
+    card = await u["qa"].execute(start["verb"], start["data"])
+    assert "TOR_title" in input_ids(card)
+    for page in DIP.pages:
+        title = "Review and submit" if page is DIP.pages[-1] else "Next"
+        card = await u["qa"].press(card, title, terms_answers(page.id))
+    assert not [t for t in card_texts(card) if "attention" in t], card_texts(card)
+    card = await u["qa"].press(card, "Submit")
+    assert any("submitted" in t.lower() for t in card_texts(card)), card_texts(card)
+
+    assert await u["qa"].say("dip send 1 to " + head.email) == 202  # not approved yet
+    await wait_for_card(connector, u["qa"], "only an approved dip sample can be sent")
+    assert await u["qa"].say("dip approve 1") == 202  # a reviewer is not a QA manager
+    await wait_for_card(connector, u["qa"], "only a QA manager can approve")
+    assert await qa_manager.say("dip approve 1") == 202
+    await wait_for_card(connector, qa_manager, "Dip sample 1 (Voice of the child) is approved")
+    assert await u["qa"].say(f"dip send 1 to {cast()['worker'].email}") == 202
+    await wait_for_card(connector, u["qa"], "is not a Head of Service")
+    assert await u["qa"].say(f"dip send 1 to {head.email}") == 202
+    await wait_for_card(connector, u["qa"], "to agree its 5 actions by")
+
+    notice = await wait_for_card(connector, u["head"], "Dip sample: Voice of the child")
+    assert any("[AMBER]" in t for t in card_texts(notice))
+    view = await u["head"].press(notice, "Open the dip sample")
+    assert input_ids(view) == []  # read-only for the Head of Service
+    stranger = await u["stranger"].execute("dip.agree", {"dip_sample": 1})
+    assert any("was not sent to you" in t for t in card_texts(stranger))
+    agreed = await u["head"].press(notice, "Agree the actions")
+    assert any("are agreed" in t for t in card_texts(agreed))
+
+    assert await u["qa"].say("dips") == 202
+    listing = await wait_for_card(connector, u["qa"], "Dip samples")
+    steps = next(t for t in card_texts(listing) if t.startswith("agreed"))
+    for step in ("created", "approved", "sent", "agreed"):
+        assert f"{step} 20" in steps  # each step with its date
+    actions = await _query(database_url, "SELECT rag, status FROM actions WHERE dip_sample_id = 1")
+    assert actions == [("amber", "open")] * 5
+
+
+def _buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
+    from tests.card_tree import walk
+
+    return [n for n in walk(card) if n.get("type") == "Action.Execute"]
