@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,7 +25,7 @@ from bot.actions import ActionRequest, BadAction, parse_action
 from bot.render import LayeredScreen, screen_card
 from cards import workflow as workflow_cards
 from cards.base import CardDict
-from plf_core import commands, dips, layered, workflow
+from plf_core import commands, dips, layered, reviews, workflow
 from plf_core.errors import Conflict, NotAllowed, NotFound, PlfError, Refused, ValidationFailed
 from plf_core.moderation import Rules
 from plf_core.people import Actor
@@ -71,6 +71,13 @@ def error_response(status: int, code: str, message: str) -> InvokeResponse:
             "value": {"code": code, "message": message},
         },
     )
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
 class ActorCache:
@@ -265,6 +272,24 @@ class PlfAgent(ActivityHandler):
             return await dips.send(store, actor, command.dip_id, command.person_ref, now, today)
         if isinstance(command, commands.ListDips):
             return await dips.list_dips(store, actor)
+        if isinstance(command, commands.AssignThematic):
+            return await reviews.assign_thematic(
+                store,
+                actor,
+                command.case_ref,
+                command.reviewer_ref,
+                _date(command.due),
+                command.theme,
+                command.focus,
+                command.moderator_ref,
+                today,
+                activity_id,
+            )
+        if isinstance(command, commands.AssignSupervision):
+            due = _date(command.due) if command.due else None
+            return await reviews.assign_supervision(
+                store, actor, command.supervisor_ref, command.reviewer_ref, command.supervisee_ref, due, activity_id
+            )
         assert isinstance(command, commands.ListUnknown)
         return await workflow.unknown_people(store, actor)
 

@@ -220,6 +220,13 @@ def notice_card(kind: str, data: Mapping[str, Any]) -> CardDict:
         due = _day(data.get("due")) or date.today()  # noqa: DTZ011
         audit, case, team, reason = int(data["audit"]), str(data["case"]), str(data["team"]), str(data["reason"])
         return notices.moderation_request(audit, case, team, reason, due)
+    if kind == "review_assigned":
+        from plf_core.forms.registry import get_form
+
+        title = get_form(str(data["form"])).title
+        return layered.review_assigned(
+            int(data["audit"]), title, str(data.get("case") or ""), str(data.get("theme") or ""), _day(data.get("due"))
+        )
     if kind == "dip_sample_actions":
         actions = [notices.DipAction(str(t), str(w), _day(b), str(r) or None) for t, w, b, r in data.get("actions", [])]
         due = _day(data.get("agree_by")) or date.today()  # noqa: DTZ011

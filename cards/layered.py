@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from microsoft_teams.cards import Choice, ChoiceSetInput, Container, TextInput
 from microsoft_teams.cards.core import CardElement
 
 from cards.base import CardDict, action_row, card, execute, facts, heading, para
+from cards.notices import when
 from plf_core.moderation import GRADES, Agreement, Coefficient
 from plf_core.vocabulary import GRADE_LABELS, Grade
 
@@ -277,3 +279,22 @@ def dip_list(lines: Sequence[DipLine]) -> CardDict:
             )
         )
     return card(body, fallback_text=f"{len(lines)} dip sample(s)")
+
+
+def review_assigned(audit_id: int, form_title: str, case_ref: str, theme: str, due: date | None) -> CardDict:
+    """A thematic or supervision review (or a supervisee's evaluation) for this person to complete."""
+    about = f": case {case_ref}" if case_ref else ""
+    rows = [("Form", form_title)]
+    if theme:
+        rows.append(("About", theme))
+    rows.append(("Due", when(due) if due else "—"))
+    body: list[CardElement] = [
+        heading(f"New {form_title}{about}"),
+        facts(rows),
+        para("You can save and come back at any time; nothing is lost.", subtle=True),
+    ]
+    return card(
+        body,
+        [execute("Start", "audit.open", {"audit": audit_id}, style="positive")],
+        fallback_text=f"New {form_title}{about}",
+    )

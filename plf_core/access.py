@@ -36,7 +36,10 @@ def contributions(actor: Actor, audit: AuditView) -> frozenset[Contributor]:
     mine: set[Contributor] = set()
     if audit.is_open:
         if is_participant(actor, audit):
-            mine.add(audit.main_contributor)
+            if actor.person_id == audit.second_person_id and Contributor.MODERATOR in form_editors:
+                mine.add(Contributor.MODERATOR)  # a thematic review's second person is its moderator
+            else:
+                mine.add(audit.main_contributor)
         if audit.case is not None and audit.case.team_id in actor.led_team_ids:
             mine |= {audit.main_contributor, Contributor.MANAGER}
         if audit.case is not None and audit.case.service_area_id in actor.managed_area_ids:

@@ -93,6 +93,24 @@ class ListDips:
     pass
 
 
+@dataclass(frozen=True)
+class AssignThematic:
+    case_ref: str
+    reviewer_ref: str
+    due: str
+    theme: str
+    focus: str | None = None
+    moderator_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class AssignSupervision:
+    supervisor_ref: str
+    reviewer_ref: str
+    supervisee_ref: str | None = None
+    due: str | None = None
+
+
 Command = (
     Help
     | MyAudits
@@ -108,6 +126,8 @@ Command = (
     | ApproveDip
     | SendDip
     | ListDips
+    | AssignThematic
+    | AssignSupervision
 )
 
 
@@ -245,6 +265,25 @@ ROUTES: tuple[Route, ...] = (
         "how far moderators agreed with auditors: agreement, kappa and AC2",
         qa_only=True,
         also_slt=True,
+    ),
+    Route(
+        re.compile(
+            r"(?i)^thematic\s+(\S+)\s+to\s+(\S+)\s+due\s+(\d{4}-\d{2}-\d{2})\s+theme\s+(.+?)"
+            r"(?:\s+focus\s+(.+?))?(?:\s+moderator\s+(\S+))?$"
+        ),
+        lambda m: AssignThematic(m[1], m[2], m[3], m[4], m[5], m[6]),
+        "thematic <case> to <reviewer> due <YYYY-MM-DD> theme <theme> [focus <focus>] [moderator <person>]",
+        "assign a thematic practice review (CiN & CP, or CLA & Care Leavers by the case's cohort)",
+        qa_only=True,
+    ),
+    Route(
+        re.compile(
+            r"(?i)^supervision\s+(\S+)\s+to\s+(\S+)(?:\s+supervisee\s+(\S+))?(?:\s+due\s+(\d{4}-\d{2}-\d{2}))?$"
+        ),
+        lambda m: AssignSupervision(m[1], m[2], m[3], m[4]),
+        "supervision <supervisor> to <reviewer> [supervisee <person>] [due <YYYY-MM-DD>]",
+        "assign a review of a supervisor's records, and the supervisee's evaluation linked to it",
+        qa_only=True,
     ),
     Route(
         re.compile(r"(?i)^dip\s+themes?$"),

@@ -156,6 +156,9 @@ class SqlAuditStore:
         ).first()
         return self._case_ref(*row) if row else None
 
+    async def case_cohort(self, case_id: int) -> str | None:
+        return (await self.session.execute(select(Case.cohort).where(Case.id == case_id))).scalar()
+
     async def answers_of(self, audit_id: int) -> dict[str, Value]:
         connection = await self.session.connection()
         rows = await connection.execute(hot_path.ANSWERS, {"audit_id": audit_id})

@@ -1,0 +1,156 @@
+"""Thematic practice reviews (Appendices 3 and 6) and supervision reviews (Appendices 10-12).
+
+A thematic review goes to a Practice Learning Reviewer with a theme, a focus and a deadline;
+its moderator (the second person) fills in the moderator columns. A supervision review goes
+to a reviewer for a supervisor's records (once a year, Appendix 12), and the supervisee's
+evaluation (Appendix 11) goes to the supervisee, linked to the review.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from plf_core import access
+from plf_core.errors import NotFound, ValidationFailed
+from plf_core.forms.validation import Value
+from plf_core.people import Actor
+from plf_core.ports import AuditStore, Notice, PersonSummary
+from plf_core.vocabulary import AuditStatus
+from plf_core.workflow import Reply
+
+THEMATIC_CIN_CP = "thematic_cin_cp"
+THEMATIC_CLA = "thematic_cla_care_leavers"
+SUPERVISION = "supervision_review"
+SUPERVISEE = "supervisee_evaluation"
+MAX_THEME = 200
+MAX_FOCUS = 2000
+
+
+async def _person(store: AuditStore, ref: str) -> PersonSummary:
+    person = await store.find_person(ref)
+    if person is None:
+        raise NotFound(f"there is no person '{ref}' (use their email, or their id from 'plf people')")
+    return person
+
+
+async def _seed(store: AuditStore, audit_id: int, page: str, values: dict[str, Value], by: int) -> None:
+    """Answers the assignment already knows (theme, focus, deadline, names) go in as a first draft."""
+    saved = await store.save_answers(audit_id, 1, page, values, by, page, AuditStatus.ASSIGNED.value)
+    assert saved
+
+
+async def assign_thematic(
+    store: AuditStore,
+    actor: Actor,
+    case_ref: str,
+    reviewer_ref: str,
+    due: date,
+    theme: str,
+    focus: str | None,
+    moderator_ref: str | None,
+    today: date,
+    activity: str | None = None,
+) -> Reply:
+    access.require_qa(actor, "assign thematic reviews")
+    theme = " ".join(theme.split())
+    if not theme or len(theme) > MAX_THEME:
+        raise ValidationFailed(f"a thematic review needs a theme of at most {MAX_THEME} characters")
+    if focus is not None and len(focus) > MAX_FOCUS:
+        raise ValidationFailed(f"the focus is at most {MAX_FOCUS:,} characters")
+    if due < today:
+        raise ValidationFailed(f"the deadline {due.isoformat()} has passed")
+    case = await store.find_case(case_ref)
+    if case is None:
+        raise NotFound(f"there is no case '{case_ref}' (cases are named by their Azeus number)")
+    reviewer = await _person(store, reviewer_ref)
+    moderator = await _person(store, moderator_ref) if moderator_ref else None
+    if moderator is not None and moderator.person_id == reviewer.person_id:
+        raise ValidationFailed("the moderator must be someone other than the reviewer")
+    cohort = await store.case_cohort(case.case_id)
+    form_id = THEMATIC_CLA if cohort in ("cla", "care_leaver") else THEMATIC_CIN_CP
+    audit_id = await store.create_audit(
+        form_id=form_id,
+        case_id=case.case_id,
+        practitioner_id=reviewer.person_id,
+        second_person_id=moderator.person_id if moderator else None,
+        due_on=due,
+    )
+    seeded: dict[str, Value] = {"T_theme": theme, "T_deadline": due.isoformat()}
+    if focus:
+        seeded["T_focus"] = focus.strip()
+    await _seed(store, audit_id, "header", seeded, actor.person_id)
+    await store.log_access(actor, "create", audit_id, activity, "ok")
+    data = {"audit": audit_id, "form": form_id, "case": case.azeus_number, "theme": theme, "due": due.isoformat()}
+    await store.add_notice(
+        Notice(f"review:{audit_id}:{reviewer.person_id}", reviewer.person_id, "review_assigned", data)
+    )
+    if moderator is not None:
+        await store.add_notice(
+            Notice(f"review:{audit_id}:{moderator.person_id}", moderator.person_id, "review_assigned", data)
+        )
+    kind = "CLA & Care Leavers" if form_id == THEMATIC_CLA else "CiN & CP"
+    with_whom = f", moderated by {moderator.name}" if moderator else ""
+    return Reply(
+        f"Thematic review {audit_id} ({kind}) of case {case.azeus_number} assigned to {reviewer.name}{with_whom}, "
+        f"theme '{theme}', due {due.isoformat()}."
+    )
+
+
+async def assign_supervision(
+    store: AuditStore,
+    actor: Actor,
+    supervisor_ref: str,
+    reviewer_ref: str,
+    supervisee_ref: str | None,
+    due: date | None,
+    activity: str | None = None,
+) -> Reply:
+    """Part 1 to the reviewer; part 2 (the supervisee's evaluation) to the supervisee, linked."""
+    access.require_qa(actor, "assign supervision reviews")
+    supervisor = await _person(store, supervisor_ref)
+    reviewer = await _person(store, reviewer_ref)
+    supervisee = await _person(store, supervisee_ref) if supervisee_ref else None
+    if reviewer.person_id == supervisor.person_id:
+        raise ValidationFailed("a supervisor cannot review their own supervision records")
+    review_id = await store.create_audit(
+        form_id=SUPERVISION, case_id=None, practitioner_id=reviewer.person_id, second_person_id=None, due_on=due
+    )
+    await _seed(store, review_id, "header", {"SR_staff": supervisor.name}, actor.person_id)
+    await store.log_access(actor, "create", review_id, activity, "ok")
+    due_text = due.isoformat() if due else ""
+    await store.add_notice(
+        Notice(
+            f"review:{review_id}:{reviewer.person_id}",
+            reviewer.person_id,
+            "review_assigned",
+            {
+                "audit": review_id,
+                "form": SUPERVISION,
+                "case": "",
+                "theme": f"supervision by {supervisor.name}",
+                "due": due_text,
+            },
+        )
+    )
+    text = f"Supervision review {review_id} of {supervisor.name}'s supervision records assigned to {reviewer.name}"
+    if supervisee is not None:
+        evaluation_id = await store.create_audit(
+            form_id=SUPERVISEE,
+            case_id=None,
+            practitioner_id=supervisee.person_id,
+            second_person_id=None,
+            due_on=due,
+            parent_audit_id=review_id,
+        )
+        await _seed(store, evaluation_id, "header", {"SE_reviewer": reviewer.name}, actor.person_id)
+        await store.log_access(actor, "create", evaluation_id, activity, "ok")
+        await store.add_notice(
+            Notice(
+                f"review:{evaluation_id}:{supervisee.person_id}",
+                supervisee.person_id,
+                "review_assigned",
+                {"audit": evaluation_id, "form": SUPERVISEE, "case": "", "theme": "your supervision", "due": due_text},
+            )
+        )
+        text += f"; {supervisee.name}'s evaluation (part 2) is audit {evaluation_id}, linked to it"
+    return Reply(text + ". Supervision records are reviewed once a year (Appendix 12).")
