@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from cards import layered, notices
 from cards.base import CardDict
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
+from plf_core.dips import DEFAULT_THEMES
 from plf_core.forms.model import Contributor, Field, FieldKind, Form
 from plf_core.forms.registry import load_forms
 from plf_core.forms.validation import message
@@ -270,6 +271,13 @@ def layered_cards() -> Iterator[tuple[str, CardDict]]:
     figures = agreement_from_table([[30, 5, 1, 0], [4, 60, 9, 1], [1, 8, 120, 6], [0, 1, 5, 20]])
     by_team = {f"CNP-{n:02d}": figures for n in range(30)}
     yield "layered/agreement", layered.agreement_card("2026 Q4", figures, "team", by_team)
+    yield "layered/dip-themes", layered.dip_themes(DEFAULT_THEMES)
+    steps = ["created 2026-11-02", "approved 2026-11-09", "sent 2026-11-10", "agreed 2026-11-16"]
+    lines = [layered.DipLine(n, "SMART plans (CIN, CP, LAC & Pathway) " * 5, "agreed", steps) for n in range(1, 31)]
+    yield "layered/dip-list", layered.dip_list(lines)
+    yield "layered/review-assigned", layered.review_assigned(
+        9002, "Thematic Practice Review (CLA & Care Leavers)", "DEMO-900123", "Voice of the child " * 10, DAY
+    )
 
 
 def all_cards() -> list[tuple[str, CardDict]]:
