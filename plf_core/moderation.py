@@ -200,12 +200,14 @@ class Agreement:
         return self.n < SMALL_NUMBER
 
 
+_RANK = {g: i for i, g in enumerate(GRADES)}
+
+
 def agreement(pairs: Iterable[tuple[Grade, Grade]]) -> Agreement:
     """(auditor's grade, moderator's grade) pairs to the layered-audit figures."""
-    rank = {g: i for i, g in enumerate(GRADES)}
     grid = [[0] * len(GRADES) for _ in GRADES]
     for auditor, moderator in pairs:
-        grid[rank[auditor]][rank[moderator]] += 1
+        grid[_RANK[auditor]][_RANK[moderator]] += 1
     return agreement_from_table(grid)
 
 
@@ -281,7 +283,11 @@ DIMENSIONS: dict[str, Callable[[Moderated], str]] = {
 def agreement_by(rows: Sequence[Moderated], dimension: str) -> dict[str, Agreement]:
     """The figures per service area, cohort, team or auditor, in name order."""
     key = DIMENSIONS[dimension]
-    groups: dict[str, list[tuple[Grade, Grade]]] = defaultdict(list)
+    grids: dict[str, list[list[int]]] = {}
     for row in rows:
-        groups[key(row)].append((row.auditor_grade, row.moderator_grade))
-    return {name: agreement(groups[name]) for name in sorted(groups)}
+        name = key(row)
+        grid = grids.get(name)
+        if grid is None:
+            grid = grids[name] = [[0] * len(GRADES) for _ in GRADES]
+        grid[_RANK[row.auditor_grade]][_RANK[row.moderator_grade]] += 1
+    return {name: agreement_from_table(grids[name]) for name in sorted(grids)}

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 
 from plf_core.errors import ValidationFailed
 from plf_core.vocabulary import Cohort
@@ -66,14 +67,23 @@ class Criteria:
     ehcp: bool | None = None
     not_audited_months: int | None = None
 
+    @cached_property
+    def _lowered(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        return (
+            frozenset(t.lower() for t in self.teams),
+            frozenset(a.lower() for a in self.service_areas),
+            frozenset(s.lower() for s in self.legal_statuses),
+        )
+
     def matches(self, case: CaseFacts, today: date) -> bool:
+        teams, areas, statuses = self._lowered
         if self.cohorts and case.cohort not in self.cohorts:
             return False
-        if self.teams and case.team_code.lower() not in {t.lower() for t in self.teams}:
+        if teams and case.team_code.lower() not in teams:
             return False
-        if self.service_areas and case.service_area.lower() not in {a.lower() for a in self.service_areas}:
+        if areas and case.service_area.lower() not in areas:
             return False
-        if self.legal_statuses and (case.legal_status or "").lower() not in {s.lower() for s in self.legal_statuses}:
+        if statuses and (case.legal_status or "").lower() not in statuses:
             return False
         if self.min_age is not None and case.age < self.min_age:
             return False

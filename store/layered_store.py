@@ -43,8 +43,11 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
+_GRADES = {g.value: g for g in Grade}
+
+
 def _grade(value: str | None) -> Grade | None:
-    return Grade(value) if value in {g.value for g in Grade} else None
+    return _GRADES.get(value) if value is not None else None
 
 
 class SqlLayeredStore(SqlAuditStore):
