@@ -99,13 +99,19 @@ def screen_card(screen: Screen | LayeredScreen, refresh_user_ids: tuple[str, ...
                 a.id,
                 a.form.title,
                 a.case.azeus_number if a.case else "—",
-                "practitioner",
+                screen.role_in(a),
                 a.status.value.replace("_", " "),
                 a.due_on,
             )
             for a in screen.audits
         ]
-        return workflow.audit_list(lines)
+        moderations = [
+            workflow.AuditLine(
+                a.id, a.form.title, a.case.azeus_number if a.case else "—", "moderator", "to moderate", None
+            )
+            for a in screen.to_moderate
+        ]
+        return workflow.audit_list(lines, moderations=moderations)
     if isinstance(screen, UnknownList):
         shown = [
             f"{s.name} ({s.aad_object_id}): {s.messages} message(s), last {s.last_seen:%d %b %Y %H:%M}"

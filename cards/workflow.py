@@ -24,7 +24,7 @@ class AuditLine:
     due: date | None
 
 
-def audit_list(lines: Sequence[AuditLine], total: int | None = None) -> CardDict:
+def audit_list(lines: Sequence[AuditLine], total: int | None = None, moderations: Sequence[AuditLine] = ()) -> CardDict:
     body: list[CardElement] = [heading("Your open audits")]
     if not lines:
         body.append(para("You have no open audits. When QA assigns one, it will arrive here."))
@@ -42,6 +42,18 @@ def audit_list(lines: Sequence[AuditLine], total: int | None = None) -> CardDict
         )
     if total is not None and total > len(lines):
         body.append(para(f"Showing {len(lines)} of {total}: the earliest due first.", subtle=True))
+    if moderations:
+        body.append(heading("Audits you are asked to moderate", size="Default"))
+    for line in moderations:
+        body.append(
+            Container(
+                separator=True,
+                items=[
+                    para(f"{line.form_title}: case {line.case_ref}", bold=True),
+                    action_row([execute("Moderate", "moderation.open", {"audit": line.audit_id}, style="positive")]),
+                ],
+            )
+        )
     return card(body, fallback_text=f"{len(lines)} open audit(s)")
 
 

@@ -66,6 +66,16 @@ class SubmittedScreen:
 @dataclass(frozen=True)
 class AuditList:
     audits: tuple[AuditView, ...]
+    viewer_id: int | None = None
+    to_moderate: tuple[AuditView, ...] = ()
+
+    def role_in(self, audit: AuditView) -> str:
+        """How the viewer takes part in an audit of the list, in words."""
+        if audit.practitioner_id == self.viewer_id:
+            return "practitioner"
+        if audit.second_person_id == self.viewer_id:
+            return "second person"
+        return "manager"
 
 
 @dataclass(frozen=True)
@@ -292,7 +302,9 @@ async def _after_submit(
 
 
 async def my_audits(store: AuditStore, actor: Actor) -> AuditList:
-    return AuditList(tuple(await store.open_audits(actor)))
+    return AuditList(
+        tuple(await store.open_audits(actor)), actor.person_id, tuple(await store.audits_to_moderate(actor.person_id))
+    )
 
 
 async def assign(

@@ -188,6 +188,18 @@ class SqlAuditStore:
         connection = await self.session.connection()
         return [_audit_view(row, {}) for row in (await connection.execute(query)).mappings()]
 
+    async def audits_to_moderate(self, moderator_id: int) -> list[AuditView]:
+        """The audits this person has been asked to moderate and has not finished."""
+        M = hot_path.MODERATIONS.c
+        query = (
+            hot_path.AUDITS_WITH_CASES.join(hot_path.MODERATIONS, M.audit_id == hot_path.A.id)
+            .where(M.moderator_id == moderator_id, M.status != "completed")
+            .order_by(M.requested_at, hot_path.A.id)
+            .limit(MAX_LISTED)
+        )
+        connection = await self.session.connection()
+        return [_audit_view(row, {}) for row in (await connection.execute(query)).mappings()]
+
     async def open_audit_of(self, form_id: str, case_id: int, practitioner_id: int) -> int | None:
         return (
             await self.session.execute(

@@ -11,10 +11,21 @@ from typing import cast
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
 
-from store.models import AccessLogEntry, Answer, Audit, Case, ConversationReference, Person, ServiceArea, Team
+from store.models import (
+    AccessLogEntry,
+    Answer,
+    Audit,
+    Case,
+    ConversationReference,
+    Moderation,
+    Person,
+    ServiceArea,
+    Team,
+)
 
 AUDITS = cast(Table, Audit.__table__)
 ANSWER_ROWS = cast(Table, Answer.__table__)
+MODERATIONS = cast(Table, Moderation.__table__)
 ACCESS_LOG = cast(Table, AccessLogEntry.__table__)
 A, C, T, S = AUDITS.c, Case.__table__.c, Team.__table__.c, ServiceArea.__table__.c
 _PRACTITIONER = cast(Table, Person.__table__).alias("practitioner")

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from plf_core.forms.model import Contributor
+from tests.card_tree import walk
 from tests.e2e.teams import TeamsUser, card_facts, card_texts, find_action, input_ids
 from tests.e2e.test_audit_workflow import (
     BOROUGH,
@@ -68,6 +69,9 @@ async def test_sample_submit_moderate_and_measure(bot: Any, database_url: str) -
 
     # each practitioner and their Practice Lead get the start card and complete the audit
     lead = await person_user(database_url, app.url, connector.url, audits[0][2])
+    assert await lead.say("my audits") == 202
+    listing = await wait_for_card(connector, lead, "Your open audits")
+    assert any("You are the second person" in t for t in card_texts(listing)), card_texts(listing)
     for audit_id, worker_id, _, _ in audits:
         worker = await person_user(database_url, app.url, connector.url, worker_id)
         await wait_for_card(connector, worker, "New Practice Learning Conversation")
@@ -88,6 +92,10 @@ async def test_sample_submit_moderate_and_measure(bot: Any, database_url: str) -
     audit_id, head_id, _ = head_rows[0]
     head = await person_user(database_url, app.url, connector.url, head_id)
     request = await wait_for_card(connector, head, "Please moderate the audit")
+    assert await head.say("my audits") == 202  # the request can also be found again from the list
+    listing = await wait_for_card(connector, head, "Audits you are asked to moderate")
+    buttons = [n for n in walk(listing) if n.get("type") == "Action.Execute" and n.get("verb") == "moderation.open"]
+    assert audit_id in {b["data"]["audit"] for b in buttons}
 
     # the practitioner cannot moderate their own audit
     practitioner_id = next(a[1] for a in audits if a[0] == audit_id)
