@@ -157,6 +157,10 @@ async def cmd_people(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from scheduler.timetable_file import load_timetable
+
+    rules = load_timetable(settings.timetable_file)  # a bad timetable stops start-up, naming the rule
+
     async def work(engine: AsyncEngine) -> int:
         revision = await migrate.current_revision(engine)
         if revision != migrate.head_revision():
@@ -172,6 +176,7 @@ async def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     if status == 0:
         from app import describe_start
 
+        _say(f"timetable: {len(rules)} rules from {settings.timetable_file or 'the shipped default'}")
         _say(describe_start(settings))
         _say(f"health check: http://{settings.host}:{settings.port}/healthz")
     return status

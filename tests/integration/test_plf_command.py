@@ -109,3 +109,13 @@ def test_sample_previews_then_creates_the_same_draw_and_names_bad_input(database
     nothing = plf(["moderate", "2020-01"], env)
     assert nothing.returncode == 0
     assert "No audits were returned in January 2020" in nothing.stdout
+
+
+def test_serve_refuses_to_start_with_a_bad_timetable(database_url: str, tmp_path: Path) -> None:
+    shipped = (Path(__file__).parents[2] / "scheduler" / "timetable.yaml").read_text()
+    bad = write(tmp_path, "timetable.yaml", shipped.replace("to: slt\n", "to: sllt\n", 1))
+    env = plf_env(database_url, TIMETABLE_FILE=bad)
+    assert plf(["migrate"], env).returncode == 0
+    refused = plf(["serve"], env)
+    assert refused.returncode == 2
+    assert "line 29: rule 4 ('slt_outstanding'): unknown recipient 'sllt'" in refused.stderr

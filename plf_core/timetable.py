@@ -1,0 +1,417 @@
+"""The framework's timetable (sections 13, 14 and 18): which notices are due, to whom, when.
+
+Pure. The rules come from configuration (a YAML file, parsed elsewhere, checked here); the
+state (cycles, open audits, moderations with open actions, dip samples, PIMs, people by role)
+comes from the store. `due_notices` returns every notice due at `now`, each with a stable
+dedupe key, so sweeping twice (or on two instances) writes each notice once.
+
+Dates count in days or in working days (Europe/London, England and Wales bank holidays).
+Notices go out in working hours: one that falls due overnight or at a weekend goes at the
+next opening.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from plf_core.errors import ValidationFailed
+from plf_core.working_days import add_working_days, is_working_day
+
+
+class Trigger(StrEnum):
+    CYCLE_START = "cycle_start"  # a cycle's first day
+    CYCLE_DUE = "cycle_due"  # a cycle's due date (its last day)
+    MONTH_START = "month_start"  # the 1st of every month
+    MODERATED = "moderated"  # a moderation with actions was completed
+    DIP_SENT = "dip_sent"  # a dip sample was sent to its Head of Service
+    PIM_DUE = "pim_due"  # a Red audit's Practice Improvement Meeting is due
+
+
+class Unit(StrEnum):
+    DAYS = "days"
+    WORKING_DAYS = "working_days"
+
+
+class Recipient(StrEnum):
+    DATA_AND_IMPACT = "data_and_impact"
+    PARTICIPANTS = "participants"  # the practitioner and second person of each open audit
+    PRACTITIONER = "practitioner"
+    PRACTICE_LEAD = "practice_lead"
+    SERVICE_MANAGER = "service_manager"
+    HEAD_OF_SERVICE = "head_of_service"
+    SLT = "slt"
+    DIRECTOR_OF_OPERATIONS = "director_of_operations"
+    QA = "qa"
+
+
+class Unless(StrEnum):
+    CONFIRMED = "confirmed"  # the actions were confirmed done
+    AGREED = "agreed"  # the dip sample's actions were agreed
+    HELD = "held"  # the PIM was held
+
+
+#: which recipients make sense for each trigger
+ALLOWED: dict[Trigger, frozenset[Recipient]] = {
+    Trigger.CYCLE_START: frozenset({Recipient.DATA_AND_IMPACT, Recipient.QA}),
+    Trigger.CYCLE_DUE: frozenset(
+        {
+            Recipient.PARTICIPANTS,
+            Recipient.PRACTICE_LEAD,
+            Recipient.SERVICE_MANAGER,
+            Recipient.HEAD_OF_SERVICE,
+            Recipient.SLT,
+            Recipient.QA,
+        }
+    ),
+    Trigger.MONTH_START: frozenset({Recipient.PARTICIPANTS, Recipient.QA}),
+    Trigger.MODERATED: frozenset(
+        {Recipient.PRACTITIONER, Recipient.PRACTICE_LEAD, Recipient.SERVICE_MANAGER, Recipient.SLT, Recipient.QA}
+    ),
+    Trigger.DIP_SENT: frozenset({Recipient.HEAD_OF_SERVICE, Recipient.DIRECTOR_OF_OPERATIONS, Recipient.QA}),
+    Trigger.PIM_DUE: frozenset({Recipient.HEAD_OF_SERVICE, Recipient.QA}),
+}
+CARDS = frozenset(
+    {
+        "data_request",
+        "reminder_digest",
+        "outstanding_list",
+        "slt_escalation",
+        "action_follow_up",
+        "action_escalation",
+        "dip_follow_up",
+        "dip_escalation",
+        "pim_due",
+    }
+)
+MAX_OFFSET_DAYS = 366
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    trigger: Trigger
+    offset: int
+    unit: Unit
+    to: tuple[Recipient, ...]
+    card: str
+    urgent: bool = False  # an escalation: sent at once, outside the digest, cannot be snoozed
+    unless: Unless | None = None
+    what: str = ""
+
+    def due_on(self, anchor: date) -> date:
+        if self.unit is Unit.WORKING_DAYS:
+            return add_working_days(anchor, self.offset)
+        return anchor + timedelta(days=self.offset)
+
+
+@dataclass(frozen=True)
+class Hours:
+    opens: time = time(9, 0)
+    closes: time = time(17, 0)
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
+
+    def next_opening(self, moment: datetime) -> datetime:
+        """`moment` if it is within working hours on a working day, else the next opening."""
+        local = moment.astimezone(self.zone)
+        day = local.date()
+        if is_working_day(day) and self.opens <= local.time() < self.closes:
+            return moment
+        if not is_working_day(day) or local.time() >= self.closes:
+            day += timedelta(days=1)
+        while not is_working_day(day):
+            day += timedelta(days=1)
+        return datetime.combine(day, self.opens, tzinfo=self.zone)
+
+    def send_time(self, due: date) -> datetime:
+        """A notice due on a day goes at that day's opening, or the next working day's."""
+        return self.next_opening(datetime.combine(due, self.opens, tzinfo=self.zone))
+
+
+def parse_rules(data: object) -> tuple[Rule, ...]:
+    """The timetable from its configuration (a list of mappings), every problem named with its
+    rule: start-up stops on a bad file rather than sending the wrong thing."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("rules"), list):
+        raise ValidationFailed("the timetable needs a 'rules:' list")
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for n, raw in enumerate(data["rules"], 1):
+        rules.append(_rule(raw, n, seen))
+    return tuple(rules)
+
+
+def _rule(raw: object, n: int, seen: set[str]) -> Rule:
+    if not isinstance(raw, Mapping):
+        raise ValidationFailed(f"rule {n}: should be a mapping of id, trigger, offset, to, card")
+    rule_id = raw.get("id")
+    name = f"rule {n} ('{rule_id}')" if isinstance(rule_id, str) else f"rule {n}"
+    if not isinstance(rule_id, str) or not rule_id.replace("_", "").isalnum():
+        raise ValidationFailed(f"{name}: 'id' must be a word such as followup_1")
+    if rule_id in seen:
+        raise ValidationFailed(f"{name}: the id is used twice")
+    seen.add(rule_id)
+    known = {"id", "trigger", "offset", "unit", "to", "card", "urgent", "unless", "what"}
+    extra = sorted(set(raw) - known)
+    if extra:
+        raise ValidationFailed(f"{name}: unknown key '{extra[0]}' (known: {', '.join(sorted(known))})")
+    trigger = _choice(raw.get("trigger"), Trigger, name, "trigger")
+    unit = _choice(raw.get("unit", "days"), Unit, name, "unit")
+    offset = raw.get("offset")
+    if not isinstance(offset, int) or isinstance(offset, bool) or abs(offset) > MAX_OFFSET_DAYS:
+        raise ValidationFailed(f"{name}: 'offset' must be a whole number of days between -366 and 366")
+    if trigger in (Trigger.MODERATED, Trigger.DIP_SENT) and offset < 0:
+        raise ValidationFailed(f"{name}: a '{trigger}' rule cannot be due before its trigger (offset {offset})")
+    to_raw = raw.get("to")
+    if isinstance(to_raw, str):
+        to_raw = [to_raw]
+    if not isinstance(to_raw, list) or not to_raw:
+        raise ValidationFailed(f"{name}: 'to' must name at least one recipient")
+    to = tuple(_choice(r, Recipient, name, "recipient") for r in to_raw)
+    wrong = [r.value for r in to if r not in ALLOWED[trigger]]
+    if wrong:
+        allowed = ", ".join(sorted(r.value for r in ALLOWED[trigger]))
+        raise ValidationFailed(f"{name}: '{wrong[0]}' cannot receive a '{trigger}' notice (allowed: {allowed})")
+    card = raw.get("card")
+    if card not in CARDS:
+        raise ValidationFailed(f"{name}: unknown card '{card}' (known: {', '.join(sorted(CARDS))})")
+    unless = _choice(raw["unless"], Unless, name, "unless") if raw.get("unless") is not None else None
+    urgent = raw.get("urgent", False)
+    if not isinstance(urgent, bool):
+        raise ValidationFailed(f"{name}: 'urgent' must be true or false")
+    what = raw.get("what", "")
+    return Rule(rule_id, trigger, offset, unit, to, str(card), urgent, unless, str(what))
+
+
+def _choice(value: Any, kind: type[StrEnum], name: str, what: str) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        known = ", ".join(k.value for k in kind)
+        raise ValidationFailed(f"{name}: unknown {what} '{value}' (known: {known})") from None
+
+
+# --- the state the engine reads ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CycleState:
+    code: str
+    starts_on: date
+    due_on: date
+
+
+@dataclass(frozen=True)
+class OpenAudit:
+    audit_id: int
+    case_ref: str
+    team: str
+    due_on: date | None
+    practitioner_id: int | None
+    second_person_id: int | None
+    practice_lead_id: int | None
+    service_manager_id: int | None
+    head_of_service_id: int | None
+    moderation_outstanding: bool = False
+
+
+@dataclass(frozen=True)
+class ModeratedAudit:
+    audit_id: int
+    case_ref: str
+    moderated_on: date
+    confirmed: bool
+    practitioner_id: int | None
+    practice_lead_id: int | None
+    service_manager_id: int | None
+    actions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SentDip:
+    dip_id: int
+    theme: str
+    sent_on: date
+    agreed: bool
+    confirmed: bool
+    head_of_service_id: int | None
+
+
+@dataclass(frozen=True)
+class PimDue:
+    audit_id: int
+    case_ref: str
+    due_on: date
+    held: bool
+    head_of_service_id: int | None
+
+
+@dataclass(frozen=True)
+class State:
+    cycles: Sequence[CycleState] = ()
+    open_audits: Sequence[OpenAudit] = ()
+    moderated: Sequence[ModeratedAudit] = ()
+    dips: Sequence[SentDip] = ()
+    pims: Sequence[PimDue] = ()
+    people_by_role: Mapping[Recipient, Sequence[int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DueNotice:
+    dedupe_key: str
+    person_id: int
+    kind: str
+    data: Mapping[str, object]
+    urgent: bool
+    send_at: datetime
+    rule: str
+
+
+def due_notices(
+    rules: Sequence[Rule], state: State, now: datetime, hours: Hours, lookback_days: int = 14
+) -> list[DueNotice]:
+    """Every notice due at `now` (its send time has come, within `lookback_days` of it, so a
+    bot that was down catches up but a new rule does not replay the past year)."""
+    out: list[DueNotice] = []
+    today = now.astimezone(hours.zone).date()
+    for rule in rules:
+        for anchor, subject, people, data, done in _subjects(rule, state, today):
+            if done:
+                continue
+            due = rule.due_on(anchor)
+            send_at = hours.send_time(due)
+            if not (send_at <= now < send_at + timedelta(days=lookback_days)):
+                continue
+            for person in sorted(people):
+                out.append(
+                    DueNotice(
+                        f"{rule.id}:{subject}:{person}",
+                        person,
+                        rule.card,
+                        {**data, "rule": rule.id, "due": due.isoformat()},
+                        rule.urgent,
+                        send_at,
+                        rule.id,
+                    )
+                )
+    return out
+
+
+Subject = tuple[date, str, set[int], dict[str, object], bool]
+
+
+def _subjects(rule: Rule, state: State, today: date) -> list[Subject]:
+    roles = state.people_by_role
+    if rule.trigger in (Trigger.CYCLE_START, Trigger.CYCLE_DUE):
+        subjects: list[Subject] = []
+        for cycle in state.cycles:
+            anchor = cycle.starts_on if rule.trigger is Trigger.CYCLE_START else cycle.due_on
+            for person, items in _cycle_recipients(rule, cycle, state).items():
+                data: dict[str, object] = {"cycle": cycle.code, "items": items}
+                subjects.append((anchor, f"{cycle.code}", {person}, data, False))
+            for role in (Recipient.DATA_AND_IMPACT, Recipient.QA):
+                if role in rule.to:
+                    people = set(roles.get(role, ()))
+                    subjects.append(
+                        (
+                            anchor,
+                            cycle.code,
+                            people,
+                            {"cycle": cycle.code, "starts": cycle.starts_on.isoformat()},
+                            False,
+                        )
+                    )
+        return subjects
+    if rule.trigger is Trigger.MONTH_START:
+        this_month = today.replace(day=1)
+        last_month = (this_month - timedelta(days=1)).replace(day=1)
+        subjects = []
+        for month in (last_month, this_month):
+            for person, items in _open_audit_people(state, month).items():
+                subjects.append((month, f"{month:%Y-%m}", {person}, {"month": f"{month:%Y-%m}", "items": items}, False))
+            if Recipient.QA in rule.to:
+                subjects.append(
+                    (month, f"{month:%Y-%m}", set(roles.get(Recipient.QA, ())), {"month": f"{month:%Y-%m}"}, False)
+                )
+        return subjects
+    if rule.trigger is Trigger.MODERATED:
+        subjects = []
+        for m in state.moderated:
+            people = set()
+            for role, who in (
+                (Recipient.PRACTITIONER, m.practitioner_id),
+                (Recipient.PRACTICE_LEAD, m.practice_lead_id),
+                (Recipient.SERVICE_MANAGER, m.service_manager_id),
+            ):
+                if role in rule.to and who is not None:
+                    people.add(who)
+            for role in (Recipient.SLT, Recipient.QA):
+                if role in rule.to:
+                    people |= set(roles.get(role, ()))
+            data = {"audit": m.audit_id, "case": m.case_ref, "actions": list(m.actions)}
+            subjects.append(
+                (m.moderated_on, f"audit-{m.audit_id}", people, data, m.confirmed and rule.unless is Unless.CONFIRMED)
+            )
+        return subjects
+    if rule.trigger is Trigger.DIP_SENT:
+        subjects = []
+        for d in state.dips:
+            people = set()
+            if Recipient.HEAD_OF_SERVICE in rule.to and d.head_of_service_id is not None:
+                people.add(d.head_of_service_id)
+            for role in (Recipient.DIRECTOR_OF_OPERATIONS, Recipient.QA):
+                if role in rule.to:
+                    people |= set(roles.get(role, ()))
+            done = (rule.unless is Unless.AGREED and d.agreed) or (rule.unless is Unless.CONFIRMED and d.confirmed)
+            subjects.append((d.sent_on, f"dip-{d.dip_id}", people, {"dip": d.dip_id, "theme": d.theme}, done))
+        return subjects
+    subjects = []
+    for p in state.pims:
+        people = set()
+        if Recipient.HEAD_OF_SERVICE in rule.to and p.head_of_service_id is not None:
+            people.add(p.head_of_service_id)
+        if Recipient.QA in rule.to:
+            people |= set(roles.get(Recipient.QA, ()))
+        done = rule.unless is Unless.HELD and p.held
+        subjects.append((p.due_on, f"pim-{p.audit_id}", people, {"audit": p.audit_id, "case": p.case_ref}, done))
+    return subjects
+
+
+def _open_audit_people(state: State, month: date) -> dict[int, list[list[object]]]:
+    """Practitioners and second people with audits still open and due from `month` on."""
+    people: dict[int, list[list[object]]] = {}
+    for audit in state.open_audits:
+        if audit.due_on is None or audit.due_on < month:
+            continue
+        line: list[object] = [audit.audit_id, audit.case_ref, audit.team, audit.due_on.isoformat()]
+        for person in {audit.practitioner_id, audit.second_person_id} - {None}:
+            assert person is not None
+            people.setdefault(person, []).append(line)
+    return people
+
+
+def _cycle_recipients(rule: Rule, cycle: CycleState, state: State) -> dict[int, list[list[object]]]:
+    """For a cycle's due date: each person's outstanding audits, for their own scope."""
+    people: dict[int, list[list[object]]] = {}
+    for audit in state.open_audits:
+        if audit.due_on is None or audit.due_on > cycle.due_on or audit.due_on < cycle.starts_on:
+            continue
+        line: list[object] = [audit.audit_id, audit.case_ref, audit.team, audit.due_on.isoformat()]
+        who: set[int] = set()
+        if Recipient.PARTICIPANTS in rule.to:
+            who |= {p for p in (audit.practitioner_id, audit.second_person_id) if p is not None}
+        for role, person in (
+            (Recipient.PRACTICE_LEAD, audit.practice_lead_id),
+            (Recipient.SERVICE_MANAGER, audit.service_manager_id),
+            (Recipient.HEAD_OF_SERVICE, audit.head_of_service_id),
+        ):
+            if role in rule.to and person is not None:
+                who.add(person)
+        if Recipient.SLT in rule.to:
+            who |= set(state.people_by_role.get(Recipient.SLT, ()))
+        for person in who:
+            people.setdefault(person, []).append(line)
+    return people
