@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import UTC, datetime
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -16,8 +16,10 @@ from bot.http import in_flight_limit, messages_handler
 from plf_core import workflow
 from plf_core.forms.registry import load_forms
 from plf_core.moderation import Rules
-from scheduler import add_dispatch_job, add_monthly_moderation_job, build_scheduler
-from scheduler.jobs import monthly_moderation
+from plf_core.timetable import Hours
+from scheduler import add_dispatch_job, add_monthly_moderation_job, add_sweep_job, build_scheduler
+from scheduler.jobs import monthly_moderation, sweep
+from scheduler.timetable_file import load_timetable
 from settings import Settings
 from store.database import DatabaseUnavailable, create_engine, masked, normalise_url, ping, session_factory
 
@@ -40,6 +42,9 @@ async def healthz(request: web.Request) -> web.Response:
 
 def create_app(settings: Settings) -> web.Application:
     forms = load_forms()  # every form definition is checked now: a broken one stops start-up
+    rules = load_timetable(settings.timetable_file)  # so is the timetable
+    opens, closes = settings.hours
+    hours = Hours(opens, closes, settings.zone)
     log.info("loaded %d form definitions", len(forms))
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
@@ -78,6 +83,11 @@ def create_app(settings: Settings) -> web.Application:
             await monthly_moderation(sessions, agent.settings.moderation, today, dispatcher.wake)
 
         add_monthly_moderation_job(jobs, moderation_job)
+
+        async def sweep_job() -> None:
+            await sweep(sessions, rules, hours, datetime.now(UTC), dispatcher.wake)
+
+        add_sweep_job(jobs, sweep_job, settings.sweep_interval_seconds)
         jobs.start()
         yield
         jobs.shutdown(wait=False)

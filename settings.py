@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import uuid
+from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -50,6 +51,10 @@ class Settings(BaseSettings):
     moderation_hos_share: float = Field(default=0.20, ge=0, le=1)
     moderation_plr_share: float = Field(default=0.20, ge=0, le=1)
     moderation_ad_qa_per_cycle: int = Field(default=12, ge=0, le=1000)
+    #: How often each instance sweeps the timetable for notices that are due (seconds).
+    sweep_interval_seconds: float = Field(default=300.0, ge=5, le=3600)
+    #: Working hours for reminders (local time): a notice due outside them goes at the next opening.
+    working_hours: str = Field(default="09:00-17:00", pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$")
     #: Activities handled at once by one instance; more are refused with 503 + Retry-After.
     max_in_flight: int = Field(default=100, ge=1, le=10_000)
 
@@ -63,6 +68,19 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        opens, closes = (time.fromisoformat(part) for part in value.split("-"))
+        if opens >= closes:
+            raise ValueError(f"'{value}': the opening time must be before the closing time")
+        return value
+
+    @property
+    def hours(self) -> tuple[time, time]:
+        opens, closes = self.working_hours.split("-")
+        return time.fromisoformat(opens), time.fromisoformat(closes)
 
     @field_validator("log_level", "log_format", mode="before")
     @classmethod

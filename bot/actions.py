@@ -25,7 +25,14 @@ AUDIT_VERBS = frozenset(
 )
 MODERATION_VERBS = frozenset({"moderation.open", "moderation.save", "moderation.submit"})
 DIP_VERBS = frozenset({"dip.agree", "dip.open"})
-VERBS = AUDIT_VERBS | MODERATION_VERBS | DIP_VERBS | {"command.run"}
+FOLLOW_UP_VERBS = frozenset({"actions.done", "actions.not_yet"})
+VERBS = (
+    AUDIT_VERBS
+    | MODERATION_VERBS
+    | DIP_VERBS
+    | FOLLOW_UP_VERBS
+    | {"command.run", "reminder.snooze", "data_request.sent"}
+)
 NEEDS_VERSION = frozenset({"page.save", "page.next", "page.back", "audit.submit"})
 NEEDS_PAGE = frozenset({"page.save", "page.next", "page.back", "page.open"})
 RESERVED = frozenset({"verb", "audit", "version", "page", "command", "dip_sample"})
@@ -69,7 +76,7 @@ def parse_action(data: Mapping[str, Any]) -> ActionRequest:
     page = data.get("page")
     if page is not None and (not isinstance(page, str) or len(page) > 40):
         raise BadAction("'page' is not a page name")
-    if verb in AUDIT_VERBS | MODERATION_VERBS and audit_id is None:
+    if verb in AUDIT_VERBS | MODERATION_VERBS | FOLLOW_UP_VERBS and audit_id is None:
         raise BadAction("it does not say which audit it is for")
     if verb in NEEDS_VERSION and version is None:
         raise BadAction("it does not carry the audit's version")

@@ -25,7 +25,7 @@ from bot.actions import ActionRequest, BadAction, parse_action
 from bot.render import LayeredScreen, screen_card
 from cards import workflow as workflow_cards
 from cards.base import CardDict
-from plf_core import commands, dips, layered, reviews, workflow
+from plf_core import commands, dips, follow_ups, layered, reviews, workflow
 from plf_core.errors import Conflict, NotAllowed, NotFound, PlfError, Refused, ValidationFailed
 from plf_core.moderation import Rules
 from plf_core.people import Actor
@@ -272,6 +272,8 @@ class PlfAgent(ActivityHandler):
             return await dips.send(store, actor, command.dip_id, command.person_ref, now, today)
         if isinstance(command, commands.ListDips):
             return await dips.list_dips(store, actor)
+        if isinstance(command, commands.ActionsDone):
+            return await follow_ups.actions_done(store, actor, command.audit_id, now, activity_id)
         if isinstance(command, commands.AssignThematic):
             return await reviews.assign_thematic(
                 store,
@@ -331,6 +333,20 @@ class PlfAgent(ActivityHandler):
         verb = request.verb
         if verb == "command.run":
             return await self._command(store, actor, request.command or "help", activity_id)
+        if verb == "reminder.snooze":
+            days = request.inputs.get("days")
+            if not isinstance(days, int) or isinstance(days, bool):
+                raise ValidationFailed("a reminder can be snoozed for 1 day, 3 days or until Monday")
+            return await follow_ups.snooze(store, actor, days, now.astimezone(self.settings.zone).date())
+        if verb == "data_request.sent":
+            return follow_ups.data_request_sent(actor, str(request.inputs.get("cycle", "")))
+        if verb == "actions.done":
+            assert audit_id is not None
+            return await follow_ups.actions_done(store, actor, audit_id, now, activity_id)
+        if verb == "actions.not_yet":
+            assert audit_id is not None
+            reason = request.inputs.get("not_yet_reason")
+            return await follow_ups.actions_not_yet(store, actor, audit_id, reason, now, activity_id)
         if verb in ("dip.agree", "dip.open"):
             assert request.dip_id is not None
             if verb == "dip.agree":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from cards import layered, notices, workflow
@@ -132,7 +132,6 @@ def screen_card(screen: Screen | LayeredScreen, refresh_user_ids: tuple[str, ...
     return workflow.text_card("Practice Learning", [screen.text])
 
 
-
 def layered_card(
     screen: SamplePreview | ModeratePreview | ModerationScreen | ModerationDone | AgreementScreen,
 ) -> CardDict:
@@ -226,6 +225,13 @@ def notice_card(kind: str, data: Mapping[str, Any]) -> CardDict:
         due = _day(data.get("due")) or date.today()  # noqa: DTZ011
         audit, case, team, reason = int(data["audit"]), str(data["case"]), str(data["team"]), str(data["reason"])
         return notices.moderation_request(audit, case, team, reason, due)
+    if kind == "actions_not_yet":
+        return workflow.text_card(
+            f"Actions not yet completed: case {data.get('case', '')}",
+            [f"{data.get('by', 'The practitioner')} says: {data.get('reason', '')}"],
+        )
+    if kind in TIMETABLE_KINDS:
+        return timetable_card(kind, data)
     if kind == "review_assigned":
         from plf_core.forms.registry import get_form
 
@@ -262,3 +268,88 @@ def notice_card(kind: str, data: Mapping[str, Any]) -> CardDict:
             ],
         )
     raise ValueError(f"no card for notice kind '{kind}'")
+
+
+TIMETABLE_KINDS = frozenset(
+    {
+        "data_request",
+        "reminder_digest",
+        "outstanding_list",
+        "slt_escalation",
+        "action_follow_up",
+        "action_escalation",
+        "dip_follow_up",
+        "dip_escalation",
+        "pim_due",
+    }
+)
+
+
+def _rows(data: Mapping[str, Any]) -> list[notices.OutstandingRow]:
+    return [
+        notices.OutstandingRow(str(case), "", str(team), "open", date.fromisoformat(str(due)), int(audit))
+        for audit, case, team, due in data.get("items", [])
+    ]
+
+
+def timetable_card(kind: str, data: Mapping[str, Any]) -> CardDict:
+    """A notice of the timetable (plf_core.timetable), from its outbox payload."""
+    due = _day(data.get("due")) or date.today()  # noqa: DTZ011 - a date, shown only
+    if kind == "data_request":
+        starts = _day(data.get("starts")) or due
+        criteria = ["every open case: Azeus number, gender, age, cohort, team, allocated worker, legal status, EHCP"]
+        return notices.data_request(str(data.get("cycle", "")), starts, due + timedelta(days=7), criteria)
+    if kind == "reminder_digest":
+        items = [
+            notices.DueItem("Practice Learning Conversation", str(case), date.fromisoformat(str(when)), int(audit))
+            for audit, case, _team, when in data.get("items", [])
+        ]
+        return notices.reminder_digest("", items, f"{data.get('rule', '')}:{data.get('month', '')}")
+    if kind == "outstanding_list":
+        return notices.outstanding_list("your scope", due + timedelta(days=7), _rows(data))
+    if kind == "slt_escalation":
+        return notices.slt_escalation(str(data.get("cycle", "")), _rows(data), 0, 0)
+    if kind == "action_follow_up":
+        number = 2 if str(data.get("rule", "")).endswith("2") else 1
+        actions = [notices.ActionLine(str(a), "allocated team", None) for a in data.get("actions", [])]
+        return notices.action_follow_up(int(data["audit"]), str(data["case"]), actions, number, due + timedelta(days=7))
+    if kind == "action_escalation":
+        return layered.timetable_notice(
+            f"Escalation: actions for case {data.get('case', '')} not confirmed",
+            [
+                "Nobody has confirmed the actions from this audit's moderation four weeks after the first "
+                "follow-up (section 14). Please follow them up with the Head of Service concerned.",
+                *[f"- {a}" for a in data.get("actions", [])],
+            ],
+            ("Open the audit (read-only)", "audit.view", {"audit": int(data["audit"])}),
+        )
+    if kind == "dip_follow_up":
+        agree = str(data.get("rule", "")) == "dip_agree"
+        return layered.timetable_notice(
+            f"Dip sample {data.get('dip', '')}: {data.get('theme', '')}",
+            [
+                "Please agree the dip sample's actions: they were sent to you a week ago (line 545)."
+                if agree
+                else "Please confirm the dip sample's actions are completed, or say what is still to do (section 18)."
+            ],
+            ("Agree the actions", "dip.agree", {"dip_sample": int(data["dip"])})
+            if agree
+            else ("Open the dip sample", "dip.open", {"dip_sample": int(data["dip"])}),
+        )
+    if kind == "dip_escalation":
+        return layered.timetable_notice(
+            f"Escalation: dip sample {data.get('dip', '')} ({data.get('theme', '')})",
+            [
+                "The QA service has not heard that this dip sample's actions were followed up, four weeks after "
+                "the follow-up (section 18). Please follow it up with the Head of Service."
+            ],
+            ("Open the dip sample", "dip.open", {"dip_sample": int(data["dip"])}),
+        )
+    return layered.timetable_notice(
+        f"Practice Improvement Meeting due: case {data.get('case', '')}",
+        [
+            "A Practice Improvement Meeting must be held for this Red audit, and it is due today (line 759). "
+            "Record the date it was held on the PIM record."
+        ],
+        ("Open the audit (read-only)", "audit.view", {"audit": int(data["audit"])}),
+    )

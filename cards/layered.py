@@ -11,7 +11,7 @@ from microsoft_teams.cards import Choice, ChoiceSetInput, Container, TextInput
 from microsoft_teams.cards.core import CardElement
 
 from cards.base import CardDict, action_row, card, execute, facts, heading, para
-from cards.notices import when
+from cards.notices import STOP_REMINDERS, when
 from plf_core.moderation import GRADES, Agreement, Coefficient
 from plf_core.vocabulary import GRADE_LABELS, Grade
 
@@ -298,3 +298,11 @@ def review_assigned(audit_id: int, form_title: str, case_ref: str, theme: str, d
         [execute("Start", "audit.open", {"audit": audit_id}, style="positive")],
         fallback_text=f"New {form_title}{about}",
     )
+
+
+def timetable_notice(title: str, lines: Sequence[str], button: tuple[str, str, dict[str, object]]) -> CardDict:
+    """A reminder or escalation from the timetable: what, why, and one thing to do."""
+    body: list[CardElement] = [heading(title), *[para(line) for line in lines]]
+    body.append(para(STOP_REMINDERS, subtle=True))
+    caption, verb, data = button
+    return card(body, [execute(caption, verb, data, style="positive")], fallback_text=title)

@@ -94,6 +94,11 @@ class ListDips:
 
 
 @dataclass(frozen=True)
+class ActionsDone:
+    audit_id: int
+
+
+@dataclass(frozen=True)
 class AssignThematic:
     case_ref: str
     reviewer_ref: str
@@ -128,6 +133,7 @@ Command = (
     | ListDips
     | AssignThematic
     | AssignSupervision
+    | ActionsDone
 )
 
 
@@ -236,6 +242,12 @@ ROUTES: tuple[Route, ...] = (
         "assign <case> to <person> [with <second person>]",
         "start a Practice Learning Conversation (people by email or id)",
         qa_only=True,
+    ),
+    Route(
+        re.compile(r"(?i)^done\s+#?(\d{1,9})$"),
+        lambda m: ActionsDone(_audit_id(m[1])),
+        "done <audit>",
+        "confirm that an audit's actions are completed (stops the follow-ups)",
     ),
     Route(
         re.compile(r"(?i)^uploaded\s+#?(\d{1,9})$"),

@@ -146,9 +146,7 @@ async def approve(store: DipStore, actor: Actor, dip_id: int, now: datetime) -> 
     return Reply(f"Dip sample {dip_id} ({row.theme}) is approved. Send it with: dip send {dip_id} to <Head of Service>")
 
 
-async def send(
-    store: DipStore, actor: Actor, dip_id: int, person_ref: str, now: datetime, today: date
-) -> Reply:
+async def send(store: DipStore, actor: Actor, dip_id: int, person_ref: str, now: datetime, today: date) -> Reply:
     """To the Head of Service, to agree the actions within a week."""
     access.require_qa(actor, "send dip samples")
     row, audit = await _dip(store, dip_id)

@@ -142,3 +142,4 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     DEAD = "dead"
+    CANCELLED = "cancelled"  # no longer needed (the actions were confirmed before it went)

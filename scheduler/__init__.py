@@ -25,3 +25,8 @@ def add_monthly_moderation_job(scheduler: AsyncIOScheduler, run: Callable[[], Aw
     """On the 1st of each month at 09:00 (local time), choose last month's moderations. Every
     instance runs it; the database keeps each request once (unique per audit and moderator)."""
     scheduler.add_job(run, "cron", day=1, hour=9, minute=0, id="monthly_moderation", replace_existing=True)
+
+
+def add_sweep_job(scheduler: AsyncIOScheduler, run: Callable[[], Awaitable[object]], seconds: float) -> None:
+    """Ask the database what the timetable says is due; write it to the outbox (each notice once)."""
+    scheduler.add_job(run, "interval", seconds=seconds, id="sweep", replace_existing=True)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from plf_core import layered
 from plf_core.moderation import Rules
+from plf_core.timetable import Hours, Rule, due_notices
 from store.layered_store import SqlLayeredStore
+from store.timetable_store import load_state, write_notices
 
 log = logging.getLogger(__name__)
 
@@ -41,3 +43,21 @@ async def monthly_moderation(
     if written is not None:
         await written()
     return outcome
+
+
+async def sweep(
+    sessions: async_sessionmaker[AsyncSession],
+    rules: Sequence[Rule],
+    hours: Hours,
+    now: datetime,
+    written: Callable[[], Awaitable[None]] | None = None,
+) -> int:
+    """The timetable's due notices into the outbox, each once; returns how many are new."""
+    async with sessions() as session, session.begin():
+        state = await load_state(session, rules, now.astimezone(hours.zone).date())
+        new = await write_notices(session, due_notices(rules, state, now, hours))
+    if new:
+        log.info("timetable sweep: %d new notices", new)
+        if written is not None:
+            await written()
+    return new

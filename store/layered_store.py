@@ -22,10 +22,12 @@ from store.models import (
     DipSample,
     GradeRecord,
     Moderation,
+    OutboxMessage,
     Person,
     PersonRole,
     SamplingDraw,
     ServiceArea,
+    SnoozeRow,
     Team,
 )
 
@@ -60,26 +62,23 @@ class SqlLayeredStore(SqlAuditStore):
             .group_by(A.case_id)
             .subquery()
         )
-        query = (
-            select(
-                C.id,
-                C.azeus_number,
-                T.code,
-                S.name,
-                C.cohort,
-                C.age,
-                C.legal_status,
-                C.ehcp,
-                C.allocated_worker_id,
-                T.practice_lead_id,
-                last.c["last"],
-            )
-            .select_from(
-                cast(Table, Case.__table__)
-                .join(cast(Table, Team.__table__), C.team_id == T.id)
-                .join(cast(Table, ServiceArea.__table__), T.service_area_id == S.id)
-                .outerjoin(last, last.c.case_id == C.id)
-            )
+        query = select(
+            C.id,
+            C.azeus_number,
+            T.code,
+            S.name,
+            C.cohort,
+            C.age,
+            C.legal_status,
+            C.ehcp,
+            C.allocated_worker_id,
+            T.practice_lead_id,
+            last.c["last"],
+        ).select_from(
+            cast(Table, Case.__table__)
+            .join(cast(Table, Team.__table__), C.team_id == T.id)
+            .join(cast(Table, ServiceArea.__table__), T.service_area_id == S.id)
+            .outerjoin(last, last.c.case_id == C.id)
         )
         connection = await self.session.connection()
         rows = await connection.execute(query)
@@ -428,3 +427,44 @@ class SqlLayeredStore(SqlAuditStore):
             select(PersonRole.person_id).where(PersonRole.person_id == person_id, PersonRole.role == role.value)
         )
         return found.first() is not None
+
+    # --- follow-ups -------------------------------------------------------------------------------
+
+    async def confirm_actions(self, audit_id: int, by: int, at: datetime) -> int:
+        done = await self.session.execute(
+            update(ActionItem)
+            .where(ActionItem.audit_id == audit_id, ActionItem.status.in_(["open", "not_yet"]))
+            .values(status="done", confirmed_by_id=by, confirmed_at=at, updated_at=at)
+        )
+        return int(done.rowcount)  # type: ignore[attr-defined]
+
+    async def actions_not_yet(self, audit_id: int, reason: str, at: datetime) -> int:
+        marked = await self.session.execute(
+            update(ActionItem)
+            .where(ActionItem.audit_id == audit_id, ActionItem.status.in_(["open", "not_yet"]))
+            .values(status="not_yet", not_yet_reason=reason, updated_at=at)
+        )
+        return int(marked.rowcount)  # type: ignore[attr-defined]
+
+    async def cancel_pending(self, key_prefixes: tuple[str, ...], subject: str) -> int:
+        """Pending timetable notices about `subject` (keys 'rule:subject:person') that are no longer needed."""
+        cancelled = 0
+        for prefix in key_prefixes:
+            result = await self.session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.status == "pending",
+                    OutboxMessage.dedupe_key.like(f"{prefix}%:{subject}:%"),
+                )
+                .values(status="cancelled")
+            )
+            cancelled += int(result.rowcount)  # type: ignore[attr-defined]
+        return cancelled
+
+    async def snooze(self, person_id: int, until: date) -> None:
+        row = await self.session.get(SnoozeRow, person_id)
+        if row is None:
+            self.session.add(SnoozeRow(person_id=person_id, until=until))
+        else:
+            row.until = until
+        await self.session.flush()

@@ -300,3 +300,11 @@ class UnknownSenderRow(Base):
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
     messages: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+
+
+class SnoozeRow(Base):
+    """A person's reminders wait until this day (escalations and red alerts never wait)."""
+
+    __tablename__ = "snoozes"
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    until: Mapped[date] = mapped_column(Date)

@@ -1,0 +1,93 @@
+"""Closing the timetable's loops: actions confirmed done (or not yet, with a reason), reminders
+snoozed, a data request marked as sent."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Protocol
+
+from plf_core import access
+from plf_core.errors import NotAllowed, NotFound, ValidationFailed
+from plf_core.people import Actor
+from plf_core.ports import AuditStore, Notice
+from plf_core.workflow import Reply
+
+MAX_REASON = 1000
+SNOOZE_DAYS = (0, 1, 3)  # 0: until Monday
+
+
+class FollowUpStore(AuditStore, Protocol):
+    async def confirm_actions(self, audit_id: int, by: int, at: datetime) -> int: ...
+
+    async def actions_not_yet(self, audit_id: int, reason: str, at: datetime) -> int: ...
+
+    async def cancel_pending(self, key_prefixes: tuple[str, ...], subject: str) -> int: ...
+
+    async def snooze(self, person_id: int, until: date) -> None: ...
+
+
+async def _audit_for_follow_up(
+    store: FollowUpStore, actor: Actor, audit_id: int, action: str
+) -> tuple[str, int | None]:
+    audit = await store.audit(audit_id)
+    if audit is None:
+        raise NotFound(f"there is no audit {audit_id}", action=action, audit_id=audit_id)
+    team_leads = (audit.case.practice_lead_id, audit.case.service_manager_id) if audit.case else ()
+    if not (access.is_participant(actor, audit) or actor.person_id in team_leads or actor.is_qa):
+        raise NotAllowed(f"audit {audit_id}'s actions are not yours to confirm", action=action, audit_id=audit_id)
+    return (audit.case.azeus_number if audit.case else "—"), (audit.case.practice_lead_id if audit.case else None)
+
+
+async def actions_done(store: FollowUpStore, actor: Actor, audit_id: int, now: datetime, activity: str | None) -> Reply:
+    """The actions are done: recorded; later follow-ups stop and a pending escalation is cancelled."""
+    case, _ = await _audit_for_follow_up(store, actor, audit_id, "actions_done")
+    count = await store.confirm_actions(audit_id, actor.person_id, now)
+    await store.cancel_pending(("followup_", "followup_escalation"), f"audit-{audit_id}")
+    await store.log_access(actor, "actions_done", audit_id, activity, "ok")
+    if count == 0:
+        return Reply(f"The actions for case {case} were already confirmed; thank you.")
+    return Reply(
+        f"Thank you: {count} action(s) for case {case} are recorded as completed. No more follow-ups will come."
+    )
+
+
+async def actions_not_yet(
+    store: FollowUpStore, actor: Actor, audit_id: int, reason: object, now: datetime, activity: str | None
+) -> Reply:
+    if not isinstance(reason, str) or not reason.strip():
+        raise ValidationFailed("please say what is still to do, and why, in the box above 'Not yet'")
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed(f"please keep the reason within {MAX_REASON:,} characters ({len(reason):,} now)")
+    case, lead = await _audit_for_follow_up(store, actor, audit_id, "actions_not_yet")
+    await store.actions_not_yet(audit_id, reason.strip(), now)
+    await store.log_access(actor, "actions_not_yet", audit_id, activity, "ok")
+    if lead is not None and lead != actor.person_id:
+        await store.add_notice(
+            Notice(
+                f"not_yet:{audit_id}:{now:%Y%m%d%H%M%S}",
+                lead,
+                "actions_not_yet",
+                {"audit": audit_id, "case": case, "reason": reason.strip(), "by": actor.name},
+            )
+        )
+    return Reply(f"Recorded: the actions for case {case} are not yet completed. Your Practice Lead can see why.")
+
+
+def snooze_until(today: date, days: int) -> date:
+    """1 or 3 days, or (0) until Monday."""
+    if days not in SNOOZE_DAYS:
+        raise ValidationFailed("a reminder can be snoozed for 1 day, 3 days or until Monday")
+    if days == 0:
+        return today + timedelta(days=7 - today.weekday())
+    return today + timedelta(days=days)
+
+
+async def snooze(store: FollowUpStore, actor: Actor, days: int, today: date) -> Reply:
+    """Reminders wait; escalations and red alerts never do."""
+    until = snooze_until(today, days)
+    await store.snooze(actor.person_id, until)
+    return Reply(f"Your reminders are snoozed until {until:%A %d %B}. Escalations and red alerts still come at once.")
+
+
+def data_request_sent(actor: Actor, cycle: str) -> Reply:
+    return Reply(f"Thank you, {actor.name}: the QA service will look out for the case data for {cycle[:20]}.")

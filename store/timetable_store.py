@@ -1,0 +1,239 @@
+"""What the timetable engine needs to know, read in windows around `now` (indexed date columns, so
+the cost follows what is nearly due, not everything), and the due notices written to the outbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from plf_core.timetable import (
+    CycleState,
+    DueNotice,
+    ModeratedAudit,
+    OpenAudit,
+    PimDue,
+    Recipient,
+    Rule,
+    SentDip,
+    State,
+    Trigger,
+)
+from plf_core.vocabulary import OPEN_AUDIT_STATUSES, Role
+from store.models import (
+    ActionItem,
+    Audit,
+    Case,
+    Cycle,
+    DipSample,
+    Moderation,
+    OutboxMessage,
+    PersonRole,
+    SnoozeRow,
+    Team,
+)
+
+OPEN = [s.value for s in OPEN_AUDIT_STATUSES]
+ROLE_OF: dict[Recipient, tuple[Role, ...]] = {
+    Recipient.DATA_AND_IMPACT: (Role.DATA_AND_IMPACT,),
+    Recipient.SLT: (Role.SLT,),
+    Recipient.DIRECTOR_OF_OPERATIONS: (Role.DIRECTOR_OF_OPERATIONS,),
+    Recipient.QA: (Role.PRACTICE_LEARNING_REVIEWER, Role.QA_MANAGER),
+}
+
+
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def _window(rules: Sequence[Rule], trigger: Trigger, today: date, lookback: int) -> tuple[date, date] | None:
+    """Anchors of this trigger that can give a notice due now: [today - max offset - lookback - slack,
+    today - min offset + slack] (slack for working days and weekends)."""
+    offsets = [r.offset for r in rules if r.trigger is trigger]
+    if not offsets:
+        return None
+    slack = 10
+    return today - timedelta(days=max(offsets) * 2 + lookback + slack), today - timedelta(days=min(offsets) - slack)
+
+
+async def load_state(session: AsyncSession, rules: Sequence[Rule], today: date, lookback: int = 14) -> State:
+    A, C, T = cast(Table, Audit.__table__).c, cast(Table, Case.__table__).c, cast(Table, Team.__table__).c
+    cycles: list[CycleState] = []
+    cycle_window = [w for t in (Trigger.CYCLE_START, Trigger.CYCLE_DUE) if (w := _window(rules, t, today, lookback))]
+    if cycle_window:
+        low = min(w[0] for w in cycle_window) - timedelta(days=100)
+        high = max(w[1] for w in cycle_window) + timedelta(days=100)
+        cycle_rows = await session.execute(
+            select(Cycle.code, Cycle.starts_on, Cycle.due_on).where(Cycle.due_on >= low, Cycle.starts_on <= high)
+        )
+        cycles = [CycleState(code, starts, due) for code, starts, due in cycle_rows]
+
+    open_audits: list[OpenAudit] = []
+    month_rule = _window(rules, Trigger.MONTH_START, today, lookback)
+    due_rule = _window(rules, Trigger.CYCLE_DUE, today, lookback)
+    month_now = month_rule is not None and today.day <= lookback + 7
+    due_now = due_rule is not None and any(due_rule[0] <= c.due_on <= due_rule[1] for c in cycles)
+    if month_now or due_now:
+        audit_rows = await session.execute(
+            select(
+                A.id,
+                C.azeus_number,
+                T.code,
+                A.due_on,
+                A.practitioner_id,
+                A.second_person_id,
+                T.practice_lead_id,
+                T.service_manager_id,
+                T.head_of_service_id,
+            )
+            .select_from(
+                cast(Table, Audit.__table__)
+                .join(cast(Table, Case.__table__), A.case_id == C.id)
+                .join(cast(Table, Team.__table__), C.team_id == T.id)
+            )
+            .where(A.status.in_(OPEN), A.due_on.is_not(None), A.form_id == "practice_learning_conversation")
+        )
+        open_audits = [OpenAudit(*row) for row in audit_rows]
+
+    moderated: list[ModeratedAudit] = []
+    if window := _window(rules, Trigger.MODERATED, today, lookback):
+        moderation_rows = await session.execute(
+            select(
+                Moderation.audit_id,
+                C.azeus_number,
+                func.max(Moderation.completed_at),
+                A.practitioner_id,
+                T.practice_lead_id,
+                T.service_manager_id,
+            )
+            .join(Audit, Audit.id == Moderation.audit_id)
+            .join(Case, Case.id == Audit.case_id)
+            .join(Team, Team.id == Case.team_id)
+            .where(
+                Moderation.status == "completed",
+                Moderation.completed_at >= _start(window[0]),
+                Moderation.completed_at < _start(window[1] + timedelta(days=1)),
+            )
+            .group_by(Moderation.audit_id, C.azeus_number, A.practitioner_id, T.practice_lead_id, T.service_manager_id)
+        )
+        found = list(moderation_rows)
+        actions = await _open_actions(session, ActionItem.audit_id, [r[0] for r in found])
+        for audit_id, case_ref, completed, practitioner, lead, manager in found:
+            mine = actions.get(audit_id)
+            if mine is None:
+                continue  # no actions recorded: nothing to follow up
+            moderated.append(
+                ModeratedAudit(
+                    audit_id,
+                    case_ref,
+                    completed.date(),
+                    not mine,
+                    practitioner,
+                    lead,
+                    manager,
+                    tuple(mine),
+                )
+            )
+
+    dips: list[SentDip] = []
+    if window := _window(rules, Trigger.DIP_SENT, today, lookback):
+        dip_rows = await session.execute(
+            select(
+                DipSample.id, DipSample.theme, DipSample.sent_at, DipSample.status, DipSample.head_of_service_id
+            ).where(DipSample.sent_at >= _start(window[0]), DipSample.sent_at < _start(window[1] + timedelta(days=1)))
+        )
+        sent = list(dip_rows)
+        actions = await _open_actions(session, ActionItem.dip_sample_id, [r[0] for r in sent])
+        for dip_id, theme, sent_at, status, hos in sent:
+            if sent_at is not None:
+                dips.append(SentDip(dip_id, theme, sent_at.date(), status == "agreed", not actions.get(dip_id), hos))
+
+    pims: list[PimDue] = []
+    if window := _window(rules, Trigger.PIM_DUE, today, lookback):
+        pim_rows = await session.execute(
+            select(A.id, C.azeus_number, A.pim_due_on, A.pim_held_on, T.head_of_service_id)
+            .select_from(
+                cast(Table, Audit.__table__)
+                .join(cast(Table, Case.__table__), A.case_id == C.id)
+                .join(cast(Table, Team.__table__), C.team_id == T.id)
+            )
+            .where(and_(A.pim_due_on >= window[0], A.pim_due_on <= window[1]))
+        )
+        pims = [PimDue(audit, case_ref, due, held is not None, hos) for audit, case_ref, due, held, hos in pim_rows]
+
+    wanted = {r for rule in rules for r in rule.to if r in ROLE_OF}
+    people: dict[Recipient, list[int]] = {}
+    for recipient in wanted:
+        found_people = await session.execute(
+            select(PersonRole.person_id).where(PersonRole.role.in_([r.value for r in ROLE_OF[recipient]]))
+        )
+        people[recipient] = sorted(set(found_people.scalars()))
+    return State(cycles, open_audits, moderated, dips, pims, people)
+
+
+async def _open_actions(session: AsyncSession, column: Any, ids: Sequence[int]) -> dict[int, list[str]]:
+    """Each subject's actions still open (an empty list: all confirmed; absent: none recorded)."""
+    if not ids:
+        return {}
+    rows = await session.execute(select(column, ActionItem.text, ActionItem.status).where(column.in_(list(ids))))
+    found: dict[int, list[str]] = {}
+    for subject, text, status in rows:
+        mine = found.setdefault(subject, [])
+        if status in ("open", "not_yet"):
+            mine.append(text)
+    return dict(found)
+
+
+async def write_notices(session: AsyncSession, notices: Sequence[DueNotice]) -> int:
+    """Each due notice into the outbox once (its dedupe key is unique); returns how many are new."""
+    if not notices:
+        return 0
+    keys = [n.dedupe_key for n in notices]
+    existing: set[str] = set()
+    for start in range(0, len(keys), 1000):
+        rows = await session.execute(
+            select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys[start : start + 1000]))
+        )
+        existing |= set(rows.scalars())
+    written = 0
+    now = datetime.now(UTC)
+    people = sorted({n.person_id for n in notices if not n.urgent})
+    snoozed = dict(
+        (
+            await session.execute(select(SnoozeRow.person_id, SnoozeRow.until).where(SnoozeRow.person_id.in_(people)))
+        ).all()
+    )
+    for notice in notices:
+        if notice.dedupe_key in existing:
+            continue
+        existing.add(notice.dedupe_key)
+        try:
+            async with session.begin_nested():
+                session.add(
+                    OutboxMessage(
+                        dedupe_key=notice.dedupe_key,
+                        person_id=notice.person_id,
+                        kind=notice.kind,
+                        payload={**notice.data, "urgent": notice.urgent},
+                        status="pending",
+                        not_before=_not_before(notice, snoozed.get(notice.person_id)),
+                        created_at=now,
+                    )
+                )
+            written += 1
+        except IntegrityError:
+            pass  # a concurrent sweep (another instance) wrote it first: still exactly once
+    return written
+
+
+def _not_before(notice: DueNotice, snoozed_until: date | None) -> datetime:
+    """A reminder waits for the end of its person's snooze; an escalation never waits."""
+    send_at = notice.send_at.astimezone(UTC)
+    if notice.urgent or snoozed_until is None:
+        return send_at
+    return max(send_at, datetime.combine(snoozed_until, time(9), tzinfo=UTC))

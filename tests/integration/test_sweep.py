@@ -1,0 +1,103 @@
+"""The timetable sweep on a real database: due notices written once, snoozes respected, and a
+confirmation that stops the follow-ups (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from plf_core import follow_ups
+from plf_core.demo_borough import build_demo_borough
+from plf_core.people import Actor
+from plf_core.timetable import Hours
+from plf_core.vocabulary import Role
+from scheduler.jobs import sweep
+from scheduler.timetable_file import load_timetable
+from store.database import session_factory
+from store.demo import load_demo
+from store.layered_store import SqlLayeredStore
+from store.models import ActionItem, Audit, Case, Moderation, OutboxMessage, Team
+
+LONDON = ZoneInfo("Europe/London")
+RULES = load_timetable()
+HOURS = Hours()
+
+
+async def moderated_with_actions(engine: AsyncEngine, completed: datetime) -> tuple[int, int, int, int]:
+    """An audit moderated on `completed`, with two open actions: (audit, practitioner, lead, manager)."""
+    sessions = session_factory(engine)
+    async with sessions() as session, session.begin():
+        case_id, worker, lead, manager = (
+            await session.execute(
+                select(Case.id, Case.allocated_worker_id, Team.practice_lead_id, Team.service_manager_id)
+                .join(Team, Case.team_id == Team.id)
+                .where(Case.allocated_worker_id.is_not(None))
+                .order_by(Case.id)
+                .limit(1)
+            )
+        ).one()
+        store = SqlLayeredStore(session)
+        audit_id = await store.create_audit(
+            form_id="practice_learning_conversation",
+            case_id=case_id,
+            practitioner_id=worker,
+            second_person_id=lead,
+            due_on=None,
+        )
+        await session.execute(update(Audit).where(Audit.id == audit_id).values(status="completed"))
+        session.add(
+            Moderation(
+                audit_id=audit_id,
+                moderator_id=manager,
+                stream="head_of_service",
+                status="completed",
+                requested_at=completed,
+                completed_at=completed,
+                created_at=completed,
+                updated_at=completed,
+            )
+        )
+        for text in ("Update the plan", "See the child alone"):
+            session.add(ActionItem(audit_id=audit_id, text=text, status="open", created_at=completed, updated_at=completed))
+    return audit_id, worker, lead, manager
+
+
+async def outbox(engine: AsyncEngine) -> list[tuple[str, str, datetime]]:
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            select(OutboxMessage.dedupe_key, OutboxMessage.status, OutboxMessage.not_before).order_by(OutboxMessage.id)
+        )
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+async def test_the_sweep_writes_each_due_notice_once_and_a_confirmation_stops_the_rest(engine: AsyncEngine) -> None:
+    await load_demo(session_factory(engine), build_demo_borough(), date(2026, 10, 1))
+    audit_id, worker, lead, manager = await moderated_with_actions(engine, datetime(2026, 10, 1, 11, tzinfo=UTC))
+    sessions = session_factory(engine)
+
+    first = datetime(2026, 10, 22, 9, 5, tzinfo=LONDON)  # moderation + 21 days, just after opening
+    assert await sweep(sessions, RULES, HOURS, first) == 2
+    assert await sweep(sessions, RULES, HOURS, first) == 0  # a second sweep (or instance) writes nothing
+    rows = await outbox(engine)
+    assert {r[0] for r in rows} == {f"followup_1:audit-{audit_id}:{worker}", f"followup_1:audit-{audit_id}:{lead}"}
+
+    # the second follow-up includes the Service Manager; the practitioner snoozed their reminders
+    async with sessions() as session, session.begin():
+        await SqlLayeredStore(session).snooze(worker, date(2026, 11, 9))
+    second = datetime(2026, 11, 5, 9, 30, tzinfo=LONDON)
+    assert await sweep(sessions, RULES, HOURS, second) == 3
+    waiting = {r[0]: r[2] for r in await outbox(engine)}
+    assert waiting[f"followup_2:audit-{audit_id}:{worker}"].date() == date(2026, 11, 9)  # after the snooze
+    assert waiting[f"followup_2:audit-{audit_id}:{manager}"].date() == date(2026, 11, 5)
+
+    # the practitioner confirms: pending follow-ups are cancelled, no escalation follows
+    actor = Actor(worker, "aad", "Worker", frozenset({Role.PRACTITIONER}))
+    async with sessions() as session, session.begin():
+        reply = await follow_ups.actions_done(SqlLayeredStore(session), actor, audit_id, second, "test")
+    assert "2 action(s)" in reply.text
+    statuses = {r[0]: r[1] for r in await outbox(engine)}
+    assert statuses[f"followup_2:audit-{audit_id}:{worker}"] == "cancelled"
+    assert await sweep(sessions, RULES, HOURS, datetime(2026, 11, 19, 10, tzinfo=LONDON)) == 0  # no escalation
