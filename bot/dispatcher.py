@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.agent import attachment
 from bot.render import notice_card
 from plf_core.delivery import Decision, Outcome, decide
+from plf_core.pacing import Pacer
 from plf_core.ports import Notice
 from plf_core.vocabulary import OutboxStatus
 from store import conversations, outbox
@@ -40,12 +42,16 @@ class Dispatcher:
         *,
         max_attempts: int = 8,
         batch: int = 50,
+        concurrency: int = 8,
+        pacer: Pacer | None = None,
     ) -> None:
         self.sessions = sessions
         self.adapter = adapter
         self.app_id = app_id or ""
         self.max_attempts = max_attempts
         self.batch = batch
+        self.concurrency = concurrency
+        self.pacer = pacer or Pacer()
         self._running = asyncio.Lock()
         self._tasks: set[asyncio.Task[int]] = set()
 
@@ -66,9 +72,18 @@ class Dispatcher:
                     claimed = await outbox.claim(session, self.batch)
                 if not claimed:
                     return attempted
-                for message in claimed:
-                    await self._deliver(message)
-                    attempted += 1
+                await self._deliver_all(claimed)
+                attempted += len(claimed)
+
+    async def _deliver_all(self, claimed: list[outbox.Claimed]) -> None:
+        """A few at a time, each in its turn (the pacer keeps within Teams' limits)."""
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def deliver(message: outbox.Claimed) -> None:
+            async with gate:
+                await self._deliver(message)
+
+        await asyncio.gather(*(deliver(m) for m in claimed))
 
     async def _deliver(self, message: outbox.Claimed) -> None:
         attempt = message.attempts + 1
@@ -85,7 +100,12 @@ class Dispatcher:
             except (KeyError, ValueError, TypeError) as exc:
                 decision = Decision(Outcome.DEAD, reason=f"cannot render '{message.kind}': {exc}")
             else:
+                conversation = str((reference.get("conversation") or {}).get("id", message.person_id))
+                await self._wait_turn(conversation)
                 decision = await self._send(reference, card, attempt)
+                if decision.outcome is Outcome.RETRY and decision.reason.startswith("429"):
+                    self.pacer.throttled(decision.delay_s, time.monotonic())  # the whole instance slows down
+                    log.warning("429 from the connector: pausing delivery for %.1f s", decision.delay_s)
         async with self.sessions() as session, session.begin():
             if decision.outcome is Outcome.SENT:
                 await outbox.mark_sent(session, message.id)
@@ -104,6 +124,13 @@ class Dispatcher:
             decision.outcome.value,
             extra={"outbox_id": message.id, "kind": message.kind, "attempt": attempt},
         )
+
+    async def _wait_turn(self, conversation: str) -> None:
+        """Within Teams' limits: this instance's rate, the conversation's rate, any pause after a 429."""
+        delay = self.pacer.reserve(conversation, time.monotonic())
+        while delay > 0:
+            await asyncio.sleep(delay)
+            delay = self.pacer.pause_left(time.monotonic())
 
     async def _send(self, reference: dict[str, Any], card: dict[str, Any], attempt: int) -> Decision:
         failure: list[BaseException] = []
