@@ -56,7 +56,11 @@ def create_app(settings: Settings) -> web.Application:
     app[ENGINE] = engine
     sessions = session_factory(engine)
     dispatcher = Dispatcher(
-        sessions, edge.adapter, settings.microsoft_app_id, max_attempts=settings.delivery_max_attempts
+        sessions,
+        edge.adapter,
+        settings.microsoft_app_id,
+        max_attempts=settings.delivery_max_attempts,
+        claim_seconds=settings.outbox_claim_seconds,
     )
     app[DISPATCHER] = dispatcher
     agent = PlfAgent(

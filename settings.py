@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     pim_working_days: int = Field(default=10, ge=1, le=60)
     dispatch_interval_seconds: float = Field(default=3.0, ge=0.5, le=300)
     delivery_max_attempts: int = Field(default=8, ge=1, le=50)
+    #: How long an instance holds the outbox rows it claimed; if it dies, others take them after this.
+    outbox_claim_seconds: float = Field(default=120.0, ge=2, le=3600)
     #: Moderation selection (lines 473, 765-767): shares of returns and AD QA cases a cycle.
     moderation_hos_share: float = Field(default=0.20, ge=0, le=1)
     moderation_plr_share: float = Field(default=0.20, ge=0, le=1)

@@ -44,6 +44,7 @@ class Dispatcher:
         batch: int = 50,
         concurrency: int = 8,
         pacer: Pacer | None = None,
+        claim_seconds: float = outbox.CLAIM_SECONDS,
     ) -> None:
         self.sessions = sessions
         self.adapter = adapter
@@ -51,6 +52,7 @@ class Dispatcher:
         self.max_attempts = max_attempts
         self.batch = batch
         self.concurrency = concurrency
+        self.claim_seconds = claim_seconds
         self.pacer = pacer or Pacer()
         self._running = asyncio.Lock()
         self._tasks: set[asyncio.Task[int]] = set()
@@ -69,7 +71,7 @@ class Dispatcher:
             attempted = 0
             while True:
                 async with self.sessions() as session, session.begin():
-                    claimed = await outbox.claim(session, self.batch)
+                    claimed = await outbox.claim(session, self.batch, self.claim_seconds)
                 if not claimed:
                     return attempted
                 await self._deliver_all(claimed)
@@ -102,6 +104,11 @@ class Dispatcher:
             else:
                 conversation = str((reference.get("conversation") or {}).get("id", message.person_id))
                 await self._wait_turn(conversation)
+                async with self.sessions() as session, session.begin():
+                    still_ours = await outbox.renew(session, message, self.claim_seconds)
+                if still_ours is None:
+                    log.info("outbox %s was taken by another instance; not sent here", message.id)
+                    return
                 decision = await self._send(reference, card, attempt)
                 if decision.outcome is Outcome.RETRY and decision.reason.startswith("429"):
                     self.pacer.throttled(decision.delay_s, time.monotonic())  # the whole instance slows down

@@ -28,14 +28,16 @@ class Claimed:
     payload: dict[str, Any]
     attempts: int
     dedupe_key: str
+    claimed_until: datetime
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-async def claim(session: AsyncSession, limit: int = 50) -> list[Claimed]:
-    """Take up to `limit` messages that are due; the caller commits the claim at once."""
+async def claim(session: AsyncSession, limit: int = 50, claim_seconds: float = CLAIM_SECONDS) -> list[Claimed]:
+    """Take up to `limit` messages that are due; the caller commits the claim at once. A claim
+    lasts `claim_seconds`: an instance that dies holding it leaves the rows to the others then."""
     now = _now()
     due = or_(
         and_(OutboxMessage.status == OutboxStatus.PENDING.value, OutboxMessage.not_before <= now),
@@ -45,10 +47,31 @@ async def claim(session: AsyncSession, limit: int = 50) -> list[Claimed]:
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = (await session.execute(query)).scalars().all()
+    until = now + timedelta(seconds=claim_seconds)
     for row in rows:
-        row.status, row.claimed_until = OutboxStatus.SENDING.value, now + timedelta(seconds=CLAIM_SECONDS)
+        row.status, row.claimed_until = OutboxStatus.SENDING.value, until
     await session.flush()
-    return [Claimed(r.id, r.person_id, r.kind, dict(r.payload), r.attempts, r.dedupe_key) for r in rows]
+    return [Claimed(r.id, r.person_id, r.kind, dict(r.payload), r.attempts, r.dedupe_key, until) for r in rows]
+
+
+async def renew(session: AsyncSession, message: Claimed, claim_seconds: float) -> Claimed | None:
+    """Just before sending: still ours? (A slow batch can outlive its claim and another instance
+    take the row.) Renews the claim for the send; None if someone else has it now."""
+    until = _now() + timedelta(seconds=claim_seconds)
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message.id,
+            OutboxMessage.status == OutboxStatus.SENDING.value,
+            OutboxMessage.claimed_until == message.claimed_until,
+        )
+        .values(claimed_until=until)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return Claimed(
+        message.id, message.person_id, message.kind, message.payload, message.attempts, message.dedupe_key, until
+    )
 
 
 async def mark_sent(session: AsyncSession, message_id: int) -> None:

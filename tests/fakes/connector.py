@@ -32,6 +32,9 @@ class FakeConnector:
     refused: list[tuple[int, str]] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    #: while set, every post waits here and is then refused unrecorded (its sender was killed meanwhile)
+    hold: asyncio.Event | None = None
+    held: int = 0
 
     def fail_next(
         self, status: int, times: int = 1, headers: dict[str, str] | None = None, conversation: str | None = None
@@ -48,6 +51,10 @@ class FakeConnector:
 
     async def _activities(self, request: web.Request) -> web.Response:
         conversation_id = request.match_info["conversation_id"]
+        if self.hold is not None:
+            self.held += 1
+            await self.hold.wait()
+            return web.json_response({"error": {"code": "Held"}}, status=503)  # its sender was killed meanwhile
         for i, (status, headers, target) in enumerate(self.failures):
             if target is None or target == conversation_id:
                 del self.failures[i]
