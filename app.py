@@ -69,6 +69,8 @@ def create_app(settings: Settings) -> web.Application:
             workflow.Settings(pim_working_days=settings.pim_working_days),
             settings.zone,
             Rules(settings.moderation_hos_share, settings.moderation_plr_share, settings.moderation_ad_qa_per_cycle),
+            rules,
+            hours,
         ),
         notices_written=dispatcher.wake,
     )

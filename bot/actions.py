@@ -31,7 +31,7 @@ VERBS = (
     | MODERATION_VERBS
     | DIP_VERBS
     | FOLLOW_UP_VERBS
-    | {"command.run", "reminder.snooze", "data_request.sent"}
+    | {"command.run", "reminder.snooze", "data_request.sent", "outbox.retry"}
 )
 NEEDS_VERSION = frozenset({"page.save", "page.next", "page.back", "audit.submit"})
 NEEDS_PAGE = frozenset({"page.save", "page.next", "page.back", "page.open"})

@@ -25,11 +25,12 @@ from bot.actions import ActionRequest, BadAction, parse_action
 from bot.render import LayeredScreen, screen_card
 from cards import workflow as workflow_cards
 from cards.base import CardDict
-from plf_core import commands, dips, follow_ups, layered, reviews, workflow
+from plf_core import commands, dips, follow_ups, layered, reviews, timetable_commands, workflow
 from plf_core.errors import Conflict, NotAllowed, NotFound, PlfError, Refused, ValidationFailed
 from plf_core.moderation import Rules
 from plf_core.people import Actor
 from plf_core.ports import Notice
+from plf_core.timetable import Hours, Rule
 from plf_core.workflow import PageScreen, ReviewScreen, Screen
 from store import conversations, outbox
 from store.audit_store import SqlAuditStore
@@ -52,6 +53,8 @@ class AgentSettings:
     workflow: workflow.Settings
     zone: ZoneInfo
     moderation: Rules = field(default_factory=Rules)
+    rules: tuple[Rule, ...] = ()
+    hours: Hours = field(default_factory=Hours)
 
 
 def attachment(card: CardDict) -> Attachment:
@@ -272,6 +275,17 @@ class PlfAgent(ActivityHandler):
             return await dips.send(store, actor, command.dip_id, command.person_ref, now, today)
         if isinstance(command, commands.ListDips):
             return await dips.list_dips(store, actor)
+        if isinstance(command, commands.TimetableCmd):
+            rules, hours = self.settings.rules, self.settings.hours
+            return await timetable_commands.preview(store, actor, rules, hours, today, command.days)
+        if isinstance(command, commands.Remind):
+            rules, hours = self.settings.rules, self.settings.hours
+            return await timetable_commands.remind(store, actor, rules, now, hours, command.scope, command.dry_run)
+        if isinstance(command, commands.Escalate):
+            rules, hours = self.settings.rules, self.settings.hours
+            return await timetable_commands.escalate(store, actor, rules, now, hours, command.dry_run)
+        if isinstance(command, commands.OutboxCmd):
+            return await timetable_commands.failed(store, actor)
         if isinstance(command, commands.ActionsDone):
             return await follow_ups.actions_done(store, actor, command.audit_id, now, activity_id)
         if isinstance(command, commands.AssignThematic):
@@ -333,6 +347,11 @@ class PlfAgent(ActivityHandler):
         verb = request.verb
         if verb == "command.run":
             return await self._command(store, actor, request.command or "help", activity_id)
+        if verb == "outbox.retry":
+            message = request.inputs.get("outbox")
+            if not isinstance(message, int) or isinstance(message, bool):
+                raise ValidationFailed("the card does not say which message to retry")
+            return await timetable_commands.retry(store, actor, message)
         if verb == "reminder.snooze":
             days = request.inputs.get("days")
             if not isinstance(days, int) or isinstance(days, bool):

@@ -13,6 +13,7 @@ from plf_core.audits import AuditView
 from plf_core.dips import DipList, DipThemes
 from plf_core.layered import AgreementScreen, ModeratePreview, ModerationDone, ModerationScreen, SamplePreview
 from plf_core.sampling import Method
+from plf_core.timetable_commands import OutboxList, TimetablePreview
 from plf_core.workflow import (
     AuditList,
     PageScreen,
@@ -24,7 +25,15 @@ from plf_core.workflow import (
 )
 
 LayeredScreen = (
-    SamplePreview | ModeratePreview | ModerationScreen | ModerationDone | AgreementScreen | DipThemes | DipList
+    SamplePreview
+    | ModeratePreview
+    | ModerationScreen
+    | ModerationDone
+    | AgreementScreen
+    | DipThemes
+    | DipList
+    | TimetablePreview
+    | OutboxList
 )
 
 
@@ -118,6 +127,12 @@ def screen_card(screen: Screen | LayeredScreen, refresh_user_ids: tuple[str, ...
             for s in screen.senders
         ] or ["Nobody unknown has written to the bot."]
         return workflow.text_card("People not in the directory", shown)
+    if isinstance(screen, TimetablePreview):
+        return _timetable_preview(screen)
+    if isinstance(screen, OutboxList):
+        return layered.failed_messages(
+            [(m.outbox_id, m.person, m.kind.replace("_", " "), m.status, m.attempts, m.error) for m in screen.messages]
+        )
     if isinstance(screen, DipThemes):
         return layered.dip_themes(screen.themes)
     if isinstance(screen, DipList):
@@ -352,4 +367,14 @@ def timetable_card(kind: str, data: Mapping[str, Any]) -> CardDict:
             "Record the date it was held on the PIM record."
         ],
         ("Open the audit (read-only)", "audit.view", {"audit": int(data["audit"])}),
+    )
+
+
+def _timetable_preview(screen: TimetablePreview) -> CardDict:
+    shown: list[str] = []
+    for day, _rule, what, count, urgent in screen.lines:
+        who = "person" if count == 1 else "people"
+        shown.append(f"{day:%a %d %b}: {what} — {count} {who}" + (" (escalation)" if urgent else ""))
+    return workflow.text_card(
+        f"The timetable: the next {screen.days} days", shown or [f"Nothing is due in the next {screen.days} days."]
     )

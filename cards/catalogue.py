@@ -275,8 +275,11 @@ def layered_cards() -> Iterator[tuple[str, CardDict]]:
     steps = ["created 2026-11-02", "approved 2026-11-09", "sent 2026-11-10", "agreed 2026-11-16"]
     lines = [layered.DipLine(n, "SMART plans (CIN, CP, LAC & Pathway) " * 5, "agreed", steps) for n in range(1, 31)]
     yield "layered/dip-list", layered.dip_list(lines)
-    yield "layered/review-assigned", layered.review_assigned(
-        9002, "Thematic Practice Review (CLA & Care Leavers)", "DEMO-900123", "Voice of the child " * 10, DAY
+    yield (
+        "layered/review-assigned",
+        layered.review_assigned(
+            9002, "Thematic Practice Review (CLA & Care Leavers)", "DEMO-900123", "Voice of the child " * 10, DAY
+        ),
     )
 
 

@@ -306,3 +306,22 @@ def timetable_notice(title: str, lines: Sequence[str], button: tuple[str, str, d
     body.append(para(STOP_REMINDERS, subtle=True))
     caption, verb, data = button
     return card(body, [execute(caption, verb, data, style="positive")], fallback_text=title)
+
+
+def failed_messages(rows: Sequence[tuple[int, str, str, str, int, str]]) -> CardDict:
+    """For QA: what could not be delivered, each with Retry."""
+    body: list[CardElement] = [heading("Messages that could not be delivered")]
+    if not rows:
+        body.append(para("Nothing has failed: every message was delivered or is on its way."))
+    for outbox_id, person, kind, status, attempts, error in rows[:MAX_LINES]:
+        body.append(
+            Container(
+                separator=True,
+                items=[
+                    para(f"{kind} to {person}", bold=True),
+                    para(f"{status} after {attempts} attempt(s): {error[:200]}", subtle=True),
+                    action_row([execute("Retry", "outbox.retry", {"outbox": outbox_id})]),
+                ],
+            )
+        )
+    return card(body, fallback_text=f"{len(rows)} undelivered message(s)")

@@ -94,6 +94,27 @@ class ListDips:
 
 
 @dataclass(frozen=True)
+class TimetableCmd:
+    days: int = 14
+
+
+@dataclass(frozen=True)
+class Remind:
+    scope: str | None = None
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class Escalate:
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class OutboxCmd:
+    pass
+
+
+@dataclass(frozen=True)
 class ActionsDone:
     audit_id: int
 
@@ -134,6 +155,10 @@ Command = (
     | AssignThematic
     | AssignSupervision
     | ActionsDone
+    | TimetableCmd
+    | Remind
+    | Escalate
+    | OutboxCmd
 )
 
 
@@ -295,6 +320,34 @@ ROUTES: tuple[Route, ...] = (
         lambda m: AssignSupervision(m[1], m[2], m[3], m[4]),
         "supervision <supervisor> to <reviewer> [supervisee <person>] [due <YYYY-MM-DD>]",
         "assign a review of a supervisor's records, and the supervisee's evaluation linked to it",
+        qa_only=True,
+    ),
+    Route(
+        re.compile(r"(?i)^timetable(?:\s+(\d{1,2}))?(?:\s+days?)?$"),
+        lambda m: TimetableCmd(int(m[1]) if m[1] else 14),
+        "timetable [days]",
+        "the notices due in the next days (default 14), by rule and number of people",
+        qa_only=True,
+    ),
+    Route(
+        re.compile(r"(?i)^remind(?:\s+(?!--dry-run|dry\s+run)(.+?))?(\s+(?:--dry-run|dry\s+run))?$"),
+        lambda m: Remind(m[1], bool(m[2])),
+        "remind [team|service area] [--dry-run]",
+        "send reminders now to everyone with open audits (a dry run shows who, and sends nothing)",
+        qa_only=True,
+    ),
+    Route(
+        re.compile(r"(?i)^escalate(\s+(?:--dry-run|dry\s+run))?$"),
+        lambda m: Escalate(bool(m[1])),
+        "escalate [--dry-run]",
+        "send SLT the overdue reviews now (a dry run shows who, and sends nothing)",
+        qa_only=True,
+    ),
+    Route(
+        re.compile(r"(?i)^outbox$"),
+        lambda m: OutboxCmd(),
+        "outbox",
+        "messages that could not be delivered, each with Retry",
         qa_only=True,
     ),
     Route(

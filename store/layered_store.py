@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time
 from typing import cast
@@ -10,9 +11,12 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from plf_core.dips import DipAction, DipRow
+from plf_core.errors import ValidationFailed
 from plf_core.layered import ModerationResult, ModerationRow
 from plf_core.moderation import Moderated, Request, Returned
 from plf_core.sampling import CaseFacts, Draw
+from plf_core.timetable import DueNotice, Rule, State
+from plf_core.timetable_commands import FailedMessage
 from plf_core.vocabulary import AuditStatus, Grade, Role
 from store.audit_store import SqlAuditStore
 from store.models import (
@@ -30,6 +34,7 @@ from store.models import (
     SnoozeRow,
     Team,
 )
+from store.timetable_store import load_state, write_notices
 
 RETURNED = [AuditStatus.SUBMITTED.value, AuditStatus.COMPLETED.value, AuditStatus.UPLOADED.value]
 A, C, T, S, M = (
@@ -468,3 +473,61 @@ class SqlLayeredStore(SqlAuditStore):
         else:
             row.until = until
         await self.session.flush()
+
+    # --- the timetable from chat -------------------------------------------------------------------
+
+    async def timetable_state(self, rules: Sequence[Rule], day: date, *, with_open_audits: bool = False) -> State:
+        return await load_state(self.session, rules, day, with_open_audits=with_open_audits)
+
+    async def write_due(self, notices: Sequence[DueNotice]) -> int:
+        written = await write_notices(self.session, notices)
+        self.notices_added += written
+        return written
+
+    async def people_names(self, person_ids: Sequence[int]) -> dict[int, str]:
+        rows = await self.session.execute(select(Person.id, Person.display_name).where(Person.id.in_(list(person_ids))))
+        return {person: name for person, name in rows}
+
+    async def failed_messages(self, limit: int) -> list[FailedMessage]:
+        rows = await self.session.execute(
+            select(
+                OutboxMessage.id,
+                Person.display_name,
+                OutboxMessage.kind,
+                OutboxMessage.status,
+                OutboxMessage.attempts,
+                OutboxMessage.last_error,
+            )
+            .outerjoin(Person, Person.id == OutboxMessage.person_id)
+            .where(OutboxMessage.status.in_(["failed", "dead"]))
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        )
+        return [
+            FailedMessage(i, name or "nobody", kind, status, attempts, error or "")
+            for i, name, kind, status, attempts, error in rows
+        ]
+
+    async def retry_message(self, outbox_id: int) -> bool:
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == outbox_id, OutboxMessage.status.in_(["failed", "dead"]))
+            .values(status="pending", attempts=0, not_before=datetime.now(UTC), claimed_until=None)
+        )
+        retried = int(result.rowcount) == 1  # type: ignore[attr-defined]
+        self.notices_added += int(retried)  # wakes the dispatcher after the turn
+        return retried
+
+    async def scope_teams(self, scope: str | None) -> tuple[str, ...] | None:
+        """A team code or a service area name to its team codes; an unknown name is named with close ones."""
+        if scope is None:
+            return None
+        teams = list((await self.session.execute(select(Team.code, ServiceArea.name).join(ServiceArea))).all())
+        wanted = scope.strip().lower()
+        found = tuple(code for code, area in teams if wanted in (code.lower(), area.lower()))
+        if found:
+            return found
+        names = sorted({code for code, _ in teams} | {area for _, area in teams})
+        close = difflib.get_close_matches(scope, names, n=3, cutoff=0.5)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise ValidationFailed(f"there is no team or service area '{scope}'{hint}")

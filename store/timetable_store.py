@@ -61,7 +61,9 @@ def _window(rules: Sequence[Rule], trigger: Trigger, today: date, lookback: int)
     return today - timedelta(days=max(offsets) * 2 + lookback + slack), today - timedelta(days=min(offsets) - slack)
 
 
-async def load_state(session: AsyncSession, rules: Sequence[Rule], today: date, lookback: int = 14) -> State:
+async def load_state(
+    session: AsyncSession, rules: Sequence[Rule], today: date, lookback: int = 14, *, with_open_audits: bool = False
+) -> State:
     A, C, T = cast(Table, Audit.__table__).c, cast(Table, Case.__table__).c, cast(Table, Team.__table__).c
     cycles: list[CycleState] = []
     cycle_window = [w for t in (Trigger.CYCLE_START, Trigger.CYCLE_DUE) if (w := _window(rules, t, today, lookback))]
@@ -78,7 +80,7 @@ async def load_state(session: AsyncSession, rules: Sequence[Rule], today: date, 
     due_rule = _window(rules, Trigger.CYCLE_DUE, today, lookback)
     month_now = month_rule is not None and today.day <= lookback + 7
     due_now = due_rule is not None and any(due_rule[0] <= c.due_on <= due_rule[1] for c in cycles)
-    if month_now or due_now:
+    if month_now or due_now or with_open_audits:
         audit_rows = await session.execute(
             select(
                 A.id,

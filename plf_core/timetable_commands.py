@@ -1,0 +1,177 @@
+"""QA drives the timetable from chat: what is coming, reminders and escalations now (or as a dry
+run that sends nothing), and the deliveries that failed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Protocol
+
+from plf_core import access
+from plf_core.errors import ValidationFailed
+from plf_core.people import Actor
+from plf_core.timetable import DueNotice, Hours, Recipient, Rule, State, due_notices
+from plf_core.workflow import Reply
+
+MAX_PREVIEW_DAYS = 90
+
+
+@dataclass(frozen=True)
+class FailedMessage:
+    outbox_id: int
+    person: str
+    kind: str
+    status: str
+    attempts: int
+    error: str
+
+
+class TimetableStore(Protocol):
+    async def timetable_state(self, rules: Sequence[Rule], day: date, *, with_open_audits: bool = False) -> State: ...
+
+    async def write_due(self, notices: Sequence[DueNotice]) -> int: ...
+
+    async def people_names(self, person_ids: Sequence[int]) -> dict[int, str]: ...
+
+    async def failed_messages(self, limit: int) -> list[FailedMessage]: ...
+
+    async def retry_message(self, outbox_id: int) -> bool: ...
+
+    async def scope_teams(self, scope: str | None) -> tuple[str, ...] | None: ...
+
+
+@dataclass(frozen=True)
+class TimetablePreview:
+    days: int
+    lines: tuple[tuple[date, str, str, int, bool], ...]  # (day, rule, what, recipients, urgent)
+
+
+@dataclass(frozen=True)
+class OutboxList:
+    messages: tuple[FailedMessage, ...]
+
+
+async def preview(
+    store: TimetableStore, actor: Actor, rules: Sequence[Rule], hours: Hours, today: date, days: int
+) -> TimetablePreview:
+    """The notices due in the next `days` days, by rule and number of recipients."""
+    access.require_qa(actor, "see the timetable")
+    if not 1 <= days <= MAX_PREVIEW_DAYS:
+        raise ValidationFailed(f"the timetable can look 1 to {MAX_PREVIEW_DAYS} days ahead")
+    what = {r.id: r.what or r.id.replace("_", " ") for r in rules}
+    lines: list[tuple[date, str, str, int, bool]] = []
+    for offset in range(days):
+        day = today + timedelta(days=offset)
+        opening = hours.send_time(day)
+        if opening.date() != day:
+            continue  # not a working day: what falls due then goes at the next opening
+        state = await store.timetable_state(rules, day)
+        counts: Counter[str] = Counter()
+        urgent: dict[str, bool] = {}
+        for notice in due_notices(rules, state, opening, hours, lookback_days=1):
+            counts[notice.rule] += 1
+            urgent[notice.rule] = notice.urgent
+        lines += [(day, rule, what[rule], count, urgent[rule]) for rule, count in sorted(counts.items())]
+    return TimetablePreview(days, tuple(lines))
+
+
+def _in_scope(items: list[list[object]], teams: tuple[str, ...] | None) -> list[list[object]]:
+    return items if teams is None else [i for i in items if str(i[2]) in teams]
+
+
+async def remind(
+    store: TimetableStore,
+    actor: Actor,
+    rules: Sequence[Rule],
+    now: datetime,
+    hours: Hours,
+    scope: str | None,
+    dry_run: bool,
+) -> Reply:
+    """Reminders now: each practitioner and second person with open audits (in the team or service
+    area named) gets one digest; at most once a day. A dry run says who would, and sends nothing."""
+    access.require_qa(actor, "send reminders")
+    teams = await store.scope_teams(scope)
+    today = now.astimezone(hours.zone).date()
+    state = await store.timetable_state(rules, today, with_open_audits=True)
+    people: dict[int, list[list[object]]] = {}
+    for audit in state.open_audits:
+        due = audit.due_on.isoformat() if audit.due_on else ""
+        item: list[object] = [audit.audit_id, audit.case_ref, audit.team, due]
+        if _in_scope([item], teams):
+            for person in {audit.practitioner_id, audit.second_person_id} - {None}:
+                assert person is not None
+                people.setdefault(person, []).append(item)
+    day = today.isoformat()
+    notices = [
+        DueNotice(
+            f"remind:{day}:{person}", person, "reminder_digest", {"items": items, "due": day}, False, now, "remind"
+        )
+        for person, items in sorted(people.items())
+    ]
+    return await _send_or_show(store, notices, dry_run, "a reminder", scope)
+
+
+async def escalate(
+    store: TimetableStore, actor: Actor, rules: Sequence[Rule], now: datetime, hours: Hours, dry_run: bool
+) -> Reply:
+    """The escalation to SLT now: every review that is past its due date."""
+    access.require_qa(actor, "send escalations")
+    today = now.astimezone(hours.zone).date()
+    state = await store.timetable_state(rules, today, with_open_audits=True)
+    overdue = [
+        [a.audit_id, a.case_ref, a.team, a.due_on.isoformat()]
+        for a in state.open_audits
+        if a.due_on is not None and a.due_on < today
+    ]
+    if not overdue:
+        return Reply("Nothing is overdue, so there is nothing to escalate.")
+    slt = state.people_by_role.get(Recipient.SLT, ())
+    if not slt:
+        raise ValidationFailed("nobody holds the SLT role: add them with `plf import people`")
+    day = today.isoformat()
+    data: dict[str, object] = {"items": overdue, "cycle": f"overdue on {day}", "due": day}
+    notices = [
+        DueNotice(f"escalate:{day}:{person}", person, "slt_escalation", data, True, now, "escalate") for person in slt
+    ]
+    return await _send_or_show(store, notices, dry_run, f"the escalation of {len(overdue)} overdue review(s)", None)
+
+
+async def _send_or_show(
+    store: TimetableStore, notices: Sequence[DueNotice], dry_run: bool, what: str, scope: str | None
+) -> Reply:
+    where = f" in {scope}" if scope else ""
+    if not notices:
+        return Reply(f"Nobody{where} has anything open, so nobody would get {what}.")
+    names = await store.people_names([n.person_id for n in notices])
+    listed = "; ".join(f"{names.get(n.person_id, n.person_id)} ({_count(n)} item(s))" for n in notices[:40])
+    more = f" and {len(notices) - 40} more" if len(notices) > 40 else ""
+    if dry_run:
+        return Reply(f"Dry run, nothing sent: {_people(len(notices))}{where} would get {what}: {listed}{more}.")
+    sent = await store.write_due(notices)
+    if sent == 0:
+        return Reply(f"These were already sent today{where}; nothing more was sent.")
+    return Reply(f"Sent {what} to {_people(sent)}{where}: {listed}{more}.")
+
+
+def _people(count: int) -> str:
+    return f"{count} person" if count == 1 else f"{count} people"
+
+
+def _count(notice: DueNotice) -> int:
+    items = notice.data.get("items")
+    return len(items) if isinstance(items, list) else 0
+
+
+async def failed(store: TimetableStore, actor: Actor) -> OutboxList:
+    access.require_qa(actor, "see failed deliveries")
+    return OutboxList(tuple(await store.failed_messages(30)))
+
+
+async def retry(store: TimetableStore, actor: Actor, outbox_id: int) -> Reply:
+    access.require_qa(actor, "retry deliveries")
+    if not await store.retry_message(outbox_id):
+        return Reply(f"Message {outbox_id} is not one that failed (it may have gone already).")
+    return Reply(f"Message {outbox_id} will be sent again in a moment.")

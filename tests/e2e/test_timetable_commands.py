@@ -1,0 +1,81 @@
+"""QA drives the timetable from chat over real HTTP: preview, reminders and escalations (dry run
+first), snooze, and failed deliveries with Retry (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from tests.card_tree import walk
+from tests.e2e.teams import card_texts
+from tests.e2e.test_audit_workflow import BOROUGH, _query, assigned, bot, cast, users, wait_for_card  # noqa: F401
+
+
+async def execute(database_url: str, sql: str, **params: Any) -> None:
+    from sqlalchemy import text
+
+    from store.database import create_engine
+
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text(sql), params)
+    finally:
+        await engine.dispose()
+
+
+async def outbox_rows(database_url: str) -> int:
+    return int((await _query(database_url, "SELECT count(*) FROM outbox"))[0][0])
+
+
+async def test_qa_previews_and_sends_reminders_and_escalations(bot: Any, database_url: str) -> None:  # noqa: F811
+    app, connector = bot
+    u = users(app.url, connector)
+    for user in u.values():
+        assert await user.install() in (200, 202)
+    audit_id = await assigned(u, connector)
+    team = BOROUGH.cases[0].team_code
+
+    assert await u["qa"].say("timetable 40") == 202
+    preview = await wait_for_card(connector, u["qa"], "The timetable: the next 40 days")
+    assert any("people" in t or "person" in t or "Nothing is due" in t for t in card_texts(preview))
+
+    before = await outbox_rows(database_url)
+    assert await u["qa"].say(f"remind {team} --dry-run") == 202
+    dry = await wait_for_card(connector, u["qa"], "Dry run, nothing sent")
+    assert any(f"1 person in {team} would get a reminder" in t for t in card_texts(dry)), card_texts(dry)
+    assert await outbox_rows(database_url) == before  # a dry run sends nothing
+
+    assert await u["qa"].say("remind CLA-X") == 202
+    await wait_for_card(connector, u["qa"], "there is no team or service area 'CLA-X'; did you mean")
+
+    assert await u["qa"].say(f"remind {team}") == 202
+    await wait_for_card(connector, u["qa"], "Sent a reminder to 1 person")
+    digest = await wait_for_card(connector, u["worker"], "Your Practice Learning reminders")
+    snoozed = await u["worker"].press(digest, "Snooze 1 day")
+    assert any("snoozed until" in t for t in card_texts(snoozed))
+    assert await u["qa"].say(f"remind {team}") == 202
+    await wait_for_card(connector, u["qa"], "already sent today")
+
+    await execute(database_url, "UPDATE audits SET due_on = :day WHERE id = :id", day=date(2026, 1, 31), id=audit_id)
+    assert await u["qa"].say("escalate --dry-run") == 202
+    await wait_for_card(connector, u["qa"], "would get the escalation of 1 overdue review(s)")
+
+
+async def test_failed_deliveries_are_listed_with_retry(bot: Any, database_url: str) -> None:  # noqa: F811
+    app, connector = bot
+    u = users(app.url, connector)
+    for user in u.values():
+        assert await user.install() in (200, 202)
+    connector.fail_next(400, 1, conversation=u["worker"].conversation_id)  # refused for good: dead-lettered
+    await assigned(u, connector)
+    await wait_for_card(connector, u["qa"], "Messages that could not be delivered")
+    assert await u["qa"].say("outbox") == 202
+    listing = await wait_for_card(connector, u["qa"], "audit assigned to")
+    dead = (await _query(database_url, "SELECT id FROM outbox WHERE status = 'dead'"))[0][0]
+    button = next(n for n in walk(listing) if n.get("type") == "Action.Execute" and n["data"].get("outbox") == dead)
+    retried = await u["qa"].execute(button["verb"], button["data"])
+    assert any("will be sent again" in t for t in card_texts(retried)), card_texts(retried)
+    await wait_for_card(connector, u["worker"], "New Practice Learning Conversation")
+    assert await u["worker"].say("outbox") == 202
+    await wait_for_card(connector, u["worker"], "only the QA team can use 'outbox'")
