@@ -8,14 +8,11 @@ the dispatcher is then woken to deliver the notices.
 from __future__ import annotations
 
 import logging
-import secrets
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment, InvokeResponse, TurnContextProtocol
 from microsoft_agents.hosting.core import ActivityHandler, MessageFactory
@@ -25,12 +22,10 @@ from bot.actions import ActionRequest, BadAction, parse_action
 from bot.render import LayeredScreen, screen_card
 from cards import workflow as workflow_cards
 from cards.base import CardDict
-from plf_core import commands, dips, follow_ups, layered, reviews, timetable_commands, workflow
+from plf_core import chat, dips, follow_ups, layered, timetable_commands, workflow
 from plf_core.errors import Conflict, NotAllowed, NotFound, PlfError, Refused, ValidationFailed
-from plf_core.moderation import Rules
 from plf_core.people import Actor
 from plf_core.ports import Notice
-from plf_core.timetable import Hours, Rule
 from plf_core.workflow import PageScreen, ReviewScreen, Screen
 from store import conversations, outbox
 from store.audit_store import SqlAuditStore
@@ -48,13 +43,7 @@ UNKNOWN_REPLY = (
 )
 
 
-@dataclass(frozen=True)
-class AgentSettings:
-    workflow: workflow.Settings
-    zone: ZoneInfo
-    moderation: Rules = field(default_factory=Rules)
-    rules: tuple[Rule, ...] = ()
-    hours: Hours = field(default_factory=Hours)
+AgentSettings = chat.ChatSettings
 
 
 def attachment(card: CardDict) -> Attachment:
@@ -74,13 +63,6 @@ def error_response(status: int, code: str, message: str) -> InvokeResponse:
             "value": {"code": code, "message": message},
         },
     )
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
 class ActorCache:
@@ -233,81 +215,7 @@ class PlfAgent(ActivityHandler):
         await turn_context.send_activity(Activity(type=ActivityTypes.message, attachments=[attachment(card)]))
 
     async def _command(self, store: SqlLayeredStore, actor: Actor, text: str, activity_id: str | None) -> AnyScreen:
-        command, route = commands.parse(text)
-        if not route.allowed(actor):
-            raise NotAllowed(f"only the QA team can use '{route.usage.split()[0]}'", action="command")
-        now = datetime.now(UTC)
-        today = now.astimezone(self.settings.zone).date()
-        if isinstance(command, commands.Help):
-            lines = [f"{r.usage}: {r.what}" for r in commands.commands_for(actor)]
-            return workflow.Reply("You can type:\n\n" + "\n\n".join(lines))
-        if isinstance(command, commands.MyAudits):
-            return await workflow.my_audits(store, actor)
-        if isinstance(command, commands.OpenAudit):
-            return await workflow.open_audit(store, actor, command.audit_id, activity=activity_id)
-        if isinstance(command, commands.Assign):
-            return await workflow.assign(
-                store, actor, command.case_ref, command.person_ref, command.second_person_ref, today, activity_id
-            )
-        if isinstance(command, commands.MarkUploaded):
-            return await workflow.mark_uploaded(store, actor, command.audit_id, now, activity_id)
-        if isinstance(command, commands.Sample):
-            seed = command.seed if command.seed is not None else secrets.randbelow(1_000_000)
-            drawn = await layered.sample(
-                store, actor, command.size, command.method, command.criteria, seed, command.confirm, today, activity_id
-            )
-            return workflow.Reply(drawn) if isinstance(drawn, str) else drawn
-        if isinstance(command, commands.Moderate):
-            month = layered.parse_period(command.month, today)[1] if command.month else today.replace(day=1)
-            chosen = await layered.choose_moderations(
-                store, actor, month, self.settings.moderation, command.confirm, today
-            )
-            return workflow.Reply(chosen) if isinstance(chosen, str) else chosen
-        if isinstance(command, commands.AgreementReport):
-            return await layered.agreement_report(store, actor, command.period, command.dimension, today)
-        if isinstance(command, commands.DipThemes):
-            return await dips.themes(actor)
-        if isinstance(command, commands.NewDip):
-            return await dips.new_dip(store, actor, command.theme, now, activity_id)
-        if isinstance(command, commands.ApproveDip):
-            return await dips.approve(store, actor, command.dip_id, now)
-        if isinstance(command, commands.SendDip):
-            return await dips.send(store, actor, command.dip_id, command.person_ref, now, today)
-        if isinstance(command, commands.ListDips):
-            return await dips.list_dips(store, actor)
-        if isinstance(command, commands.TimetableCmd):
-            rules, hours = self.settings.rules, self.settings.hours
-            return await timetable_commands.preview(store, actor, rules, hours, today, command.days)
-        if isinstance(command, commands.Remind):
-            rules, hours = self.settings.rules, self.settings.hours
-            return await timetable_commands.remind(store, actor, rules, now, hours, command.scope, command.dry_run)
-        if isinstance(command, commands.Escalate):
-            rules, hours = self.settings.rules, self.settings.hours
-            return await timetable_commands.escalate(store, actor, rules, now, hours, command.dry_run)
-        if isinstance(command, commands.OutboxCmd):
-            return await timetable_commands.failed(store, actor)
-        if isinstance(command, commands.ActionsDone):
-            return await follow_ups.actions_done(store, actor, command.audit_id, now, activity_id)
-        if isinstance(command, commands.AssignThematic):
-            return await reviews.assign_thematic(
-                store,
-                actor,
-                command.case_ref,
-                command.reviewer_ref,
-                _date(command.due),
-                command.theme,
-                command.focus,
-                command.moderator_ref,
-                today,
-                activity_id,
-            )
-        if isinstance(command, commands.AssignSupervision):
-            due = _date(command.due) if command.due else None
-            return await reviews.assign_supervision(
-                store, actor, command.supervisor_ref, command.reviewer_ref, command.supervisee_ref, due, activity_id
-            )
-        assert isinstance(command, commands.ListUnknown)
-        return await workflow.unknown_people(store, actor)
+        return await chat.run(store, actor, text, datetime.now(UTC), self.settings, activity_id)
 
     # --- Action.Execute -------------------------------------------------------------------
 

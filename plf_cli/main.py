@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -365,6 +365,60 @@ async def cmd_moderate(settings: Settings, args: argparse.Namespace) -> int:
     return await _with_engine(settings, work)
 
 
+TERMINAL_CHAT = ("remind", "escalate", "timetable", "outbox")
+
+
+async def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
+    """`plf remind CLA-N --dry-run` and the like: the chat command, run as a QA officer, its card
+    printed as text."""
+    from bot.render import screen_card
+    from plf_core import chat, workflow
+    from plf_core.moderation import Rules
+    from plf_core.timetable import Hours
+    from scheduler.timetable_file import load_timetable
+    from store.layered_store import SqlLayeredStore
+
+    opens, closes = settings.hours
+    chat_settings = chat.ChatSettings(
+        workflow.Settings(pim_working_days=settings.pim_working_days),
+        settings.zone,
+        Rules(settings.moderation_hos_share, settings.moderation_plr_share, settings.moderation_ad_qa_per_cycle),
+        load_timetable(settings.timetable_file),
+        Hours(opens, closes, settings.zone),
+    )
+    text = " ".join([args.command, *args.words, *(["--dry-run"] if getattr(args, "dry_run", False) else [])])
+
+    async def work(engine: AsyncEngine) -> int:
+        async with session_factory(engine)() as session, session.begin():
+            store = SqlLayeredStore(session)
+            actor = await _qa_actor(store, args.by)
+            screen = await chat.run(store, actor, text, datetime.now(UTC), chat_settings, f"plf {args.command}")
+        for line in _card_lines(screen_card(screen)):
+            _say(line)
+        if store.notices_added:
+            _say("(the running bot delivers the messages)")
+        return 0
+
+    return await _with_engine(settings, work)
+
+
+def _card_lines(node: Any) -> list[str]:
+    """A card's text and facts, in order, for a terminal."""
+    lines: list[str] = []
+    if isinstance(node, dict):
+        if node.get("type") == "TextBlock":
+            lines.append(str(node.get("text", "")))
+        elif "title" in node and "value" in node and "type" not in node:
+            lines.append(f"  {node['title']}: {node['value']}")
+        for key, value in node.items():
+            if key not in ("actions", "selectAction", "refresh"):
+                lines += _card_lines(value)
+    elif isinstance(node, list):
+        for value in node:
+            lines += _card_lines(value)
+    return lines
+
+
 async def _give_an_audit(store: Any, person: Any, settings: Settings) -> None:
     """So the demo person has something to complete: one of their own cases, with their PL."""
     from sqlalchemy import select
@@ -483,6 +537,17 @@ def build_parser() -> argparse.ArgumentParser:
     mo.add_argument("month", nargs="?", help="YYYY-MM (default: this month)")
     mo.add_argument("--yes", action="store_true", help="send without asking")
     mo.add_argument("--by", help="the QA person acting (email; default the first QA officer)")
+    for name, what in (
+        ("remind", "send reminders now: [team|service area] [--dry-run]"),
+        ("escalate", "send SLT the overdue reviews now: [--dry-run]"),
+        ("timetable", "the notices due in the next [days] days"),
+        ("outbox", "messages that could not be delivered"),
+    ):
+        t = sub.add_parser(name, help=what)
+        t.add_argument("words", nargs="*", help="as in the chat command (e.g. a team or a number of days)")
+        if name in ("remind", "escalate"):
+            t.add_argument("--dry-run", action="store_true", help="show who would get what; send nothing")
+        t.add_argument("--by", help="the QA person acting (email; default the first QA officer)")
     c = sub.add_parser("cards", help="write the card catalogue, validate it, take screenshots")
     c.add_argument("--out", default="var/cards")
     c.add_argument("--no-screenshots", action="store_true")
@@ -500,6 +565,7 @@ COMMANDS = {
     "assign": cmd_assign,
     "sample": cmd_sample,
     "moderate": cmd_moderate,
+    **{name: cmd_chat for name in TERMINAL_CHAT},
     "playground-config": cmd_playground_config,
 }
 

@@ -119,3 +119,23 @@ def test_serve_refuses_to_start_with_a_bad_timetable(database_url: str, tmp_path
     refused = plf(["serve"], env)
     assert refused.returncode == 2
     assert "line 29: rule 4 ('slt_outstanding'): unknown recipient 'sllt'" in refused.stderr
+
+
+def test_the_timetable_commands_work_from_a_terminal(database_url: str) -> None:
+    env = plf_env(database_url)
+    assert plf(["migrate"], env).returncode == 0
+    assert plf(["demo"], env).returncode == 0
+    assert plf(["sample", "quota", "team", "CLA-N", "seed", "2", "--yes"], env).returncode == 0
+    dry = plf(["remind", "CLA-N", "--dry-run"], env)
+    assert dry.returncode == 0, dry.stderr
+    assert "Dry run, nothing sent: 4 people in CLA-N would get a reminder" in dry.stdout
+    unknown = plf(["remind", "CLA-X"], env)
+    assert unknown.returncode == 2
+    assert "there is no team or service area 'CLA-X'" in unknown.stderr
+    sent = plf(["remind", "CLA-N"], env)
+    assert "Sent a reminder to 4 people in CLA-N" in sent.stdout
+    assert "(the running bot delivers the messages)" in sent.stdout
+    ahead = plf(["timetable", "30"], env)
+    assert ahead.returncode == 0, ahead.stderr
+    assert "The timetable: the next 30 days" in ahead.stdout
+    assert "Nothing has failed" in plf(["outbox"], env).stdout
