@@ -247,6 +247,12 @@ def notice_card(kind: str, data: Mapping[str, Any]) -> CardDict:
         )
     if kind in TIMETABLE_KINDS:
         return timetable_card(kind, data)
+    if kind == "daily_digest":
+        day = _day(data.get("day")) or date.today()  # noqa: DTZ011
+        parts = [
+            timetable_card(str(i["kind"]), i["data"]) for i in data.get("items", []) if i.get("kind") in TIMETABLE_KINDS
+        ]
+        return layered.daily_digest(day, parts, f"digest:{day.isoformat()}")
     if kind == "review_assigned":
         from plf_core.forms.registry import get_form
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Any
 
 from cards import layered, notices
 from cards.base import CardDict
@@ -283,10 +284,40 @@ def layered_cards() -> Iterator[tuple[str, CardDict]]:
     )
 
 
+def timetable_cards() -> Iterator[tuple[str, CardDict]]:
+    """Every timetable notice, alone and in a day's digest."""
+    from bot.render import notice_card
+
+    items = [[9000 + n, f"DEMO-{900100 + n}", "CNP-N", "2026-12-31"] for n in range(40)]
+    actions = [("Action: " + SENTENCE)[:300]] * 10
+    payloads: dict[str, dict[str, Any]] = {
+        "data_request": {"cycle": "2027-Q1", "starts": "2027-01-01", "due": "2026-12-18"},
+        "reminder_digest": {"items": items, "due": "2026-12-01", "month": "2026-12", "rule": "monthly_reminder"},
+        "outstanding_list": {"items": items, "cycle": "2026-Q4", "due": "2026-12-24"},
+        "slt_escalation": {"items": items, "cycle": "2026-Q4", "due": "2027-01-07"},
+        "action_follow_up": {
+            "audit": 9001,
+            "case": "DEMO-900123",
+            "actions": actions,
+            "rule": "followup_2",
+            "due": DAY.isoformat(),
+        },
+        "action_escalation": {"audit": 9001, "case": "DEMO-900123", "actions": actions, "due": DAY.isoformat()},
+        "dip_follow_up": {"dip": 7, "theme": "Voice of the child " * 5, "rule": "dip_agree", "due": DAY.isoformat()},
+        "dip_escalation": {"dip": 7, "theme": "Voice of the child " * 5, "due": DAY.isoformat()},
+        "pim_due": {"audit": 9001, "case": "DEMO-900123", "due": DAY.isoformat()},
+    }
+    for kind, data in payloads.items():
+        yield f"timetable/{kind.replace('_', '-')}", notice_card(kind, data)
+    digest = {"day": DAY.isoformat(), "items": [{"kind": k, "data": d, "key": k} for k, d in payloads.items()]}
+    yield "timetable/daily-digest", notice_card("daily_digest", digest)
+
+
 def all_cards() -> list[tuple[str, CardDict]]:
     cards: list[tuple[str, CardDict]] = []
     for form in load_forms().values():
         cards += form_cards(form)
     cards += notice_cards()
     cards += layered_cards()
+    cards += timetable_cards()
     return cards

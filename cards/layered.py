@@ -3,6 +3,7 @@ and the agreement figures. Case ids only, never a child's name."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -10,7 +11,7 @@ from datetime import date
 from microsoft_teams.cards import Choice, ChoiceSetInput, Container, TextInput
 from microsoft_teams.cards.core import CardElement
 
-from cards.base import CardDict, action_row, card, execute, facts, heading, para
+from cards.base import MAX_CARD_BYTES, CardDict, action_row, card, execute, facts, heading, para
 from cards.notices import STOP_REMINDERS, when
 from plf_core.moderation import GRADES, Agreement, Coefficient
 from plf_core.vocabulary import GRADE_LABELS, Grade
@@ -325,3 +326,41 @@ def failed_messages(rows: Sequence[tuple[int, str, str, str, int, str]]) -> Card
             )
         )
     return card(body, fallback_text=f"{len(rows)} undelivered message(s)")
+
+
+MAX_DIGEST_PARTS = 8
+
+
+def daily_digest(day: date, parts: Sequence[CardDict], digest_key: str) -> CardDict:
+    """Everything the timetable has for one person on one day, in one message (not one each)."""
+    shown = list(parts[:MAX_DIGEST_PARTS])
+    while True:
+        built = _digest(day, shown, len(parts) - len(shown), digest_key)
+        if len(json.dumps(built)) <= MAX_CARD_BYTES or len(shown) <= 1:
+            return built
+        shown.pop()
+
+
+def _digest(day: date, parts: Sequence[CardDict], left_out: int, digest_key: str) -> CardDict:
+    count = len(parts) + left_out
+    body: list[CardElement] = [
+        heading(f"Your Practice Learning reminders — {when(day)}"),
+        para(f"{count} thing{'s' if count != 1 else ''} for you today, in one message."),
+    ]
+    snooze = [
+        execute(title, "reminder.snooze", {"digest": digest_key, "days": days})
+        for title, days in (("Snooze 1 day", 1), ("Snooze 3 days", 3), ("Until Monday", 0))
+    ]
+    built = card(body, snooze, fallback_text=f"{count} Practice Learning reminder(s)")
+    for part in parts:
+        items = [
+            e for e in part.get("body", []) if not (e.get("type") == "TextBlock" and e.get("text") == STOP_REMINDERS)
+        ]
+        actions = [a for a in part.get("actions", []) if a.get("verb") != "reminder.snooze"]
+        if actions:
+            items.append({"type": "ActionSet", "actions": actions})
+        built["body"].append({"type": "Container", "separator": True, "items": items})
+    if left_out:
+        built["body"].append({"type": "TextBlock", "text": f"…and {left_out} more: type 'my audits'.", "wrap": True})
+    built["body"].append({"type": "TextBlock", "text": STOP_REMINDERS, "wrap": True, "isSubtle": True})
+    return built

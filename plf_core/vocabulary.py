@@ -143,3 +143,4 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"
     DEAD = "dead"
     CANCELLED = "cancelled"  # no longer needed (the actions were confirmed before it went)
+    MERGED = "merged"  # a reminder that went out inside a person's daily digest, not on its own

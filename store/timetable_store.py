@@ -191,8 +191,9 @@ async def _open_actions(session: AsyncSession, column: Any, ids: Sequence[int]) 
     return dict(found)
 
 
-async def write_notices(session: AsyncSession, notices: Sequence[DueNotice]) -> int:
-    """Each due notice into the outbox once (its dedupe key is unique); returns how many are new."""
+async def write_notices(session: AsyncSession, notices: Sequence[DueNotice], *, digest: bool = True) -> int:
+    """Each due notice into the outbox once (its dedupe key is unique); returns how many are new.
+    Escalations go on their own; reminders (`digest`) join the person's digest for the day."""
     if not notices:
         return 0
     keys = [n.dedupe_key for n in notices]
@@ -214,6 +215,8 @@ async def write_notices(session: AsyncSession, notices: Sequence[DueNotice]) -> 
         if notice.dedupe_key in existing:
             continue
         existing.add(notice.dedupe_key)
+        not_before = _not_before(notice, snoozed.get(notice.person_id))
+        merged = digest and not notice.urgent
         try:
             async with session.begin_nested():
                 session.add(
@@ -222,15 +225,53 @@ async def write_notices(session: AsyncSession, notices: Sequence[DueNotice]) -> 
                         person_id=notice.person_id,
                         kind=notice.kind,
                         payload={**notice.data, "urgent": notice.urgent},
-                        status="pending",
-                        not_before=_not_before(notice, snoozed.get(notice.person_id)),
+                        # a reminder is kept as 'merged' (written once, never sent alone) and goes in the day's digest
+                        status="merged" if merged else "pending",
+                        not_before=not_before,
                         created_at=now,
                     )
                 )
-            written += 1
         except IntegrityError:
-            pass  # a concurrent sweep (another instance) wrote it first: still exactly once
+            continue  # a concurrent sweep (another instance) wrote it first: still exactly once
+        if merged:
+            await _add_to_digest(session, notice, not_before, now)
+        written += 1
     return written
+
+
+async def _add_to_digest(session: AsyncSession, notice: DueNotice, not_before: datetime, now: datetime) -> None:
+    """One digest a day per person: the item joins that day's digest while it waits, else the next day's."""
+    day = not_before.date()
+    for _ in range(14):
+        key = f"digest:{notice.person_id}:{day.isoformat()}"
+        row = (
+            await session.execute(select(OutboxMessage).where(OutboxMessage.dedupe_key == key).with_for_update())
+        ).scalar_one_or_none()
+        item = {"kind": notice.kind, "data": dict(notice.data), "key": notice.dedupe_key}
+        if row is None:
+            try:
+                async with session.begin_nested():
+                    start = max(not_before, datetime.combine(day, time(0), tzinfo=UTC))
+                    session.add(
+                        OutboxMessage(
+                            dedupe_key=key,
+                            person_id=notice.person_id,
+                            kind="daily_digest",
+                            payload={"day": day.isoformat(), "items": [item]},
+                            status="pending",
+                            not_before=start,
+                            created_at=now,
+                        )
+                    )
+                return
+            except IntegrityError:
+                continue  # another instance made it a moment ago: join it
+        if row.status == "pending":
+            items = row.payload.get("items")
+            row.payload = {**row.payload, "items": [*(items if isinstance(items, list) else []), item]}
+            await session.flush()
+            return
+        day += timedelta(days=1)  # that day's digest has gone: tomorrow's
 
 
 def _not_before(notice: DueNotice, snoozed_until: date | None) -> datetime:

@@ -61,7 +61,9 @@ async def moderated_with_actions(engine: AsyncEngine, completed: datetime) -> tu
             )
         )
         for text in ("Update the plan", "See the child alone"):
-            session.add(ActionItem(audit_id=audit_id, text=text, status="open", created_at=completed, updated_at=completed))
+            session.add(
+                ActionItem(audit_id=audit_id, text=text, status="open", created_at=completed, updated_at=completed)
+            )
     return audit_id, worker, lead, manager
 
 
@@ -81,8 +83,13 @@ async def test_the_sweep_writes_each_due_notice_once_and_a_confirmation_stops_th
     first = datetime(2026, 10, 22, 9, 5, tzinfo=LONDON)  # moderation + 21 days, just after opening
     assert await sweep(sessions, RULES, HOURS, first) == 2
     assert await sweep(sessions, RULES, HOURS, first) == 0  # a second sweep (or instance) writes nothing
-    rows = await outbox(engine)
-    assert {r[0] for r in rows} == {f"followup_1:audit-{audit_id}:{worker}", f"followup_1:audit-{audit_id}:{lead}"}
+    rows = {r[0]: r[1] for r in await outbox(engine)}
+    assert rows == {
+        f"followup_1:audit-{audit_id}:{worker}": "merged",  # kept once, sent inside the day's digest
+        f"followup_1:audit-{audit_id}:{lead}": "merged",
+        f"digest:{worker}:2026-10-22": "pending",
+        f"digest:{lead}:2026-10-22": "pending",
+    }
 
     # the second follow-up includes the Service Manager; the practitioner snoozed their reminders
     async with sessions() as session, session.begin():
@@ -90,8 +97,8 @@ async def test_the_sweep_writes_each_due_notice_once_and_a_confirmation_stops_th
     second = datetime(2026, 11, 5, 9, 30, tzinfo=LONDON)
     assert await sweep(sessions, RULES, HOURS, second) == 3
     waiting = {r[0]: r[2] for r in await outbox(engine)}
-    assert waiting[f"followup_2:audit-{audit_id}:{worker}"].date() == date(2026, 11, 9)  # after the snooze
-    assert waiting[f"followup_2:audit-{audit_id}:{manager}"].date() == date(2026, 11, 5)
+    assert waiting[f"digest:{worker}:2026-11-09"].date() == date(2026, 11, 9)  # after the snooze
+    assert waiting[f"digest:{manager}:2026-11-05"].date() == date(2026, 11, 5)
 
     # the practitioner confirms: pending follow-ups are cancelled, no escalation follows
     actor = Actor(worker, "aad", "Worker", frozenset({Role.PRACTITIONER}))
@@ -99,5 +106,50 @@ async def test_the_sweep_writes_each_due_notice_once_and_a_confirmation_stops_th
         reply = await follow_ups.actions_done(SqlLayeredStore(session), actor, audit_id, second, "test")
     assert "2 action(s)" in reply.text
     statuses = {r[0]: r[1] for r in await outbox(engine)}
-    assert statuses[f"followup_2:audit-{audit_id}:{worker}"] == "cancelled"
+    assert statuses[f"digest:{worker}:2026-11-09"] == "cancelled"  # its only item was the follow-up
+    assert statuses[f"digest:{lead}:2026-10-22"] == "cancelled"
     assert await sweep(sessions, RULES, HOURS, datetime(2026, 11, 19, 10, tzinfo=LONDON)) == 0  # no escalation
+
+
+async def test_several_reminders_on_one_day_make_one_digest(engine: AsyncEngine) -> None:
+    await load_demo(session_factory(engine), build_demo_borough(), date(2026, 10, 1))
+    sessions = session_factory(engine)
+    first, worker, lead, _ = await moderated_with_actions(engine, datetime(2026, 10, 1, 11, tzinfo=UTC))
+    async with sessions() as session, session.begin():  # a second audit of the same people, moderated the same day
+        second = await SqlLayeredStore(session).create_audit(
+            form_id="practice_learning_conversation",
+            case_id=None,
+            practitioner_id=worker,
+            second_person_id=lead,
+            due_on=None,
+        )
+    async with sessions() as session, session.begin():
+        copy = (await session.execute(select(Audit.case_id).where(Audit.id == first))).scalar_one()
+        await session.execute(update(Audit).where(Audit.id == second).values(case_id=copy, status="completed"))
+        at = datetime(2026, 10, 1, 15, tzinfo=UTC)
+        session.add(
+            Moderation(
+                audit_id=second,
+                moderator_id=lead + 1,
+                stream="ad_qa",
+                status="completed",
+                requested_at=at,
+                completed_at=at,
+                created_at=at,
+                updated_at=at,
+            )
+        )
+        session.add(ActionItem(audit_id=second, text="Visit", status="open", created_at=at, updated_at=at))
+    assert await sweep(sessions, RULES, HOURS, datetime(2026, 10, 22, 9, 5, tzinfo=LONDON)) == 4
+    async with engine.connect() as connection:
+        digest = (
+            await connection.execute(
+                select(OutboxMessage.payload).where(OutboxMessage.dedupe_key == f"digest:{worker}:2026-10-22")
+            )
+        ).scalar_one()
+    assert sorted(i["key"] for i in digest["items"]) == [
+        f"followup_1:audit-{first}:{worker}",
+        f"followup_1:audit-{second}:{worker}",
+    ]
+    pending = [r for r in await outbox(engine) if r[1] == "pending"]
+    assert len(pending) == 2  # one message each for the practitioner and the Practice Lead
