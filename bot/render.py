@@ -13,7 +13,7 @@ from plf_core.audits import AuditView
 from plf_core.dips import DipList, DipThemes
 from plf_core.layered import AgreementScreen, ModeratePreview, ModerationDone, ModerationScreen, SamplePreview
 from plf_core.sampling import Method
-from plf_core.timetable_commands import OutboxList, TimetablePreview
+from plf_core.timetable_commands import OutboxList, StatusFigures, TimetablePreview
 from plf_core.workflow import (
     AuditList,
     PageScreen,
@@ -34,6 +34,7 @@ LayeredScreen = (
     | DipList
     | TimetablePreview
     | OutboxList
+    | StatusFigures
 )
 
 
@@ -129,6 +130,19 @@ def screen_card(screen: Screen | LayeredScreen, refresh_user_ids: tuple[str, ...
         return workflow.text_card("People not in the directory", shown)
     if isinstance(screen, TimetablePreview):
         return _timetable_preview(screen)
+    if isinstance(screen, StatusFigures):
+        return layered.status_card(
+            f"Status — {screen.scope}, cycle {screen.cycle}",
+            [
+                ("Reviews assigned", str(screen.assigned)),
+                ("Returned", str(screen.returned)),
+                ("Outstanding", str(screen.outstanding)),
+                ("Overdue", str(screen.overdue)),
+                ("Moderated", str(screen.moderated)),
+                ("Actions open", str(screen.actions_open)),
+                ("Actions past their deadline", str(screen.actions_overdue)),
+            ],
+        )
     if isinstance(screen, OutboxList):
         return layered.failed_messages(
             [(m.outbox_id, m.person, m.kind.replace("_", " "), m.status, m.attempts, m.error) for m in screen.messages]

@@ -364,3 +364,11 @@ def _digest(day: date, parts: Sequence[CardDict], left_out: int, digest_key: str
         built["body"].append({"type": "TextBlock", "text": f"…and {left_out} more: type 'my audits'.", "wrap": True})
     built["body"].append({"type": "TextBlock", "text": STOP_REMINDERS, "wrap": True, "isSubtle": True})
     return built
+
+
+def status_card(title: str, rows: Sequence[tuple[str, str]]) -> CardDict:
+    return card(
+        [heading(title), facts(list(rows))],
+        [execute("Failed deliveries", "command.run", {"command": "outbox"})],
+        fallback_text=title,
+    )

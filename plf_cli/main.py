@@ -365,7 +365,7 @@ async def cmd_moderate(settings: Settings, args: argparse.Namespace) -> int:
     return await _with_engine(settings, work)
 
 
-TERMINAL_CHAT = ("remind", "escalate", "timetable", "outbox")
+TERMINAL_CHAT = ("remind", "escalate", "timetable", "outbox", "status")
 
 
 async def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
@@ -542,6 +542,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("escalate", "send SLT the overdue reviews now: [--dry-run]"),
         ("timetable", "the notices due in the next [days] days"),
         ("outbox", "messages that could not be delivered"),
+        ("status", "returned, outstanding, moderated, overdue actions: [team|service area|2026-Q4]"),
     ):
         t = sub.add_parser(name, help=what)
         t.add_argument("words", nargs="*", help="as in the chat command (e.g. a team or a number of days)")

@@ -25,7 +25,12 @@ class ChatSettings:
 
 
 class ChatStore(
-    layered.LayeredStore, dips.DipStore, follow_ups.FollowUpStore, timetable_commands.TimetableStore, Protocol
+    layered.LayeredStore,
+    dips.DipStore,
+    follow_ups.FollowUpStore,
+    timetable_commands.TimetableStore,
+    timetable_commands.StatusStore,
+    Protocol,
 ):
     """Everything the chat commands ask of the store."""
 
@@ -39,6 +44,7 @@ ChatScreen = (
     | dips.DipList
     | timetable_commands.TimetablePreview
     | timetable_commands.OutboxList
+    | timetable_commands.StatusFigures
 )
 
 
@@ -100,6 +106,8 @@ async def run(
     if isinstance(command, commands.Escalate):
         rules, hours = settings.rules, settings.hours
         return await timetable_commands.escalate(store, actor, rules, now, hours, command.dry_run)
+    if isinstance(command, commands.Status):
+        return await timetable_commands.status(store, actor, command.scope, today)
     if isinstance(command, commands.OutboxCmd):
         return await timetable_commands.failed(store, actor)
     if isinstance(command, commands.ActionsDone):

@@ -115,6 +115,11 @@ class OutboxCmd:
 
 
 @dataclass(frozen=True)
+class Status:
+    scope: str | None = None
+
+
+@dataclass(frozen=True)
 class ActionsDone:
     audit_id: int
 
@@ -159,6 +164,7 @@ Command = (
     | Remind
     | Escalate
     | OutboxCmd
+    | Status
 )
 
 
@@ -342,6 +348,14 @@ ROUTES: tuple[Route, ...] = (
         "escalate [--dry-run]",
         "send SLT the overdue reviews now (a dry run shows who, and sends nothing)",
         qa_only=True,
+    ),
+    Route(
+        re.compile(r"(?i)^status(?:\s+(.+))?$"),
+        lambda m: Status(m[1]),
+        "status [team|service area|2026-Q4]",
+        "returned, outstanding, moderated and overdue actions for this cycle",
+        qa_only=True,
+        also_slt=True,
     ),
     Route(
         re.compile(r"(?i)^outbox$"),

@@ -10,7 +10,8 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from plf_core import access
-from plf_core.errors import ValidationFailed
+from plf_core.cycles import Cycle, cycle_containing
+from plf_core.errors import NotAllowed, ValidationFailed
 from plf_core.people import Actor
 from plf_core.timetable import DueNotice, Hours, Recipient, Rule, State, due_notices
 from plf_core.workflow import Reply
@@ -175,3 +176,47 @@ async def retry(store: TimetableStore, actor: Actor, outbox_id: int) -> Reply:
     if not await store.retry_message(outbox_id):
         return Reply(f"Message {outbox_id} is not one that failed (it may have gone already).")
     return Reply(f"Message {outbox_id} will be sent again in a moment.")
+
+
+@dataclass(frozen=True)
+class StatusFigures:
+    scope: str
+    cycle: str
+    assigned: int
+    returned: int
+    outstanding: int
+    overdue: int
+    moderated: int
+    actions_open: int
+    actions_overdue: int
+
+
+class StatusStore(Protocol):
+    async def status_figures(
+        self, teams: tuple[str, ...] | None, starts: date, ends: date, today: date
+    ) -> tuple[int, int, int, int, int, int, int]: ...
+
+    async def scope_teams(self, scope: str | None) -> tuple[str, ...] | None: ...
+
+
+async def status(store: StatusStore, actor: Actor, scope: str | None, today: date) -> StatusFigures:
+    """Returned, outstanding, moderated and overdue actions, for a team, a service area or a cycle."""
+    if not (actor.is_qa or actor.is_slt):
+        raise NotAllowed("only the QA team and SLT can see the status", action="status")
+    cycle = cycle_containing(today)
+    teams = None
+    if scope and (cycle_match := _cycle_code(scope)) is not None:
+        cycle = cycle_match
+    elif scope:
+        teams = await store.scope_teams(scope)
+    figures = await store.status_figures(teams, cycle.starts_on, cycle.due_on, today)
+    return StatusFigures(scope if teams is not None and scope else "the whole service", cycle.code, *figures)
+
+
+def _cycle_code(text: str) -> Cycle | None:
+    import re
+
+    match = re.fullmatch(r"(\d{4})-?[qQ]([1-4])", text.strip())
+    if not match:
+        return None
+    return cycle_containing(date(int(match[1]), 3 * int(match[2]) - 2, 1))

@@ -552,3 +552,51 @@ class SqlLayeredStore(SqlAuditStore):
         close = difflib.get_close_matches(scope, names, n=3, cutoff=0.5)
         hint = f"; did you mean {' or '.join(close)}?" if close else ""
         raise ValidationFailed(f"there is no team or service area '{scope}'{hint}")
+
+    async def status_figures(
+        self, teams: tuple[str, ...] | None, starts: date, ends: date, today: date
+    ) -> tuple[int, int, int, int, int, int, int]:
+        """assigned, returned, outstanding, overdue (reviews of the cycle), moderated, actions open and overdue."""
+        scoped = select(Audit.id).join(Case, Audit.case_id == Case.id).join(Team, Case.team_id == Team.id)
+        scoped = scoped.where(
+            Audit.form_id == "practice_learning_conversation", Audit.due_on >= starts, Audit.due_on <= ends
+        )
+        if teams is not None:
+            scoped = scoped.where(Team.code.in_(teams))
+        ids = scoped.subquery()
+        statuses = dict(
+            (
+                await self.session.execute(
+                    select(Audit.status, func.count()).where(Audit.id.in_(select(ids.c.id))).group_by(Audit.status)
+                )
+            ).all()
+        )
+        open_now = sum(statuses.get(s, 0) for s in ("assigned", "in_progress"))
+        assigned = sum(statuses.values())
+        overdue = (
+            await self.session.execute(
+                select(func.count()).where(
+                    Audit.id.in_(select(ids.c.id)), Audit.status.in_(["assigned", "in_progress"]), Audit.due_on < today
+                )
+            )
+        ).scalar_one()
+        moderated = (
+            await self.session.execute(
+                select(func.count(func.distinct(Moderation.audit_id))).where(
+                    Moderation.audit_id.in_(select(ids.c.id)), Moderation.status == "completed"
+                )
+            )
+        ).scalar_one()
+        actions = (
+            (
+                await self.session.execute(
+                    select(ActionItem.deadline).where(
+                        ActionItem.audit_id.in_(select(ids.c.id)), ActionItem.status.in_(["open", "not_yet"])
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
+        late = sum(1 for deadline in actions if deadline is not None and deadline < today)
+        return assigned, assigned - open_now, open_now, int(overdue), int(moderated), len(actions), late
