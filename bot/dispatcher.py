@@ -41,7 +41,7 @@ class Dispatcher:
         app_id: str | None,
         *,
         max_attempts: int = 8,
-        batch: int = 50,
+        batch: int = 200,
         concurrency: int = 8,
         pacer: Pacer | None = None,
         claim_seconds: float = outbox.CLAIM_SECONDS,
@@ -103,12 +103,12 @@ class Dispatcher:
                 decision = Decision(Outcome.DEAD, reason=f"cannot render '{message.kind}': {exc}")
             else:
                 conversation = str((reference.get("conversation") or {}).get("id", message.person_id))
-                await self._wait_turn(conversation)
                 async with self.sessions() as session, session.begin():
                     still_ours = await outbox.renew(session, message, self.claim_seconds)
                 if still_ours is None:
                     log.info("outbox %s was taken by another instance; not sent here", message.id)
                     return
+                await self._wait_turn(conversation)  # last, so the send leaves on its slot
                 decision = await self._send(reference, card, attempt)
                 if decision.outcome is Outcome.RETRY and decision.reason.startswith("429"):
                     self.pacer.throttled(decision.delay_s, time.monotonic())  # the whole instance slows down
@@ -135,9 +135,13 @@ class Dispatcher:
     async def _wait_turn(self, conversation: str) -> None:
         """Within Teams' limits: this instance's rate, the conversation's rate, any pause after a 429."""
         delay = self.pacer.reserve(conversation, time.monotonic())
-        while delay > 0:
-            await asyncio.sleep(delay)
-            delay = self.pacer.pause_left(time.monotonic())
+        while True:
+            if delay > 0:
+                await asyncio.sleep(delay)
+            now = time.monotonic()
+            delay = self.pacer.pause_left(now) or self.pacer.departure_wait(conversation, now)
+            if delay <= 0:
+                return
 
     async def _send(self, reference: dict[str, Any], card: dict[str, Any], attempt: int) -> Decision:
         failure: list[BaseException] = []

@@ -4,12 +4,13 @@ the cost follows what is nearly due, not everything), and the due notices writte
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from plf_core.timetable import (
@@ -23,6 +24,7 @@ from plf_core.timetable import (
     SentDip,
     State,
     Trigger,
+    Unit,
 )
 from plf_core.vocabulary import OPEN_AUDIT_STATUSES, Role
 from store.models import (
@@ -52,13 +54,21 @@ def _start(day: date) -> datetime:
 
 
 def _window(rules: Sequence[Rule], trigger: Trigger, today: date, lookback: int) -> tuple[date, date] | None:
-    """Anchors of this trigger that can give a notice due now: [today - max offset - lookback - slack,
-    today - min offset + slack] (slack for working days and weekends)."""
-    offsets = [r.offset for r in rules if r.trigger is trigger]
-    if not offsets:
+    """The anchors of this trigger whose notices can be due today: each rule's offset back from today,
+    widened by the catch-up `lookback`, a few days for weekends and holidays, and working days
+    counted as calendar days generously. The query then costs what is nearly due, not everything."""
+    spans = []
+    for rule in rules:
+        if rule.trigger is trigger:
+            span = (
+                rule.offset
+                if rule.unit is Unit.DAYS
+                else math.ceil(rule.offset * 7 / 5) + (5 if rule.offset >= 0 else -5)
+            )
+            spans.append(span)
+    if not spans:
         return None
-    slack = 10
-    return today - timedelta(days=max(offsets) * 2 + lookback + slack), today - timedelta(days=min(offsets) - slack)
+    return today - timedelta(days=max(spans) + lookback + 5), today - timedelta(days=min(spans) - 1)
 
 
 async def load_state(
@@ -191,87 +201,119 @@ async def _open_actions(session: AsyncSession, column: Any, ids: Sequence[int]) 
     return dict(found)
 
 
+def _insert(session: AsyncSession) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING for the session's database (both dialects support it)."""
+    table = cast(Table, OutboxMessage.__table__)
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    return sqlite.insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
+
+
 async def write_notices(session: AsyncSession, notices: Sequence[DueNotice], *, digest: bool = True) -> int:
     """Each due notice into the outbox once (its dedupe key is unique); returns how many are new.
-    Escalations go on their own; reminders (`digest`) join the person's digest for the day."""
+    Escalations go on their own; reminders (`digest`) join the person's digest for the day.
+    A few bulk statements whatever the number of notices, so a sweep costs what is due."""
     if not notices:
         return 0
-    keys = [n.dedupe_key for n in notices]
-    existing: set[str] = set()
-    for start in range(0, len(keys), 1000):
-        rows = await session.execute(
-            select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys[start : start + 1000]))
-        )
-        existing |= set(rows.scalars())
-    written = 0
     now = datetime.now(UTC)
     people = sorted({n.person_id for n in notices if not n.urgent})
-    snoozed = dict(
-        (
-            await session.execute(select(SnoozeRow.person_id, SnoozeRow.until).where(SnoozeRow.person_id.in_(people)))
-        ).all()
-    )
-    for notice in notices:
-        if notice.dedupe_key in existing:
-            continue
-        existing.add(notice.dedupe_key)
-        not_before = _not_before(notice, snoozed.get(notice.person_id))
-        merged = digest and not notice.urgent
-        try:
-            async with session.begin_nested():
-                session.add(
-                    OutboxMessage(
-                        dedupe_key=notice.dedupe_key,
-                        person_id=notice.person_id,
-                        kind=notice.kind,
-                        payload={**notice.data, "urgent": notice.urgent},
-                        # a reminder is kept as 'merged' (written once, never sent alone) and goes in the day's digest
-                        status="merged" if merged else "pending",
-                        not_before=not_before,
-                        created_at=now,
-                    )
-                )
-        except IntegrityError:
-            continue  # a concurrent sweep (another instance) wrote it first: still exactly once
-        if merged:
-            await _add_to_digest(session, notice, not_before, now)
-        written += 1
-    return written
+    snoozed: dict[int, date] = {}
+    for start in range(0, len(people), 1000):
+        rows = await session.execute(
+            select(SnoozeRow.person_id, SnoozeRow.until).where(SnoozeRow.person_id.in_(people[start : start + 1000]))
+        )
+        snoozed.update(dict(rows.all()))
+    unique = {n.dedupe_key: n for n in notices}
+    rows_to_write = [
+        {
+            "dedupe_key": n.dedupe_key,
+            "person_id": n.person_id,
+            "kind": n.kind,
+            "payload": {**n.data, "urgent": n.urgent},
+            # a reminder is kept as 'merged' (written once, never sent alone) and goes in the day's digest
+            "status": "merged" if digest and not n.urgent else "pending",
+            "attempts": 0,
+            "not_before": _not_before(n, snoozed.get(n.person_id)),
+            "created_at": now,
+        }
+        for n in unique.values()
+    ]
+    new: set[str] = set()
+    connection = await session.connection()
+    for start in range(0, len(rows_to_write), 1000):
+        statement = _insert(session).returning(OutboxMessage.__table__.c.dedupe_key)
+        result = await connection.execute(statement, rows_to_write[start : start + 1000])
+        new |= set(result.scalars())
+    if not new:
+        return 0
+    if digest:
+        await _add_to_digests(
+            session, [r for r in rows_to_write if r["dedupe_key"] in new and r["status"] == "merged"], now
+        )
+    return len(new)
 
 
-async def _add_to_digest(session: AsyncSession, notice: DueNotice, not_before: datetime, now: datetime) -> None:
-    """One digest a day per person: the item joins that day's digest while it waits, else the next day's."""
-    day = not_before.date()
+async def _add_to_digests(session: AsyncSession, merged: Sequence[dict[str, Any]], now: datetime) -> None:
+    """One digest a day per person: new items join that day's digest while it waits, else the next day's."""
+    groups: dict[tuple[int, date], list[dict[str, Any]]] = {}
+    starts: dict[tuple[int, date], datetime] = {}
+    for row in merged:
+        key = (int(row["person_id"]), row["not_before"].date())
+        groups.setdefault(key, []).append({"kind": row["kind"], "data": row["payload"], "key": row["dedupe_key"]})
+        starts[key] = min(starts.get(key, row["not_before"]), row["not_before"])
     for _ in range(14):
-        key = f"digest:{notice.person_id}:{day.isoformat()}"
-        row = (
-            await session.execute(select(OutboxMessage).where(OutboxMessage.dedupe_key == key).with_for_update())
-        ).scalar_one_or_none()
-        item = {"kind": notice.kind, "data": dict(notice.data), "key": notice.dedupe_key}
-        if row is None:
-            try:
-                async with session.begin_nested():
-                    start = max(not_before, datetime.combine(day, time(0), tzinfo=UTC))
-                    session.add(
-                        OutboxMessage(
-                            dedupe_key=key,
-                            person_id=notice.person_id,
-                            kind="daily_digest",
-                            payload={"day": day.isoformat(), "items": [item]},
-                            status="pending",
-                            not_before=start,
-                            created_at=now,
-                        )
-                    )
-                return
-            except IntegrityError:
-                continue  # another instance made it a moment ago: join it
-        if row.status == "pending":
-            items = row.payload.get("items")
-            row.payload = {**row.payload, "items": [*(items if isinstance(items, list) else []), item]}
-            await session.flush()
+        if not groups:
             return
-        day += timedelta(days=1)  # that day's digest has gone: tomorrow's
+        keys = {f"digest:{person}:{day.isoformat()}": (person, day) for person, day in groups}
+        digests = {
+            row.dedupe_key: row
+            for start in range(0, len(keys), 1000)
+            for row in (
+                await session.execute(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.dedupe_key.in_(list(keys)[start : start + 1000]))
+                    .with_for_update()
+                )
+            ).scalars()
+        }
+        later: dict[tuple[int, date], list[dict[str, Any]]] = {}
+        fresh: list[dict[str, Any]] = []
+        for digest_key, (person, day) in keys.items():
+            items = groups[(person, day)]
+            found = digests.get(digest_key)
+            if found is None:
+                fresh.append(
+                    {
+                        "dedupe_key": digest_key,
+                        "person_id": person,
+                        "kind": "daily_digest",
+                        "payload": {"day": day.isoformat(), "items": items},
+                        "status": "pending",
+                        "attempts": 0,
+                        "not_before": starts[(person, day)],
+                        "created_at": now,
+                    }
+                )
+            elif found.status == "pending":
+                known = found.payload.get("items")
+                found.payload = {**found.payload, "items": [*(known if isinstance(known, list) else []), *items]}
+            else:  # that day's digest has gone: tomorrow's
+                tomorrow = (person, day + timedelta(days=1))
+                later[tomorrow] = later.get(tomorrow, []) + items
+                starts[tomorrow] = datetime.combine(tomorrow[1], time(9), tzinfo=UTC)
+        await session.flush()
+        if fresh:
+            connection = await session.connection()
+            made = set(
+                (
+                    await connection.execute(_insert(session).returning(OutboxMessage.__table__.c.dedupe_key), fresh)
+                ).scalars()
+            )
+            for row in fresh:  # made by another instance a moment ago: join it on the next round
+                if row["dedupe_key"] not in made:
+                    person, day = keys[row["dedupe_key"]]
+                    later[(person, day)] = later.get((person, day), []) + groups[(person, day)]
+        groups = later
 
 
 def _not_before(notice: DueNotice, snoozed_until: date | None) -> datetime:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +35,8 @@ class FakeConnector:
     #: while set, every post waits here and is then refused unrecorded (its sender was killed meanwhile)
     hold: asyncio.Event | None = None
     held: int = 0
+    #: a rate limit like Teams': given the conversation, the Retry-After (seconds) to refuse with, or None
+    throttle: Callable[[str], int | None] | None = None
 
     def fail_next(
         self, status: int, times: int = 1, headers: dict[str, str] | None = None, conversation: str | None = None
@@ -51,6 +53,11 @@ class FakeConnector:
 
     async def _activities(self, request: web.Request) -> web.Response:
         conversation_id = request.match_info["conversation_id"]
+        if self.throttle is not None and (retry_after := self.throttle(conversation_id)) is not None:
+            self.refused.append((429, conversation_id))
+            return web.json_response(
+                {"error": {"code": "Throttled"}}, status=429, headers={"Retry-After": str(retry_after)}
+            )
         if self.hold is not None:
             self.held += 1
             await self.hold.wait()
