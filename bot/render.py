@@ -9,8 +9,9 @@ from typing import Any
 from cards import layered, notices, workflow
 from cards.base import CardDict
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
+from plf_core import timetable
 from plf_core.audits import AuditView
-from plf_core.dips import DipList, DipThemes
+from plf_core.dips import DipAction, DipList, DipThemes
 from plf_core.layered import AgreementScreen, ModeratePreview, ModerationDone, ModerationScreen, SamplePreview
 from plf_core.sampling import Method
 from plf_core.timetable_commands import OutboxList, StatusFigures, TimetablePreview
@@ -275,7 +276,7 @@ def notice_card(kind: str, data: Mapping[str, Any]) -> CardDict:
             int(data["audit"]), title, str(data.get("case") or ""), str(data.get("theme") or ""), _day(data.get("due"))
         )
     if kind == "dip_sample_actions":
-        actions = [notices.DipAction(str(t), str(w), _day(b), str(r) or None) for t, w, b, r in data.get("actions", [])]
+        actions = [DipAction(str(t), str(w), _day(b), str(r) or None) for t, w, b, r in data.get("actions", [])]
         due = _day(data.get("agree_by")) or date.today()  # noqa: DTZ011
         return notices.dip_sample_actions(int(data["dip"]), str(data["theme"]), actions, due)
     if kind == "moderation_outcome":
@@ -305,19 +306,7 @@ def notice_card(kind: str, data: Mapping[str, Any]) -> CardDict:
     raise ValueError(f"no card for notice kind '{kind}'")
 
 
-TIMETABLE_KINDS = frozenset(
-    {
-        "data_request",
-        "reminder_digest",
-        "outstanding_list",
-        "slt_escalation",
-        "action_follow_up",
-        "action_escalation",
-        "dip_follow_up",
-        "dip_escalation",
-        "pim_due",
-    }
-)
+TIMETABLE_KINDS = timetable.CARDS  # the cards a timetable rule may name
 
 
 def _rows(data: Mapping[str, Any]) -> list[notices.OutstandingRow]:

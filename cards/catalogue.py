@@ -12,7 +12,7 @@ from typing import Any
 from cards import layered, notices
 from cards.base import CardDict
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
-from plf_core.dips import DEFAULT_THEMES
+from plf_core.dips import DEFAULT_THEMES, DipAction
 from plf_core.forms.model import Contributor, Field, FieldKind, Form
 from plf_core.forms.registry import load_forms
 from plf_core.forms.validation import message
@@ -187,7 +187,7 @@ def notice_cards() -> Iterator[tuple[str, CardDict]]:
         ),
     )
     dip = [
-        notices.DipAction(long_action, "Service Manager CNP", DAY, rag)
+        DipAction(long_action, "Service Manager CNP", DAY, rag)
         for rag in ("red", "amber", "green", "red", None)
     ]
     yield (

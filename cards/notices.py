@@ -13,6 +13,7 @@ from microsoft_teams.cards import Container, TextInput
 from microsoft_teams.cards.core import Action, CardElement
 
 from cards.base import CardDict, action_row, card, execute, facts, heading, para
+from plf_core.dips import DipAction
 from plf_core.vocabulary import GRADE_LABELS, Grade
 
 MAX_LISTED = 25
@@ -277,14 +278,6 @@ def data_request(cycle: str, starts: date, send_by: date, criteria: Sequence[str
         [execute("Mark as sent", "data_request.sent", {"cycle": cycle}, style="positive")],
         fallback_text=f"Data request for {cycle}",
     )
-
-
-@dataclass(frozen=True)
-class DipAction:
-    text: str
-    who: str
-    by: date | None
-    rag: str | None
 
 
 def dip_sample_actions(dip_id: int, theme: str, actions: Sequence[DipAction], agree_by: date) -> CardDict:
