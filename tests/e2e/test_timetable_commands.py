@@ -8,7 +8,7 @@ from typing import Any
 
 from tests.card_tree import walk
 from tests.e2e.teams import card_texts
-from tests.e2e.test_audit_workflow import BOROUGH, _query, assigned, bot, cast, users, wait_for_card  # noqa: F401
+from tests.e2e.test_audit_workflow import BOROUGH, _query, assigned, bot, cards_to, cast, users, wait_for_card  # noqa: F401
 
 
 async def execute(database_url: str, sql: str, **params: Any) -> None:
@@ -79,3 +79,21 @@ async def test_failed_deliveries_are_listed_with_retry(bot: Any, database_url: s
     await wait_for_card(connector, u["worker"], "New Practice Learning Conversation")
     assert await u["worker"].say("outbox") == 202
     await wait_for_card(connector, u["worker"], "only the QA team can use 'outbox'")
+
+
+async def test_a_throttled_then_failing_connector_loses_nothing_and_sends_once(bot: Any) -> None:  # noqa: F811
+    app, connector = bot
+    u = users(app.url, connector)
+    for user in u.values():
+        assert await user.install() in (200, 202)
+    worker = u["worker"].conversation_id
+    connector.fail_next(429, 1, {"Retry-After": "1"}, conversation=worker)
+    connector.fail_next(500, 2, conversation=worker)
+    await assigned(u, connector)
+    await wait_for_card(connector, u["worker"], "New Practice Learning Conversation", timeout=40)
+    assert [status for status, conversation in connector.refused if conversation == worker] == [429, 500, 500]
+    import asyncio
+
+    await asyncio.sleep(2.0)  # nothing more arrives: exactly one start card
+    starts = [c for c in cards_to(connector, u["worker"]) if "New Practice Learning Conversation" in str(c)]
+    assert len(starts) == 1
