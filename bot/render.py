@@ -332,7 +332,8 @@ def timetable_card(kind: str, data: Mapping[str, Any]) -> CardDict:
     if kind == "outstanding_list":
         return notices.outstanding_list("your scope", due + timedelta(days=7), _rows(data))
     if kind == "slt_escalation":
-        return notices.slt_escalation(str(data.get("cycle", "")), _rows(data), 0, 0)
+        waiting, late = int(data.get("moderations", 0)), int(data.get("actions", 0))
+        return notices.slt_escalation(str(data.get("cycle", "")), _rows(data), waiting, late)
     if kind == "action_follow_up":
         number = 2 if str(data.get("rule", "")).endswith("2") else 1
         actions = [notices.ActionLine(str(a), "allocated team", None) for a in data.get("actions", [])]

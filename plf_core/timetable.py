@@ -257,6 +257,9 @@ class State:
     dips: Sequence[SentDip] = ()
     pims: Sequence[PimDue] = ()
     people_by_role: Mapping[Recipient, Sequence[int]] = field(default_factory=dict)
+    #: for SLT's escalation: moderations requested and not done, actions past their deadline
+    moderations_outstanding: int = 0
+    actions_unconfirmed: int = 0
 
 
 @dataclass(frozen=True)
@@ -311,6 +314,11 @@ def _subjects(rule: Rule, state: State, today: date) -> list[Subject]:
             anchor = cycle.starts_on if rule.trigger is Trigger.CYCLE_START else cycle.due_on
             for person, items in _cycle_recipients(rule, cycle, state).items():
                 data: dict[str, object] = {"cycle": cycle.code, "items": items}
+                if Recipient.SLT in rule.to:
+                    data |= {
+                        "moderations": state.moderations_outstanding,
+                        "actions": state.actions_unconfirmed,
+                    }
                 subjects.append((anchor, f"{cycle.code}", {person}, data, False))
             for role in (Recipient.DATA_AND_IMPACT, Recipient.QA):
                 if role in rule.to:

@@ -185,7 +185,25 @@ async def load_state(
             select(PersonRole.person_id).where(PersonRole.role.in_([r.value for r in ROLE_OF[recipient]]))
         )
         people[recipient] = sorted(set(found_people.scalars()))
-    return State(cycles, open_audits, moderated, dips, pims, people)
+    moderations_outstanding = actions_unconfirmed = 0
+    if due_now and any(Recipient.SLT in r.to for r in rules if r.trigger is Trigger.CYCLE_DUE):
+        moderations_outstanding = int(
+            (
+                await session.execute(
+                    select(func.count()).select_from(Moderation).where(Moderation.status != "completed")
+                )
+            ).scalar_one()
+        )
+        actions_unconfirmed = int(
+            (
+                await session.execute(
+                    select(func.count())
+                    .select_from(ActionItem)
+                    .where(ActionItem.status.in_(["open", "not_yet"]), ActionItem.deadline < today)
+                )
+            ).scalar_one()
+        )
+    return State(cycles, open_audits, moderated, dips, pims, people, moderations_outstanding, actions_unconfirmed)
 
 
 async def _open_actions(session: AsyncSession, column: Any, ids: Sequence[int]) -> dict[int, list[str]]:

@@ -122,10 +122,14 @@ def test_dip_samples_pims_and_outstanding_lists() -> None:
     assert "pim_due:pim-14:4" not in keys(at(date(2026, 11, 16)), held)
     outstanding = {k for k in keys(at(date(2026, 12, 24)), s) if k.startswith("outstanding_list")}
     assert outstanding == {"outstanding_list:2026-Q4:2", "outstanding_list:2026-Q4:3", "outstanding_list:2026-Q4:4"}
-    late = due_notices(RULES, s, at(date(2027, 1, 7)), HOURS)
-    assert [(n.person_id, n.data["items"]) for n in late if n.rule == "slt_outstanding"] == [
-        (SLT, [[11, "AZ000011", "T1", "2026-12-31"]])
-    ]
+    late = due_notices(
+        RULES, state(open_audits=[OPEN], moderations_outstanding=4, actions_unconfirmed=2), at(date(2027, 1, 7)), HOURS
+    )
+    assert [
+        (n.person_id, n.data["items"], n.data["moderations"], n.data["actions"])
+        for n in late
+        if n.rule == "slt_outstanding"
+    ] == [(SLT, [[11, "AZ000011", "T1", "2026-12-31"]], 4, 2)]
 
 
 def test_a_quarter_swept_every_hour_sends_every_expected_notice_once_and_nothing_else() -> None:
