@@ -111,6 +111,7 @@ async def test_three_instances_deliver_each_notice_once_even_when_one_is_killed(
                     await asyncio.sleep(0.05)
             first.process.send_signal(signal.SIGKILL)
             first.process.wait()
+            await asyncio.sleep(0.5)  # what A had already put on the wire is read, and held, too
         hold, connector.hold = connector.hold, None
         hold.set()
         await asyncio.sleep(0.2)
