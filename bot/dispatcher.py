@@ -110,7 +110,7 @@ class Dispatcher:
                     return
                 await self._wait_turn(conversation)  # last, so the send leaves on its slot
                 decision = await self._send(reference, card, attempt)
-                if decision.outcome is Outcome.RETRY and decision.reason.startswith("429"):
+                if decision.throttled:
                     self.pacer.throttled(decision.delay_s, time.monotonic())  # the whole instance slows down
                     log.warning("429 from the connector: pausing delivery for %.1f s", decision.delay_s)
         async with self.sessions() as session, session.begin():

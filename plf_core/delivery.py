@@ -28,6 +28,8 @@ class Decision:
     outcome: Outcome
     delay_s: float = 0.0
     reason: str = ""
+    #: the connector said "too many requests": the whole instance should slow down, not this message only
+    throttled: bool = False
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -59,4 +61,4 @@ def decide(
     jitter = (rng or random.Random()).uniform(0, 1)
     backoff = min(MAX_DELAY_S, BASE_DELAY_S * 2 ** (attempts - 1)) * (0.5 + jitter / 2)
     told = parse_retry_after(retry_after)
-    return Decision(Outcome.RETRY, delay_s=max(backoff, told or 0.0), reason=reason)
+    return Decision(Outcome.RETRY, delay_s=max(backoff, told or 0.0), reason=reason, throttled=status == 429)

@@ -7,7 +7,6 @@ whose selection no longer matches the preview (the cases changed) shows the new 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -16,6 +15,7 @@ from typing import Protocol
 
 from plf_core import access
 from plf_core.audits import PLC_FORM, AuditView, overall_grades
+from plf_core.cycles import cycle_containing
 from plf_core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from plf_core.moderation import (
     Agreement,
@@ -30,7 +30,17 @@ from plf_core.moderation import (
 )
 from plf_core.people import Actor
 from plf_core.ports import AuditStore, Notice
-from plf_core.sampling import PLR_SHARE, CaseFacts, Criteria, Draw, Method, check_names, draw, selection_fingerprint
+from plf_core.sampling import (
+    PLR_SHARE,
+    CaseFacts,
+    Criteria,
+    Draw,
+    Method,
+    check_names,
+    draw,
+    fingerprint,
+    selection_fingerprint,
+)
 from plf_core.vocabulary import GRADE_LABELS, Grade
 
 MAX_REASON = 2000
@@ -227,13 +237,13 @@ def month_bounds(month: date) -> tuple[date, date]:
 
 
 def quarter_bounds(day: date) -> tuple[date, date]:
-    first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    return first, (first + timedelta(days=95)).replace(day=1)
+    """The cycle (a calendar quarter) holding `day`, as [start, end)."""
+    cycle = cycle_containing(day)
+    return cycle.starts_on, cycle.due_on + timedelta(days=1)
 
 
 def _selection_fingerprint(selection: Selection) -> str:
-    text = ",".join(f"{r.audit_id}:{r.moderator_id}:{r.stream}" for r in selection.requests)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return fingerprint(f"{r.audit_id}:{r.moderator_id}:{r.stream}" for r in selection.requests)
 
 
 async def choose_moderations(

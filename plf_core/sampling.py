@@ -324,7 +324,10 @@ def _quota(
     return picks, strata, shortfalls
 
 
-def selection_fingerprint(draw_: Draw) -> str:
+def fingerprint(parts: Iterable[str]) -> str:
     """A short, stable digest of a selection: a confirmation must create what the preview showed."""
-    text = ",".join(f"{p.case_id}:{p.worker_id}:{int(p.for_review)}" for p in draw_.picks)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return hashlib.sha256(",".join(parts).encode()).hexdigest()[:16]
+
+
+def selection_fingerprint(draw_: Draw) -> str:
+    return fingerprint(f"{p.case_id}:{p.worker_id}:{int(p.for_review)}" for p in draw_.picks)
