@@ -266,7 +266,10 @@ class PlfAgent(ActivityHandler):
                 raise ValidationFailed("a reminder can be snoozed for 1 day, 3 days or until Monday")
             return await follow_ups.snooze(store, actor, days, now.astimezone(self.settings.zone).date())
         if verb == "data_request.sent":
-            return follow_ups.data_request_sent(actor, str(request.inputs.get("cycle", "")))
+            cycle = request.inputs.get("cycle")
+            if not isinstance(cycle, str) or not cycle.strip():
+                raise ValidationFailed("the card does not say which cycle's data was sent")
+            return await follow_ups.data_request_sent(store, actor, cycle, now, activity_id)
         if verb == "actions.done":
             assert audit_id is not None
             return await follow_ups.actions_done(store, actor, audit_id, now, activity_id)

@@ -142,6 +142,7 @@ def screen_card(screen: Screen | LayeredScreen, refresh_user_ids: tuple[str, ...
                 ("Moderated", str(screen.moderated)),
                 ("Actions open", str(screen.actions_open)),
                 ("Actions past their deadline", str(screen.actions_overdue)),
+                ("Case data for the cycle", screen.data_sent),
             ],
         )
     if isinstance(screen, OutboxList):

@@ -186,10 +186,7 @@ def notice_cards() -> Iterator[tuple[str, CardDict]]:
             ],
         ),
     )
-    dip = [
-        DipAction(long_action, "Service Manager CNP", DAY, rag)
-        for rag in ("red", "amber", "green", "red", None)
-    ]
+    dip = [DipAction(long_action, "Service Manager CNP", DAY, rag) for rag in ("red", "amber", "green", "red", None)]
     yield (
         "notices/dip-sample-actions",
         notices.dip_sample_actions(77, "Quality of pre-birth assessments", dip, DAY),

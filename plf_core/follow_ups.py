@@ -10,6 +10,7 @@ from plf_core import access
 from plf_core.errors import NotAllowed, NotFound, ValidationFailed
 from plf_core.people import Actor
 from plf_core.ports import AuditStore, Notice
+from plf_core.vocabulary import Role
 from plf_core.workflow import Reply
 
 MAX_REASON = 1000
@@ -89,5 +90,26 @@ async def snooze(store: FollowUpStore, actor: Actor, days: int, today: date) -> 
     return Reply(f"Your reminders are snoozed until {until:%A %d %B}. Escalations and red alerts still come at once.")
 
 
-def data_request_sent(actor: Actor, cycle: str) -> Reply:
-    return Reply(f"Thank you, {actor.name}: the QA service will look out for the case data for {cycle[:20]}.")
+class DataRequestStore(Protocol):
+    async def mark_data_sent(self, cycle: str, by: int, at: datetime) -> tuple[bool, str, datetime] | None: ...
+
+    async def log_access(
+        self, actor: Actor | None, action: str, audit_id: int | None, activity_id: str | None, outcome: str
+    ) -> None: ...
+
+
+async def data_request_sent(
+    store: DataRequestStore, actor: Actor, cycle: str, now: datetime, activity: str | None
+) -> Reply:
+    """The Data & Impact team (or QA) marks a cycle's case data as sent; `status` shows it."""
+    if not (actor.has(Role.DATA_AND_IMPACT) or actor.is_qa):
+        raise NotAllowed("only the Data & Impact team or QA can mark the case data as sent", action="data_request_sent")
+    cycle = cycle.strip()[:16]
+    marked = await store.mark_data_sent(cycle, actor.person_id, now)
+    if marked is None:
+        raise NotFound(f"there is no cycle '{cycle}'", action="data_request_sent")
+    fresh, by, at = marked
+    await store.log_access(actor, f"data_request_sent {cycle}", None, activity, "ok" if fresh else "already")
+    if not fresh:
+        return Reply(f"The case data for {cycle} was already marked as sent by {by} on {at:%d %B %Y}.")
+    return Reply(f"Thank you, {actor.name}: the case data for {cycle} is marked as sent. QA can see it in `status`.")

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from plf_core import access
 from plf_core.cycles import Cycle, cycle_containing
@@ -17,6 +18,8 @@ from plf_core.timetable import DueNotice, Hours, Recipient, Rule, State, due_not
 from plf_core.workflow import Reply
 
 MAX_PREVIEW_DAYS = 90
+
+LONDON = ZoneInfo("Europe/London")  # the framework's dates are London dates
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ class TimetableStore(Protocol):
     async def retry_message(self, outbox_id: int) -> bool: ...
 
     async def scope_teams(self, scope: str | None) -> tuple[str, ...] | None: ...
+
+    async def data_sent(self, cycle: str) -> tuple[str, datetime] | None: ...
 
 
 @dataclass(frozen=True)
@@ -189,6 +194,7 @@ class StatusFigures:
     moderated: int
     actions_open: int
     actions_overdue: int
+    data_sent: str = "not yet marked as sent"  # the cycle's case data, from the Data & Impact team
 
 
 class StatusStore(Protocol):
@@ -197,6 +203,8 @@ class StatusStore(Protocol):
     ) -> tuple[int, int, int, int, int, int, int]: ...
 
     async def scope_teams(self, scope: str | None) -> tuple[str, ...] | None: ...
+
+    async def data_sent(self, cycle: str) -> tuple[str, datetime] | None: ...
 
 
 async def status(store: StatusStore, actor: Actor, scope: str | None, today: date) -> StatusFigures:
@@ -210,7 +218,15 @@ async def status(store: StatusStore, actor: Actor, scope: str | None, today: dat
     elif scope:
         teams = await store.scope_teams(scope)
     figures = await store.status_figures(teams, cycle.starts_on, cycle.due_on, today)
-    return StatusFigures(scope if teams is not None and scope else "the whole service", cycle.code, *figures)
+    sent = await store.data_sent(cycle.code)
+    return StatusFigures(
+        scope if teams is not None and scope else "the whole service",
+        cycle.code,
+        *figures,
+        data_sent=f"sent, marked by {sent[0]} on {sent[1].astimezone(LONDON):%d %b %Y}"
+        if sent
+        else "not yet marked as sent",
+    )
 
 
 def _cycle_code(text: str) -> Cycle | None:

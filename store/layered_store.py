@@ -23,6 +23,7 @@ from store.models import (
     ActionItem,
     Audit,
     Case,
+    Cycle,
     DipSample,
     GradeRecord,
     Moderation,
@@ -494,6 +495,31 @@ class SqlLayeredStore(SqlAuditStore):
         else:
             row.until = until
         await self.session.flush()
+
+    async def mark_data_sent(self, cycle: str, by: int, at: datetime) -> tuple[bool, str, datetime] | None:
+        """The cycle's case data marked as sent to QA: (newly marked, by whom, when); None: no such cycle.
+        The first mark stands; a second press reports it."""
+        row = (
+            await self.session.execute(select(Cycle).where(Cycle.code == cycle).with_for_update())
+        ).scalar_one_or_none()
+        if row is None:
+            return None
+        fresh = row.data_sent_at is None
+        if fresh:
+            row.data_sent_at, row.data_sent_by_id = at, by
+            await self.session.flush()
+        name = await self.person_name(row.data_sent_by_id) if row.data_sent_by_id else "someone no longer listed"
+        assert row.data_sent_at is not None
+        return fresh, name, row.data_sent_at
+
+    async def data_sent(self, cycle: str) -> tuple[str, datetime] | None:
+        """Who marked the cycle's case data as sent, and when (None: not yet)."""
+        found = (
+            await self.session.execute(select(Cycle.data_sent_by_id, Cycle.data_sent_at).where(Cycle.code == cycle))
+        ).first()
+        if found is None or found[1] is None:
+            return None
+        return (await self.person_name(found[0]) if found[0] else "someone no longer listed"), found[1]
 
     # --- the timetable from chat -------------------------------------------------------------------
 

@@ -110,6 +110,8 @@ class Cycle(Stamped, Base):
     code: Mapped[str] = mapped_column(String(16), unique=True)
     starts_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date] = mapped_column(Date, index=True)
+    data_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the case data, marked sent to QA
+    data_sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
 
 
 class SamplingDraw(Base):

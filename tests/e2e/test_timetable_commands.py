@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from plf_core.vocabulary import Role
 from tests.card_tree import walk
-from tests.e2e.teams import card_texts
+from tests.e2e.teams import card_facts, card_texts
 from tests.e2e.test_audit_workflow import BOROUGH, _query, assigned, bot, cards_to, cast, users, wait_for_card  # noqa: F401
 
 
@@ -97,3 +98,48 @@ async def test_a_throttled_then_failing_connector_loses_nothing_and_sends_once(b
     await asyncio.sleep(2.0)  # nothing more arrives: exactly one start card
     starts = [c for c in cards_to(connector, u["worker"]) if "New Practice Learning Conversation" in str(c)]
     assert len(starts) == 1
+
+
+async def test_the_data_and_impact_team_marks_the_case_data_as_sent(bot: Any, database_url: str) -> None:  # noqa: F811
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from plf_core.cycles import cycle_containing
+    from tests.e2e.teams import TeamsUser
+
+    today = datetime.now(ZoneInfo("Europe/London")).date()
+
+    app, connector = bot
+    u = users(app.url, connector)
+    data_person = next(p for p in BOROUGH.people if Role.DATA_AND_IMPACT in p.roles)
+    data = TeamsUser(app.url, connector.url, data_person.aad_object_id, data_person.display_name)
+    for user in (u["qa"], u["worker"], data):
+        assert await user.install() in (200, 202)
+    cycle = cycle_containing(today).code
+
+    assert await u["qa"].say("status") == 202
+    before = await wait_for_card(connector, u["qa"], f"cycle {cycle}")
+    assert card_facts(before)["Case data for the cycle"] == "not yet marked as sent"
+
+    refused = await u["worker"].execute("data_request.sent", {"cycle": cycle})
+    assert any("only the Data & Impact team or QA" in t for t in card_texts(refused)), card_texts(refused)
+    unknown = await data.execute("data_request.sent", {"cycle": "1999-Q1"})
+    assert any("There is no cycle '1999-Q1'" in t for t in card_texts(unknown)), card_texts(unknown)
+    assert (await _query(database_url, "SELECT count(*) FROM cycles WHERE data_sent_at IS NOT NULL"))[0][0] == 0
+
+    marked = await data.execute("data_request.sent", {"cycle": cycle})
+    assert any(f"the case data for {cycle} is marked as sent" in t for t in card_texts(marked)), card_texts(marked)
+    again = await data.execute("data_request.sent", {"cycle": cycle})
+    assert any(f"already marked as sent by {data_person.display_name}" in t for t in card_texts(again))
+    rows = await _query(database_url, "SELECT code, data_sent_by_id FROM cycles WHERE data_sent_at IS NOT NULL")
+    assert [r[0] for r in rows] == [cycle]
+    logged = await _query(
+        database_url, "SELECT outcome FROM access_log WHERE action LIKE 'data_request_sent%' ORDER BY id"
+    )
+    assert [r[0] for r in logged] == ["denied", "not_found", "ok", "already"]  # refusals are logged too
+
+    connector.received.clear()
+    assert await u["qa"].say("status") == 202
+    after = await wait_for_card(connector, u["qa"], f"cycle {cycle}")
+    shown = card_facts(after)["Case data for the cycle"]
+    assert shown == f"sent, marked by {data_person.display_name} on {today:%d %b %Y}", shown
