@@ -1,0 +1,208 @@
+"""A quarter lived through on a real database (SQLite and PostgreSQL): the sweep runs three times a
+day from mid-September to mid-January, a stand-in dispatcher sends whatever is due at each tick,
+and what went out is exactly what the framework's timetable asks for: each notice once, at the
+opening of the right working day (bank holidays, weekends and the October clock change included),
+reminders inside one digest per person and day, escalations on their own, and nothing after a
+confirmation."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from plf_core import follow_ups
+from plf_core.demo_borough import build_demo_borough
+from plf_core.people import Actor
+from plf_core.timetable import Hours
+from plf_core.vocabulary import Role
+from scheduler.jobs import sweep
+from scheduler.timetable_file import load_timetable
+from store.database import session_factory
+from store.demo import load_demo
+from store.layered_store import SqlLayeredStore
+from store.models import ActionItem, Audit, Case, DipSample, Moderation, OutboxMessage, PersonRole, Team
+
+LONDON = ZoneInfo("Europe/London")
+RULES = load_timetable()
+URGENT = {"slt_outstanding", "followup_escalation", "dip_escalation"}
+
+
+def at(day: date) -> datetime:
+    """Opening time (09:00 London) on `day`."""
+    return datetime.combine(day, time(9), tzinfo=LONDON)
+
+
+def stamp(day: date, hour: int = 11) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=UTC)
+
+
+async def people_of(engine: AsyncEngine, role: Role) -> list[int]:
+    async with engine.connect() as connection:
+        rows = await connection.execute(select(PersonRole.person_id).where(PersonRole.role == role.value))
+        return sorted(set(rows.scalars()))
+
+
+async def case_people(engine: AsyncEngine, index: int) -> tuple[int, int, int, int, int]:
+    """(case, worker, practice lead, service manager, head of service) of the `index`-th allocated case
+    of a team with all three leaders."""
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            select(
+                Case.id,
+                Case.allocated_worker_id,
+                Team.practice_lead_id,
+                Team.service_manager_id,
+                Team.head_of_service_id,
+            )
+            .join(Team, Case.team_id == Team.id)
+            .where(
+                Case.allocated_worker_id.is_not(None),
+                Team.practice_lead_id.is_not(None),
+                Team.service_manager_id.is_not(None),
+                Team.head_of_service_id.is_not(None),
+            )
+            .order_by(Team.id.desc() if index else Team.id, Case.id)
+            .limit(1)
+        )
+        return tuple(rows.one())  # type: ignore[return-value]
+
+
+async def test_a_quarter_sends_every_expected_notice_once_at_the_right_time_and_nothing_else(
+    engine: AsyncEngine,
+) -> None:
+    sessions = session_factory(engine)
+    await load_demo(sessions, build_demo_borough(), date(2026, 10, 1))  # cycles 2026-Q3 to 2027-Q3
+    data_team = await people_of(engine, Role.DATA_AND_IMPACT)
+    slt = await people_of(engine, Role.SLT)
+    directors = await people_of(engine, Role.DIRECTOR_OF_OPERATIONS)
+    assert data_team
+    assert slt
+    assert directors
+    case, worker, lead, manager, head = await case_people(engine, 0)
+    case2, worker2, lead2, _, _ = await case_people(engine, 1)
+    assert worker2 not in (worker, lead)
+    assert lead2 not in (worker, lead)
+
+    async with sessions() as session, session.begin():
+
+        def audit(**values: object) -> Audit:
+            row = Audit(form_id="practice_learning_conversation", version=1, **values)
+            session.add(row)
+            return row
+
+        still_open = audit(case_id=case, practitioner_id=worker, second_person_id=lead, status="in_progress")
+        still_open.due_on = date(2026, 12, 31)  # the 2026-Q4 cycle, never returned
+        moderated = audit(case_id=case, practitioner_id=worker, second_person_id=lead, status="completed")
+        confirmed = audit(case_id=case2, practitioner_id=worker2, second_person_id=lead2, status="completed")
+        red = audit(case_id=case, practitioner_id=worker, second_person_id=lead, status="completed")
+        red.final_grade, red.pim_due_on = "red", date(2026, 12, 25)  # Christmas Day: the PIM reminder waits
+        dip = DipSample(
+            theme="Voice of the child",
+            status="agreed",
+            terms={},
+            head_of_service_id=head,
+            sent_at=stamp(date(2026, 11, 2)),
+            agreed_at=stamp(date(2026, 11, 5)),
+        )
+        session.add(dip)
+        await session.flush()
+        for subject, day in ((moderated, date(2026, 10, 1)), (confirmed, date(2026, 10, 8))):
+            session.add(
+                Moderation(
+                    audit_id=subject.id,
+                    moderator_id=manager,
+                    stream="head_of_service",
+                    status="completed",
+                    requested_at=stamp(day),
+                    completed_at=stamp(day),
+                )
+            )
+            session.add(ActionItem(audit_id=subject.id, text="Update the plan", status="open"))
+        session.add(ActionItem(dip_sample_id=dip.id, text="Share the learning", status="open"))
+        ids = {"open": still_open.id, "moderated": moderated.id, "confirmed": confirmed.id, "red": red.id}
+        dip_id = dip.id
+
+    def each(rule: str, subject: str, people: list[int] | tuple[int, ...], day: date) -> dict[str, datetime]:
+        return {f"{rule}:{subject}:{p}": at(day) for p in people}
+
+    m, c = f"audit-{ids['moderated']}", f"audit-{ids['confirmed']}"
+    expected = {
+        **each("data_request", "2026-Q4", data_team, date(2026, 9, 17)),
+        **each("data_request", "2027-Q1", data_team, date(2026, 12, 18)),
+        **each("monthly_reminder", "2026-10", (worker, lead), date(2026, 10, 1)),
+        **each("monthly_reminder", "2026-11", (worker, lead), date(2026, 11, 2)),  # 1 November: a Sunday
+        **each("monthly_reminder", "2026-12", (worker, lead), date(2026, 12, 1)),
+        **each("outstanding_list", "2026-Q4", (lead, manager, head), date(2026, 12, 24)),
+        **each("slt_outstanding", "2026-Q4", slt, date(2027, 1, 7)),
+        **each("followup_1", m, (worker, lead), date(2026, 10, 22)),  # before the clock change
+        **each("followup_2", m, (worker, lead, manager), date(2026, 11, 5)),  # after it
+        **each("followup_escalation", m, slt, date(2026, 11, 19)),
+        **each("followup_1", c, (worker2, lead2), date(2026, 10, 29)),  # then confirmed: nothing more
+        **each("dip_followup_2", f"dip-{dip_id}", (head,), date(2026, 11, 23)),  # agreed, not yet done
+        **each("dip_escalation", f"dip-{dip_id}", directors, date(2026, 12, 7)),
+        **each("pim_due", f"pim-{ids['red']}", (head,), date(2026, 12, 29)),  # 25, 26-27, 28 (Boxing Day's substitute)
+    }
+
+    sent: dict[str, tuple[datetime, str, dict[str, object]]] = {}  # key -> (tick, kind, payload)
+    confirmer = Actor(worker2, "aad", "Worker", frozenset({Role.PRACTITIONER}))
+    day = date(2026, 9, 16)
+    while day <= date(2027, 1, 12):
+        for hour, minute in ((3, 0), (9, 5), (14, 0)):
+            tick = datetime.combine(day, time(hour, minute), tzinfo=LONDON)
+            await sweep(sessions, RULES, Hours(), tick)
+            async with sessions() as session, session.begin():  # the dispatcher: whatever is due goes now
+                due = (
+                    await session.execute(
+                        select(OutboxMessage).where(
+                            OutboxMessage.status == "pending", OutboxMessage.not_before <= tick.astimezone(UTC)
+                        )
+                    )
+                ).scalars()
+                for row in due:
+                    assert row.dedupe_key not in sent
+                    sent[row.dedupe_key] = (tick, row.kind, dict(row.payload))
+                    row.status = "sent"
+            if tick == datetime(2026, 10, 29, 14, tzinfo=LONDON):
+                async with sessions() as session, session.begin():
+                    await follow_ups.actions_done(SqlLayeredStore(session), confirmer, ids["confirmed"], tick, "t")
+        day += timedelta(days=1)
+
+    # escalations went on their own, at the 09:05 tick of their day
+    urgent = {k: v[0] for k, v in sent.items() if not k.startswith("digest:")}
+    assert urgent == {k: v + timedelta(minutes=5) for k, v in expected.items() if k.split(":")[0] in URGENT}
+
+    # every reminder went once, inside that person's digest for its day, and each digest at opening time
+    digests = {k: v for k, v in sent.items() if k.startswith("digest:")}
+    assert all(kind == "daily_digest" for _, kind, _ in digests.values())
+    inside = Counter(
+        str(item["key"])
+        for _, _, payload in digests.values()
+        for item in payload["items"]  # type: ignore[attr-defined]
+    )
+    reminders = {k: v for k, v in expected.items() if k.split(":")[0] not in URGENT}
+    assert set(inside) == set(reminders)
+    assert max(inside.values()) == 1
+    for key, when in reminders.items():
+        person = key.rsplit(":", 1)[1]
+        digest = f"digest:{person}:{when.date().isoformat()}"
+        assert digest in digests, key
+        assert digests[digest][0] == when + timedelta(minutes=5), (key, digests[digest][0])
+        assert key in {i["key"] for i in digests[digest][2]["items"]}  # type: ignore[attr-defined, index]
+    assert len(digests) == len({(k.rsplit(":", 1)[1], v.date()) for k, v in reminders.items()})
+
+    # and nothing else is waiting or was written: the reminders kept as merged, the rest sent
+    async with engine.connect() as connection:
+        rows = dict((await connection.execute(select(OutboxMessage.dedupe_key, OutboxMessage.status))).all())
+    assert {k for k, s in rows.items() if s == "merged"} == set(reminders)
+    assert {k for k, s in rows.items() if s != "merged"} == set(sent)
+    assert set(rows.values()) == {"merged", "sent"}
+
+    async with engine.connect() as connection:  # the confirmation was recorded
+        statuses = (
+            await connection.execute(select(ActionItem.status).where(ActionItem.audit_id == ids["confirmed"]))
+        ).scalars()
+        assert list(statuses) == ["done"]
