@@ -3,13 +3,18 @@ first), snooze, and failed deliveries with Retry (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from plf_core.cycles import cycle_containing
 from plf_core.vocabulary import Role
+from plf_core.working_days import add_working_days, is_working_day
 from tests.card_tree import walk
 from tests.e2e.teams import card_facts, card_texts
 from tests.e2e.test_audit_workflow import BOROUGH, _query, assigned, bot, cards_to, cast, users, wait_for_card  # noqa: F401
+
+LONDON = ZoneInfo("Europe/London")
 
 
 async def execute(database_url: str, sql: str, **params: Any) -> None:
@@ -39,7 +44,21 @@ async def test_qa_previews_and_sends_reminders_and_escalations(bot: Any, databas
 
     assert await u["qa"].say("timetable 40") == 202
     preview = await wait_for_card(connector, u["qa"], "The timetable: the next 40 days")
-    assert any("people" in t or "person" in t or "Nothing is due" in t for t in card_texts(preview))
+    shown = card_texts(preview)
+    today = datetime.now(LONDON).date()
+    first_of_next = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+    reminder_day = first_of_next if is_working_day(first_of_next) else add_working_days(first_of_next, 1)
+    assert (
+        f"{reminder_day:%a %d %b}: monthly reminder before reviews are due, to everyone with an open audit — 1 person"
+        in shown
+    )
+    outstanding = cycle_containing(today).due_on - timedelta(days=7)
+    while not is_working_day(outstanding):
+        outstanding += timedelta(days=1)
+    if today < outstanding <= today + timedelta(days=40):  # the assigned audit is due at the cycle's end
+        line = f"{outstanding:%a %d %b}: the outstanding reviews a week before the due date, each for their own scope"
+        assert f"{line} — 3 people" in shown, shown  # the team's Practice Lead, Service Manager and Head of Service
+    assert len(shown) == len(set(shown))
 
     before = await outbox_rows(database_url)
     assert await u["qa"].say(f"remind {team} --dry-run") == 202
@@ -101,13 +120,9 @@ async def test_a_throttled_then_failing_connector_loses_nothing_and_sends_once(b
 
 
 async def test_the_data_and_impact_team_marks_the_case_data_as_sent(bot: Any, database_url: str) -> None:  # noqa: F811
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    from plf_core.cycles import cycle_containing
     from tests.e2e.teams import TeamsUser
 
-    today = datetime.now(ZoneInfo("Europe/London")).date()
+    today = datetime.now(LONDON).date()
 
     app, connector = bot
     u = users(app.url, connector)
