@@ -109,7 +109,10 @@ class Dispatcher:
                     log.info("outbox %s was taken by another instance; not sent here", message.id)
                     return
                 await self._wait_turn(conversation)  # last, so the send leaves on its slot
-                decision = await self._send(reference, card, attempt)
+                try:
+                    decision = await self._send(reference, card, attempt)
+                finally:
+                    self.pacer.landed(conversation, time.monotonic())
                 if decision.throttled:
                     self.pacer.throttled(decision.delay_s, time.monotonic())  # the whole instance slows down
                     log.warning("429 from the connector: pausing delivery for %.1f s", decision.delay_s)
