@@ -13,6 +13,8 @@ from bot.adapter import build_edge
 from bot.agent import AgentSettings, PlfAgent
 from bot.dispatcher import Dispatcher
 from bot.http import in_flight_limit, messages_handler
+from bot.links import SignedLinks
+from bot.pages import chart_handler
 from plf_core import workflow
 from plf_core.forms.registry import load_forms
 from plf_core.moderation import Rules
@@ -55,12 +57,17 @@ def create_app(settings: Settings) -> web.Application:
     engine = create_engine(normalise_url(settings.database_url))  # connects only when used
     app[ENGINE] = engine
     sessions = session_factory(engine)
+    secret = settings.link_secret.get_secret_value() if settings.link_secret else None
+    links = SignedLinks(secret, settings.base_url, lifetime_s=settings.link_days * 86_400)
+    if links.ephemeral:
+        log.info("links to charts and reports are signed with a key made at start-up: they end at a restart")
     dispatcher = Dispatcher(
         sessions,
         edge.adapter,
         settings.microsoft_app_id,
         max_attempts=settings.delivery_max_attempts,
         claim_seconds=settings.outbox_claim_seconds,
+        links=links,
     )
     app[DISPATCHER] = dispatcher
     agent = PlfAgent(
@@ -100,6 +107,7 @@ def create_app(settings: Settings) -> web.Application:
 
     app.cleanup_ctx.extend([database, scheduler])
     app.router.add_get("/healthz", healthz)
+    app.router.add_get(r"/links/charts/{token:[A-Za-z0-9_.\-]+}.png", chart_handler(sessions, links))
     handler = messages_handler(
         edge.adapter, agent, authenticated=not settings.local_mode, allowed_tenants=settings.allowed_tenant_ids
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from plf_core.errors import ConfigurationError
@@ -59,12 +59,22 @@ class Settings(BaseSettings):
     working_hours: str = Field(default="09:00-17:00", pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$")
     #: Activities handled at once by one instance; more are refused with 503 + Retry-After.
     max_in_flight: int = Field(default=100, ge=1, le=10_000)
+    #: The bot's address as Teams users' browsers reach it, for links to charts and reports
+    #: (required with MICROSOFT_APP_ID; local mode: http://HOST:PORT).
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
+    #: The key that signs those links (at least 32 characters; shared by every instance). Required
+    #: with MICROSOFT_APP_ID; in local mode a random one is made at start-up, so links end at a restart.
+    link_secret: SecretStr | None = None
+    #: How long a link to a chart or a report works.
+    link_days: int = Field(default=7, ge=1, le=90)
 
     @field_validator(
         "microsoft_app_id",
         "microsoft_app_password",
         "microsoft_app_tenant_id",
         "timetable_file",
+        "public_url",
+        "link_secret",
         mode="before",
     )
     @classmethod
@@ -156,12 +166,23 @@ class Settings(BaseSettings):
             raise ValueError("MICROSOFT_APP_PASSWORD is required when MICROSOFT_APP_ID is set")
         if not self.local_mode and not self.microsoft_app_tenant_id:
             raise ValueError("MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_ID is set")
+        if not self.local_mode and not self.public_url:
+            raise ValueError("PUBLIC_URL is required when MICROSOFT_APP_ID is set (the https address of the bot)")
+        if not self.local_mode and self.link_secret is None:
+            raise ValueError("LINK_SECRET is required when MICROSOFT_APP_ID is set (shared by every instance)")
+        if self.link_secret is not None and len(self.link_secret.get_secret_value()) < 32:
+            raise ValueError("LINK_SECRET must be at least 32 characters (for example: openssl rand -base64 32)")
         return self
 
     @property
     def local_mode(self) -> bool:
         """No app id: anonymous, loopback only (the Agents Playground and tests)."""
         return self.microsoft_app_id is None
+
+    @property
+    def base_url(self) -> str:
+        """Where links to charts and reports point."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def zone(self) -> ZoneInfo:

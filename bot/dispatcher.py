@@ -21,6 +21,7 @@ from microsoft_agents.hosting.core.authorization import ClaimsIdentity
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.agent import attachment
+from bot.links import SignedLinks
 from bot.render import notice_card
 from plf_core.delivery import Decision, Outcome, decide
 from plf_core.pacing import Pacer
@@ -45,7 +46,9 @@ class Dispatcher:
         concurrency: int = 8,
         pacer: Pacer | None = None,
         claim_seconds: float = outbox.CLAIM_SECONDS,
+        links: SignedLinks | None = None,
     ) -> None:
+        self.links = links
         self.sessions = sessions
         self.adapter = adapter
         self.app_id = app_id or ""
@@ -98,7 +101,7 @@ class Dispatcher:
             )
         else:
             try:
-                card = notice_card(message.kind, message.payload)
+                card = notice_card(message.kind, self._with_links(message.kind, message.payload))
             except (KeyError, ValueError, TypeError) as exc:
                 decision = Decision(Outcome.DEAD, reason=f"cannot render '{message.kind}': {exc}")
             else:
@@ -134,6 +137,13 @@ class Dispatcher:
             decision.outcome.value,
             extra={"outbox_id": message.id, "kind": message.kind, "attempt": attempt},
         )
+
+    def _with_links(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """A chart's link is signed as it is sent, so it lasts its full lifetime from then."""
+        if kind == "outcomes_chart" and self.links is not None:
+            expires = datetime.fromtimestamp(self.links.expires_at(), UTC).date().isoformat()
+            return {**payload, "url": self.links.chart_url(int(payload["audit"])), "expires": expires}
+        return payload
 
     async def _wait_turn(self, conversation: str) -> None:
         """Within Teams' limits: this instance's rate, the conversation's rate, any pause after a 429."""

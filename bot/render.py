@@ -250,6 +250,11 @@ def notice_card(kind: str, data: Mapping[str, Any]) -> CardDict:
     if kind == "pim_request":
         due = _day(data.get("pim_due")) or date.today()  # noqa: DTZ011
         return notices.pim_request(int(data["pim_audit"]), str(data["case"]), str(data["team"]), due)
+    if kind == "outcomes_chart":
+        if not data.get("url"):
+            raise ValueError("an outcomes chart needs its signed link")
+        expires = _day(data.get("expires")) or date.today()  # noqa: DTZ011
+        return notices.outcomes_chart(str(data["case"]), str(data["url"]), expires)
     if kind == "audit_final":
         return workflow.final_audit(int(data["audit"]), str(data["case"]), str(data["form"]), str(data["grade"]))
     if kind == "moderation_request":

@@ -167,6 +167,8 @@ def notice_cards() -> Iterator[tuple[str, CardDict]]:
         ),
     )
     yield "notices/pim-request", notices.pim_request(1300, "DEMO-900123", "CNP-N (demo)", DAY)
+    chart_url = "https://plf.example.org/links/charts/" + "x" * 160 + ".png"
+    yield "notices/outcomes-chart", notices.outcomes_chart("DEMO-900123", chart_url, DAY)
     actions = [notices.ActionLine(long_action, "Hazel Testbury (Practice Lead)", DAY) for _ in range(5)]
     yield "notices/action-follow-up", notices.action_follow_up(1234, "DEMO-900123", actions, 1, DAY)
     yield (

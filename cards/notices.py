@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from microsoft_teams.cards import Container, TextInput
+from microsoft_teams.cards import Container, Image, OpenUrlAction, TextInput
 from microsoft_teams.cards.core import Action, CardElement
 
 from cards.base import CardDict, action_row, card, execute, facts, heading, para
@@ -331,3 +331,20 @@ def delivery_failures(failures: Sequence[FailedDelivery], unreachable: Sequence[
         )
     actions: list[Action] = [execute("Retry all", "outbox.retry", {"outbox": "all"})] if failures else []
     return card(body, actions, fallback_text=f"{len(failures)} message(s) not delivered")
+
+
+def outcomes_chart(case_ref: str, image_url: str, expires: date) -> CardDict:
+    """After an audit: the child's outcomes chart, for the practitioner to use with the child."""
+    return card(
+        [
+            heading(f"Outcomes chart: case {case_ref}"),
+            para(
+                "Your scales, the child's own ratings and the manager's overall scale, with the case's earlier "
+                "audit drawn faintly where there is one. You may find it useful to go through it with the child."
+            ),
+            Image(url=image_url, alt_text=f"Outcomes chart for case {case_ref}", size="Stretch"),
+            para(f"The picture's link works until {when(expires)}.", subtle=True),
+        ],
+        [OpenUrlAction(title="Open the chart", url=image_url)],
+        fallback_text=f"Outcomes chart for case {case_ref}",
+    )

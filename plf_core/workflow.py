@@ -15,6 +15,7 @@ from plf_core.audits import PIM_FORM, PLC_FORM, AuditView, final_grade, next_pag
 from plf_core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from plf_core.forms.model import Contributor
 from plf_core.forms.validation import Value, check_page, check_submission
+from plf_core.outcomes import scales_of
 from plf_core.people import Actor
 from plf_core.ports import AuditStore, Notice, TeamLeaders, UnknownSender
 from plf_core.vocabulary import AuditStatus
@@ -298,6 +299,10 @@ async def _after_submit(
     for person in {audit.practitioner_id, audit.second_person_id, leaders.practice_lead_id} - {None}:
         assert person is not None
         await store.add_notice(Notice(f"final:{audit.id}:{person}", person, "audit_final", final))
+    practitioner = audit.practitioner_id
+    if audit.form_id == PLC_FORM and practitioner is not None and not scales_of(audit.form, audit.answers).empty:
+        chart = {"audit": audit.id, "case": audit.case.azeus_number}  # the child's outcomes, to use with them
+        await store.add_notice(Notice(f"outcomes:{audit.id}:{practitioner}", practitioner, "outcomes_chart", chart))
     return pim_due
 
 

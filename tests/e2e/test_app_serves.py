@@ -124,6 +124,8 @@ async def test_with_an_app_id_every_request_needs_a_token(sqlite_url: str, tmp_p
         "MICROSOFT_APP_ID": app_id,
         "MICROSOFT_APP_PASSWORD": "not-a-real-secret",
         "MICROSOFT_APP_TENANT_ID": "66666666-2222-4333-8444-555555555555",
+        "PUBLIC_URL": "https://plf.example.org",
+        "LINK_SECRET": "synthetic-test-key-" + "k" * 20,
     }
     async with running_app(sqlite_url, tmp_path, **settings) as app, aiohttp.ClientSession() as http:
         assert "authenticated mode" in app.log()

@@ -17,7 +17,7 @@ from plf_core.directory_import import PersonRow
 from plf_core.forms.model import Contributor, FieldKind
 from plf_core.forms.registry import get_form
 from plf_core.vocabulary import Role
-from tests.card_tree import inputs
+from tests.card_tree import inputs, walk
 from tests.e2e.running_app import plf, plf_env, running_app
 from tests.e2e.teams import TeamsUser, card_texts, find_action, input_ids
 from tests.fakes.connector import FakeConnector, running_connector
@@ -148,6 +148,13 @@ async def test_a_red_self_audit_alerts_the_service_manager_and_head_of_service(b
     await wait_for_card(connector, u["worker"], "Final audit")
     assert find_action(pim, "Open the PIM record")["data"]["audit"] != audit_id
 
+    # the practitioner receives the outcomes chart, behind a signed link the bot serves
+    chart = await wait_for_card(connector, u["worker"], f"Outcomes chart: case {case}")
+    url = next(n["url"] for n in walk(chart) if n.get("type") == "Image")
+    assert url.startswith(f"{app.url}/links/charts/")
+    await check_chart_link(url)
+    assert not [c for c in cards_to(connector, u["lead"]) if any("Outcomes chart" in t for t in card_texts(c))]
+
     for role, alert in (("manager", alert_sm), ("head", alert_hos)):
         view = await u[role].press(alert, "Open the audit (read-only)")
         assert "Read-only view" in card_texts(view)
@@ -155,6 +162,27 @@ async def test_a_red_self_audit_alerts_the_service_manager_and_head_of_service(b
 
     again = await u["lead"].execute("audit.submit", {"audit": audit_id, "version": 1})
     assert any("already submitted" in t for t in card_texts(again))  # a double click is harmless
+
+
+async def check_chart_link(url: str) -> None:
+    """The link gives a PNG of the chart; the same link altered by one character gives 404."""
+    import io
+
+    import aiohttp
+    import PIL.Image
+
+    token = url.rsplit("/", 1)[1].removesuffix(".png")
+    flipped = token[:-3] + ("A" if token[-3] != "A" else "B") + token[-2:]
+    async with aiohttp.ClientSession() as http:
+        async with http.get(url) as response:
+            assert response.status == 200
+            assert response.content_type == "image/png"
+            assert response.headers["Cache-Control"].startswith("private")
+            image = PIL.Image.open(io.BytesIO(await response.read()))
+            assert image.size == (720, 640)
+        for bad in (url.replace(token, flipped), url.replace(token, token[:20])):
+            async with http.get(bad) as response:
+                assert response.status == 404
 
 
 async def _query(database_url: str, sql: str, **params: Any) -> list[tuple[Any, ...]]:

@@ -24,6 +24,9 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "TIMETABLE_FILE",
         "LOG_LEVEL",
         "LOG_FORMAT",
+        "PUBLIC_URL",
+        "LINK_SECRET",
+        "LINK_DAYS",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
@@ -104,9 +107,20 @@ def test_an_app_id_needs_its_password_and_tenant_and_may_bind_anywhere(
     monkeypatch.setenv("MICROSOFT_APP_PASSWORD", "s3cret")
     monkeypatch.setenv("MICROSOFT_APP_TENANT_ID", GUID)
     monkeypatch.setenv("HOST", "0.0.0.0")
+    with pytest.raises(ConfigurationError, match="PUBLIC_URL is required"):
+        load_settings()
+    monkeypatch.setenv("PUBLIC_URL", "https://plf.example.org/")
+    with pytest.raises(ConfigurationError, match="LINK_SECRET is required"):
+        load_settings()
+    monkeypatch.setenv("LINK_SECRET", "too-short")
+    with pytest.raises(ConfigurationError, match="LINK_SECRET must be at least 32 characters") as caught:
+        load_settings()
+    assert "too-short" not in str(caught.value)
+    monkeypatch.setenv("LINK_SECRET", "x" * 32)
     settings = load_settings()
     assert not settings.local_mode
     assert settings.host == "0.0.0.0"
+    assert settings.base_url == "https://plf.example.org"
 
 
 @pytest.mark.parametrize(("name", "value"), [("MICROSOFT_APP_TENANT_ID", ""), ("PORT", "x")])
@@ -114,6 +128,8 @@ def test_the_password_is_never_echoed_in_an_error(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("MICROSOFT_APP_ID", GUID)
     monkeypatch.setenv("MICROSOFT_APP_PASSWORD", "s3cret-value")
     monkeypatch.setenv("MICROSOFT_APP_TENANT_ID", GUID)
+    monkeypatch.setenv("PUBLIC_URL", "https://plf.example.org")
+    monkeypatch.setenv("LINK_SECRET", "y" * 40)
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigurationError) as caught:
         load_settings()

@@ -1,0 +1,69 @@
+"""Signed links to what the bot serves over HTTP (outcomes charts, reports): unguessable, expiring,
+and useless once tampered with. itsdangerous signs a small payload with HMAC-SHA256 and a
+timestamp; a link older than its lifetime, or altered by one character, is refused (404).
+
+A link is a bearer token: whoever holds it sees the picture. It carries only ids; what it shows is
+read from the database when it is opened, so a link to a report is also checked against its
+reader's rights at that moment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
+
+
+def _signer_with_clock(clock: Callable[[], float]) -> type[TimestampSigner]:
+    class ClockedSigner(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(clock())
+
+    return ClockedSigner
+
+
+class SignedLinks:
+    def __init__(
+        self,
+        secret: str | None,
+        base_url: str,
+        *,
+        lifetime_s: float = 7 * 86_400,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        #: No secret (local mode): a random one, so links stop working when the bot restarts.
+        self.ephemeral = secret is None
+        key = secret if secret is not None else secrets.token_urlsafe(32)
+        self.base_url = base_url.rstrip("/")
+        self.lifetime_s = lifetime_s
+        self.clock = clock
+        self._serializer = URLSafeTimedSerializer(
+            key,
+            salt="plf-links-v1",
+            signer=_signer_with_clock(clock),
+            signer_kwargs={"digest_method": hashlib.sha256},
+        )
+
+    def token(self, kind: str, payload: Mapping[str, Any]) -> str:
+        return str(self._serializer.dumps({"k": kind, **payload}))
+
+    def read(self, kind: str, token: str) -> dict[str, Any] | None:
+        """The payload of a valid, unexpired link of this kind; None otherwise (say 404)."""
+        try:
+            data = self._serializer.loads(token, max_age=int(self.lifetime_s))
+        except BadSignature:  # includes SignatureExpired and malformed tokens
+            return None
+        if not isinstance(data, dict) or data.get("k") != kind:
+            return None
+        return {k: v for k, v in data.items() if k != "k"}
+
+    def chart_url(self, audit_id: int) -> str:
+        return f"{self.base_url}/links/charts/{self.token('chart', {'a': audit_id})}.png"
+
+    def expires_at(self) -> float:
+        """When a link made now stops working (epoch seconds)."""
+        return self.clock() + self.lifetime_s
