@@ -9,6 +9,7 @@ from typing import Protocol
 
 from plf_core.audits import AuditView, CaseRef
 from plf_core.forms.validation import Value
+from plf_core.outcomes import OutcomeScales
 from plf_core.people import Actor
 from plf_core.vocabulary import Grade
 
@@ -104,6 +105,10 @@ class AuditStore(Protocol):
     async def qa_people(self) -> list[int]: ...
 
     async def add_notice(self, notice: Notice) -> None: ...
+
+    async def record_scores(self, audit_id: int, grades: Mapping[str, Grade], scales: OutcomeScales) -> None:
+        """A returned audit's overall grades (by who gave them) and outcome scales, kept for reports."""
+        ...
 
     async def log_access(
         self, actor: Actor | None, action: str, audit_id: int | None, activity_id: str | None, outcome: str

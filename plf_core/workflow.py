@@ -11,7 +11,16 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from plf_core import access
-from plf_core.audits import PIM_FORM, PLC_FORM, AuditView, final_grade, next_page, red_sources, status_after_save
+from plf_core.audits import (
+    PIM_FORM,
+    PLC_FORM,
+    AuditView,
+    final_grade,
+    next_page,
+    overall_grades,
+    red_sources,
+    status_after_save,
+)
 from plf_core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from plf_core.forms.model import Contributor
 from plf_core.forms.validation import Value, check_page, check_submission
@@ -300,7 +309,9 @@ async def _after_submit(
         assert person is not None
         await store.add_notice(Notice(f"final:{audit.id}:{person}", person, "audit_final", final))
     practitioner = audit.practitioner_id
-    if audit.form_id == PLC_FORM and practitioner is not None and not scales_of(audit.form, audit.answers).empty:
+    scales = scales_of(audit.form, audit.answers)
+    await store.record_scores(audit.id, overall_grades(audit.form, audit.answers), scales)
+    if audit.form_id == PLC_FORM and practitioner is not None and not scales.empty:
         chart = {"audit": audit.id, "case": audit.case.azeus_number}  # the child's outcomes, to use with them
         await store.add_notice(Notice(f"outcomes:{audit.id}:{practitioner}", practitioner, "outcomes_chart", chart))
     return pim_due

@@ -7,12 +7,13 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, func, or_, select, update
+from sqlalchemy import RowMapping, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from plf_core.audits import AuditView, CaseRef
 from plf_core.forms.validation import Value
+from plf_core.outcomes import OutcomeScales
 from plf_core.people import Actor
 from plf_core.ports import Notice, PersonSummary, TeamLeaders, UnknownSender
 from plf_core.vocabulary import OPEN_AUDIT_STATUSES, AuditStatus, Grade, Role
@@ -21,7 +22,9 @@ from store.models import (
     Audit,
     Case,
     Cycle,
+    GradeRecord,
     OutboxMessage,
+    OutcomeScore,
     Person,
     PersonRole,
     ServiceArea,
@@ -297,6 +300,21 @@ class SqlAuditStore:
             )
         )
         return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+
+    async def record_scores(self, audit_id: int, grades: Mapping[str, Grade], scales: OutcomeScales) -> None:
+        rows = [
+            {"audit_id": audit_id, "source": source, "area": area, "score": score}
+            for source, values in (("practitioner", scales.practitioner), ("child", scales.child))
+            for area, score in values.items()
+        ]
+        for source, overall in (("practitioner", scales.practitioner_overall), ("manager", scales.manager_overall)):
+            if overall is not None:
+                rows.append({"audit_id": audit_id, "source": source, "area": "overall", "score": overall})
+        if rows:
+            await self.session.execute(insert(OutcomeScore), rows)
+        for who, grade in grades.items():
+            self.session.add(GradeRecord(audit_id=audit_id, source=who[:16], section="overall", grade=grade.value))
+        await self.session.flush()
 
     async def set_pim_due(self, audit_id: int, due_on: date) -> None:
         await self.session.execute(update(Audit).where(Audit.id == audit_id).values(pim_due_on=due_on))

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -172,7 +173,10 @@ class Audit(Stamped, Base):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     pim_due_on: Mapped[date | None] = mapped_column(Date)
     pim_held_on: Mapped[date | None] = mapped_column(Date)
-    __table_args__ = (Index("ix_audits_status_due_on", "status", "due_on"),)
+    __table_args__ = (
+        Index("ix_audits_status_due_on", "status", "due_on"),
+        Index("ix_audits_submitted_at", "submitted_at"),
+    )
 
 
 class Answer(Base):
@@ -222,6 +226,17 @@ class GradeRecord(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     given_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=NOW)
     __table_args__ = (UniqueConstraint("audit_id", "source", "section", "moderation_id"),)
+
+
+class OutcomeScore(Base):
+    """One outcome scale of a returned audit: by whom (practitioner, child, manager), for which area
+    (or 'overall'), 1-10. Written at submission from the answers, for reports."""
+
+    __tablename__ = "outcome_scores"
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id", ondelete="CASCADE"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(16), primary_key=True)
+    area: Mapped[str] = mapped_column(String(32), primary_key=True)
+    score: Mapped[int] = mapped_column(SmallInteger)
 
 
 class ActionItem(Stamped, Base):
