@@ -32,7 +32,7 @@ venv: $(STAMP)
 ## make run: install, migrate the configured database, load the demo borough if empty, serve.
 run: $(STAMP)
 	$(BIN)/plf migrate
-	$(BIN)/plf demo --if-empty
+	$(BIN)/plf demo --if-empty --history
 	$(BIN)/plf serve
 
 ## make test: everything CI runs: ruff, mypy, and pytest on SQLite and PostgreSQL.

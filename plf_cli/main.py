@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
@@ -28,7 +29,7 @@ from store.database import (
     ping,
     session_factory,
 )
-from store.demo import load_demo
+from store.demo import load_demo, load_history
 from store.importer import ImportKind, import_csv
 
 MISSING_SHOWN = 20
@@ -78,12 +79,20 @@ async def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         sessions = session_factory(engine)
         async with sessions() as session:
             existing = await directory.counts(session)
+        today = datetime.now(settings.zone).date()
         if args.if_empty and existing.people + existing.cases > 0:
             _say(_counts_line(settings, existing) + " (kept as it is: not empty)")
-            return 0
-        counts = await load_demo(sessions, build_demo_borough(seed=args.seed), datetime.now(settings.zone).date())
-        _say(f"loaded the synthetic demo borough (seed {args.seed})")
-        _say(_counts_line(settings, counts))
+        else:
+            counts = await load_demo(sessions, build_demo_borough(seed=args.seed), today)
+            _say(f"loaded the synthetic demo borough (seed {args.seed})")
+            _say(_counts_line(settings, counts))
+        if args.history:
+            written = await load_history(sessions, today, args.seed)
+            _say(
+                f"added a synthetic year of {written:,} returned audits (grades, outcome scales, moderations, actions)"
+                if written
+                else "the database already holds audits: no synthetic history added"
+            )
         return 0
 
     return await _with_engine(settings, work)
@@ -236,6 +245,50 @@ async def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
             f"wrote {out} ({len(html):,} bytes): audit {audit.id}, case "
             f"{audit.case.azeus_number if audit.case else '-'}, {audit.status.value.replace('_', ' ')}"
         )
+        return 0
+
+    return await _with_engine(settings, work)
+
+
+async def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
+    """The highlight report as HTML and CSV files, with progress on the terminal."""
+    from plf_core.highlight import parse_report_period
+    from reports.highlight_html import highlight_csv, highlight_html
+    from store.report_store import highlight_report, report_scope
+
+    now = datetime.now(UTC)
+    period = parse_report_period(args.period, now.astimezone(settings.zone).date())
+
+    async def work(engine: AsyncEngine) -> int:
+        steps = ["scope"] + ["count"] * 4 + ["assemble", "html", "csv"]
+        with tqdm(total=len(steps), desc=f"report {period.label}", file=sys.stderr, leave=False) as bar:
+            async with session_factory(engine)() as session:
+                area_id, scope = await report_scope(session, args.service)
+                bar.update()
+
+                def advance(step: str) -> None:
+                    bar.update()
+
+                report = await highlight_report(session, period, area_id, scope, now, advance)
+            html = await asyncio.to_thread(highlight_html, report)
+            bar.update()
+            files = highlight_csv(report)
+            bar.update()
+        slug = period.code + ("" if area_id is None else "-" + re.sub(r"[^a-z0-9]+", "-", scope.lower()).strip("-"))
+        out = Path(args.out or "var/reports")
+        page = out / f"highlight-{slug}.html"
+        await asyncio.to_thread(out.mkdir, parents=True, exist_ok=True)
+        await asyncio.to_thread(page.write_text, html, "utf-8")
+        tables = out / f"highlight-{slug}-csv"
+        await asyncio.to_thread(tables.mkdir, exist_ok=True)
+        for name, text in files.items():
+            await asyncio.to_thread((tables / name).write_text, text, "utf-8")
+        if report.empty:
+            _say(f"nothing was assigned, returned or moderated in {period.label} for {scope}: the report says so")
+        _say(f"wrote {page} ({len(html):,} bytes): {period.label}, {scope}")
+        _say(f"wrote {len(files)} CSV files, one per table, in {tables}/")
+        for label, value in report.headline:
+            _say(f"  {label}: {value}")
         return 0
 
     return await _with_engine(settings, work)
@@ -501,6 +554,11 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="load the synthetic demo borough")
     d.add_argument("--seed", type=int, default=1)
     d.add_argument("--if-empty", action="store_true", help="only if the database has no people or cases")
+    d.add_argument(
+        "--history",
+        action="store_true",
+        help="also a synthetic year of returned audits (for reports and outcomes charts), if there are no audits yet",
+    )
     i = sub.add_parser("import", help="import teams, people or cases from a CSV file")
     i.add_argument("kind", choices=[k.value for k in ImportKind])
     i.add_argument("file")
@@ -549,6 +607,10 @@ def build_parser() -> argparse.ArgumentParser:
         if name in ("remind", "escalate"):
             t.add_argument("--dry-run", action="store_true", help="show who would get what; send nothing")
         t.add_argument("--by", help="the QA person acting (email; default the first QA officer)")
+    r = sub.add_parser("report", help="the highlight report for a month or a quarter, as HTML and CSV")
+    r.add_argument("period", nargs="?", help="month, quarter (the last whole one; default), 2026-10 or 2026-Q3")
+    r.add_argument("--service", help="one service area (code or name); default the whole service")
+    r.add_argument("--out", help="the folder to write to (default var/reports)")
     c = sub.add_parser("cards", help="write the card catalogue, validate it, take screenshots")
     c.add_argument("--out", default="var/cards")
     c.add_argument("--no-screenshots", action="store_true")
@@ -566,6 +628,7 @@ COMMANDS = {
     "assign": cmd_assign,
     "sample": cmd_sample,
     "moderate": cmd_moderate,
+    "report": cmd_report,
     **{name: cmd_chat for name in TERMINAL_CHAT},
     "playground-config": cmd_playground_config,
 }

@@ -20,13 +20,14 @@ from plf_core.cycles import cycle_containing
 from plf_core.errors import ValidationFailed
 from plf_core.moderation import Agreement, agreement
 from plf_core.outcomes import AREA_LABELS, AREAS
-from plf_core.vocabulary import GRADE_LABELS, Grade
+from plf_core.vocabulary import COHORT_LABELS, GRADE_LABELS, Cohort, Grade
 
 SMALL = 5  # fewer audits than this in a cell: a small number
 LOW_SCALE = 4  # an outcome scale at or below this is low: "what needs to be different"
 GRADES = (Grade.BLUE, Grade.GREEN, Grade.AMBER, Grade.RED)
 SMALL_NOTE = "* fewer than 5 audits: a small number, read with care."
 TREND_PERIODS = 4
+COHORT_VALUES = {c.value for c in Cohort}
 
 
 @dataclass(frozen=True)
@@ -193,7 +194,8 @@ def _how_well(f: PeriodFigures, agreed: Agreement) -> Section:
     by_cohort: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_team: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for area, cohort, team, grade, n in f.grades:
-        for table, name in ((by_area, area), (by_cohort, cohort), (by_team, team)):
+        cohort_label = COHORT_LABELS[Cohort(cohort)] if cohort in COHORT_VALUES else cohort
+        for table, name in ((by_area, area), (by_cohort, cohort_label), (by_team, team)):
             table[name][grade or ""] += n
     who: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for source, grade, n in f.graded_by:

@@ -4,6 +4,7 @@ outcome scales by area (practitioners and children), and the trend over the last
 from __future__ import annotations
 
 import io
+import textwrap
 from collections import defaultdict
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -58,7 +59,7 @@ def outcomes_by_area(report: HighlightReport) -> bytes | None:
     ):
         values = [scores.get((source, a), 0.0) for a in AREAS]
         axes.bar([p + offset for p in positions], values, width=0.4, color=colour, label=label)
-    axes.set_xticks(positions, [AREA_LABELS[a] for a in AREAS], fontsize=7)
+    axes.set_xticks(positions, [textwrap.fill(AREA_LABELS[a].replace("\n", " "), 13) for a in AREAS], fontsize=7)
     axes.set_ylim(0, 10)
     axes.set_ylabel("1 (poor) to 10 (good)")
     axes.legend(fontsize=8, frameon=False)

@@ -3,6 +3,7 @@ the highlight report's counts, each an aggregate query whose cost follows the pe
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from plf_core.errors import ValidationFailed
 from plf_core.forms.registry import get_form
 from plf_core.highlight import LOW_SCALE, TREND_PERIODS, HighlightReport, Period, PeriodFigures, highlight
 from plf_core.outcomes import OutcomesPicture, scales_of
@@ -304,15 +306,21 @@ async def highlight_report(
     return highlight(period, scope, figures, earlier, now, area_report=area_id is not None)
 
 
-async def service_area(session: AsyncSession, text: str) -> tuple[int, str] | None:
-    """A service area by code or name (case-insensitive)."""
+async def report_scope(session: AsyncSession, text: str | None) -> tuple[int | None, str]:
+    """A report's scope: (None, 'the whole service'), or a service area found by code or name;
+    an unknown one is named in the error with the close matches."""
+    if not text or text.strip().lower() in ("all", "service", "whole service", "the whole service"):
+        return None, "the whole service"
     wanted = text.strip().lower()
-    for area_id, code, name in await session.execute(select(ServiceArea.id, ServiceArea.code, ServiceArea.name)):
+    areas = list(await session.execute(select(ServiceArea.id, ServiceArea.code, ServiceArea.name)))
+    for area_id, code, name in areas:
         if wanted in (code.lower(), name.lower()):
             return area_id, name
-    return None
-
-
-async def service_area_names(session: AsyncSession) -> list[str]:
-    rows = await session.execute(select(ServiceArea.code, ServiceArea.name).order_by(ServiceArea.name))
-    return [f"{name} ({code})" for code, name in rows]
+    labels = {name.lower(): name for _, _, name in areas} | {code.lower(): name for _, code, name in areas}
+    close = sorted({labels[m] for m in difflib.get_close_matches(wanted, list(labels), n=3, cutoff=0.5)})
+    hint = (
+        f"; did you mean {' or '.join(close)}?"
+        if close
+        else f"; the service areas are: {', '.join(sorted(set(labels.values())))}"
+    )
+    raise ValidationFailed(f"there is no service area '{text.strip()[:60]}'{hint}")
