@@ -14,7 +14,7 @@ from bot.agent import AgentSettings, PlfAgent
 from bot.dispatcher import Dispatcher
 from bot.http import in_flight_limit, messages_handler
 from bot.links import SignedLinks
-from bot.pages import chart_handler
+from bot.pages import chart_handler, report_handler
 from plf_core import workflow
 from plf_core.forms.registry import load_forms
 from plf_core.moderation import Rules
@@ -80,6 +80,7 @@ def create_app(settings: Settings) -> web.Application:
             hours,
         ),
         notices_written=dispatcher.wake,
+        links=links,
     )
 
     async def database(app: web.Application) -> AsyncIterator[None]:
@@ -108,6 +109,7 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.extend([database, scheduler])
     app.router.add_get("/healthz", healthz)
     app.router.add_get(r"/links/charts/{token:[A-Za-z0-9_.\-]+}.png", chart_handler(sessions, links))
+    app.router.add_get(r"/links/reports/{token:[A-Za-z0-9_.\-]+}.html", report_handler(sessions, links))
     handler = messages_handler(
         edge.adapter, agent, authenticated=not settings.local_mode, allowed_tenants=settings.allowed_tenant_ids
     )

@@ -11,6 +11,7 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,11 +20,13 @@ from microsoft_agents.hosting.core import ActivityHandler, MessageFactory
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.actions import ActionRequest, BadAction, parse_action
+from bot.links import SignedLinks
 from bot.render import LayeredScreen, screen_card
 from cards import workflow as workflow_cards
 from cards.base import CardDict
 from plf_core import chat, dips, follow_ups, layered, timetable_commands, workflow
 from plf_core.errors import Conflict, NotAllowed, NotFound, PlfError, Refused, ValidationFailed
+from plf_core.highlight import ReportSummary
 from plf_core.people import Actor
 from plf_core.ports import Notice
 from plf_core.workflow import PageScreen, ReviewScreen, Screen
@@ -123,8 +126,10 @@ class PlfAgent(ActivityHandler):
         sessions: async_sessionmaker[AsyncSession],
         settings: AgentSettings,
         notices_written: Callable[[], Awaitable[None]] | None = None,
+        links: SignedLinks | None = None,
     ) -> None:
         self.sessions = sessions
+        self.links = links
         self.settings = settings
         self.notices_written = notices_written
         self.actors = ActorCache()
@@ -215,7 +220,12 @@ class PlfAgent(ActivityHandler):
         await turn_context.send_activity(Activity(type=ActivityTypes.message, attachments=[attachment(card)]))
 
     async def _command(self, store: SqlLayeredStore, actor: Actor, text: str, activity_id: str | None) -> AnyScreen:
-        return await chat.run(store, actor, text, datetime.now(UTC), self.settings, activity_id)
+        screen = await chat.run(store, actor, text, datetime.now(UTC), self.settings, activity_id)
+        if isinstance(screen, ReportSummary) and self.links is not None:
+            url = self.links.report_url(screen.reader_id, screen.period.code, screen.area_id)
+            await store.log_access(actor, f"report {screen.period.code}", None, activity_id, "ok")
+            return replace(screen, url=url, link_days=round(self.links.lifetime_s / 86_400))
+        return screen
 
     # --- Action.Execute -------------------------------------------------------------------
 

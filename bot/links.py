@@ -64,6 +64,10 @@ class SignedLinks:
     def chart_url(self, audit_id: int) -> str:
         return f"{self.base_url}/links/charts/{self.token('chart', {'a': audit_id})}.png"
 
+    def report_url(self, reader: int, period: str, area_id: int | None) -> str:
+        """The full report, for one reader: opening it checks the reader's rights again."""
+        return f"{self.base_url}/links/reports/{self.token('report', {'p': reader, 'r': period, 'a': area_id})}.html"
+
     def expires_at(self) -> float:
         """When a link made now stops working (epoch seconds)."""
         return self.clock() + self.lifetime_s

@@ -1,17 +1,24 @@
-"""What the bot serves to a browser besides the Bot Framework endpoint: outcomes charts (and
-reports) behind signed, expiring links. A link that is expired, tampered with or unknown gets 404."""
+"""What the bot serves to a browser besides the Bot Framework endpoint: outcomes charts and highlight
+reports behind signed, expiring links. A link that is expired, tampered with or unknown gets 404;
+a report whose reader may no longer see its scope gets 403 and a page that says so."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.links import SignedLinks
+from plf_core.errors import ValidationFailed
+from plf_core.highlight import may_read, parse_report_period
+from reports.highlight_html import forbidden_html, highlight_html
 from reports.outcomes_chart import outcomes_chart_png
+from store.layered_store import SqlLayeredStore
+from store.models import Person
 from store.report_store import outcomes_picture
 
 log = logging.getLogger(__name__)
@@ -41,3 +48,51 @@ def chart_handler(
         return web.Response(body=png, content_type="image/png", headers=PRIVATE)
 
     return chart
+
+
+HTML_HEADERS = {
+    **PRIVATE,
+    "Content-Security-Policy": "default-src 'none'; img-src data:; style-src 'unsafe-inline'",
+}
+
+
+def report_handler(
+    sessions: async_sessionmaker[AsyncSession], links: SignedLinks
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """The full highlight report behind its link; the reader's rights are checked as it opens."""
+
+    async def report(request: web.Request) -> web.StreamResponse:
+        payload = links.read("report", request.match_info["token"])
+        reader, code, area_id = (payload or {}).get("p"), (payload or {}).get("r"), (payload or {}).get("a")
+        if (
+            not isinstance(reader, int)
+            or not isinstance(code, str)
+            or not (area_id is None or isinstance(area_id, int))
+        ):
+            return web.Response(status=404, text=NOT_FOUND, headers=PRIVATE)
+        now = datetime.now(UTC)
+        async with sessions() as session, session.begin():
+            store = SqlLayeredStore(session)
+            person = await session.get(Person, reader)
+            actor = await store.actor(person) if person is not None and person.active else None
+            if actor is None or not may_read(actor, area_id):
+                await store.log_access(actor, f"report {code[:12]} (link)", None, None, "denied")
+                message = (
+                    "Your roles no longer include this report's service area."
+                    if actor is not None
+                    else "The person this link was made for is no longer in the directory."
+                )
+                return web.Response(
+                    status=403, text=forbidden_html(message), content_type="text/html", headers=HTML_HEADERS
+                )
+            try:
+                period = parse_report_period(code, now.date())
+            except ValidationFailed:
+                return web.Response(status=404, text=NOT_FOUND, headers=PRIVATE)
+            scope = await store.area_name(area_id) if area_id is not None else "the whole service"
+            made = await store.highlight(period, area_id, scope, now)
+            await store.log_access(actor, f"report {code[:12]} (link)", None, None, "ok")
+        html = await asyncio.to_thread(highlight_html, made)
+        return web.Response(text=html, content_type="text/html", headers=HTML_HEADERS)
+
+    return report

@@ -6,12 +6,13 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from cards import layered, notices, workflow
+from cards import layered, notices, reports, workflow
 from cards.base import CardDict
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
 from plf_core import timetable
 from plf_core.audits import AuditView
 from plf_core.dips import DipAction, DipList, DipThemes
+from plf_core.highlight import ReportSummary
 from plf_core.layered import AgreementScreen, ModeratePreview, ModerationDone, ModerationScreen, SamplePreview
 from plf_core.sampling import Method
 from plf_core.timetable_commands import OutboxList, StatusFigures, TimetablePreview
@@ -36,6 +37,7 @@ LayeredScreen = (
     | TimetablePreview
     | OutboxList
     | StatusFigures
+    | ReportSummary
 )
 
 
@@ -131,6 +133,10 @@ def screen_card(screen: Screen | LayeredScreen, refresh_user_ids: tuple[str, ...
         return workflow.text_card("People not in the directory", shown)
     if isinstance(screen, TimetablePreview):
         return _timetable_preview(screen)
+    if isinstance(screen, ReportSummary):
+        return reports.report_summary(
+            screen.period.label, screen.scope, screen.headline, screen.url, screen.empty, screen.link_days
+        )
     if isinstance(screen, StatusFigures):
         return layered.status_card(
             f"Status — {screen.scope}, cycle {screen.cycle}",

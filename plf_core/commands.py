@@ -120,6 +120,12 @@ class Status:
 
 
 @dataclass(frozen=True)
+class Report:
+    period: str | None = None
+    scope: str | None = None
+
+
+@dataclass(frozen=True)
 class ActionsDone:
     audit_id: int
 
@@ -165,6 +171,7 @@ Command = (
     | Escalate
     | OutboxCmd
     | Status
+    | Report
 )
 
 
@@ -176,9 +183,11 @@ class Route:
     what: str
     qa_only: bool = False
     also_slt: bool = False  # a QA command SLT may use too (read-only figures)
+    also_heads: bool = False  # ... and Heads of Service and Service Managers (for their own service areas)
 
     def allowed(self, actor: Actor) -> bool:
-        return not self.qa_only or actor.is_qa or (self.also_slt and actor.is_slt)
+        heads = self.also_heads and bool(actor.headed_area_ids or actor.managed_area_ids)
+        return not self.qa_only or actor.is_qa or (self.also_slt and actor.is_slt) or heads
 
 
 def _audit_id(text: str) -> int:
@@ -356,6 +365,15 @@ ROUTES: tuple[Route, ...] = (
         "returned, outstanding, moderated and overdue actions for this cycle",
         qa_only=True,
         also_slt=True,
+    ),
+    Route(
+        re.compile(r"(?i)^report(?:\s+(month|quarter|\d{4}-\d{1,2}|\d{4}-?q[1-4]))?(?:\s+(.+))?$"),
+        lambda m: Report(m[1], m[2]),
+        "report [month|quarter|2026-10|2026-Q3] [service area]",
+        "the highlight report: a summary here, the full report (printable) behind a link",
+        qa_only=True,
+        also_slt=True,
+        also_heads=True,
     ),
     Route(
         re.compile(r"(?i)^outbox$"),

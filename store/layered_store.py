@@ -12,12 +12,14 @@ from sqlalchemy.exc import IntegrityError
 
 from plf_core.dips import DipAction, DipRow
 from plf_core.errors import ValidationFailed
+from plf_core.highlight import HighlightReport, Period
 from plf_core.layered import ModerationResult, ModerationRow
 from plf_core.moderation import Moderated, Request, Returned
 from plf_core.sampling import CaseFacts, Draw
 from plf_core.timetable import DueNotice, Rule, State
 from plf_core.timetable_commands import FailedMessage
 from plf_core.vocabulary import AuditStatus, Grade, Role
+from store import report_store
 from store.audit_store import SqlAuditStore
 from store.models import (
     ActionItem,
@@ -520,6 +522,18 @@ class SqlLayeredStore(SqlAuditStore):
         if found is None or found[1] is None:
             return None
         return (await self.person_name(found[0]) if found[0] else "someone no longer listed"), found[1]
+
+    # --- reports ---------------------------------------------------------------------------------
+
+    async def report_scope(self, text: str | None) -> tuple[int | None, str]:
+        return await report_store.report_scope(self.session, text)
+
+    async def area_name(self, area_id: int) -> str:
+        name = (await self.session.execute(select(ServiceArea.name).where(ServiceArea.id == area_id))).scalar()
+        return name or f"service area {area_id}"
+
+    async def highlight(self, period: Period, area_id: int | None, scope: str, now: datetime) -> HighlightReport:
+        return await report_store.highlight_report(self.session, period, area_id, scope, now)
 
     # --- the timetable from chat -------------------------------------------------------------------
 

@@ -1,0 +1,103 @@
+"""The highlight report from Teams over real HTTP (SQLite and PostgreSQL): QA's summary card and
+its link to the full report, a Head of Service limited to their own service area, 403 with a
+friendly page once the reader may no longer see the scope, 404 for a tampered link."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from tests.card_tree import walk
+from tests.e2e.running_app import plf, plf_env, running_app
+from tests.e2e.teams import card_facts, card_texts
+from tests.e2e.test_audit_workflow import _query, cast, users, wait_for_card
+from tests.fakes.connector import running_connector
+
+
+@pytest.fixture
+async def bot(database_url: str, tmp_path: Path) -> Any:
+    env = plf_env(database_url)
+    assert plf(["migrate"], env).returncode == 0
+    demo = plf(["demo", "--history"], env)
+    assert "returned audits" in demo.stdout
+    async with running_connector() as connector, running_app(database_url, tmp_path) as app:
+        yield app, connector
+
+
+def link(card: dict[str, Any], title: str) -> str:
+    return next(str(n["url"]) for n in walk(card) if n.get("type") == "Action.OpenUrl" and n.get("title") == title)
+
+
+async def fetch(url: str) -> tuple[int, str, dict[str, str]]:
+    async with aiohttp.ClientSession() as http, http.get(url) as response:
+        return response.status, await response.text(), dict(response.headers)
+
+
+async def test_qa_gets_a_summary_card_linking_to_the_full_report(bot: Any) -> None:
+    app, connector = bot
+    u = users(app.url, connector)
+    for role in ("qa", "worker"):
+        assert await u[role].install() in (200, 202)
+
+    assert await u["qa"].say("report quarter") == 202
+    card = await wait_for_card(connector, u["qa"], "Highlight report:")
+    title = next(t for t in card_texts(card) if t.startswith("Highlight report:"))
+    assert title.endswith(", the whole service")
+    figures = card_facts(card)
+    assert int(figures["Audits returned"].rstrip("*")) > 50  # the synthetic year: about 120 a quarter
+    url = link(card, "Open the full report")
+    assert url.startswith(f"{app.url}/links/reports/")
+
+    status, html, headers = await fetch(url)
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/html")
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert "Practice Learning highlight report" in html
+    assert html.count("data:image/png;base64,") == 3
+    for section in ("How much did we do?", "How well did we do it?", "Is anyone better off?", "Top themes", "Trends"):
+        assert f"<h2>{section}</h2>" in html
+    assert "Overdue actions" not in html  # service-wide: aggregate, no case ids
+
+    token = url.rsplit("/", 1)[1].removesuffix(".html")
+    status, _, _ = await fetch(url.replace(token, token[:-2] + ("AA" if token[-2:] != "AA" else "BB")))
+    assert status == 404
+
+    assert await u["qa"].say("report quarter Narnia") == 202
+    await wait_for_card(connector, u["qa"], "there is no service area 'Narnia'; the service areas are: ")
+    assert await u["worker"].say("report") == 202
+    await wait_for_card(connector, u["worker"], "only the QA team can use 'report'")
+
+
+async def test_a_head_of_service_sees_their_own_area_until_they_no_longer_lead_it(bot: Any, database_url: str) -> None:
+    app, connector = bot
+    u = users(app.url, connector)
+    assert await u["head"].install() in (200, 202)
+
+    assert await u["head"].say("report quarter") == 202
+    card = await wait_for_card(connector, u["head"], "Highlight report:")
+    title = next(t for t in card_texts(card) if t.startswith("Highlight report:"))
+    assert "the whole service" not in title  # their own service area, by default
+    url = link(card, "Open the full report")
+    status, html, _ = await fetch(url)
+    assert status == 200
+    assert "Overdue actions in this service area" in html
+
+    assert await u["head"].say("report quarter all") == 202
+    await wait_for_card(connector, u["head"], "you can see the report of your own service area")
+
+    email = cast()["head"].email
+    head_id = (await _query(database_url, "SELECT id FROM people WHERE email = :e", e=email))[0][0]
+    from tests.e2e.test_timetable_commands import execute
+
+    await execute(database_url, "UPDATE teams SET head_of_service_id = NULL WHERE head_of_service_id = :p", p=head_id)
+    await execute(database_url, "DELETE FROM person_roles WHERE person_id = :p", p=head_id)
+    status, html, _ = await fetch(url)
+    assert status == 403
+    assert "This report is not available to you" in html
+    logged = await _query(
+        database_url, "SELECT outcome FROM access_log WHERE action LIKE 'report % (link)' ORDER BY id"
+    )
+    assert [r[0] for r in logged] == ["ok", "denied"]
