@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
-from cards import layered, notices
+from cards import layered, notices, reports
 from cards.base import CardDict
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
 from plf_core.dips import DEFAULT_THEMES, DipAction
@@ -169,6 +169,15 @@ def notice_cards() -> Iterator[tuple[str, CardDict]]:
     yield "notices/pim-request", notices.pim_request(1300, "DEMO-900123", "CNP-N (demo)", DAY)
     chart_url = "https://plf.example.org/links/charts/" + "x" * 160 + ".png"
     yield "notices/outcomes-chart", notices.outcomes_chart("DEMO-900123", chart_url, DAY)
+    headline = [
+        ("Audits returned", "118"),
+        ("Outstanding", "3*"),
+        ("Good or better", "58%"),
+        ("Red (Inadequate)", "14%"),
+    ]
+    report_url = "https://plf.example.org/links/reports/" + "x" * 160 + ".html"
+    yield "reports/summary", reports.report_summary("2026 Q3", "the whole service", headline, report_url, False, 7)
+    yield "reports/summary-empty", reports.report_summary("2026 Q3", "Front Door (demo)", headline, report_url, True, 7)
     actions = [notices.ActionLine(long_action, "Hazel Testbury (Practice Lead)", DAY) for _ in range(5)]
     yield "notices/action-follow-up", notices.action_follow_up(1234, "DEMO-900123", actions, 1, DAY)
     yield (
