@@ -55,6 +55,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python bench/submit.py
 	$(BIN)/python bench/layered.py
 	$(BIN)/python bench/timetable.py
+	$(BIN)/python bench/report.py
 
 ## make cards: every card the bot can send, as JSON, an HTML gallery and PNG screenshots (var/cards).
 cards: $(STAMP) $(NODE_STAMP)
