@@ -257,7 +257,14 @@ async def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     from store.report_store import highlight_report, report_scope
 
     now = datetime.now(UTC)
-    period = parse_report_period(args.period, now.astimezone(settings.zone).date())
+    given = [p for p in (args.period, args.quarter, args.month) if p]
+    if len(given) > 1:
+        raise ValidationFailed("give one period: PERIOD, --quarter or --month")
+    if args.quarter and not re.fullmatch(r"(?i)\d{4}-?q[1-4]", args.quarter.strip()):
+        raise ValidationFailed(f"--quarter {args.quarter[:20]}: use a quarter such as 2026-Q3")
+    if args.month and not re.fullmatch(r"\d{4}-\d{1,2}", args.month.strip()):
+        raise ValidationFailed(f"--month {args.month[:20]}: use a month such as 2026-10")
+    period = parse_report_period(given[0] if given else None, now.astimezone(settings.zone).date())
 
     async def work(engine: AsyncEngine) -> int:
         steps = ["scope"] + ["count"] * 4 + ["assemble", "html", "csv"]
@@ -609,6 +616,8 @@ def build_parser() -> argparse.ArgumentParser:
         t.add_argument("--by", help="the QA person acting (email; default the first QA officer)")
     r = sub.add_parser("report", help="the highlight report for a month or a quarter, as HTML and CSV")
     r.add_argument("period", nargs="?", help="month, quarter (the last whole one; default), 2026-10 or 2026-Q3")
+    r.add_argument("--quarter", metavar="YYYY-QN", help="a quarter, e.g. 2026-Q3 (the same as giving it as PERIOD)")
+    r.add_argument("--month", metavar="YYYY-MM", help="a month, e.g. 2026-10")
     r.add_argument("--service", help="one service area (code or name); default the whole service")
     r.add_argument("--out", help="the folder to write to (default var/reports)")
     c = sub.add_parser("cards", help="write the card catalogue, validate it, take screenshots")

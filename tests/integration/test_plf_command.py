@@ -146,3 +146,42 @@ def test_the_timetable_commands_work_from_a_terminal(database_url: str) -> None:
     assert "  Returned: 0" in status.stdout
     assert "Status — the whole service" in plf(["status"], env).stdout
     assert "there is no team or service area 'Narnia'" in plf(["status", "Narnia"], env).stderr
+
+
+def test_plf_report_writes_the_html_and_one_csv_per_table_and_names_bad_input(
+    database_url: str, tmp_path: Path
+) -> None:
+    env = plf_env(database_url)
+    assert plf(["migrate"], env).returncode == 0
+    assert "returned audits" in plf(["demo", "--history"], env).stdout
+    out = tmp_path / "reports"
+    made = plf(["report", "--quarter", "2026-Q3", "--out", str(out)], env)
+    assert made.returncode == 0, made.stderr
+    page = out / "highlight-2026-Q3.html"
+    assert f"wrote {page}" in made.stdout
+    assert "  Audits returned: " in made.stdout
+    html = page.read_text("utf-8")
+    assert "Practice Learning highlight report" in html
+    assert "2026 Q3 · the whole service" in html
+    tables = sorted(p.name for p in (out / "highlight-2026-Q3-csv").iterdir())
+    assert "2026-Q3-grades_by_team.csv" in tables
+    assert len(tables) == 10
+
+    area = plf(["report", "2026-Q3", "--service", "CLA", "--out", str(out)], env)
+    assert area.returncode == 0, area.stderr
+    assert (
+        "Overdue actions in this service area"
+        in (out / "highlight-2026-Q3-children-looked-after-demo.html").read_text()
+    )
+
+    close = plf(["report", "2026-Q3", "--service", "Children Looked Afterr", "--out", str(out)], env)
+    assert close.returncode == 2
+    assert (
+        "there is no service area 'Children Looked Afterr'; did you mean Children Looked After (demo)?" in close.stderr
+    )
+    bad = plf(["report", "--quarter", "2026-10"], env)
+    assert bad.returncode == 2
+    assert "--quarter 2026-10: use a quarter such as 2026-Q3" in bad.stderr
+    empty = plf(["report", "2019-Q1", "--out", str(out)], env)
+    assert empty.returncode == 0
+    assert "nothing was assigned, returned or moderated in 2019 Q1" in empty.stdout
