@@ -9,7 +9,7 @@ export PLF_TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/tes
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test lint typecheck bench venv clean cards playground
+.PHONY: run test lint typecheck bench venv clean cards playground package
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ bench: $(DEV_STAMP)
 	$(BIN)/python bench/layered.py
 	$(BIN)/python bench/timetable.py
 	$(BIN)/python bench/report.py
+
+## make package: the Teams app package (appPackage.zip), its manifest validated offline (app id from MICROSOFT_APP_ID).
+package: $(STAMP) $(NODE_STAMP)
+	$(BIN)/plf package --out appPackage.zip
 
 ## make cards: every card the bot can send, as JSON, an HTML gallery and PNG screenshots (var/cards).
 cards: $(STAMP) $(NODE_STAMP)

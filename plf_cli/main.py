@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import re
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +19,7 @@ from tqdm import tqdm
 
 from logs import configure_logging
 from plf_core.demo_borough import build_demo_borough
-from plf_core.errors import PlfError, ValidationFailed
+from plf_core.errors import PlfError, Problem, ValidationFailed
 from plf_core.vocabulary import Role
 from settings import Settings, load_settings
 from store import directory, migrate
@@ -299,6 +301,48 @@ async def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
         return 0
 
     return await _with_engine(settings, work)
+
+
+async def cmd_package(settings: Settings, args: argparse.Namespace) -> int:
+    """appPackage.zip for Teams, validated offline against the official schema."""
+    import subprocess
+
+    from plf_cli.package import PLACEHOLDER_APP_ID, build_package
+
+    app_id = args.app_id or settings.microsoft_app_id
+    if app_id is None:
+        app_id = PLACEHOLDER_APP_ID
+        _say("note: no MICROSOFT_APP_ID: the package carries a placeholder app id (fine to validate, not to install)")
+    developer = {
+        "name": args.developer[:32],
+        "websiteUrl": args.website,
+        "privacyUrl": args.privacy,
+        "termsOfUseUrl": args.terms,
+    }
+    out = Path(args.out)
+    document = await asyncio.to_thread(build_package, out, app_id, settings.base_url, args.version, developer)
+    with tempfile.TemporaryDirectory() as folder:
+        manifest_file = Path(folder) / "manifest.json"
+        manifest_file.write_text(json.dumps(document), "utf-8")
+        checked = await asyncio.to_thread(
+            subprocess.run,
+            ["node", str(PROJECT_ROOT / "tools" / "validate_manifest.js"), str(manifest_file)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    if checked.returncode != 0:
+        found = json.loads(checked.stdout or "{}").get("errors") or [checked.stderr.strip()[:500]]
+        problems = [Problem("manifest.json", str(error)) for error in found]
+        raise ValidationFailed(
+            f"{out}: the manifest does not validate against schema {document['manifestVersion']}", problems
+        )
+    commands = len(document["bots"][0]["commandLists"][0]["commands"])
+    _say(
+        f"wrote {out}: manifest {document['manifestVersion']} (valid), app id {app_id}, version {args.version}, "
+        f"{commands} commands, validDomains {', '.join(document['validDomains'])}"
+    )
+    return 0
 
 
 async def _qa_actor(store: Any, by: str | None) -> Any:
@@ -620,6 +664,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--month", metavar="YYYY-MM", help="a month, e.g. 2026-10")
     r.add_argument("--service", help="one service area (code or name); default the whole service")
     r.add_argument("--out", help="the folder to write to (default var/reports)")
+    k = sub.add_parser("package", help="build the Teams app package (appPackage.zip) and validate its manifest")
+    k.add_argument("--out", default="appPackage.zip")
+    k.add_argument("--version", default="1.0.0", help="the app's version (bump it for every upload to Teams)")
+    k.add_argument("--app-id", help="default MICROSOFT_APP_ID")
+    k.add_argument("--developer", default="Children's Services QA", help="the council's name (at most 32 characters)")
+    k.add_argument("--website", default="https://www.example.gov.uk/practice-learning")
+    k.add_argument("--privacy", default="https://www.example.gov.uk/privacy")
+    k.add_argument("--terms", default="https://www.example.gov.uk/terms")
     c = sub.add_parser("cards", help="write the card catalogue, validate it, take screenshots")
     c.add_argument("--out", default="var/cards")
     c.add_argument("--no-screenshots", action="store_true")
@@ -638,6 +690,7 @@ COMMANDS = {
     "sample": cmd_sample,
     "moderate": cmd_moderate,
     "report": cmd_report,
+    "package": cmd_package,
     **{name: cmd_chat for name in TERMINAL_CHAT},
     "playground-config": cmd_playground_config,
 }
