@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -51,8 +52,13 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
     edge = build_edge(settings.microsoft_app_id, settings.microsoft_app_password, settings.microsoft_app_tenant_id)
+    # The SDK keeps the verified claims under a plain string key of the request; aiohttp warns
+    # about that on every authenticated request. It is the SDK's design, not a fault: not logged.
+    warnings.filterwarnings("ignore", category=web.NotAppKeyWarning, module=r"microsoft_agents\.")
     if edge.auth_configuration is not None:
-        app["agent_configuration"] = edge.auth_configuration  # read by the SDK's JWT check
+        with warnings.catch_warnings():  # the SDK's JWT check reads this plain string key
+            warnings.simplefilter("ignore", web.NotAppKeyWarning)
+            app["agent_configuration"] = edge.auth_configuration
 
     engine = create_engine(normalise_url(settings.database_url))  # connects only when used
     app[ENGINE] = engine

@@ -102,6 +102,7 @@ def build_edge(app_id: str | None, app_password: str | None, tenant_id: str | No
         client_secret=app_password,
         connection_name=SERVICE_CONNECTION,
         anonymous_allowed=False,
+        validate_issuer=True,  # only Bot Framework's issuer and the council tenant's Entra issuers
     )
     connections = MsalConnectionManager(connections_configurations={SERVICE_CONNECTION: config})
     adapter = CloudAdapter(connection_manager=connections)
