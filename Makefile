@@ -9,7 +9,7 @@ export PLF_TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/tes
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test lint typecheck bench venv clean cards playground package
+.PHONY: run test lint typecheck bench venv clean cards playground package fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ lint: $(DEV_STAMP)
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
+
+## make fuzz: 10,000 generated activities and card submissions per database against the running bot.
+fuzz: $(DEV_STAMP)
+	scripts/ensure_postgres.sh
+	FUZZ_EXAMPLES=10000 $(BIN)/pytest -q -s -p no:cacheprovider tests/e2e/test_fuzz.py
 
 ## make bench: benchmarks that print figures and ratios.
 bench: $(DEV_STAMP)

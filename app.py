@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.adapter import build_edge
 from bot.agent import AgentSettings, PlfAgent
 from bot.dispatcher import Dispatcher
-from bot.http import in_flight_limit, messages_handler
+from bot.http import FloodGuard, in_flight_limit, messages_handler
 from bot.links import SignedLinks
 from bot.pages import chart_handler, report_handler
 from plf_core import workflow
@@ -117,7 +117,11 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get(r"/links/charts/{token:[A-Za-z0-9_.\-]+}.png", chart_handler(sessions, links))
     app.router.add_get(r"/links/reports/{token:[A-Za-z0-9_.\-]+}.html", report_handler(sessions, links))
     handler = messages_handler(
-        edge.adapter, agent, authenticated=not settings.local_mode, allowed_tenants=settings.allowed_tenant_ids
+        edge.adapter,
+        agent,
+        authenticated=not settings.local_mode,
+        allowed_tenants=settings.allowed_tenant_ids,
+        flood=FloodGuard(settings.flood_limit),
     )
     app.router.add_post("/api/messages", in_flight_limit(settings.max_in_flight)(handler))
     return app

@@ -14,10 +14,15 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
 class _QuietSdkNoise(logging.Filter):
-    """The Agents SDK logs 'App ID is not provided' on every anonymous (local) request."""
+    """The Agents SDK logs 'App ID is not provided' on every anonymous (local) request, and an ERROR
+    quoting the body (user input) for every malformed activity, which the bot already refuses with
+    a 400 naming the reason: both only at DEBUG."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if "App ID is not provided" in record.getMessage():
+        message = record.getMessage()
+        if "App ID is not provided" in message or (
+            record.name == "microsoft_agents.activity.activity" and message.startswith("Validation error for Activity")
+        ):
             record.levelno, record.levelname = logging.DEBUG, "DEBUG"
             return logging.getLogger().isEnabledFor(logging.DEBUG)
         return True

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     working_hours: str = Field(default="09:00-17:00", pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$")
     #: Activities handled at once by one instance; more are refused with 503 + Retry-After.
     max_in_flight: int = Field(default=100, ge=1, le=10_000)
+    #: Activities one person may send in any 10 seconds; beyond that a polite 429 with Retry-After.
+    flood_limit: int = Field(default=30, ge=1, le=10_000)
     #: The bot's address as Teams users' browsers reach it, for links to charts and reports
     #: (required with MICROSOFT_APP_ID; local mode: http://HOST:PORT).
     public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/[^\s]*)?$")

@@ -9,6 +9,7 @@ import json
 import logging
 import time
 import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable, Collection
 
 from aiohttp import web
@@ -69,10 +70,39 @@ def in_flight_limit(limit: int, retry_after_s: int = 1) -> Callable[[Handler], H
     return wrap
 
 
+class FloodGuard:
+    """At most `limit` activities from one person in any `window_s` seconds; beyond that a polite 429.
+
+    One person's runaway client (or a stuck key) must not take the bot from everyone else."""
+
+    def __init__(self, limit: int = 30, window_s: float = 10.0) -> None:
+        self.limit = limit
+        self.window_s = window_s
+        self._seen: dict[str, deque[float]] = {}
+
+    def wait(self, sender: str, now: float) -> float:
+        """0 to go ahead (and it is counted); otherwise the seconds until this sender may send again."""
+        times = self._seen.setdefault(sender, deque())
+        while times and times[0] <= now - self.window_s:
+            times.popleft()
+        if len(times) >= self.limit:
+            return times[0] + self.window_s - now
+        times.append(now)
+        if len(self._seen) > 50_000:
+            self._seen = {k: v for k, v in self._seen.items() if v and v[-1] > now - self.window_s}
+        return 0.0
+
+
 def messages_handler(
-    adapter: CloudAdapter, agent: Agent, *, authenticated: bool, allowed_tenants: Collection[str]
+    adapter: CloudAdapter,
+    agent: Agent,
+    *,
+    authenticated: bool,
+    allowed_tenants: Collection[str],
+    flood: FloodGuard | None = None,
 ) -> Handler:
     allowed = {t.lower() for t in allowed_tenants}
+    guard = flood or FloodGuard()
 
     async def handle(request: web.Request) -> web.StreamResponse:
         raw = await request.read()
@@ -87,6 +117,8 @@ def messages_handler(
         except ValidationError as exc:
             where = ".".join(str(p) for p in exc.errors()[0]["loc"]) or "body"
             return _bad_request(f"not an activity: {where}: {exc.errors()[0]['msg']}")
+        except (TypeError, ValueError) as exc:  # the SDK's own checks (an empty channelId, ...) raise these
+            return _bad_request(f"not an activity: {str(exc).splitlines()[0][:200]}")
         if not activity.type or not activity.conversation or not activity.conversation.id:
             return _bad_request("an activity needs a type and conversation.id")
         if allowed:
@@ -97,6 +129,15 @@ def messages_handler(
                     extra={"tenant_id": tenant, "activity_id": activity.id},
                 )
                 return web.json_response({"error": "tenant not allowed"}, status=401)
+        sender = activity.from_property.aad_object_id or activity.from_property.id if activity.from_property else None
+        wait = guard.wait(str(sender or "anonymous"), time.monotonic())
+        if wait > 0:
+            log.warning("flood from one sender: refused with 429", extra={"activity_id": activity.id})
+            return web.json_response(
+                {"error": "you are sending faster than the bot can answer: please wait a few seconds and try again"},
+                status=429,
+                headers={"Retry-After": str(max(1, round(wait)))},
+            )
         # The activity is parsed once, here, and handed to the SDK's turn processing (what
         # CloudAdapter.process does after parsing the body a second time).
         activity.request_id = str(uuid.uuid4())
@@ -105,6 +146,14 @@ def messages_handler(
             invoke_response = await adapter.process_activity(claims, activity, agent.on_turn)
         except PermissionError:
             return web.json_response({"error": "not authorised"}, status=401)
+        except Exception:  # the SDK failed outside our turn (e.g. Entra unreachable for its token): retry later
+            incident = uuid.uuid4().hex[:10]
+            log.exception("activity not processed, incident %s", incident, extra={"activity_id": activity.id})
+            return web.json_response(
+                {"error": f"temporarily unable to process this activity (incident {incident}); please retry"},
+                status=503,
+                headers={"Retry-After": "5"},
+            )
         if activity.type == "invoke" or activity.delivery_mode == DeliveryModes.expect_replies:
             if invoke_response is None:
                 return web.json_response(None, status=501)
