@@ -121,6 +121,10 @@ def messages_handler(
             return _bad_request(f"not an activity: {str(exc).splitlines()[0][:200]}")
         if not activity.type or not activity.conversation or not activity.conversation.id:
             return _bad_request("an activity needs a type and conversation.id")
+        if not activity.from_property or not activity.recipient:
+            return _bad_request("an activity needs from and recipient: who sent it, to whom")
+        if not activity.service_url or not activity.service_url.startswith(("https://", "http://")):
+            return _bad_request("an activity needs a serviceUrl (http or https): the bot answers there")
         if allowed:
             tenant = activity_tenant(body)
             if tenant is None or tenant.lower() not in allowed:
@@ -155,9 +159,16 @@ def messages_handler(
                 headers={"Retry-After": "5"},
             )
         if activity.type == "invoke" or activity.delivery_mode == DeliveryModes.expect_replies:
-            if invoke_response is None:
-                return web.json_response(None, status=501)
-            return web.json_response(invoke_response.body, status=invoke_response.status or 501)
+            if invoke_response is None:  # e.g. an invoke without an id or name: nothing the bot can answer
+                return _bad_request("the invoke was not answered: it needs an id, a name and a value")
+            if invoke_response.status == 501 and activity.name == "adaptiveCard/action":
+                # the bot answers every card action; none means the turn failed (its incident is logged)
+                return web.json_response(
+                    {"error": "the card action could not be completed just now; please try again"},
+                    status=503,
+                    headers={"Retry-After": "5"},
+                )
+            return web.json_response(invoke_response.body, status=invoke_response.status or 200)
         return web.Response(status=202)
 
     if authenticated:

@@ -30,6 +30,7 @@ from sqlalchemy import text
 from store.database import create_engine
 from tests.e2e.running_app import plf, plf_env, running_app
 from tests.e2e.test_audit_workflow import cast
+from tests.fakes.connector import running_connector
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
 VERBS = [
@@ -182,7 +183,9 @@ raw_bodies = st.one_of(
 
 
 @pytest.fixture
-def bot(database_url: str, tmp_path: Path) -> Iterator[tuple[str, Database]]:
+def bot(database_url: str, tmp_path: Path) -> Iterator[tuple[str, str, Database]]:
+    """The bot (its own process), and a fake Bot Connector it answers to, served by the same
+    background loop that reads the database."""
     env = plf_env(database_url)
     assert plf(["migrate"], env).returncode == 0
     assert plf(["demo"], env).returncode == 0
@@ -190,9 +193,12 @@ def bot(database_url: str, tmp_path: Path) -> Iterator[tuple[str, Database]]:
     context = running_app(database_url, tmp_path, FLOOD_LIMIT="10000", LOG_LEVEL="WARNING")
     app = loop.run_until_complete(context.__aenter__())
     database = Database(database_url)
+    connecting = running_connector()
+    connector = database._run(connecting.__aenter__())
     try:
-        yield f"{app.url}/api/messages", database
+        yield f"{app.url}/api/messages", connector.url, database
     finally:
+        database._run(connecting.__aexit__(None, None, None))
         database.close()
         loop.run_until_complete(context.__aexit__(None, None, None))
         loop.close()
@@ -208,9 +214,9 @@ def reason_of(status: int, body: bytes) -> str:
 
 
 def test_generated_activities_and_card_submissions_cause_no_5xx_and_change_nothing(
-    bot: tuple[str, Database], database_url: str
+    bot: tuple[str, str, Database], database_url: str
 ) -> None:
-    url, database = bot
+    url, connector_url, database = bot
     tally: Counter[str] = Counter()
     before = database.state()
 
@@ -221,7 +227,7 @@ def test_generated_activities_and_card_submissions_cause_no_5xx_and_change_nothi
         derandomize=True,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
     )
-    @given(st.one_of(activities(f"{url.rsplit('/api', 1)[0]}/unused/"), raw_bodies))
+    @given(st.one_of(activities(connector_url), raw_bodies))
     def case(generated: dict[str, Any] | bytes) -> None:
         body = generated if isinstance(generated, bytes) else json.dumps(generated).encode()
         status, answer = post(url, body)

@@ -86,3 +86,17 @@ async def test_the_access_log_refuses_updates_and_deletes(engine: AsyncEngine) -
     async with sessions() as session:
         rows = (await session.execute(select(AccessLogEntry.action))).scalars().all()
     assert rows == ["read"]
+
+
+def test_plf_migrate_goes_down_to_a_revision_and_up_again_from_the_terminal(database_url: str) -> None:
+    from tests.e2e.running_app import plf, plf_env
+
+    env = plf_env(database_url)
+    assert plf(["migrate"], env).returncode == 0
+    assert plf(["demo", "--history"], env).returncode == 0  # with data in the tables the downgrade touches
+    down = plf(["migrate", "--down", "0004"], env)
+    assert down.returncode == 0, down.stderr
+    assert f"schema {head_revision()} -> 0004" in down.stdout
+    up = plf(["migrate"], env)
+    assert up.returncode == 0, up.stderr
+    assert f"schema 0004 -> {head_revision()}" in up.stdout
