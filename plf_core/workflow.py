@@ -174,6 +174,9 @@ async def save_page(
         return PageScreen(audit, page_id, editors, audit.answers, note=STALE_NOTE)
     page = form.page(page_id)
     page_fields = {f.id for f in page.fields if page.editor_of(f) in editors}
+    if not page_fields:  # nothing on this page is theirs to write: move on, write nothing
+        note = None if direction else "This page is completed by someone else: nothing of yours to save here."
+        return _moved(audit, editors, page_id, direction, note)
     # the page's row keeps the answers others gave on it (a moderator's column, say)
     page_ids = {f.id for f in page.fields}
     stored = {k: v for k, v in audit.answers.items() if k in page_ids}
