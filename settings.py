@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     working_hours: str = Field(default="09:00-17:00", pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$")
     #: Activities handled at once by one instance; more are refused with 503 + Retry-After.
     max_in_flight: int = Field(default=100, ge=1, le=10_000)
+    #: The council's retention schedule (YAML: record type -> period); unset: nothing is ever deleted.
+    retention_file: Path | None = None
     #: Activities one person may send in any 10 seconds; beyond that a polite 429 with Retry-After.
     flood_limit: int = Field(default=30, ge=1, le=10_000)
     #: The bot's address as Teams users' browsers reach it, for links to charts and reports
@@ -75,6 +77,7 @@ class Settings(BaseSettings):
         "microsoft_app_password",
         "microsoft_app_tenant_id",
         "timetable_file",
+        "retention_file",
         "public_url",
         "link_secret",
         mode="before",
@@ -139,7 +142,7 @@ class Settings(BaseSettings):
             raise ValueError(f"'{value}' is not a time zone name such as Europe/London") from None
         return value
 
-    @field_validator("timetable_file")
+    @field_validator("timetable_file", "retention_file")
     @classmethod
     def _file_exists(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():

@@ -345,6 +345,61 @@ async def cmd_package(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_retention(settings: Settings, args: argparse.Namespace) -> int:
+    """What the retention schedule would delete (--dry-run), or delete it (--apply)."""
+    import yaml
+
+    from plf_core.retention import RecordType, parse_schedule
+    from store import retention_store
+
+    if settings.retention_file is None:
+        _say("no retention schedule (RETENTION_FILE is not set): nothing is ever deleted")
+        return 0
+    try:
+        document = yaml.safe_load(settings.retention_file.read_text("utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValidationFailed(f"{settings.retention_file}: cannot read the retention schedule: {exc}") from None
+    schedule = parse_schedule(document)
+    today = datetime.now(settings.zone).date()
+
+    async def work(engine: AsyncEngine) -> int:
+        async with session_factory(engine)() as session, session.begin():
+            if args.apply:
+                found = await retention_store.apply(session, schedule, today, "plf retention --apply")
+            else:
+                found = await retention_store.candidates(session, schedule, today)
+        verb = "deleted" if args.apply else "would delete"
+        for record in RecordType:
+            days = schedule.keep_days.get(record)
+            kept = "kept indefinitely (not in the schedule)" if days is None else f"kept {days:,} days"
+            _say(f"{record.value}: {kept}; {verb} {found.counts.get(record, 0):,}")
+        if found.held_back:
+            _say(f"audits kept under legal hold although past their period: {found.held_back:,}")
+        if found.audit_cases and not args.apply:
+            _say("cases whose audits would go: " + ", ".join(found.audit_cases))
+        if args.apply:
+            _say(f"{found.total:,} record(s) deleted; the deletion is written to the access log")
+        else:
+            _say("dry run: nothing deleted (plf retention --apply deletes it)")
+        return 0
+
+    return await _with_engine(settings, work)
+
+
+async def cmd_legal_hold(settings: Settings, args: argparse.Namespace) -> int:
+    from store import retention_store
+
+    async def work(engine: AsyncEngine) -> int:
+        async with session_factory(engine)() as session, session.begin():
+            done = await retention_store.set_legal_hold(session, args.case, not args.release, "plf legal-hold")
+        if not done:
+            raise ValidationFailed(f"there is no case '{args.case[:40]}'")
+        _say(f"case {args.case}: legal hold {'released' if args.release else 'on: nothing about it will be deleted'}")
+        return 0
+
+    return await _with_engine(settings, work)
+
+
 async def _qa_actor(store: Any, by: str | None) -> Any:
     """The QA person a terminal command acts as: --by EMAIL, or the first QA officer."""
     from sqlalchemy import select
@@ -664,6 +719,15 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--month", metavar="YYYY-MM", help="a month, e.g. 2026-10")
     r.add_argument("--service", help="one service area (code or name); default the whole service")
     r.add_argument("--out", help="the folder to write to (default var/reports)")
+    rt = sub.add_parser(
+        "retention", help="apply the retention schedule (RETENTION_FILE): --dry-run lists, --apply deletes"
+    )
+    mode = rt.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--dry-run", action="store_true", help="list what would be deleted; delete nothing")
+    mode.add_argument("--apply", action="store_true", help="delete it, and write the deletion to the access log")
+    lh = sub.add_parser("legal-hold", help="put a case under legal hold (nothing about it is deleted), or --release it")
+    lh.add_argument("case", help="the case's Azeus number")
+    lh.add_argument("--release", action="store_true")
     k = sub.add_parser("package", help="build the Teams app package (appPackage.zip) and validate its manifest")
     k.add_argument("--out", default="appPackage.zip")
     k.add_argument("--version", default="1.0.0", help="the app's version (bump it for every upload to Teams)")
@@ -691,6 +755,8 @@ COMMANDS = {
     "moderate": cmd_moderate,
     "report": cmd_report,
     "package": cmd_package,
+    "retention": cmd_retention,
+    "legal-hold": cmd_legal_hold,
     **{name: cmd_chat for name in TERMINAL_CHAT},
     "playground-config": cmd_playground_config,
 }

@@ -1,0 +1,144 @@
+"""Applying the retention schedule (plf_core.retention): what would go, and deleting it with a
+line in the access log for each record type. A case under legal hold keeps its audits."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from plf_core.retention import Candidates, RecordType, Schedule
+from store.models import (
+    AccessLogEntry,
+    ActionItem,
+    Answer,
+    Audit,
+    Case,
+    DipSample,
+    GradeRecord,
+    Moderation,
+    OutboxMessage,
+    OutcomeScore,
+    SamplingDraw,
+    UnknownSenderRow,
+)
+
+LONDON = ZoneInfo("Europe/London")
+CLOSED_AUDITS = ("submitted", "completed")
+SETTLED_MESSAGES = ("sent", "merged", "cancelled", "failed", "dead")
+MAX_CASES_LISTED = 200
+
+
+def _instant(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(UTC)
+
+
+def _old_audits(before: datetime, *, held: bool) -> Any:
+    hold = Case.legal_hold.is_(True) if held else or_(Case.legal_hold.is_(False), Case.id.is_(None))
+    return (
+        select(Audit.id)
+        .outerjoin(Case, Case.id == Audit.case_id)
+        .where(Audit.status.in_(CLOSED_AUDITS), Audit.submitted_at < before, hold)
+    )
+
+
+async def _count(session: AsyncSession, query: Any) -> int:
+    return int((await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one())
+
+
+def _queries(schedule: Schedule, today: date) -> dict[RecordType, Any]:
+    queries: dict[RecordType, Any] = {}
+    if cutoff := schedule.cutoff(RecordType.AUDITS, today):
+        queries[RecordType.AUDITS] = _old_audits(_instant(cutoff), held=False)
+    if cutoff := schedule.cutoff(RecordType.OUTBOX, today):
+        queries[RecordType.OUTBOX] = select(OutboxMessage.id).where(
+            OutboxMessage.status.in_(SETTLED_MESSAGES), OutboxMessage.created_at < _instant(cutoff)
+        )
+    if cutoff := schedule.cutoff(RecordType.UNKNOWN_SENDERS, today):
+        queries[RecordType.UNKNOWN_SENDERS] = select(UnknownSenderRow.aad_object_id).where(
+            UnknownSenderRow.last_seen < _instant(cutoff)
+        )
+    if cutoff := schedule.cutoff(RecordType.SAMPLING_DRAWS, today):
+        used = select(Audit.draw_id).where(Audit.draw_id.is_not(None))
+        dips = select(DipSample.draw_id).where(DipSample.draw_id.is_not(None))
+        queries[RecordType.SAMPLING_DRAWS] = select(SamplingDraw.id).where(
+            SamplingDraw.created_at < _instant(cutoff), SamplingDraw.id.not_in(used), SamplingDraw.id.not_in(dips)
+        )
+    return queries
+
+
+async def candidates(session: AsyncSession, schedule: Schedule, today: date) -> Candidates:
+    queries = _queries(schedule, today)
+    counts = {record: await _count(session, query) for record, query in queries.items()}
+    held_back = 0
+    cases: tuple[str, ...] = ()
+    if cutoff := schedule.cutoff(RecordType.AUDITS, today):
+        held_back = await _count(session, _old_audits(_instant(cutoff), held=True))
+        rows = await session.execute(
+            select(Case.azeus_number)
+            .join(Audit, Audit.case_id == Case.id)
+            .where(Audit.id.in_(queries[RecordType.AUDITS]))
+            .distinct()
+            .order_by(Case.azeus_number)
+            .limit(MAX_CASES_LISTED)
+        )
+        cases = tuple(rows.scalars())
+    return Candidates(counts, held_back, cases)
+
+
+async def apply(session: AsyncSession, schedule: Schedule, today: date, by: str) -> Candidates:
+    """Delete what the schedule says may go (in the caller's transaction); each record type's deletion
+    is written to the access log with its count."""
+    found = await candidates(session, schedule, today)
+    queries = _queries(schedule, today)
+    if (audits := queries.get(RecordType.AUDITS)) is not None and found.counts.get(RecordType.AUDITS):
+        ids = list((await session.execute(audits)).scalars())
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start : start + 1000]
+            await session.execute(update(Audit).where(Audit.parent_audit_id.in_(chunk)).values(parent_audit_id=None))
+            for table in (Answer, GradeRecord, Moderation, ActionItem, OutcomeScore):
+                await session.execute(delete(table).where(table.audit_id.in_(chunk)))
+            await session.execute(delete(Audit).where(Audit.id.in_(chunk)))
+    if (messages := queries.get(RecordType.OUTBOX)) is not None:
+        await session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(messages)))
+    if (senders := queries.get(RecordType.UNKNOWN_SENDERS)) is not None:
+        await session.execute(delete(UnknownSenderRow).where(UnknownSenderRow.aad_object_id.in_(senders)))
+    if (draws := queries.get(RecordType.SAMPLING_DRAWS)) is not None:
+        await session.execute(delete(SamplingDraw).where(SamplingDraw.id.in_(draws)))
+    now = datetime.now(UTC)
+    for record, count in found.counts.items():
+        if count:
+            await session.execute(
+                insert(AccessLogEntry).values(
+                    at=now,
+                    action=f"retention delete {record.value}"[:40],
+                    object_type=record.value,
+                    object_id=str(count),
+                    activity_id=by[:200],
+                    outcome="deleted",
+                )
+            )
+    return found
+
+
+async def set_legal_hold(session: AsyncSession, azeus_number: str, held: bool, by: str) -> bool:
+    """Put a case under legal hold (or release it); False if there is no such case."""
+    result = await session.execute(
+        update(Case).where(func.lower(Case.azeus_number) == azeus_number.strip().lower()).values(legal_hold=held)
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return False
+    await session.execute(
+        insert(AccessLogEntry).values(
+            at=datetime.now(UTC),
+            action="legal hold on" if held else "legal hold off",
+            object_type="case",
+            object_id=azeus_number.strip()[:64],
+            activity_id=by[:200],
+            outcome="ok",
+        )
+    )
+    return True
