@@ -40,10 +40,13 @@ MATRIX: dict[str, dict[str, str]] = {
 }  # fmt: skip
 
 # chat commands: who may use each (QA: reviewers and QA managers)
-QA_ONLY = ("assign DEMO-900001 to nobody", "sample 1", "moderate", "timetable", "remind", "escalate", "outbox",
-           "dip themes", "dips", "unknown people")  # fmt: skip
+QA_ONLY = ("assign DEMO-900001 to nobody", "uploaded 999", "sample 1", "moderate", "timetable", "remind",
+           "escalate", "outbox", "dip themes", "dip new Voice of the child", "dip approve 999",
+           "dip send 999 to nobody", "dips", "thematic DEMO-900001 to nobody due 2027-01-31 theme Voice",
+           "supervision nobody to nobody", "unknown people")  # fmt: skip
 QA_AND_SLT = ("agreement", "status")
-EVERYONE = ("help", "my audits")
+QA_SLT_AND_AREA_MANAGERS = ("report quarter",)  # Heads of Service and Service Managers: their own area
+EVERYONE = ("help", "my audits", "open 999", "done 999")
 
 
 def people_of_the_matrix() -> dict[str, Any]:
@@ -162,14 +165,21 @@ async def test_every_role_against_every_chat_command(bot: Any, database_url: str
     u = {role: TeamsUser(app.url, connector.url, p.aad_object_id, p.display_name) for role, p in people.items()}
     for user in u.values():
         assert await user.install() in (200, 202)
-    before = await _query(database_url, "SELECT count(*) FROM audits")
+    count = "SELECT form_id, count(*) FROM audits GROUP BY form_id"
+    before = await _query(database_url, count)
     failures = []
     for role, user in u.items():
         qa = role in ("qa", "qa_manager")
         slt = role in ("slt", "director")
-        for command in (*QA_ONLY, *QA_AND_SLT, *EVERYONE):
+        area_manager = role in ("manager", "head", "other_head")
+        for command in (*QA_ONLY, *QA_AND_SLT, *QA_SLT_AND_AREA_MANAGERS, *EVERYONE):
             reply = await say(connector, user, command)
-            may = command in EVERYONE or qa or (slt and command in QA_AND_SLT)
+            may = (
+                command in EVERYONE
+                or qa
+                or (slt and command in (*QA_AND_SLT, *QA_SLT_AND_AREA_MANAGERS))
+                or (area_manager and command in QA_SLT_AND_AREA_MANAGERS)
+            )
             said_no = "only the qa team can use" in " ".join(card_texts(reply)).lower()
             if said_no == may:
                 failures.append((role, command, may, card_texts(reply)[:2]))
@@ -177,4 +187,6 @@ async def test_every_role_against_every_chat_command(bot: Any, database_url: str
         if ("outbox:" in listed) != qa:  # help lists only the commands the person may use
             failures.append((role, "help lists outbox", qa, listed[:200]))
     assert failures == [], "\n".join(map(str, failures))
-    assert await _query(database_url, "SELECT count(*) FROM audits") == before  # refusals created nothing
+    # refusals created nothing: the only new audits are the two QA officers' dip sample terms of reference
+    assert before == []
+    assert await _query(database_url, count) == [("dip_sample_terms", 2)]

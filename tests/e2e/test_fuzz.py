@@ -265,6 +265,7 @@ def test_an_oversized_body_gets_413_and_a_flood_a_polite_429_and_the_bot_stays_u
                 "channelId": "msteams",
                 "serviceUrl": "http://127.0.0.1:9/",
                 "from": {"id": "29:w", "aadObjectId": worker.aad_object_id},
+                "recipient": {"id": "28:plf-bot"},
                 "conversation": {"id": "a:flood", "conversationType": "personal"},
             }
             answers = [await asyncio.to_thread(post, url, json.dumps(message).encode()) for _ in range(8)]
