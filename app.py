@@ -19,6 +19,7 @@ from bot.pages import chart_handler, report_handler
 from plf_core import workflow
 from plf_core.forms.registry import load_forms
 from plf_core.moderation import Rules
+from plf_core.pacing import Pacer
 from plf_core.timetable import Hours
 from scheduler import add_dispatch_job, add_monthly_moderation_job, add_sweep_job, build_scheduler
 from scheduler.jobs import monthly_moderation, sweep
@@ -74,6 +75,7 @@ def create_app(settings: Settings) -> web.Application:
         max_attempts=settings.delivery_max_attempts,
         claim_seconds=settings.outbox_claim_seconds,
         links=links,
+        pacer=Pacer(per_app=settings.dispatch_rate, per_app_window=min(49, int(settings.dispatch_rate) + 1)),
     )
     app[DISPATCHER] = dispatcher
     agent = PlfAgent(

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     max_in_flight: int = Field(default=100, ge=1, le=10_000)
     #: The council's retention schedule (YAML: record type -> period); unset: nothing is ever deleted.
     retention_file: Path | None = None
+    #: Proactive messages a second this instance sends (Teams allows 50 per app and tenant in all):
+    #: with N instances, give each about 48/N.
+    dispatch_rate: float = Field(default=48.0, gt=0, le=49)
     #: Activities one person may send in any 10 seconds; beyond that a polite 429 with Retry-After.
     flood_limit: int = Field(default=30, ge=1, le=10_000)
     #: The bot's address as Teams users' browsers reach it, for links to charts and reports
