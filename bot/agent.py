@@ -26,9 +26,9 @@ from cards import workflow as workflow_cards
 from cards.base import CardDict
 from plf_core import chat, dips, follow_ups, layered, timetable_commands, workflow
 from plf_core.errors import Conflict, NotAllowed, NotFound, PlfError, Refused, ValidationFailed
-from plf_core.highlight import ReportSummary
 from plf_core.people import Actor
 from plf_core.ports import Notice
+from plf_core.report_command import ReportSummary
 from plf_core.workflow import PageScreen, ReviewScreen, Screen
 from store import conversations, outbox
 from store.audit_store import SqlAuditStore

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.links import SignedLinks
 from plf_core.errors import ValidationFailed
-from plf_core.highlight import may_read, parse_report_period
+from plf_core.highlight import parse_report_period
+from plf_core.report_command import may_read
 from reports.highlight_html import forbidden_html, highlight_html
 from reports.outcomes_chart import outcomes_chart_png
 from store.layered_store import SqlLayeredStore

@@ -12,8 +12,8 @@ from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly
 from plf_core import timetable
 from plf_core.audits import AuditView
 from plf_core.dips import DipAction, DipList, DipThemes
-from plf_core.highlight import ReportSummary
 from plf_core.layered import AgreementScreen, ModeratePreview, ModerationDone, ModerationScreen, SamplePreview
+from plf_core.report_command import ReportSummary
 from plf_core.sampling import Method
 from plf_core.timetable_commands import OutboxList, StatusFigures, TimetablePreview
 from plf_core.workflow import (

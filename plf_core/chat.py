@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from plf_core import commands, dips, follow_ups, highlight, layered, reviews, timetable_commands, workflow
+from plf_core import commands, dips, follow_ups, layered, report_command, reviews, timetable_commands, workflow
 from plf_core.errors import NotAllowed, ValidationFailed
 from plf_core.moderation import Rules
 from plf_core.people import Actor
@@ -30,7 +30,7 @@ class ChatStore(
     follow_ups.FollowUpStore,
     timetable_commands.TimetableStore,
     timetable_commands.StatusStore,
-    highlight.ReportStore,
+    report_command.ReportStore,
     Protocol,
 ):
     """Everything the chat commands ask of the store."""
@@ -46,7 +46,7 @@ ChatScreen = (
     | timetable_commands.TimetablePreview
     | timetable_commands.OutboxList
     | timetable_commands.StatusFigures
-    | highlight.ReportSummary
+    | report_command.ReportSummary
 )
 
 
@@ -111,7 +111,7 @@ async def run(
     if isinstance(command, commands.Status):
         return await timetable_commands.status(store, actor, command.scope, today)
     if isinstance(command, commands.Report):
-        return await highlight.report(store, actor, command.period, command.scope, now, today)
+        return await report_command.report(store, actor, command.period, command.scope, now, today)
     if isinstance(command, commands.OutboxCmd):
         return await timetable_commands.failed(store, actor)
     if isinstance(command, commands.ActionsDone):

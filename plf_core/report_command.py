@@ -1,0 +1,62 @@
+"""The `report` chat command: who may read which highlight report, and the summary it answers
+with (the full report is behind a signed link made by the Teams edge)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from plf_core.errors import NotAllowed
+from plf_core.highlight import HighlightReport, Period, parse_report_period
+from plf_core.people import Actor
+
+
+def may_read(actor: Actor, area_id: int | None) -> bool:
+    """QA and SLT read every report; Heads of Service and Service Managers their own service areas'."""
+    if actor.is_qa or actor.is_slt:
+        return True
+    return area_id is not None and area_id in (actor.headed_area_ids | actor.managed_area_ids)
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """The `report` command's answer: the headline figures, and what the full report's link names."""
+
+    period: Period
+    scope: str
+    area_id: int | None
+    reader_id: int
+    headline: tuple[tuple[str, str], ...]
+    empty: bool
+    url: str | None = None  # signed by the Teams edge
+    link_days: int = 7
+
+
+class ReportStore(Protocol):
+    async def report_scope(self, text: str | None) -> tuple[int | None, str]: ...
+
+    async def area_name(self, area_id: int) -> str: ...
+
+    async def highlight(self, period: Period, area_id: int | None, scope: str, now: datetime) -> HighlightReport: ...
+
+
+async def report(
+    store: ReportStore, actor: Actor, period_text: str | None, scope_text: str | None, now: datetime, today: date
+) -> ReportSummary:
+    """The `report` command: a manager of one service area gets theirs by default."""
+    period = parse_report_period(period_text, today)
+    own = actor.headed_area_ids | actor.managed_area_ids
+    if scope_text is None and not (actor.is_qa or actor.is_slt) and len(own) == 1:
+        area_id: int | None = next(iter(own))
+        assert area_id is not None
+        scope = await store.area_name(area_id)
+    else:
+        area_id, scope = await store.report_scope(scope_text)
+    if not may_read(actor, area_id):
+        raise NotAllowed(
+            "you can see the report of your own service area; the whole service's is for QA and SLT",
+            action="report",
+        )
+    made = await store.highlight(period, area_id, scope, now)
+    return ReportSummary(period, scope, area_id, actor.person_id, made.headline, made.empty)
