@@ -52,7 +52,12 @@ def create_app(settings: Settings) -> web.Application:
     log.info("loaded %d form definitions", len(forms))
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
-    edge = build_edge(settings.microsoft_app_id, settings.microsoft_app_password, settings.microsoft_app_tenant_id)
+    edge = build_edge(
+        settings.microsoft_app_id,
+        settings.microsoft_app_password,
+        settings.microsoft_app_tenant_id,
+        cert_pfx_file=settings.microsoft_app_cert_pfx_file,
+    )
     # The SDK keeps the verified claims under a plain string key of the request; aiohttp warns
     # about that on every authenticated request. It is the SDK's design, not a fault: not logged.
     warnings.filterwarnings("ignore", category=web.NotAppKeyWarning, module=r"microsoft_agents\.")

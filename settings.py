@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     microsoft_app_id: str | None = None
     microsoft_app_password: str | None = None
+    #: a certificate instead of the client secret: the PFX file holding the certificate and its key
+    microsoft_app_cert_pfx_file: Path | None = None
     microsoft_app_tenant_id: str | None = None
     allowed_tenant_ids: Annotated[tuple[str, ...], NoDecode] = ()
     host: str = "127.0.0.1"
@@ -78,6 +80,7 @@ class Settings(BaseSettings):
     @field_validator(
         "microsoft_app_id",
         "microsoft_app_password",
+        "microsoft_app_cert_pfx_file",
         "microsoft_app_tenant_id",
         "timetable_file",
         "retention_file",
@@ -145,7 +148,7 @@ class Settings(BaseSettings):
             raise ValueError(f"'{value}' is not a time zone name such as Europe/London") from None
         return value
 
-    @field_validator("timetable_file", "retention_file")
+    @field_validator("timetable_file", "retention_file", "microsoft_app_cert_pfx_file")
     @classmethod
     def _file_exists(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():
@@ -170,8 +173,11 @@ class Settings(BaseSettings):
                 f"HOST={self.host} is not allowed in local mode (no MICROSOFT_APP_ID): "
                 "without authentication the bot binds 127.0.0.1 only"
             )
-        if not self.local_mode and not self.microsoft_app_password:
-            raise ValueError("MICROSOFT_APP_PASSWORD is required when MICROSOFT_APP_ID is set")
+        if not self.local_mode and not (self.microsoft_app_password or self.microsoft_app_cert_pfx_file):
+            raise ValueError(
+                "MICROSOFT_APP_PASSWORD (a client secret) or MICROSOFT_APP_CERT_PFX_FILE (a certificate) "
+                "is required when MICROSOFT_APP_ID is set"
+            )
         if not self.local_mode and not self.microsoft_app_tenant_id:
             raise ValueError("MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_ID is set")
         if not self.local_mode and not self.public_url:

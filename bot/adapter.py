@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from microsoft_agents.activity import Activity
@@ -16,7 +17,7 @@ from microsoft_agents.hosting.core import (
     MessageFactory,
     TurnContext,
 )
-from microsoft_agents.hosting.core.authorization import ClaimsIdentity
+from microsoft_agents.hosting.core.authorization import AuthTypes, ClaimsIdentity
 
 SERVICE_CONNECTION = "SERVICE_CONNECTION"
 log = logging.getLogger(__name__)
@@ -90,16 +91,21 @@ def _cache_product_info() -> None:
     user_token_client.get_product_info = once  # type: ignore[attr-defined]
 
 
-def build_edge(app_id: str | None, app_password: str | None, tenant_id: str | None) -> TeamsEdge:
+def build_edge(
+    app_id: str | None, app_password: str | None, tenant_id: str | None, *, cert_pfx_file: Path | None = None
+) -> TeamsEdge:
+    """Local mode without an app id; otherwise MSAL with the client secret, or the certificate if given."""
     _cache_product_info()
     if app_id is None:
         adapter = CloudAdapter(connection_manager=AnonymousConnections())
         adapter.on_turn_error = on_turn_error
         return TeamsEdge(adapter=adapter, auth_configuration=None)
     config = AgentAuthConfiguration(
+        auth_type=AuthTypes.certificate if cert_pfx_file else AuthTypes.client_secret,
         client_id=app_id,
         tenant_id=tenant_id,
-        client_secret=app_password,
+        client_secret=None if cert_pfx_file else app_password,
+        cert_pfx_file=str(cert_pfx_file) if cert_pfx_file else None,
         connection_name=SERVICE_CONNECTION,
         anonymous_allowed=False,
         validate_issuer=True,  # only Bot Framework's issuer and the council tenant's Entra issuers

@@ -27,6 +27,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "PUBLIC_URL",
         "LINK_SECRET",
         "LINK_DAYS",
+        "MICROSOFT_APP_CERT_PFX_FILE",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
@@ -102,7 +103,9 @@ def test_an_app_id_needs_its_password_and_tenant_and_may_bind_anywhere(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("MICROSOFT_APP_ID", GUID)
-    with pytest.raises(ConfigurationError, match="MICROSOFT_APP_PASSWORD is required"):
+    with pytest.raises(
+        ConfigurationError, match=r"MICROSOFT_APP_PASSWORD \(a client secret\) or MICROSOFT_APP_CERT_PFX_FILE"
+    ):
         load_settings()
     monkeypatch.setenv("MICROSOFT_APP_PASSWORD", "s3cret")
     monkeypatch.setenv("MICROSOFT_APP_TENANT_ID", GUID)
@@ -135,3 +138,32 @@ def test_the_password_is_never_echoed_in_an_error(monkeypatch: pytest.MonkeyPatc
         load_settings()
     assert name in str(caught.value)
     assert "s3cret" not in str(caught.value)
+
+
+def test_a_certificate_can_stand_in_for_the_client_secret(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from microsoft_agents.hosting.core.authorization import AuthTypes
+
+    from bot.adapter import build_edge
+
+    for name, value in {
+        "MICROSOFT_APP_ID": GUID,
+        "MICROSOFT_APP_TENANT_ID": GUID,
+        "PUBLIC_URL": "https://plf.example.org",
+        "LINK_SECRET": "z" * 32,
+        "MICROSOFT_APP_CERT_PFX_FILE": str(tmp_path / "missing.pfx"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError, match="setting MICROSOFT_APP_CERT_PFX_FILE: no such file"):
+        load_settings()
+    certificate = tmp_path / "plf.pfx"
+    certificate.write_bytes(b"synthetic, never read in this test")
+    monkeypatch.setenv("MICROSOFT_APP_CERT_PFX_FILE", str(certificate))
+    settings = load_settings()
+    edge = build_edge(GUID, None, GUID, cert_pfx_file=settings.microsoft_app_cert_pfx_file)
+    assert edge.auth_configuration is not None
+    assert AuthTypes.certificate == edge.auth_configuration.AUTH_TYPE
+    assert str(certificate) == edge.auth_configuration.CERT_PFX_FILE
+    assert edge.auth_configuration.CLIENT_SECRET is None
+    secret = build_edge(GUID, "s3cret", GUID).auth_configuration
+    assert secret is not None
+    assert AuthTypes.client_secret == secret.AUTH_TYPE
