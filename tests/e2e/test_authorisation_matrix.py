@@ -1,6 +1,7 @@
 """The authorisation matrix over real HTTP (SQLite and PostgreSQL): every role of the framework
 against every action on one audit (open, edit a practitioner page, edit the manager's section,
-submit, read-only view, mark uploaded) and every chat command. Each refusal says so and changes
+submit, moderate, read-only view, mark uploaded) and every chat command. Export is not a Teams
+action: `plf export` is for operators with database access, and logs each export. Each refusal says so and changes
 nothing; nobody reads outside their scope; SLT and the Director are read-only; nobody moderates an
 audit they took part in (unit-tested in test_moderation and by the moderation e2e tests).
 
@@ -125,6 +126,11 @@ async def test_every_role_against_every_action_on_an_audit(bot: Any, database_ur
                 ok = await audit_state(database_url, audit_id) == before and not (set(inputs(card)) & editable(page))
             failures += [] if ok else [(role, action, expected[action], card_texts(card)[:3])]
             before = await audit_state(database_url, audit_id)
+
+        # moderate: only a moderator asked to (none is, for this open audit); never a participant
+        card = await user.execute("moderation.open", {"audit": audit_id})
+        if not any("have not been asked to moderate" in t for t in card_texts(card)):
+            failures.append((role, "moderate", "N", card_texts(card)[:3]))
 
         card = await user.execute("audit.submit", {"audit": audit_id, "version": version})
         after = await audit_state(database_url, audit_id)
