@@ -200,6 +200,26 @@ def bot(database_url: str, tmp_path: Path) -> Iterator[tuple[str, str, Database]
         loop.close()
 
 
+def card_refusal(body: bytes) -> str | None:
+    """The reason a card action was refused: an invoke error's message, or the text of a card that
+    says "That did not work"; None when it was not refused."""
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return None
+    if isinstance(answer, dict) and answer.get("type") == "application/vnd.microsoft.error":
+        return str((answer.get("value") or {}).get("message") or "")  # an invoke refused outright
+    card = answer.get("value") if isinstance(answer, dict) else None
+    texts = (
+        [n.get("text", "") for n in (card or {}).get("body", []) if isinstance(n, dict)]
+        if isinstance(card, dict)
+        else []
+    )
+    if texts and texts[0] == "That did not work":
+        return str(texts[1]) if len(texts) > 1 else ""
+    return None
+
+
 def reason_of(status: int, body: bytes) -> str:
     if status < 400:
         return "ok"
@@ -232,6 +252,10 @@ def test_generated_activities_and_card_submissions_cause_no_5xx_and_change_nothi
         assert status < 500, (status, answer[:300], body[:300])
         if status >= 400:
             assert reason_of(status, answer).strip(), (status, answer[:300])  # every refusal says why
+        refusal = card_refusal(answer) if status == 200 else None
+        if refusal is not None:
+            tally["refused in a card"] += 1
+            assert refusal.strip(), answer[:300]  # a card action refused says why, too
         after = database.state()
         if after != before:
             tally["state changes"] += 1
