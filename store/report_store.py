@@ -64,12 +64,14 @@ async def outcomes_picture(session: AsyncSession, audit_id: int) -> OutcomesPict
     )
 
 
+def london_midnight(day: date) -> datetime:
+    """The UTC instant a London day begins: the framework's days are London days."""
+    return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(UTC)
+
+
 def _bounds(period: Period) -> tuple[datetime, datetime]:
-    """A period's [start, end) as UTC instants (London midnight at either end)."""
-    return (
-        datetime.combine(period.starts, time(0), tzinfo=LONDON).astimezone(UTC),
-        datetime.combine(period.ends, time(0), tzinfo=LONDON).astimezone(UTC),
-    )
+    """A period's [start, end) as UTC instants."""
+    return london_midnight(period.starts), london_midnight(period.ends)
 
 
 def _scoped(statement: Any, area_id: int | None) -> Any:

@@ -3,9 +3,8 @@ line in the access log for each record type. A case under legal hold keeps its a
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,15 +24,11 @@ from store.models import (
     SamplingDraw,
     UnknownSenderRow,
 )
+from store.report_store import london_midnight
 
-LONDON = ZoneInfo("Europe/London")
 CLOSED_AUDITS = ("submitted", "completed")
 SETTLED_MESSAGES = ("sent", "merged", "cancelled", "failed", "dead")
 MAX_CASES_LISTED = 200
-
-
-def _instant(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(UTC)
 
 
 def _old_audits(before: datetime, *, held: bool) -> Any:
@@ -52,20 +47,22 @@ async def _count(session: AsyncSession, query: Any) -> int:
 def _queries(schedule: Schedule, today: date) -> dict[RecordType, Any]:
     queries: dict[RecordType, Any] = {}
     if cutoff := schedule.cutoff(RecordType.AUDITS, today):
-        queries[RecordType.AUDITS] = _old_audits(_instant(cutoff), held=False)
+        queries[RecordType.AUDITS] = _old_audits(london_midnight(cutoff), held=False)
     if cutoff := schedule.cutoff(RecordType.OUTBOX, today):
         queries[RecordType.OUTBOX] = select(OutboxMessage.id).where(
-            OutboxMessage.status.in_(SETTLED_MESSAGES), OutboxMessage.created_at < _instant(cutoff)
+            OutboxMessage.status.in_(SETTLED_MESSAGES), OutboxMessage.created_at < london_midnight(cutoff)
         )
     if cutoff := schedule.cutoff(RecordType.UNKNOWN_SENDERS, today):
         queries[RecordType.UNKNOWN_SENDERS] = select(UnknownSenderRow.aad_object_id).where(
-            UnknownSenderRow.last_seen < _instant(cutoff)
+            UnknownSenderRow.last_seen < london_midnight(cutoff)
         )
     if cutoff := schedule.cutoff(RecordType.SAMPLING_DRAWS, today):
         used = select(Audit.draw_id).where(Audit.draw_id.is_not(None))
         dips = select(DipSample.draw_id).where(DipSample.draw_id.is_not(None))
         queries[RecordType.SAMPLING_DRAWS] = select(SamplingDraw.id).where(
-            SamplingDraw.created_at < _instant(cutoff), SamplingDraw.id.not_in(used), SamplingDraw.id.not_in(dips)
+            SamplingDraw.created_at < london_midnight(cutoff),
+            SamplingDraw.id.not_in(used),
+            SamplingDraw.id.not_in(dips),
         )
     return queries
 
@@ -76,7 +73,7 @@ async def candidates(session: AsyncSession, schedule: Schedule, today: date) -> 
     held_back = 0
     cases: tuple[str, ...] = ()
     if cutoff := schedule.cutoff(RecordType.AUDITS, today):
-        held_back = await _count(session, _old_audits(_instant(cutoff), held=True))
+        held_back = await _count(session, _old_audits(london_midnight(cutoff), held=True))
         rows = await session.execute(
             select(Case.azeus_number)
             .join(Audit, Audit.case_id == Case.id)

@@ -29,7 +29,7 @@ def test_a_link_works_until_it_expires() -> None:
 def test_a_tampered_or_foreign_link_is_refused() -> None:
     links = SignedLinks("s" * 40, "https://plf.example.org")
     token = links.token("chart", {"a": 42})
-    for position in (0, len(token) // 2, len(token) - 1):
+    for position in (0, len(token) // 2, len(token) - 2):  # not the last: base64's padding bits may not count
         changed = token[:position] + ("A" if token[position] != "A" else "B") + token[position + 1 :]
         assert links.read("chart", changed) is None
     assert links.read("report", token) is None  # a chart's link opens no report
