@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -17,6 +16,7 @@ from bot.http import FloodGuard, in_flight_limit, messages_handler
 from bot.links import SignedLinks
 from bot.pages import chart_handler, report_handler
 from plf_core import workflow
+from plf_core.clock import Clock
 from plf_core.forms.registry import load_forms
 from plf_core.moderation import Rules
 from plf_core.pacing import Pacer
@@ -44,7 +44,9 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok", "database": "ok"})
 
 
-def create_app(settings: Settings) -> web.Application:
+def create_app(settings: Settings, clock: Clock | None = None) -> web.Application:
+    """The whole bot. `clock`: the tests' own; otherwise the settings' (the system's, or PLF_NOW's)."""
+    clock = clock or settings.clock()
     forms = load_forms()  # every form definition is checked now: a broken one stops start-up
     rules = load_timetable(settings.timetable_file)  # so is the timetable
     opens, closes = settings.hours
@@ -70,7 +72,9 @@ def create_app(settings: Settings) -> web.Application:
     app[ENGINE] = engine
     sessions = session_factory(engine)
     secret = settings.link_secret.get_secret_value() if settings.link_secret else None
-    links = SignedLinks(secret, settings.base_url, lifetime_s=settings.link_days * 86_400)
+    links = SignedLinks(
+        secret, settings.base_url, lifetime_s=settings.link_days * 86_400, clock=lambda: clock.now().timestamp()
+    )
     if links.ephemeral:
         log.info("links to charts and reports are signed with a key made at start-up: they end at a restart")
     dispatcher = Dispatcher(
@@ -81,6 +85,7 @@ def create_app(settings: Settings) -> web.Application:
         claim_seconds=settings.outbox_claim_seconds,
         links=links,
         pacer=Pacer(per_app=settings.dispatch_rate, per_app_window=min(49, int(settings.dispatch_rate) + 1)),
+        clock=clock,
     )
     app[DISPATCHER] = dispatcher
     agent = PlfAgent(
@@ -92,6 +97,7 @@ def create_app(settings: Settings) -> web.Application:
             rules,
             hours,
         ),
+        clock,
         notices_written=dispatcher.wake,
         links=links,
     )
@@ -106,23 +112,23 @@ def create_app(settings: Settings) -> web.Application:
         add_dispatch_job(jobs, dispatcher.run_once, settings.dispatch_interval_seconds)
 
         async def moderation_job() -> None:
-            today = datetime.now(settings.zone).date()
-            await monthly_moderation(sessions, agent.settings.moderation, today, dispatcher.wake)
+            await monthly_moderation(sessions, agent.settings.moderation, clock, dispatcher.wake)
 
         add_monthly_moderation_job(jobs, moderation_job)
 
         async def sweep_job() -> None:
-            await sweep(sessions, rules, hours, datetime.now(UTC), dispatcher.wake)
+            await sweep(sessions, rules, hours, clock, dispatcher.wake)
 
         add_sweep_job(jobs, sweep_job, settings.sweep_interval_seconds)
         jobs.start()
         yield
         jobs.shutdown(wait=False)
+        await dispatcher.close()
 
     app.cleanup_ctx.extend([database, scheduler])
     app.router.add_get("/healthz", healthz)
-    app.router.add_get(r"/links/charts/{token:[A-Za-z0-9_.\-]+}.png", chart_handler(sessions, links))
-    app.router.add_get(r"/links/reports/{token:[A-Za-z0-9_.\-]+}.html", report_handler(sessions, links))
+    app.router.add_get(r"/links/charts/{token:[A-Za-z0-9_.\-]+}.png", chart_handler(sessions, links, clock))
+    app.router.add_get(r"/links/reports/{token:[A-Za-z0-9_.\-]+}.html", report_handler(sessions, links, clock))
     handler = messages_handler(
         edge.adapter,
         agent,
@@ -140,9 +146,14 @@ def describe_start(settings: Settings) -> str:
         if settings.local_mode
         else f"authenticated mode: app id {settings.microsoft_app_id}; every request needs a token"
     )
+    clock = (
+        f"; the clock started at {settings.clock().now().astimezone(settings.zone):%a %d %b %Y %H:%M %Z} (PLF_NOW)"
+        if settings.plf_now
+        else ""
+    )
     return (
         f"{mode}; database {masked(normalise_url(settings.database_url))}; "
-        f"serving http://{settings.host}:{settings.port}/api/messages"
+        f"serving http://{settings.host}:{settings.port}/api/messages{clock}"
     )
 
 

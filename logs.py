@@ -13,7 +13,7 @@ from pythonjsonlogger.json import JsonFormatter
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
-class _QuietSdkNoise(logging.Filter):
+class QuietSdkNoise(logging.Filter):
     """The Agents SDK logs 'App ID is not provided' on every anonymous (local) request, and an ERROR
     quoting the body (user input) for every malformed activity, which the bot already refuses with
     a 400 naming the reason: both only at DEBUG."""
@@ -28,18 +28,18 @@ class _QuietSdkNoise(logging.Filter):
         return True
 
 
+def json_formatter() -> logging.Formatter:
+    """One JSON object per line, for log shipping."""
+    return JsonFormatter(
+        "%(asctime)s %(levelname)s %(name)s %(message)s",
+        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+    )
+
+
 def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
     handler = logging.StreamHandler(sys.stderr)
-    if fmt == "json":
-        handler.setFormatter(
-            JsonFormatter(
-                "%(asctime)s %(levelname)s %(name)s %(message)s",
-                rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
-            )
-        )
-    else:
-        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
-    handler.addFilter(_QuietSdkNoise())
+    handler.setFormatter(json_formatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
+    handler.addFilter(QuietSdkNoise())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from plf_core.clock import LONDON, Clock, RunningClock, SystemClock, parse_instant
 from plf_core.errors import ConfigurationError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/plf.db"
@@ -76,6 +77,9 @@ class Settings(BaseSettings):
     link_secret: SecretStr | None = None
     #: How long a link to a chart or a report works.
     link_days: int = Field(default=7, ge=1, le=90)
+    #: Local mode only: the clock starts at this instant (local time, e.g. 2026-12-24T09:05) and runs
+    #: from there, for tests, the demo and training (the Playground on the day before a deadline).
+    plf_now: str | None = None
 
     @field_validator(
         "microsoft_app_id",
@@ -86,6 +90,7 @@ class Settings(BaseSettings):
         "retention_file",
         "public_url",
         "link_secret",
+        "plf_now",
         mode="before",
     )
     @classmethod
@@ -148,6 +153,14 @@ class Settings(BaseSettings):
             raise ValueError(f"'{value}' is not a time zone name such as Europe/London") from None
         return value
 
+    @field_validator("plf_now")
+    @classmethod
+    def _instant(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None:
+            zone = info.data.get("timezone")
+            parse_instant(value, ZoneInfo(zone) if isinstance(zone, str) else LONDON)  # names the shape wanted
+        return value
+
     @field_validator("timetable_file", "retention_file", "microsoft_app_cert_pfx_file")
     @classmethod
     def _file_exists(cls, value: Path | None) -> Path | None:
@@ -178,6 +191,11 @@ class Settings(BaseSettings):
                 "MICROSOFT_APP_PASSWORD (a client secret) or MICROSOFT_APP_CERT_PFX_FILE (a certificate) "
                 "is required when MICROSOFT_APP_ID is set"
             )
+        if not self.local_mode and self.plf_now is not None:
+            raise ValueError(
+                "PLF_NOW (a chosen start for the clock) is accepted only in local mode: unset it, "
+                "or unset MICROSOFT_APP_ID"
+            )
         if not self.local_mode and not self.microsoft_app_tenant_id:
             raise ValueError("MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_ID is set")
         if not self.local_mode and not self.public_url:
@@ -201,6 +219,12 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def clock(self) -> Clock:
+        """The one clock of this process: the system's, or (local mode) one started at PLF_NOW."""
+        if self.plf_now is None:
+            return SystemClock(self.zone)
+        return RunningClock(parse_instant(self.plf_now, self.zone), self.zone)
 
 
 def load_settings(**overrides: object) -> Settings:

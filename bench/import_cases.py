@@ -12,11 +12,12 @@ import io
 import sys
 import tempfile
 import time
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from plf_core.clock import FixedClock
 from plf_core.demo_borough import build_demo_borough
 from plf_core.directory_import import CASE_COLUMNS
 from store.database import create_engine, session_factory
@@ -24,6 +25,8 @@ from store.demo import load_demo
 from store.importer import ImportKind, import_csv
 from store.migrate import upgrade
 from tests.databases import SKIP_POSTGRES, fresh_database
+
+NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
 
 ROWS = 100_000
 TARGET_S = 20.0
@@ -56,13 +59,13 @@ async def measure(backend: str, data: bytes, workdir: Path) -> tuple[float, floa
         try:
             await upgrade(engine)
             sessions = session_factory(engine)
-            await load_demo(sessions, build_demo_borough(seed=42, cases=0), date(2026, 11, 26))
+            await load_demo(sessions, build_demo_borough(seed=42, cases=0), FixedClock(NOW))
             started = time.perf_counter()
-            report = await import_csv(sessions, ImportKind.CASES, data)
+            report = await import_csv(sessions, ImportKind.CASES, data, now=NOW)
             first = time.perf_counter() - started
             assert report.new == ROWS, report
             started = time.perf_counter()
-            again = await import_csv(sessions, ImportKind.CASES, data)
+            again = await import_csv(sessions, ImportKind.CASES, data, now=NOW)
             second = time.perf_counter() - started
             assert again.unchanged == ROWS, again
         finally:

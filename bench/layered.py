@@ -22,6 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from plf_core.clock import FixedClock
 from plf_core.demo_borough import build_demo_borough
 from plf_core.moderation import DIMENSIONS, GRADES, Moderated, agreement, agreement_by
 from plf_core.sampling import CaseFacts, Criteria, Method, draw
@@ -31,6 +32,7 @@ CASES = 100_000
 MODERATED = 50_000
 TARGET_S = 1.0
 TODAY = date(2026, 11, 26)
+CLOCK = FixedClock(datetime(2026, 11, 26, 10, tzinfo=UTC))
 
 
 def timed(work: Callable[[], Any], runs: int = 5) -> float:
@@ -126,7 +128,7 @@ async def on_postgres(workdir: Path) -> None:
             await upgrade(engine)
             sessions = session_factory(engine)
             print(f"on PostgreSQL (loading {CASES:,} cases and {MODERATED:,} moderated audits first) ...", flush=True)
-            await load_demo(sessions, build_demo_borough(seed=42, cases=CASES), TODAY)
+            await load_demo(sessions, build_demo_borough(seed=42, cases=CASES), CLOCK)
             async with sessions() as session, session.begin():
                 case_ids = list((await session.execute(select(Case.id).order_by(Case.id).limit(MODERATED))).scalars())
                 person_ids = list((await session.execute(select(Person.id))).scalars())
@@ -168,12 +170,12 @@ async def on_postgres(workdir: Path) -> None:
 
             async def sample_run() -> None:
                 async with sessions() as session, session.begin():
-                    people = await SqlLayeredStore(session).sampling_population(TODAY)
+                    people = await SqlLayeredStore(session, CLOCK).sampling_population(TODAY)
                     draw(people, Criteria(), Method.BY_TEAM, 1_000, 7, TODAY)
 
             async def agreement_run() -> None:
                 async with sessions() as session, session.begin():
-                    found = await SqlLayeredStore(session).moderated(date(2026, 11, 1), date(2026, 12, 1))
+                    found = await SqlLayeredStore(session, CLOCK).moderated(date(2026, 11, 1), date(2026, 12, 1))
                     assert len(found) == MODERATED
                     agreement([(r.auditor_grade, r.moderator_grade) for r in found])
                     agreement_by(found, "team")

@@ -23,7 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text
 
-from plf_core.highlight import period_containing
+from plf_core import periods
+from plf_core.clock import LONDON
 from plf_core.outcomes import AREAS, OutcomeScales, OutcomesPicture
 from reports.highlight_html import highlight_html
 from reports.outcomes_chart import outcomes_chart_png
@@ -96,14 +97,14 @@ async def fill(url: str) -> None:
 async def report_timings(url: str) -> tuple[list[float], list[float], int]:
     engine = create_engine(url)
     sessions = session_factory(engine)
-    period = period_containing("quarter", date(2026, 8, 1))
+    period = periods.quarter(date(2026, 8, 1))
     counted, rendered = [], []
     returned = 0
     try:
         for _ in range(4):
             started = time.perf_counter()
             async with sessions() as session:
-                report = await highlight_report(session, period, None, "the whole service", NOW)
+                report = await highlight_report(session, period, None, "the whole service", NOW, LONDON)
             middle = time.perf_counter()
             highlight_html(report)
             counted.append(middle - started)

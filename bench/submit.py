@@ -27,9 +27,11 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from plf_core.clock import FixedClock
 from plf_core.demo_borough import build_demo_borough
 from tests.databases import SKIP_POSTGRES, fresh_database
 from tests.e2e.running_app import free_port, plf, plf_env
+from tests.instants import DEFAULT_NOW
 
 RATE = 200
 SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
@@ -184,7 +186,7 @@ async def prepare(database_url: str) -> list[Target]:
     engine = create_engine(database_url)
     try:
         async with session_factory(engine)() as session, session.begin():
-            store = SqlAuditStore(session)
+            store = SqlAuditStore(session, FixedClock(DEFAULT_NOW))
             from plf_cli.main import _qa_actor
 
             qa = await _qa_actor(store, None)

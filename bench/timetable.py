@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text
 
+from plf_core.clock import FixedClock
 from plf_core.timetable import Hours
 from scheduler.jobs import sweep
 from scheduler.timetable_file import load_timetable
@@ -35,6 +36,7 @@ from store.database import create_engine, session_factory
 from tests.databases import SKIP_POSTGRES, fresh_database
 from tests.e2e.running_app import plf, plf_env, running_app
 from tests.fakes.connector import running_connector
+from tests.instants import DEFAULT_NOW
 
 FANOUT = int(os.environ.get("BENCH_FANOUT", "10000"))
 LONDON = ZoneInfo("Europe/London")
@@ -74,7 +76,7 @@ async def fan_out(workdir: Path) -> None:
         limits = TeamsLimits()
         connector.throttle = limits
         engine = create_engine(url)
-        now = datetime.now(UTC)
+        now = DEFAULT_NOW  # the clock of the bot (PLF_NOW)
         try:
             async with engine.begin() as connection:
                 people = (await connection.execute(text("SELECT id, aad_object_id FROM people ORDER BY id"))).all()
@@ -180,14 +182,14 @@ async def sweep_at(workdir: Path, items: int) -> tuple[float, float, int]:
             rules = load_timetable()
             sessions = session_factory(engine)
             now = datetime(TODAY.year, TODAY.month, TODAY.day, 10, tzinfo=LONDON)
-            assert await sweep(sessions, rules, Hours(), now - timedelta(days=1)) == 0  # warm: connections, caches
+            assert await sweep(sessions, rules, Hours(), FixedClock(now - timedelta(days=1))) == 0  # warm: connections, caches
             started = time.perf_counter()
-            written = await sweep(sessions, rules, Hours(), now)
+            written = await sweep(sessions, rules, Hours(), FixedClock(now))
             first = time.perf_counter() - started
             steady = []
             for _ in range(3):
                 started = time.perf_counter()
-                assert await sweep(sessions, rules, Hours(), now) == 0
+                assert await sweep(sessions, rules, Hours(), FixedClock(now)) == 0
                 steady.append(time.perf_counter() - started)
             return first, sorted(steady)[1], written
         finally:

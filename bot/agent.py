@@ -12,7 +12,6 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment, InvokeResponse, TurnContextProtocol
@@ -25,6 +24,7 @@ from bot.render import LayeredScreen, screen_card
 from cards import workflow as workflow_cards
 from cards.base import CardDict
 from plf_core import chat, dips, follow_ups, layered, timetable_commands, workflow
+from plf_core.clock import Clock
 from plf_core.errors import Conflict, NotAllowed, NotFound, PlfError, Refused, ValidationFailed
 from plf_core.people import Actor
 from plf_core.ports import Notice
@@ -125,10 +125,12 @@ class PlfAgent(ActivityHandler):
         self,
         sessions: async_sessionmaker[AsyncSession],
         settings: AgentSettings,
+        clock: Clock,
         notices_written: Callable[[], Awaitable[None]] | None = None,
         links: SignedLinks | None = None,
     ) -> None:
         self.sessions = sessions
+        self.clock = clock
         self.links = links
         self.settings = settings
         self.notices_written = notices_written
@@ -159,7 +161,7 @@ class PlfAgent(ActivityHandler):
         tenant = getattr(activity.conversation, "tenant_id", None)
         requeued = 0
         async with self.sessions() as session, session.begin():
-            store = SqlAuditStore(session)
+            store = SqlAuditStore(session, self.clock)
             actor = await self.actors.get(store, aad.lower())
             reachable = await conversations.remember(
                 session,
@@ -169,10 +171,11 @@ class PlfAgent(ActivityHandler):
                 service_url=activity.service_url,
                 conversation_id=activity.conversation.id,
                 reference=reference,
+                now=self.clock.now(),
             )
             removing = activity.type == ActivityTypes.installation_update and activity.action == "remove"
             if reachable and actor is not None and not removing:
-                requeued = await outbox.requeue_for(session, actor.person_id)
+                requeued = await outbox.requeue_for(session, actor.person_id, self.clock.now())
         if actor is not None:
             self._remembered[aad.lower()] = (time.monotonic() + REMEMBER_FOR_S, seen)
             self.refresh_users.forget(actor.person_id)
@@ -183,7 +186,7 @@ class PlfAgent(ActivityHandler):
         aad = self._aad(turn_context.activity)
         if aad:
             async with self.sessions() as session, session.begin():
-                await conversations.set_installed(session, aad, True)
+                await conversations.set_installed(session, aad, True, self.clock.now())
         await turn_context.send_activity(
             MessageFactory.text(
                 "Hello. I am the Practice Learning Framework bot: your audits, reminders and alerts will arrive here. "
@@ -196,7 +199,7 @@ class PlfAgent(ActivityHandler):
         if aad:
             self._remembered.pop(aad, None)
             async with self.sessions() as session, session.begin():
-                await conversations.set_installed(session, aad, False)
+                await conversations.set_installed(session, aad, False, self.clock.now())
             log.info("app removed; person marked unreachable", extra={"activity_id": turn_context.activity.id})
 
     @staticmethod
@@ -220,7 +223,7 @@ class PlfAgent(ActivityHandler):
         await turn_context.send_activity(Activity(type=ActivityTypes.message, attachments=[attachment(card)]))
 
     async def _command(self, store: SqlLayeredStore, actor: Actor, text: str, activity_id: str | None) -> AnyScreen:
-        screen = await chat.run(store, actor, text, datetime.now(UTC), self.settings, activity_id)
+        screen = await chat.run(store, actor, text, self.clock.now(), self.settings, activity_id)
         if isinstance(screen, ReportSummary) and self.links is not None:
             url = self.links.report_url(screen.reader_id, screen.period.code, screen.area_id)
             await store.log_access(actor, f"report {screen.period.code}", None, activity_id, "ok")
@@ -260,7 +263,7 @@ class PlfAgent(ActivityHandler):
     async def _action(
         self, store: SqlLayeredStore, actor: Actor, request: ActionRequest, activity_id: str | None
     ) -> AnyScreen:
-        now = datetime.now(UTC)
+        now = self.clock.now()
         audit_id = request.audit_id
         verb = request.verb
         if verb == "command.run":
@@ -328,7 +331,7 @@ class PlfAgent(ActivityHandler):
         wrote_notices = False
         try:
             async with self.sessions() as session, session.begin():
-                store = SqlLayeredStore(session)
+                store = SqlLayeredStore(session, self.clock)
                 actor = await self.actors.get(store, aad) if aad else None
                 if actor is None:
                     card = await self._unknown(store, activity)
@@ -370,7 +373,7 @@ class PlfAgent(ActivityHandler):
         if actor is None or exc.action is None:
             return
         async with self.sessions() as session, session.begin():
-            await SqlAuditStore(session).log_access(actor, exc.action, exc.audit_id, activity_id, outcome)
+            await SqlAuditStore(session, self.clock).log_access(actor, exc.action, exc.audit_id, activity_id, outcome)
 
     async def _card_of(
         self,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.agent import attachment
 from bot.links import SignedLinks
 from bot.render import notice_card
+from plf_core.clock import Clock
 from plf_core.delivery import Decision, Outcome, decide
 from plf_core.pacing import Pacer
 from plf_core.ports import Notice
@@ -47,7 +48,9 @@ class Dispatcher:
         pacer: Pacer | None = None,
         claim_seconds: float = outbox.CLAIM_SECONDS,
         links: SignedLinks | None = None,
+        clock: Clock,
     ) -> None:
+        self.clock = clock
         self.links = links
         self.sessions = sessions
         self.adapter = adapter
@@ -58,27 +61,52 @@ class Dispatcher:
         self.claim_seconds = claim_seconds
         self.pacer = pacer or Pacer()
         self._running = asyncio.Lock()
-        self._tasks: set[asyncio.Task[int]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._closing = False
+
+    async def close(self) -> None:
+        """At shutdown: no new deliveries; those under way are cancelled (their rows are claimed, so
+        another instance, or this one after a restart, sends them once the claim runs out)."""
+        self._closing = True
+        for _ in range(3):  # a delivery cancelled may be between steps: ask again until all are done
+            if not self._tasks:
+                return
+            for task in list(self._tasks):
+                task.cancel()
+            await asyncio.wait(list(self._tasks), timeout=5)
 
     async def wake(self) -> None:
         """Deliver soon, without holding up the caller (an invoke must answer within 2 s)."""
+        if self._closing:
+            return
         task = asyncio.get_running_loop().create_task(self.run_once())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     async def run_once(self) -> int:
         """Claim what is due and deliver it; returns how many messages were attempted."""
-        if self._running.locked():
+        if self._running.locked() or self._closing:
             return 0
+        current = asyncio.current_task()
+        if current is not None:  # the scheduler's run too, so that close() can end it
+            self._tasks.add(current)
+        try:
+            return await self._run_locked()
+        finally:
+            if current is not None:
+                self._tasks.discard(current)
+
+    async def _run_locked(self) -> int:
         async with self._running:
             attempted = 0
-            while True:
+            while not self._closing:
                 async with self.sessions() as session, session.begin():
-                    claimed = await outbox.claim(session, self.batch, self.claim_seconds)
+                    claimed = await outbox.claim(session, self.clock.now(), self.batch, self.claim_seconds)
                 if not claimed:
                     return attempted
                 await self._deliver_all(claimed)
                 attempted += len(claimed)
+            return attempted
 
     async def _deliver_all(self, claimed: list[outbox.Claimed]) -> None:
         """A few at a time, each in its turn (the pacer keeps within Teams' limits)."""
@@ -88,7 +116,11 @@ class Dispatcher:
             async with gate:
                 await self._deliver(message)
 
-        await asyncio.gather(*(deliver(m) for m in claimed))
+        tasks = [asyncio.get_running_loop().create_task(deliver(m)) for m in claimed]
+        for task in tasks:  # each its own task, so that close() can end them all
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        await asyncio.gather(*tasks)
 
     async def _deliver(self, message: outbox.Claimed) -> None:
         attempt = message.attempts + 1
@@ -101,13 +133,13 @@ class Dispatcher:
             )
         else:
             try:
-                card = notice_card(message.kind, self._with_links(message.kind, message.payload))
+                card = notice_card(message.kind, self._with_links(message.kind, message.payload), self.clock.today())
             except (KeyError, ValueError, TypeError) as exc:
                 decision = Decision(Outcome.DEAD, reason=f"cannot render '{message.kind}': {exc}")
             else:
                 conversation = str((reference.get("conversation") or {}).get("id", message.person_id))
                 async with self.sessions() as session, session.begin():
-                    still_ours = await outbox.renew(session, message, self.claim_seconds)
+                    still_ours = await outbox.renew(session, message, self.claim_seconds, self.clock.now())
                 if still_ours is None:
                     log.info("outbox %s was taken by another instance; not sent here", message.id)
                     return
@@ -121,16 +153,16 @@ class Dispatcher:
                     log.warning("429 from the connector: pausing delivery for %.1f s", decision.delay_s)
         async with self.sessions() as session, session.begin():
             if decision.outcome is Outcome.SENT:
-                await outbox.mark_sent(session, message.id)
+                await outbox.mark_sent(session, message.id, self.clock.now())
             elif decision.outcome is Outcome.RETRY:
-                await outbox.mark_retry(session, message.id, decision.delay_s, decision.reason)
+                await outbox.mark_retry(session, message.id, decision.delay_s, decision.reason, self.clock.now())
             else:
                 status = OutboxStatus.FAILED if decision.outcome is Outcome.UNREACHABLE else OutboxStatus.DEAD
                 await outbox.mark_dead(session, message.id, decision.reason, status)
                 if decision.outcome is Outcome.UNREACHABLE and message.person_id and reference is not None:
                     await conversations.mark_unreachable(session, message.person_id)
                 if message.kind not in NOT_REPORTED:
-                    await self._report(SqlAuditStore(session), message, decision)
+                    await self._report(SqlAuditStore(session, self.clock), message, decision)
         log.info(
             "outbox %s %s",
             message.id,
@@ -141,7 +173,7 @@ class Dispatcher:
     def _with_links(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         """A chart's link is signed as it is sent, so it lasts its full lifetime from then."""
         if kind == "outcomes_chart" and self.links is not None:
-            expires = datetime.fromtimestamp(self.links.expires_at(), UTC).date().isoformat()
+            expires = datetime.fromtimestamp(self.links.expires_at(), self.clock.zone).date().isoformat()
             return {**payload, "url": self.links.chart_url(int(payload["audit"])), "expires": expires}
         return payload
 
@@ -162,6 +194,8 @@ class Dispatcher:
         async def callback(context: TurnContext) -> None:
             try:
                 await context.send_activity(Activity(type=ActivityTypes.message, attachments=[attachment(card)]))
+            except asyncio.CancelledError:
+                raise
             except BaseException as exc:  # recorded and judged below, never raised into the SDK
                 failure.append(exc)
 
@@ -190,7 +224,7 @@ class Dispatcher:
     async def _report(self, store: SqlAuditStore, message: outbox.Claimed, decision: Decision) -> None:
         """QA hears about each message that could not be delivered, once a day per person."""
         person = await store.person_name(message.person_id) if message.person_id else "nobody"
-        day = datetime.now(UTC).date().isoformat()
+        day = self.clock.today().isoformat()
         data = {
             "failures": [
                 {

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -33,7 +32,7 @@ class SignedLinks:
         base_url: str,
         *,
         lifetime_s: float = 7 * 86_400,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float],
     ) -> None:
         #: No secret (local mode): a random one, so links stop working when the bot restarts.
         self.ephemeral = secret is None

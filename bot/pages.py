@@ -7,15 +7,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.links import SignedLinks
+from plf_core import periods
+from plf_core.clock import Clock
 from plf_core.errors import ValidationFailed
-from plf_core.highlight import parse_report_period
-from plf_core.report_command import may_read
+from plf_core.report_command import REPORT_PERIODS, may_read
 from reports.highlight_html import forbidden_html, highlight_html
 from reports.outcomes_chart import outcomes_chart_png
 from store.layered_store import SqlLayeredStore
@@ -33,7 +33,7 @@ NOT_FOUND = "This link has expired or is not valid. Ask the bot again for a new 
 
 
 def chart_handler(
-    sessions: async_sessionmaker[AsyncSession], links: SignedLinks
+    sessions: async_sessionmaker[AsyncSession], links: SignedLinks, clock: Clock
 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def chart(request: web.Request) -> web.StreamResponse:
         payload = links.read("chart", request.match_info["token"])
@@ -41,7 +41,7 @@ def chart_handler(
         if not isinstance(audit_id, int):
             return web.Response(status=404, text=NOT_FOUND, headers=PRIVATE)
         async with sessions() as session:
-            picture = await outcomes_picture(session, audit_id)
+            picture = await outcomes_picture(session, audit_id, clock)
         if picture is None:
             return web.Response(status=404, text=NOT_FOUND, headers=PRIVATE)
         png = await asyncio.to_thread(outcomes_chart_png, picture)  # drawing is CPU work: off the event loop
@@ -58,7 +58,7 @@ HTML_HEADERS = {
 
 
 def report_handler(
-    sessions: async_sessionmaker[AsyncSession], links: SignedLinks
+    sessions: async_sessionmaker[AsyncSession], links: SignedLinks, clock: Clock
 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     """The full highlight report behind its link; the reader's rights are checked as it opens."""
 
@@ -71,9 +71,9 @@ def report_handler(
             or not (area_id is None or isinstance(area_id, int))
         ):
             return web.Response(status=404, text=NOT_FOUND, headers=PRIVATE)
-        now = datetime.now(UTC)
+        now = clock.now()
         async with sessions() as session, session.begin():
-            store = SqlLayeredStore(session)
+            store = SqlLayeredStore(session, clock)
             person = await session.get(Person, reader)
             actor = await store.actor(person) if person is not None and person.active else None
             if actor is None or not may_read(actor, area_id):
@@ -87,7 +87,7 @@ def report_handler(
                     status=403, text=forbidden_html(message), content_type="text/html", headers=HTML_HEADERS
                 )
             try:
-                period = parse_report_period(code, now.date())
+                period = periods.parse(code, clock.today(), kinds=REPORT_PERIODS)
             except ValidationFailed:
                 return web.Response(status=404, text=NOT_FOUND, headers=PRIVATE)
             scope = await store.area_name(area_id) if area_id is not None else "the whole service"

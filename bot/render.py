@@ -237,12 +237,12 @@ def _day(value: object) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) and value else None
 
 
-def notice_card(kind: str, data: Mapping[str, Any]) -> CardDict:
+def notice_card(kind: str, data: Mapping[str, Any], today: date) -> CardDict:
     """An outbox message's card, rendered when it is sent."""
     if kind == "audit_assigned":
         return workflow.audit_assigned(int(data["audit"]), str(data["case"]), str(data["team"]), _day(data.get("due")))
     if kind == "red_alert":
-        due = _day(data.get("pim_due")) or date.today()  # noqa: DTZ011 - a date, shown only
+        due = _day(data.get("pim_due")) or today
         return notices.red_alert(
             notices.RedAlert(
                 int(data["audit"]),
@@ -254,17 +254,17 @@ def notice_card(kind: str, data: Mapping[str, Any]) -> CardDict:
             )
         )
     if kind == "pim_request":
-        due = _day(data.get("pim_due")) or date.today()  # noqa: DTZ011
+        due = _day(data.get("pim_due")) or today
         return notices.pim_request(int(data["pim_audit"]), str(data["case"]), str(data["team"]), due)
     if kind == "outcomes_chart":
         if not data.get("url"):
             raise ValueError("an outcomes chart needs its signed link")
-        expires = _day(data.get("expires")) or date.today()  # noqa: DTZ011
+        expires = _day(data.get("expires")) or today
         return notices.outcomes_chart(str(data["case"]), str(data["url"]), expires)
     if kind == "audit_final":
         return workflow.final_audit(int(data["audit"]), str(data["case"]), str(data["form"]), str(data["grade"]))
     if kind == "moderation_request":
-        due = _day(data.get("due")) or date.today()  # noqa: DTZ011
+        due = _day(data.get("due")) or today
         audit, case, team, reason = int(data["audit"]), str(data["case"]), str(data["team"]), str(data["reason"])
         return notices.moderation_request(audit, case, team, reason, due)
     if kind == "actions_not_yet":
@@ -273,11 +273,13 @@ def notice_card(kind: str, data: Mapping[str, Any]) -> CardDict:
             [f"{data.get('by', 'The practitioner')} says: {data.get('reason', '')}"],
         )
     if kind in TIMETABLE_KINDS:
-        return timetable_card(kind, data)
+        return timetable_card(kind, data, today)
     if kind == "daily_digest":
-        day = _day(data.get("day")) or date.today()  # noqa: DTZ011
+        day = _day(data.get("day")) or today
         parts = [
-            timetable_card(str(i["kind"]), i["data"]) for i in data.get("items", []) if i.get("kind") in TIMETABLE_KINDS
+            timetable_card(str(i["kind"]), i["data"], today)
+            for i in data.get("items", [])
+            if i.get("kind") in TIMETABLE_KINDS
         ]
         return layered.daily_digest(day, parts, f"digest:{day.isoformat()}")
     if kind == "review_assigned":
@@ -289,7 +291,7 @@ def notice_card(kind: str, data: Mapping[str, Any]) -> CardDict:
         )
     if kind == "dip_sample_actions":
         actions = [DipAction(str(t), str(w), _day(b), str(r) or None) for t, w, b, r in data.get("actions", [])]
-        due = _day(data.get("agree_by")) or date.today()  # noqa: DTZ011
+        due = _day(data.get("agree_by")) or today
         return notices.dip_sample_actions(int(data["dip"]), str(data["theme"]), actions, due)
     if kind == "moderation_outcome":
         return layered.moderation_outcome(
@@ -328,9 +330,9 @@ def _rows(data: Mapping[str, Any]) -> list[notices.OutstandingRow]:
     ]
 
 
-def timetable_card(kind: str, data: Mapping[str, Any]) -> CardDict:
+def timetable_card(kind: str, data: Mapping[str, Any], today: date) -> CardDict:
     """A notice of the timetable (plf_core.timetable), from its outbox payload."""
-    due = _day(data.get("due")) or date.today()  # noqa: DTZ011 - a date, shown only
+    due = _day(data.get("due")) or today
     if kind == "data_request":
         starts = _day(data.get("starts")) or due
         criteria = ["every open case: Azeus number, gender, age, cohort, team, allocated worker, legal status, EHCP"]

@@ -316,9 +316,9 @@ def timetable_cards() -> Iterator[tuple[str, CardDict]]:
         "pim_due": {"audit": 9001, "case": "DEMO-900123", "due": DAY.isoformat()},
     }
     for kind, data in payloads.items():
-        yield f"timetable/{kind.replace('_', '-')}", notice_card(kind, data)
+        yield f"timetable/{kind.replace('_', '-')}", notice_card(kind, data, DAY)
     digest = {"day": DAY.isoformat(), "items": [{"kind": k, "data": d, "key": k} for k, d in payloads.items()]}
-    yield "timetable/daily-digest", notice_card("daily_digest", digest)
+    yield "timetable/daily-digest", notice_card("daily_digest", digest, DAY)
 
 
 def all_cards() -> list[tuple[str, CardDict]]:

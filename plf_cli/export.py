@@ -27,7 +27,7 @@ class PageRows:
     rows: list[Row]
 
 
-def audit_html(audit: AuditView, prefilled: dict[str, str]) -> str:
+def audit_html(audit: AuditView, prefilled: dict[str, str], exported: datetime) -> str:
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     form = audit.form
     pages = [
@@ -54,5 +54,5 @@ def audit_html(audit: AuditView, prefilled: dict[str, str]) -> str:
         team=audit.case.team_name if audit.case else "",
         submitted=submitted,
         grade=GRADE_LABELS[audit.final_grade] if audit.final_grade else "",
-        exported=f"{datetime.now(UTC):%d %B %Y %H:%M} UTC",
+        exported=f"{exported.astimezone(UTC):%d %B %Y %H:%M} UTC",
     )

@@ -9,7 +9,6 @@ import re
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -81,11 +80,12 @@ async def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         sessions = session_factory(engine)
         async with sessions() as session:
             existing = await directory.counts(session)
-        today = datetime.now(settings.zone).date()
+        clock = settings.clock()
+        today = clock.today()
         if args.if_empty and existing.people + existing.cases > 0:
             _say(_counts_line(settings, existing) + " (kept as it is: not empty)")
         else:
-            counts = await load_demo(sessions, build_demo_borough(seed=args.seed), today)
+            counts = await load_demo(sessions, build_demo_borough(seed=args.seed), clock)
             _say(f"loaded the synthetic demo borough (seed {args.seed})")
             _say(_counts_line(settings, counts))
         if args.history:
@@ -122,6 +122,7 @@ async def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
                 session_factory(engine),
                 kind,
                 data,
+                now=settings.clock().now(),
                 skip_bad=args.skip_bad,
                 progress=bar.update,
             )
@@ -232,15 +233,17 @@ async def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     from plf_cli.export import audit_html
     from store.audit_store import SqlAuditStore
 
+    clock = settings.clock()
+
     async def work(engine: AsyncEngine) -> int:
         async with session_factory(engine)() as session, session.begin():
-            store = SqlAuditStore(session)
+            store = SqlAuditStore(session, clock)
             audit = await store.audit(args.audit_id)
             if audit is None:
                 raise ValidationFailed(f"there is no audit {args.audit_id}")
             await store.log_access(None, "export", audit.id, "plf export", "ok")
         out = Path(args.out or f"var/exports/audit-{audit.id}.html")
-        html = audit_html(audit, prefilled(audit))
+        html = audit_html(audit, prefilled(audit), clock.now())
         await asyncio.to_thread(out.parent.mkdir, parents=True, exist_ok=True)
         await asyncio.to_thread(out.write_text, html, "utf-8")
         _say(
@@ -254,19 +257,23 @@ async def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
 
 async def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     """The highlight report as HTML and CSV files, with progress on the terminal."""
-    from plf_core.highlight import parse_report_period
+    from plf_core import periods
+    from plf_core.report_command import REPORT_PERIODS
     from reports.highlight_html import highlight_csv, highlight_html
     from store.report_store import highlight_report, report_scope
 
-    now = datetime.now(UTC)
+    clock = settings.clock()
+    now = clock.now()
     given = [p for p in (args.period, args.quarter, args.month) if p]
     if len(given) > 1:
         raise ValidationFailed("give one period: PERIOD, --quarter or --month")
-    if args.quarter and not re.fullmatch(r"(?i)\d{4}-?q[1-4]", args.quarter.strip()):
-        raise ValidationFailed(f"--quarter {args.quarter[:20]}: use a quarter such as 2026-Q3")
-    if args.month and not re.fullmatch(r"\d{4}-\d{1,2}", args.month.strip()):
-        raise ValidationFailed(f"--month {args.month[:20]}: use a month such as 2026-10")
-    period = parse_report_period(given[0] if given else None, now.astimezone(settings.zone).date())
+    for flag, typed, kind, example in (
+        ("--quarter", args.quarter, "quarter", "2026-Q3"),
+        ("--month", args.month, "month", "2026-10"),
+    ):
+        if typed and getattr(periods.parse_code(typed), "kind", None) != kind:
+            raise ValidationFailed(f"{flag} {typed[:20]}: use a {kind} such as {example}")
+    period = periods.parse(given[0] if given else None, clock.today(), kinds=REPORT_PERIODS)
 
     async def work(engine: AsyncEngine) -> int:
         steps = ["scope"] + ["count"] * 4 + ["assemble", "html", "csv"]
@@ -278,7 +285,7 @@ async def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
                 def advance(step: str) -> None:
                     bar.update()
 
-                report = await highlight_report(session, period, area_id, scope, now, advance)
+                report = await highlight_report(session, period, area_id, scope, now, clock.zone, advance)
             html = await asyncio.to_thread(highlight_html, report)
             bar.update()
             files = highlight_csv(report)
@@ -360,14 +367,14 @@ async def cmd_retention(settings: Settings, args: argparse.Namespace) -> int:
     except (OSError, yaml.YAMLError) as exc:
         raise ValidationFailed(f"{settings.retention_file}: cannot read the retention schedule: {exc}") from None
     schedule = parse_schedule(document)
-    today = datetime.now(settings.zone).date()
+    clock = settings.clock()
 
     async def work(engine: AsyncEngine) -> int:
         async with session_factory(engine)() as session, session.begin():
             if args.apply:
-                found = await retention_store.apply(session, schedule, today, "plf retention --apply")
+                found = await retention_store.apply(session, schedule, clock, "plf retention --apply")
             else:
-                found = await retention_store.candidates(session, schedule, today)
+                found = await retention_store.candidates(session, schedule, clock)
         verb = "deleted" if args.apply else "would delete"
         for record in RecordType:
             days = schedule.keep_days.get(record)
@@ -391,7 +398,9 @@ async def cmd_legal_hold(settings: Settings, args: argparse.Namespace) -> int:
 
     async def work(engine: AsyncEngine) -> int:
         async with session_factory(engine)() as session, session.begin():
-            done = await retention_store.set_legal_hold(session, args.case, not args.release, "plf legal-hold")
+            done = await retention_store.set_legal_hold(
+                session, args.case, not args.release, "plf legal-hold", settings.clock().now()
+            )
         if not done:
             raise ValidationFailed(f"there is no case '{args.case[:40]}'")
         _say(f"case {args.case}: legal hold {'released' if args.release else 'on: nothing about it will be deleted'}")
@@ -429,10 +438,11 @@ async def cmd_assign(settings: Settings, args: argparse.Namespace) -> int:
 
     async def work(engine: AsyncEngine) -> int:
         async with session_factory(engine)() as session, session.begin():
-            store = SqlAuditStore(session)
+            clock = settings.clock()
+            store = SqlAuditStore(session, clock)
             actor = await _qa_actor(store, args.by)
             reply = await workflow.assign(
-                store, actor, args.case, args.person, args.second, datetime.now(settings.zone).date(), "plf assign"
+                store, actor, args.case, args.person, args.second, clock.today(), "plf assign"
             )
         _say(reply.text.replace("The start card is on its way.", "The running bot will send the start card."))
         return 0
@@ -458,11 +468,12 @@ async def cmd_sample(settings: Settings, args: argparse.Namespace) -> int:
 
     spec = commands.parse_sample(" ".join(args.words))
     seed = spec.seed if spec.seed is not None else secrets.randbelow(1_000_000)
-    today = datetime.now(settings.zone).date()
+    clock = settings.clock()
+    today = clock.today()
 
     async def run(engine: AsyncEngine, confirm: str | None) -> layered.SamplePreview | str:
         async with session_factory(engine)() as session, session.begin():
-            store = SqlLayeredStore(session)
+            store = SqlLayeredStore(session, clock)
             actor = await _qa_actor(store, args.by)
             return await layered.sample(
                 store, actor, spec.size, spec.method, spec.criteria, seed, confirm, today, "plf sample"
@@ -491,17 +502,19 @@ async def cmd_sample(settings: Settings, args: argparse.Namespace) -> int:
 
 async def cmd_moderate(settings: Settings, args: argparse.Namespace) -> int:
     """`plf moderate [2026-11]`: the month's moderation choice, then (confirmed) the requests."""
-    from plf_core import layered
+    from plf_core import layered, periods
+    from plf_core.chat import MONTHS
     from plf_core.moderation import Rules
     from store.layered_store import SqlLayeredStore
 
-    today = datetime.now(settings.zone).date()
-    month = layered.parse_period(args.month, today)[1] if args.month else today.replace(day=1)
+    clock = settings.clock()
+    today = clock.today()
+    month = periods.parse(args.month, today, kinds=MONTHS).starts if args.month else today.replace(day=1)
     rules = Rules(settings.moderation_hos_share, settings.moderation_plr_share, settings.moderation_ad_qa_per_cycle)
 
     async def run(engine: AsyncEngine, confirm: str | None) -> layered.ModeratePreview | str:
         async with session_factory(engine)() as session, session.begin():
-            store = SqlLayeredStore(session)
+            store = SqlLayeredStore(session, clock)
             actor = await _qa_actor(store, args.by)
             return await layered.choose_moderations(store, actor, month, rules, confirm, today)
 
@@ -547,11 +560,13 @@ async def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
     )
     text = " ".join([args.command, *args.words, *(["--dry-run"] if getattr(args, "dry_run", False) else [])])
 
+    clock = settings.clock()
+
     async def work(engine: AsyncEngine) -> int:
         async with session_factory(engine)() as session, session.begin():
-            store = SqlLayeredStore(session)
+            store = SqlLayeredStore(session, clock)
             actor = await _qa_actor(store, args.by)
-            screen = await chat.run(store, actor, text, datetime.now(UTC), chat_settings, f"plf {args.command}")
+            screen = await chat.run(store, actor, text, clock.now(), chat_settings, f"plf {args.command}")
         for line in _card_lines(screen_card(screen)):
             _say(line)
         if store.notices_added:
@@ -614,7 +629,7 @@ async def _give_an_audit(store: Any, person: Any, settings: Settings) -> None:
         row[0],
         person.email,
         lead,
-        datetime.now(settings.zone).date(),
+        settings.clock().today(),
         "plf playground-config",
     )
     _say(reply.text.replace("The start card is on its way.", "The start card will arrive in the Playground."))
@@ -626,7 +641,7 @@ async def cmd_playground_config(settings: Settings, args: argparse.Namespace) ->
 
     async def work(engine: AsyncEngine) -> int:
         async with session_factory(engine)() as session:
-            store = SqlAuditStore(session)
+            store = SqlAuditStore(session, settings.clock())
             person = await store.find_person(args.as_person) if args.as_person else None
             if args.as_person and person is None:
                 raise ValidationFailed(f"there is no person '{args.as_person}'")

@@ -8,11 +8,13 @@ from datetime import date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from plf_core import commands, dips, follow_ups, layered, report_command, reviews, timetable_commands, workflow
+from plf_core import commands, dips, follow_ups, layered, periods, report_command, reviews, timetable_commands, workflow
 from plf_core.errors import NotAllowed, ValidationFailed
 from plf_core.moderation import Rules
 from plf_core.people import Actor
 from plf_core.timetable import Hours, Rule
+
+MONTHS = frozenset({periods.Kind.MONTH})
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ async def run(
         )
         return workflow.Reply(drawn) if isinstance(drawn, str) else drawn
     if isinstance(command, commands.Moderate):
-        month = layered.parse_period(command.month, today)[1] if command.month else today.replace(day=1)
+        month = periods.parse(command.month, today, kinds=MONTHS).starts if command.month else today.replace(day=1)
         chosen = await layered.choose_moderations(store, actor, month, settings.moderation, command.confirm, today)
         return workflow.Reply(chosen) if isinstance(chosen, str) else chosen
     if isinstance(command, commands.AgreementReport):
@@ -109,7 +111,7 @@ async def run(
         rules, hours = settings.rules, settings.hours
         return await timetable_commands.escalate(store, actor, rules, now, hours, command.dry_run)
     if isinstance(command, commands.Status):
-        return await timetable_commands.status(store, actor, command.scope, today)
+        return await timetable_commands.status(store, actor, command.scope, today, settings.zone)
     if isinstance(command, commands.Report):
         return await report_command.report(store, actor, command.period, command.scope, now, today)
     if isinstance(command, commands.OutboxCmd):

@@ -9,8 +9,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from plf_core.highlight import Period, period_containing
 from plf_core.outcomes import AREAS
+from plf_core.periods import Period, quarter
 from plf_core.vocabulary import Grade
 
 QUARTERS = 4  # whole quarters of history, and the current quarter so far
@@ -72,7 +72,7 @@ def build_history(cases: list[HistoryCase], moderators: list[int], today: date, 
     rng = random.Random(seed)
     if not cases:
         return []
-    periods = [period_containing("quarter", today)]
+    periods = [quarter(today)]
     for _ in range(QUARTERS):
         periods.insert(0, periods[0].previous())
     base = {c.case_id: rng.uniform(3.0, 7.0) for c in cases}

@@ -10,16 +10,14 @@ managers of that area.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from plf_core.cycles import cycle_containing
-from plf_core.errors import ValidationFailed
 from plf_core.moderation import Agreement, agreement
 from plf_core.outcomes import AREA_LABELS, AREAS
+from plf_core.periods import Period
 from plf_core.vocabulary import COHORT_LABELS, GRADE_LABELS, Cohort, Grade
 
 SMALL = 5  # fewer audits than this in a cell: a small number
@@ -28,43 +26,6 @@ GRADES = (Grade.BLUE, Grade.GREEN, Grade.AMBER, Grade.RED)
 SMALL_NOTE = "* fewer than 5 audits: a small number, read with care."
 TREND_PERIODS = 4
 COHORT_VALUES = {c.value for c in Cohort}
-
-
-@dataclass(frozen=True)
-class Period:
-    kind: str  # month | quarter
-    label: str  # "October 2026", "2026 Q3"
-    code: str  # "2026-10", "2026-Q3"
-    starts: date
-    ends: date  # exclusive
-
-    def previous(self) -> Period:
-        return period_containing(self.kind, self.starts - timedelta(days=1))
-
-
-def period_containing(kind: str, day: date) -> Period:
-    if kind == "month":
-        start = day.replace(day=1)
-        end = (start + timedelta(days=32)).replace(day=1)
-        return Period("month", f"{start:%B %Y}", f"{start:%Y-%m}", start, end)
-    cycle = cycle_containing(day)
-    quarter = (cycle.starts_on.month - 1) // 3 + 1
-    return Period(
-        "quarter", f"{cycle.starts_on.year} Q{quarter}", cycle.code, cycle.starts_on, cycle.due_on + timedelta(days=1)
-    )
-
-
-def parse_report_period(text: str | None, today: date) -> Period:
-    """'month' (the last whole month), 'quarter' or nothing (the last whole quarter), 2026-10, 2026-Q3."""
-    word = (text or "quarter").strip().lower()
-    if word in ("month", "quarter"):
-        this = period_containing(word, today)
-        return this.previous()
-    if (m := re.fullmatch(r"(\d{4})-(\d{1,2})", word)) and 1 <= int(m[2]) <= 12:
-        return period_containing("month", date(int(m[1]), int(m[2]), 1))
-    if m := re.fullmatch(r"(\d{4})-?q([1-4])", word):
-        return period_containing("quarter", date(int(m[1]), 3 * int(m[2]) - 2, 1))
-    raise ValidationFailed(f"'{word[:20]}' is not a period: use month, quarter, 2026-10 or 2026-Q3")
 
 
 @dataclass(frozen=True)

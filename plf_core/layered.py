@@ -7,16 +7,14 @@ whose selection no longer matches the preview (the cases changed) shows the new 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from plf_core import access
+from plf_core import access, periods
 from plf_core.audits import PLC_FORM, AuditView, overall_grades
-from plf_core.cycles import cycle_containing
-from plf_core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from plf_core.errors import Conflict, NotAllowed, NotFound
 from plf_core.moderation import (
     Agreement,
     Moderated,
@@ -230,18 +228,6 @@ class ModeratePreview:
     note: str | None = None
 
 
-def month_bounds(month: date) -> tuple[date, date]:
-    start = month.replace(day=1)
-    end = (start + timedelta(days=32)).replace(day=1)
-    return start, end
-
-
-def quarter_bounds(day: date) -> tuple[date, date]:
-    """The cycle (a calendar quarter) holding `day`, as [start, end)."""
-    cycle = cycle_containing(day)
-    return cycle.starts_on, cycle.due_on + timedelta(days=1)
-
-
 def _selection_fingerprint(selection: Selection) -> str:
     return fingerprint(f"{r.audit_id}:{r.moderator_id}:{r.stream}" for r in selection.requests)
 
@@ -257,16 +243,17 @@ async def choose_moderations(
     """The month's moderation requests. `actor` None: the monthly job (confirmed by the caller)."""
     if actor is not None:
         access.require_qa(actor, "choose moderations")
-    start, end = month_bounds(month)
-    returned = await store.returned_audits(start, end)
+    period = periods.month(month)
+    start = period.starts
+    returned = await store.returned_audits(period.starts, period.ends)
     command = f"moderate {start:%Y-%m}"
     if not returned:
         return f"No audits were returned in {start:%B %Y}, so there is nothing to moderate."
     already = await store.requests_for([r.audit_id for r in returned])
     reviewers = await store.people_with_roles(["practice_learning_reviewer"])
     ad_qa = await store.people_with_roles(["qa_manager"])
-    cycle_start, cycle_end = quarter_bounds(start)
-    ad_qa_left = max(0, rules.ad_qa_per_cycle - await store.stream_count("ad_qa", cycle_start, cycle_end))
+    cycle = periods.cycle_containing(start)
+    ad_qa_left = max(0, rules.ad_qa_per_cycle - await store.stream_count("ad_qa", cycle.starts, cycle.ends))
     seed = start.year * 100 + start.month  # the same month always gives the same choice
     selection = select(
         returned, Rules(rules.hos_share, rules.plr_share, ad_qa_left), reviewers, ad_qa, seed, already=already
@@ -490,30 +477,13 @@ class AgreementScreen:
     breakdown: Mapping[str, Agreement] = field(default_factory=dict)
 
 
-def parse_period(text: str | None, today: date) -> tuple[str, date, date]:
-    """'2026-11', '2026-q3', '2026' or nothing (this quarter so far) to a label and [start, end)."""
-    if not text:
-        start, end = quarter_bounds(today)
-        return f"{start.year} Q{(start.month - 1) // 3 + 1}", start, end
-    text = text.strip().lower()
-    if (m := re.fullmatch(r"(\d{4})-(\d{1,2})", text)) and 1 <= int(m[2]) <= 12:
-        month = date(int(m[1]), int(m[2]), 1)
-        return f"{month:%B %Y}", *month_bounds(month)
-    if m := re.fullmatch(r"(\d{4})-?q([1-4])", text):
-        start = date(int(m[1]), 3 * (int(m[2]) - 1) + 1, 1)
-        return f"{m[1]} Q{m[2]}", *quarter_bounds(start)
-    if m := re.fullmatch(r"(\d{4})", text):
-        return m[1], date(int(m[1]), 1, 1), date(int(m[1]) + 1, 1, 1)
-    raise ValidationFailed(f"'{text[:20]}' is not a period: use 2026-11, 2026-Q3 or 2026")
-
-
 async def agreement_report(
     store: LayeredStore, actor: Actor, period: str | None, dimension: str | None, today: date
 ) -> AgreementScreen:
     if not (actor.is_qa or actor.is_slt):
         raise NotAllowed("only the QA team and SLT can see moderation agreement", action="agreement")
-    label, start, end = parse_period(period, today)
-    rows = await store.moderated(start, end)
+    chosen = periods.parse(period, today, default=periods.quarter(today))  # this quarter so far
+    rows = await store.moderated(chosen.starts, chosen.ends)
     overall = agreement([(r.auditor_grade, r.moderator_grade) for r in rows])
     breakdown = agreement_by(rows, dimension) if dimension else {}
-    return AgreementScreen(label, overall, dimension, breakdown)
+    return AgreementScreen(chosen.label, overall, dimension, breakdown)

@@ -7,9 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from plf_core import periods
 from plf_core.errors import NotAllowed
-from plf_core.highlight import HighlightReport, Period, parse_report_period
+from plf_core.highlight import HighlightReport
 from plf_core.people import Actor
+from plf_core.periods import Period
+
+REPORT_PERIODS = frozenset({periods.Kind.MONTH, periods.Kind.QUARTER})
 
 
 def may_read(actor: Actor, area_id: int | None) -> bool:
@@ -45,7 +49,7 @@ async def report(
     store: ReportStore, actor: Actor, period_text: str | None, scope_text: str | None, now: datetime, today: date
 ) -> ReportSummary:
     """The `report` command: a manager of one service area gets theirs by default."""
-    period = parse_report_period(period_text, today)
+    period = periods.parse(period_text, today, kinds=REPORT_PERIODS)
     own = actor.headed_area_ids | actor.managed_area_ids
     if scope_text is None and not (actor.is_qa or actor.is_slt) and len(own) == 1:
         area_id: int | None = next(iter(own))

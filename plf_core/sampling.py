@@ -10,7 +10,6 @@ at random from each chosen social worker's own caseload (line 445).
 
 from __future__ import annotations
 
-import calendar
 import difflib
 import hashlib
 import math
@@ -22,6 +21,7 @@ from datetime import date
 from enum import StrEnum
 from functools import cached_property
 
+from plf_core import periods
 from plf_core.errors import ValidationFailed
 from plf_core.vocabulary import Cohort
 
@@ -92,7 +92,7 @@ class Criteria:
         if self.ehcp is not None and case.ehcp is not self.ehcp:
             return False
         if self.not_audited_months is not None and case.last_audited_on is not None:
-            return case.last_audited_on < months_before(today, self.not_audited_months)
+            return case.last_audited_on < periods.months_before(today, self.not_audited_months)
         return True
 
     def as_json(self) -> dict[str, object]:
@@ -153,12 +153,6 @@ class Criteria:
         if self.not_audited_months is not None:
             parts.append(f"not audited in the last {self.not_audited_months} months")
         return "; ".join(parts) or "all open cases"
-
-
-def months_before(day: date, months: int) -> date:
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

@@ -10,16 +10,13 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from plf_core import access
-from plf_core.cycles import Cycle, cycle_containing
+from plf_core import access, periods
 from plf_core.errors import NotAllowed, ValidationFailed
 from plf_core.people import Actor
 from plf_core.timetable import DueNotice, Hours, Recipient, Rule, State, due_notices
 from plf_core.workflow import Reply
 
 MAX_PREVIEW_DAYS = 90
-
-LONDON = ZoneInfo("Europe/London")  # the framework's dates are London dates
 
 
 @dataclass(frozen=True)
@@ -207,32 +204,23 @@ class StatusStore(Protocol):
     async def data_sent(self, cycle: str) -> tuple[str, datetime] | None: ...
 
 
-async def status(store: StatusStore, actor: Actor, scope: str | None, today: date) -> StatusFigures:
+async def status(store: StatusStore, actor: Actor, scope: str | None, today: date, zone: ZoneInfo) -> StatusFigures:
     """Returned, outstanding, moderated and overdue actions, for a team, a service area or a cycle."""
     if not (actor.is_qa or actor.is_slt):
         raise NotAllowed("only the QA team and SLT can see the status", action="status")
-    cycle = cycle_containing(today)
+    cycle = periods.cycle_containing(today)
     teams = None
-    if scope and (cycle_match := _cycle_code(scope)) is not None:
-        cycle = cycle_match
+    if scope and (typed := periods.parse_code(scope)) is not None and typed.kind is periods.Kind.QUARTER:
+        cycle = typed
     elif scope:
         teams = await store.scope_teams(scope)
-    figures = await store.status_figures(teams, cycle.starts_on, cycle.due_on, today)
+    figures = await store.status_figures(teams, cycle.starts, cycle.due_on, today)
     sent = await store.data_sent(cycle.code)
     return StatusFigures(
         scope if teams is not None and scope else "the whole service",
         cycle.code,
         *figures,
-        data_sent=f"sent, marked by {sent[0]} on {sent[1].astimezone(LONDON):%d %b %Y}"
+        data_sent=f"sent, marked by {sent[0]} on {sent[1].astimezone(zone):%d %b %Y}"
         if sent
         else "not yet marked as sent",
     )
-
-
-def _cycle_code(text: str) -> Cycle | None:
-    import re
-
-    match = re.fullmatch(r"(\d{4})-?[qQ]([1-4])", text.strip())
-    if not match:
-        return None
-    return cycle_containing(date(int(match[1]), 3 * int(match[2]) - 2, 1))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from plf_core import layered
+from plf_core import layered, periods
+from plf_core.clock import Clock
 from plf_core.moderation import Rules
 from plf_core.timetable import Hours, Rule, due_notices
 from store.layered_store import SqlLayeredStore
@@ -17,20 +17,17 @@ from store.timetable_store import load_state, write_notices
 log = logging.getLogger(__name__)
 
 
-def previous_month(today: date) -> date:
-    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-
-
 async def monthly_moderation(
     sessions: async_sessionmaker[AsyncSession],
     rules: Rules,
-    today: date,
+    clock: Clock,
     written: Callable[[], Awaitable[None]] | None = None,
 ) -> str:
     """Last month's moderation choice, confirmed at once (the job is its own QA officer)."""
-    month = previous_month(today)
+    today = clock.today()
+    month = periods.month(today).previous().starts
     async with sessions() as session, session.begin():
-        store = SqlLayeredStore(session)
+        store = SqlLayeredStore(session, clock)
         preview = await layered.choose_moderations(store, None, month, rules, None, today)
         if isinstance(preview, str):
             outcome = preview
@@ -49,13 +46,14 @@ async def sweep(
     sessions: async_sessionmaker[AsyncSession],
     rules: Sequence[Rule],
     hours: Hours,
-    now: datetime,
+    clock: Clock,
     written: Callable[[], Awaitable[None]] | None = None,
 ) -> int:
     """The timetable's due notices into the outbox, each once; returns how many are new."""
+    now = clock.now()
     async with sessions() as session, session.begin():
-        state = await load_state(session, rules, now.astimezone(hours.zone).date())
-        new = await write_notices(session, due_notices(rules, state, now, hours))
+        state = await load_state(session, rules, now.astimezone(hours.zone).date(), hours.zone)
+        new = await write_notices(session, due_notices(rules, state, now, hours), now, hours.zone)
     if new:
         log.info("timetable sweep: %d new notices", new)
         if written is not None:

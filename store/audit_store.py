@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import RowMapping, func, insert, or_, select, update
@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from plf_core.audits import AuditView, CaseRef
+from plf_core.clock import Clock
 from plf_core.forms.validation import Value
 from plf_core.outcomes import OutcomeScales
 from plf_core.people import Actor
@@ -36,13 +37,10 @@ OPEN = [s.value for s in OPEN_AUDIT_STATUSES]
 MAX_LISTED = 50
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 class SqlAuditStore:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self.session = session
+        self.clock = clock
         self.notices_added = 0
 
     # --- people ---------------------------------------------------------------------------
@@ -241,6 +239,8 @@ class SqlAuditStore:
             parent_audit_id=parent_audit_id,
             status=AuditStatus.ASSIGNED.value,
             version=1,
+            created_at=self.clock.now(),
+            updated_at=self.clock.now(),
         )
         self.session.add(row)
         await self.session.flush()
@@ -257,7 +257,7 @@ class SqlAuditStore:
         status: str,
     ) -> bool:
         connection = await self.session.connection()
-        now = _now()
+        now = self.clock.now()
         result = await connection.execute(
             hot_path.SAVE_VERSION,
             {
@@ -296,7 +296,7 @@ class SqlAuditStore:
                 submitted_by_id=by,
                 submitted_at=at,
                 final_grade=final_grade.value if final_grade else None,
-                updated_at=_now(),
+                updated_at=self.clock.now(),
             )
         )
         return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
@@ -333,7 +333,7 @@ class SqlAuditStore:
                 uploaded_by_id=by,
                 status=AuditStatus.UPLOADED.value,
                 version=Audit.version + 1,
-                updated_at=_now(),
+                updated_at=self.clock.now(),
             )
         )
         return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
@@ -356,8 +356,8 @@ class SqlAuditStore:
                         kind=notice.kind,
                         payload=dict(notice.data),
                         status="pending",
-                        not_before=_now(),
-                        created_at=_now(),
+                        not_before=self.clock.now(),
+                        created_at=self.clock.now(),
                     )
                 )
         except IntegrityError:
@@ -370,7 +370,7 @@ class SqlAuditStore:
         await connection.execute(
             hot_path.ADD_ACCESS,
             {
-                "at": _now(),
+                "at": self.clock.now(),
                 "actor_id": actor.person_id if actor else None,
                 "actor_aad_object_id": actor.aad_object_id if actor else None,
                 "action": action[:40],
@@ -390,14 +390,14 @@ class SqlAuditStore:
                     aad_object_id=aad_object_id,
                     name=name[:120],
                     tenant_id=tenant_id,
-                    first_seen=_now(),
-                    last_seen=_now(),
+                    first_seen=self.clock.now(),
+                    last_seen=self.clock.now(),
                     messages=1,
                 )
             )
             await self.session.flush()
             return True
-        row.last_seen, row.messages = _now(), row.messages + 1
+        row.last_seen, row.messages = self.clock.now(), row.messages + 1
         return False
 
     async def unknown_senders(self) -> list[UnknownSender]:

@@ -32,11 +32,11 @@ async def remember(
     service_url: str,
     conversation_id: str,
     reference: dict[str, Any],
+    now: datetime,
 ) -> bool:
     """Store or refresh the reference; True when the person has just become reachable.
 
     An upsert, so two activities from a new person at once cannot collide."""
-    now = datetime.now(UTC)
     connection = await session.connection()
     row = (await connection.execute(hot_path.REFERENCE_STATE, {"aad": aad_object_id})).first()
     became_reachable = row is None or not row.installed
@@ -71,12 +71,12 @@ async def remember(
     return became_reachable
 
 
-async def set_installed(session: AsyncSession, aad_object_id: str, installed: bool) -> None:
+async def set_installed(session: AsyncSession, aad_object_id: str, installed: bool, now: datetime) -> None:
     """After the app is removed the person is unreachable until they add it again."""
     await session.execute(
         update(ConversationReference)
         .where(ConversationReference.aad_object_id == aad_object_id)
-        .values(installed=installed, updated_at=datetime.now(UTC))
+        .values(installed=installed, updated_at=now)
     )
     await session.execute(update(Person).where(Person.aad_object_id == aad_object_id).values(reachable=installed))
 

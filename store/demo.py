@@ -8,10 +8,11 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from plf_core.cycles import cycles_around
+from plf_core.clock import Clock
 from plf_core.demo_borough import DemoBorough
 from plf_core.demo_history import HistoryCase, build_history
 from plf_core.forms.registry import get_form
+from plf_core.periods import cycles_around
 from plf_core.vocabulary import Role
 from store import directory
 from store.models import (
@@ -36,14 +37,14 @@ async def ensure_cycles(session: AsyncSession, today: date) -> int:
     added = 0
     for cycle in cycles_around(today, before=1, after=3):
         if cycle.code not in known:
-            session.add(Cycle(code=cycle.code, starts_on=cycle.starts_on, due_on=cycle.due_on))
+            session.add(Cycle(code=cycle.code, starts_on=cycle.starts, due_on=cycle.due_on))
             added += 1
     await session.flush()
     return added
 
 
 async def load_demo(
-    sessions: async_sessionmaker[AsyncSession], borough: DemoBorough, today: date
+    sessions: async_sessionmaker[AsyncSession], borough: DemoBorough, clock: Clock
 ) -> directory.DirectoryCounts:
     """Write the borough in one transaction; teams first, then their people, then leaders."""
     async with sessions() as session, session.begin():
@@ -51,11 +52,12 @@ async def load_demo(
             replace(t, practice_lead_email=None, service_manager_email=None, head_of_service_email=None)
             for t in borough.teams
         ]
-        await directory.upsert_teams(session, leaderless)
-        await directory.upsert_people(session, borough.people)
-        await directory.upsert_teams(session, borough.teams)
-        await directory.upsert_cases(session, borough.cases)
-        await ensure_cycles(session, today)
+        now = clock.now()
+        await directory.upsert_teams(session, leaderless, now=now)
+        await directory.upsert_people(session, borough.people, now=now)
+        await directory.upsert_teams(session, borough.teams, now=now)
+        await directory.upsert_cases(session, borough.cases, now=now)
+        await ensure_cycles(session, clock.today())
         return await directory.counts(session)
 
 

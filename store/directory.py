@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -45,10 +45,6 @@ class PersonListing:
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def counts(session: AsyncSession) -> DirectoryCounts:
@@ -97,7 +93,7 @@ async def existing_teams(session: AsyncSession) -> dict[str, TeamRow]:
     return {r[0].lower(): TeamRow(*r) for r in rows.all()}
 
 
-async def upsert_teams(session: AsyncSession, rows: Sequence[TeamRow]) -> UpsertPlan[str, TeamRow]:
+async def upsert_teams(session: AsyncSession, rows: Sequence[TeamRow], *, now: datetime) -> UpsertPlan[str, TeamRow]:
     plan = plan_upsert({r.code.lower(): r for r in rows}, await existing_teams(session))
     areas = {code.lower(): id_ for code, id_ in (await session.execute(select(ServiceArea.code, ServiceArea.id))).all()}
     for row in rows:
@@ -114,7 +110,7 @@ async def upsert_teams(session: AsyncSession, rows: Sequence[TeamRow]) -> Upsert
                 update(ServiceArea)
                 .where(ServiceArea.id == area_id)
                 .where(ServiceArea.name != row.service_area_name)
-                .values(name=row.service_area_name, updated_at=_now())
+                .values(name=row.service_area_name, updated_at=now)
             )
     people = await person_ids_by_email(session)
     ids = await team_ids(session)
@@ -134,7 +130,7 @@ async def upsert_teams(session: AsyncSession, rows: Sequence[TeamRow]) -> Upsert
     if plan.changed:
         await session.execute(
             update(Team),
-            [{"id": ids[r.code.lower()], **values(r), "updated_at": _now()} for r in plan.changed],
+            [{"id": ids[r.code.lower()], **values(r), "updated_at": now} for r in plan.changed],
         )
     return plan
 
@@ -158,7 +154,7 @@ async def existing_people(session: AsyncSession) -> dict[str, PersonRow]:
 
 
 async def upsert_people(
-    session: AsyncSession, rows: Sequence[PersonRow], progress: Progress | None = None
+    session: AsyncSession, rows: Sequence[PersonRow], progress: Progress | None = None, *, now: datetime
 ) -> UpsertPlan[str, PersonRow]:
     teams = await team_ids(session)
     canonical = await team_codes(session)
@@ -183,7 +179,7 @@ async def upsert_people(
     for chunk in _chunks(plan.changed):
         await session.execute(
             update(Person),
-            [{"id": ids[r.aad_object_id], **values(r), "updated_at": _now()} for r in chunk],
+            [{"id": ids[r.aad_object_id], **values(r), "updated_at": now} for r in chunk],
         )
         if progress:
             progress(len(chunk))
@@ -249,7 +245,7 @@ async def existing_cases(session: AsyncSession) -> dict[str, CaseRow]:
 
 
 async def upsert_cases(
-    session: AsyncSession, rows: Sequence[CaseRow], progress: Progress | None = None
+    session: AsyncSession, rows: Sequence[CaseRow], progress: Progress | None = None, *, now: datetime
 ) -> UpsertPlan[str, CaseRow]:
     existing = await existing_cases(session)
     teams = await team_ids(session)
@@ -278,7 +274,6 @@ async def upsert_cases(
             progress(len(chunk))
     if plan.changed:
         ids = {azeus: id_ for azeus, id_ in (await session.execute(select(Case.azeus_number, Case.id))).all()}
-        now = _now()
         for chunk in _chunks(plan.changed):
             await session.execute(
                 update(Case),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -49,6 +50,7 @@ async def import_csv(
     kind: ImportKind,
     data: bytes,
     *,
+    now: datetime,
     skip_bad: bool = False,
     progress: Callable[[int], object] | None = None,
 ) -> ImportReport:
@@ -61,11 +63,11 @@ async def import_csv(
         if not rows and not parsed.problems:
             raise ImportRejected(f"{kind} file has no rows", [Problem("line 2", "no data rows")])
         if kind is ImportKind.TEAMS:
-            plan: Any = await directory.upsert_teams(session, rows)
+            plan: Any = await directory.upsert_teams(session, rows, now=now)
         elif kind is ImportKind.PEOPLE:
-            plan = await directory.upsert_people(session, rows, progress)
+            plan = await directory.upsert_people(session, rows, progress, now=now)
         else:
-            plan = await directory.upsert_cases(session, rows, progress)
+            plan = await directory.upsert_cases(session, rows, progress, now=now)
     return ImportReport(
         kind=kind,
         rows=len(rows),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from typing import cast
 
 from sqlalchemy import Table, func, insert, select, update
@@ -12,9 +12,10 @@ from sqlalchemy.exc import IntegrityError
 
 from plf_core.dips import DipAction, DipRow
 from plf_core.errors import ValidationFailed
-from plf_core.highlight import HighlightReport, Period
+from plf_core.highlight import HighlightReport
 from plf_core.layered import ModerationResult, ModerationRow
 from plf_core.moderation import Moderated, Request, Returned
+from plf_core.periods import Period, midnight
 from plf_core.sampling import CaseFacts, Draw
 from plf_core.timetable import DueNotice, Rule, State
 from plf_core.timetable_commands import FailedMessage
@@ -49,10 +50,6 @@ A, C, T, S, M = (
 )
 
 
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=UTC)
-
-
 _GRADES = {g.value: g for g in Grade}
 
 
@@ -61,6 +58,10 @@ def _grade(value: str | None) -> Grade | None:
 
 
 class SqlLayeredStore(SqlAuditStore):
+    def _midnight(self, day: date) -> datetime:
+        """Where a local day begins, in UTC: months and quarters start at the zone's midnight."""
+        return midnight(day, self.clock.zone)
+
     # --- sampling -----------------------------------------------------------------------------
 
     async def sampling_population(self, today: date) -> list[CaseFacts]:
@@ -129,7 +130,7 @@ class SqlLayeredStore(SqlAuditStore):
             selection=cast(list[object], result.as_json()),
             fingerprint=fingerprint,
             created_by_id=by,
-            created_at=datetime.now(UTC),
+            created_at=self.clock.now(),
         )
         self.session.add(row)
         await self.session.flush()
@@ -161,8 +162,8 @@ class SqlLayeredStore(SqlAuditStore):
             .where(
                 A.status.in_(RETURNED),
                 A.form_id == "practice_learning_conversation",
-                A.submitted_at >= _start_of(start),
-                A.submitted_at < _start_of(end),
+                A.submitted_at >= self._midnight(start),
+                A.submitted_at < self._midnight(end),
             )
             .order_by(A.id)
         )
@@ -200,15 +201,18 @@ class SqlLayeredStore(SqlAuditStore):
         return sorted(set(rows.scalars()))
 
     async def stream_count(self, stream: str, start: date, end: date) -> int:
+        """Moderations of this stream asked for audits returned in [start, end): a cycle's quota counts
+        the cycle's returns, whenever they were chosen (the job for September runs in October)."""
         return int(
             (
                 await self.session.execute(
                     select(func.count())
                     .select_from(Moderation)
+                    .join(Audit, Audit.id == Moderation.audit_id)
                     .where(
                         Moderation.stream == stream,
-                        Moderation.requested_at >= _start_of(start),
-                        Moderation.requested_at < _start_of(end),
+                        Audit.submitted_at >= self._midnight(start),
+                        Audit.submitted_at < self._midnight(end),
                     )
                 )
             ).scalar_one()
@@ -225,7 +229,7 @@ class SqlLayeredStore(SqlAuditStore):
             return None
         try:
             async with self.session.begin_nested():
-                now = datetime.now(UTC)
+                now = self.clock.now()
                 row = Moderation(
                     audit_id=audit_id,
                     moderator_id=moderator_id,
@@ -267,7 +271,7 @@ class SqlLayeredStore(SqlAuditStore):
         await self.session.execute(
             update(Moderation)
             .where(Moderation.id == moderation_id)
-            .values(draft=dict(draft), status="in_progress", updated_at=datetime.now(UTC))
+            .values(draft=dict(draft), status="in_progress", updated_at=self.clock.now())
         )
 
     async def complete_moderation(self, result: ModerationResult, by: int, at: datetime) -> bool:
@@ -344,8 +348,8 @@ class SqlLayeredStore(SqlAuditStore):
             )
             .where(
                 M.status == "completed",
-                M.completed_at >= _start_of(start),
-                M.completed_at < _start_of(end),
+                M.completed_at >= self._midnight(start),
+                M.completed_at < self._midnight(end),
                 M.original_grade.is_not(None),
                 M.moderated_grade.is_not(None),
             )
@@ -533,15 +537,16 @@ class SqlLayeredStore(SqlAuditStore):
         return name or f"service area {area_id}"
 
     async def highlight(self, period: Period, area_id: int | None, scope: str, now: datetime) -> HighlightReport:
-        return await report_store.highlight_report(self.session, period, area_id, scope, now)
+        return await report_store.highlight_report(self.session, period, area_id, scope, now, self.clock.zone)
 
     # --- the timetable from chat -------------------------------------------------------------------
 
     async def timetable_state(self, rules: Sequence[Rule], day: date, *, with_open_audits: bool = False) -> State:
-        return await load_state(self.session, rules, day, with_open_audits=with_open_audits)
+        return await load_state(self.session, rules, day, self.clock.zone, with_open_audits=with_open_audits)
 
     async def write_due(self, notices: Sequence[DueNotice]) -> int:
-        written = await write_notices(self.session, notices, digest=False)  # QA asked for them now
+        # QA asked for them now: not in the day's digest
+        written = await write_notices(self.session, notices, self.clock.now(), self.clock.zone, digest=False)
         self.notices_added += written
         return written
 
@@ -573,7 +578,7 @@ class SqlLayeredStore(SqlAuditStore):
         result = await self.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == outbox_id, OutboxMessage.status.in_(["failed", "dead"]))
-            .values(status="pending", attempts=0, not_before=datetime.now(UTC), claimed_until=None)
+            .values(status="pending", attempts=0, not_before=self.clock.now(), claimed_until=None)
         )
         retried = int(result.rowcount) == 1  # type: ignore[attr-defined]
         self.notices_added += int(retried)  # wakes the dispatcher after the turn

@@ -8,7 +8,7 @@ left 'sending' by a dead instance is claimed again once its claim has run out.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
@@ -31,14 +31,11 @@ class Claimed:
     claimed_until: datetime
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-async def claim(session: AsyncSession, limit: int = 50, claim_seconds: float = CLAIM_SECONDS) -> list[Claimed]:
+async def claim(
+    session: AsyncSession, now: datetime, limit: int = 50, claim_seconds: float = CLAIM_SECONDS
+) -> list[Claimed]:
     """Take up to `limit` messages that are due; the caller commits the claim at once. A claim
     lasts `claim_seconds`: an instance that dies holding it leaves the rows to the others then."""
-    now = _now()
     due = or_(
         and_(OutboxMessage.status == OutboxStatus.PENDING.value, OutboxMessage.not_before <= now),
         and_(OutboxMessage.status == OutboxStatus.SENDING.value, OutboxMessage.claimed_until < now),
@@ -54,10 +51,10 @@ async def claim(session: AsyncSession, limit: int = 50, claim_seconds: float = C
     return [Claimed(r.id, r.person_id, r.kind, dict(r.payload), r.attempts, r.dedupe_key, until) for r in rows]
 
 
-async def renew(session: AsyncSession, message: Claimed, claim_seconds: float) -> Claimed | None:
+async def renew(session: AsyncSession, message: Claimed, claim_seconds: float, now: datetime) -> Claimed | None:
     """Just before sending: still ours? (A slow batch can outlive its claim and another instance
     take the row.) Renews the claim for the send; None if someone else has it now."""
-    until = _now() + timedelta(seconds=claim_seconds)
+    until = now + timedelta(seconds=claim_seconds)
     result = await session.execute(
         update(OutboxMessage)
         .where(
@@ -74,13 +71,13 @@ async def renew(session: AsyncSession, message: Claimed, claim_seconds: float) -
     )
 
 
-async def mark_sent(session: AsyncSession, message_id: int) -> None:
+async def mark_sent(session: AsyncSession, message_id: int, now: datetime) -> None:
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id)
         .values(
             status=OutboxStatus.SENT.value,
-            sent_at=_now(),
+            sent_at=now,
             attempts=OutboxMessage.attempts + 1,
             claimed_until=None,
             last_error=None,
@@ -88,14 +85,14 @@ async def mark_sent(session: AsyncSession, message_id: int) -> None:
     )
 
 
-async def mark_retry(session: AsyncSession, message_id: int, delay_s: float, error: str) -> None:
+async def mark_retry(session: AsyncSession, message_id: int, delay_s: float, error: str, now: datetime) -> None:
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id)
         .values(
             status=OutboxStatus.PENDING.value,
             attempts=OutboxMessage.attempts + 1,
-            not_before=_now() + timedelta(seconds=delay_s),
+            not_before=now + timedelta(seconds=delay_s),
             claimed_until=None,
             last_error=error[:500],
         )
@@ -115,7 +112,7 @@ async def mark_dead(
 NO_CONVERSATION = "no conversation"
 
 
-async def requeue_for(session: AsyncSession, person_id: int) -> int:
+async def requeue_for(session: AsyncSession, person_id: int, now: datetime) -> int:
     """Messages that failed because the person had not installed the bot go again once they have."""
     result = await session.execute(
         update(OutboxMessage)
@@ -124,6 +121,6 @@ async def requeue_for(session: AsyncSession, person_id: int) -> int:
             OutboxMessage.status == OutboxStatus.FAILED.value,
             OutboxMessage.last_error.like(f"{NO_CONVERSATION}%"),
         )
-        .values(status=OutboxStatus.PENDING.value, not_before=_now(), claimed_until=None)
+        .values(status=OutboxStatus.PENDING.value, not_before=now, claimed_until=None)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -5,28 +5,29 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from plf_core.clock import Clock
 from plf_core.errors import ValidationFailed
 from plf_core.forms.registry import get_form
-from plf_core.highlight import LOW_SCALE, TREND_PERIODS, HighlightReport, Period, PeriodFigures, highlight
+from plf_core.highlight import LOW_SCALE, TREND_PERIODS, HighlightReport, PeriodFigures, highlight
 from plf_core.outcomes import OutcomesPicture, scales_of
+from plf_core.periods import Period, local_date
 from plf_core.vocabulary import Grade
 from store.audit_store import SqlAuditStore
 from store.models import ActionItem, Audit, Case, DipSample, GradeRecord, Moderation, OutcomeScore, ServiceArea, Team
 
 PLC = "practice_learning_conversation"
-LONDON = ZoneInfo("Europe/London")
 GRADE_VALUES = {g.value for g in Grade}
 MAX_OVERDUE_LISTED = 200
 
 
-async def outcomes_picture(session: AsyncSession, audit_id: int) -> OutcomesPicture | None:
+async def outcomes_picture(session: AsyncSession, audit_id: int, clock: Clock) -> OutcomesPicture | None:
     """The outcomes chart's data for a Practice Learning Conversation; None if there is no such audit."""
     row = (
         await session.execute(
@@ -39,7 +40,7 @@ async def outcomes_picture(session: AsyncSession, audit_id: int) -> OutcomesPict
         return None
     case_id, submitted_at, case_ref = row
     form = get_form(PLC)
-    store = SqlAuditStore(session)
+    store = SqlAuditStore(session, clock)
     scales = scales_of(form, await store.answers_of(audit_id))
     earlier_row = (
         await session.execute(
@@ -58,20 +59,14 @@ async def outcomes_picture(session: AsyncSession, audit_id: int) -> OutcomesPict
     earlier = earlier_on = None
     if earlier_row is not None:
         earlier = scales_of(form, await store.answers_of(earlier_row[0]))
-        earlier_on = earlier_row[1].date() if earlier_row[1] else None
+        earlier_on = local_date(earlier_row[1], clock.zone) if earlier_row[1] else None
     return OutcomesPicture(
-        case_ref, submitted_at.date() if submitted_at else None, scales, earlier, earlier_on if earlier else None
+        case_ref,
+        local_date(submitted_at, clock.zone) if submitted_at else None,
+        scales,
+        earlier,
+        earlier_on if earlier else None,
     )
-
-
-def london_midnight(day: date) -> datetime:
-    """The UTC instant a London day begins: the framework's days are London days."""
-    return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(UTC)
-
-
-def _bounds(period: Period) -> tuple[datetime, datetime]:
-    """A period's [start, end) as UTC instants."""
-    return london_midnight(period.starts), london_midnight(period.ends)
 
 
 def _scoped(statement: Any, area_id: int | None) -> Any:
@@ -85,11 +80,11 @@ async def _one(session: AsyncSession, statement: Any) -> int:
 
 
 async def period_figures(
-    session: AsyncSession, period: Period, area_id: int | None, today: date, *, detail: bool = True
+    session: AsyncSession, period: Period, area_id: int | None, today: date, zone: ZoneInfo, *, detail: bool = True
 ) -> PeriodFigures:
     """Every count of the highlight report for one period and scope (a service area, or None: all).
     `detail` False: only what the trend needs (returned, grades, outcome means)."""
-    start, end = _bounds(period)
+    start, end = period.bounds(zone)
     plc = Audit.form_id == PLC
     returned_in = and_(plc, Audit.submitted_at >= start, Audit.submitted_at < end)
     returned = await _one(session, _scoped(select(func.count()).select_from(Audit).where(returned_in), area_id))
@@ -201,7 +196,7 @@ async def period_figures(
     on_time = late = overdue = open_ = 0
     for status, deadline, confirmed_at in action_rows:
         if status == "done":
-            done_on = confirmed_at.astimezone(LONDON).date() if confirmed_at else deadline
+            done_on = confirmed_at.astimezone(zone).date() if confirmed_at else deadline
             on_time, late = (on_time + 1, late) if done_on <= deadline else (on_time, late + 1)
         elif deadline < today:
             overdue += 1
@@ -209,7 +204,7 @@ async def period_figures(
             open_ += 1
 
     previous = period.previous()
-    change = await _change(session, period, previous, area_id)
+    change = await _change(session, period, previous, area_id, zone)
     low_rows = await session.execute(
         _scoped(
             select(OutcomeScore.area, func.count())
@@ -257,12 +252,12 @@ async def period_figures(
 
 
 async def _change(
-    session: AsyncSession, period: Period, previous: Period, area_id: int | None
+    session: AsyncSession, period: Period, previous: Period, area_id: int | None, zone: ZoneInfo
 ) -> list[tuple[str, float, int]]:
     """For each area: the mean change of the practitioner's scale of the cases audited in both periods."""
 
     def per_case(p: Period) -> Any:
-        start, end = _bounds(p)
+        start, end = p.bounds(zone)
         return _scoped(
             select(Audit.case_id, OutcomeScore.area, func.avg(OutcomeScore.score).label("score"))
             .select_from(Audit)
@@ -292,18 +287,19 @@ async def highlight_report(
     area_id: int | None,
     scope: str,
     now: datetime,
+    zone: ZoneInfo,
     progress: Callable[[str], None] = lambda step: None,
 ) -> HighlightReport:
     """The whole report: this period in detail, and the periods before it for the trend."""
-    today = now.astimezone(LONDON).date()
+    today = now.astimezone(zone).date()
     progress(f"counting {period.label}")
-    figures = await period_figures(session, period, area_id, today)
+    figures = await period_figures(session, period, area_id, today, zone)
     earlier: list[tuple[Period, PeriodFigures]] = []
     cursor = period
     for _ in range(TREND_PERIODS - 1):
         cursor = cursor.previous()
         progress(f"counting {cursor.label} for the trend")
-        earlier.insert(0, (cursor, await period_figures(session, cursor, area_id, today, detail=False)))
+        earlier.insert(0, (cursor, await period_figures(session, cursor, area_id, today, zone, detail=False)))
     progress("assembling the report")
     return highlight(period, scope, figures, earlier, now, area_report=area_id is not None)
 

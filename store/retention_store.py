@@ -3,12 +3,14 @@ line in the access log for each record type. A case under legal hold keeps its a
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from plf_core.clock import Clock
+from plf_core.periods import midnight
 from plf_core.retention import Candidates, RecordType, Schedule
 from store.models import (
     AccessLogEntry,
@@ -24,7 +26,6 @@ from store.models import (
     SamplingDraw,
     UnknownSenderRow,
 )
-from store.report_store import london_midnight
 
 CLOSED_AUDITS = ("submitted", "completed")
 SETTLED_MESSAGES = ("sent", "merged", "cancelled", "failed", "dead")
@@ -44,36 +45,42 @@ async def _count(session: AsyncSession, query: Any) -> int:
     return int((await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one())
 
 
-def _queries(schedule: Schedule, today: date) -> dict[RecordType, Any]:
+def _queries(schedule: Schedule, clock: Clock) -> dict[RecordType, Any]:
+    today = clock.today()
+
+    def start_of(day: date) -> datetime:
+        return midnight(day, clock.zone)
+
     queries: dict[RecordType, Any] = {}
     if cutoff := schedule.cutoff(RecordType.AUDITS, today):
-        queries[RecordType.AUDITS] = _old_audits(london_midnight(cutoff), held=False)
+        queries[RecordType.AUDITS] = _old_audits(start_of(cutoff), held=False)
     if cutoff := schedule.cutoff(RecordType.OUTBOX, today):
         queries[RecordType.OUTBOX] = select(OutboxMessage.id).where(
-            OutboxMessage.status.in_(SETTLED_MESSAGES), OutboxMessage.created_at < london_midnight(cutoff)
+            OutboxMessage.status.in_(SETTLED_MESSAGES), OutboxMessage.created_at < start_of(cutoff)
         )
     if cutoff := schedule.cutoff(RecordType.UNKNOWN_SENDERS, today):
         queries[RecordType.UNKNOWN_SENDERS] = select(UnknownSenderRow.aad_object_id).where(
-            UnknownSenderRow.last_seen < london_midnight(cutoff)
+            UnknownSenderRow.last_seen < start_of(cutoff)
         )
     if cutoff := schedule.cutoff(RecordType.SAMPLING_DRAWS, today):
         used = select(Audit.draw_id).where(Audit.draw_id.is_not(None))
         dips = select(DipSample.draw_id).where(DipSample.draw_id.is_not(None))
         queries[RecordType.SAMPLING_DRAWS] = select(SamplingDraw.id).where(
-            SamplingDraw.created_at < london_midnight(cutoff),
+            SamplingDraw.created_at < start_of(cutoff),
             SamplingDraw.id.not_in(used),
             SamplingDraw.id.not_in(dips),
         )
     return queries
 
 
-async def candidates(session: AsyncSession, schedule: Schedule, today: date) -> Candidates:
-    queries = _queries(schedule, today)
+async def candidates(session: AsyncSession, schedule: Schedule, clock: Clock) -> Candidates:
+    queries = _queries(schedule, clock)
+    today = clock.today()
     counts = {record: await _count(session, query) for record, query in queries.items()}
     held_back = 0
     cases: tuple[str, ...] = ()
     if cutoff := schedule.cutoff(RecordType.AUDITS, today):
-        held_back = await _count(session, _old_audits(london_midnight(cutoff), held=True))
+        held_back = await _count(session, _old_audits(midnight(cutoff, clock.zone), held=True))
         rows = await session.execute(
             select(Case.azeus_number)
             .join(Audit, Audit.case_id == Case.id)
@@ -86,11 +93,11 @@ async def candidates(session: AsyncSession, schedule: Schedule, today: date) -> 
     return Candidates(counts, held_back, cases)
 
 
-async def apply(session: AsyncSession, schedule: Schedule, today: date, by: str) -> Candidates:
+async def apply(session: AsyncSession, schedule: Schedule, clock: Clock, by: str) -> Candidates:
     """Delete what the schedule says may go (in the caller's transaction); each record type's deletion
     is written to the access log with its count."""
-    found = await candidates(session, schedule, today)
-    queries = _queries(schedule, today)
+    found = await candidates(session, schedule, clock)
+    queries = _queries(schedule, clock)
     if (audits := queries.get(RecordType.AUDITS)) is not None and found.counts.get(RecordType.AUDITS):
         ids = list((await session.execute(audits)).scalars())
         for start in range(0, len(ids), 1000):
@@ -105,7 +112,7 @@ async def apply(session: AsyncSession, schedule: Schedule, today: date, by: str)
         await session.execute(delete(UnknownSenderRow).where(UnknownSenderRow.aad_object_id.in_(senders)))
     if (draws := queries.get(RecordType.SAMPLING_DRAWS)) is not None:
         await session.execute(delete(SamplingDraw).where(SamplingDraw.id.in_(draws)))
-    now = datetime.now(UTC)
+    now = clock.now()
     for record, count in found.counts.items():
         if count:
             await session.execute(
@@ -121,7 +128,7 @@ async def apply(session: AsyncSession, schedule: Schedule, today: date, by: str)
     return found
 
 
-async def set_legal_hold(session: AsyncSession, azeus_number: str, held: bool, by: str) -> bool:
+async def set_legal_hold(session: AsyncSession, azeus_number: str, held: bool, by: str, now: datetime) -> bool:
     """Put a case under legal hold (or release it); False if there is no such case."""
     result = await session.execute(
         update(Case).where(func.lower(Case.azeus_number) == azeus_number.strip().lower()).values(legal_hold=held)
@@ -130,7 +137,7 @@ async def set_legal_hold(session: AsyncSession, azeus_number: str, held: bool, b
         return False
     await session.execute(
         insert(AccessLogEntry).values(
-            at=datetime.now(UTC),
+            at=now,
             action="legal hold on" if held else "legal hold off",
             object_type="case",
             object_id=azeus_number.strip()[:64],

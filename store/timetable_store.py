@@ -8,11 +8,13 @@ import math
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, and_, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from plf_core.periods import local_date, midnight
 from plf_core.timetable import (
     CycleState,
     DueNotice,
@@ -49,10 +51,6 @@ ROLE_OF: dict[Recipient, tuple[Role, ...]] = {
 }
 
 
-def _start(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=UTC)
-
-
 def _window(rules: Sequence[Rule], trigger: Trigger, today: date, lookback: int) -> tuple[date, date] | None:
     """The anchors of this trigger whose notices can be due today: each rule's offset back from today,
     widened by the catch-up `lookback`, a few days for weekends and holidays, and working days
@@ -72,8 +70,17 @@ def _window(rules: Sequence[Rule], trigger: Trigger, today: date, lookback: int)
 
 
 async def load_state(
-    session: AsyncSession, rules: Sequence[Rule], today: date, lookback: int = 14, *, with_open_audits: bool = False
+    session: AsyncSession,
+    rules: Sequence[Rule],
+    today: date,
+    zone: ZoneInfo,
+    lookback: int = 14,
+    *,
+    with_open_audits: bool = False,
 ) -> State:
+    def _start(day: date) -> datetime:
+        return midnight(day, zone)
+
     A, C, T = cast(Table, Audit.__table__).c, cast(Table, Case.__table__).c, cast(Table, Team.__table__).c
     cycles: list[CycleState] = []
     cycle_window = [w for t in (Trigger.CYCLE_START, Trigger.CYCLE_DUE) if (w := _window(rules, t, today, lookback))]
@@ -143,7 +150,7 @@ async def load_state(
                 ModeratedAudit(
                     audit_id,
                     case_ref,
-                    completed.date(),
+                    local_date(completed, zone),
                     not mine,
                     practitioner,
                     lead,
@@ -163,7 +170,9 @@ async def load_state(
         actions = await _open_actions(session, ActionItem.dip_sample_id, [r[0] for r in sent])
         for dip_id, theme, sent_at, status, hos in sent:
             if sent_at is not None:
-                dips.append(SentDip(dip_id, theme, sent_at.date(), status == "agreed", not actions.get(dip_id), hos))
+                dips.append(
+                    SentDip(dip_id, theme, local_date(sent_at, zone), status == "agreed", not actions.get(dip_id), hos)
+                )
 
     pims: list[PimDue] = []
     if window := _window(rules, Trigger.PIM_DUE, today, lookback):
@@ -227,13 +236,14 @@ def _insert(session: AsyncSession) -> Any:
     return sqlite.insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
 
 
-async def write_notices(session: AsyncSession, notices: Sequence[DueNotice], *, digest: bool = True) -> int:
+async def write_notices(
+    session: AsyncSession, notices: Sequence[DueNotice], now: datetime, zone: ZoneInfo, *, digest: bool = True
+) -> int:
     """Each due notice into the outbox once (its dedupe key is unique); returns how many are new.
     Escalations go on their own; reminders (`digest`) join the person's digest for the day.
     A few bulk statements whatever the number of notices, so a sweep costs what is due."""
     if not notices:
         return 0
-    now = datetime.now(UTC)
     people = sorted({n.person_id for n in notices if not n.urgent})
     snoozed: dict[int, date] = {}
     for start in range(0, len(people), 1000):
@@ -251,7 +261,7 @@ async def write_notices(session: AsyncSession, notices: Sequence[DueNotice], *, 
             # a reminder is kept as 'merged' (written once, never sent alone) and goes in the day's digest
             "status": "merged" if digest and not n.urgent else "pending",
             "attempts": 0,
-            "not_before": _not_before(n, snoozed.get(n.person_id)),
+            "not_before": _not_before(n, snoozed.get(n.person_id), zone),
             "created_at": now,
         }
         for n in unique.values()
@@ -266,17 +276,19 @@ async def write_notices(session: AsyncSession, notices: Sequence[DueNotice], *, 
         return 0
     if digest:
         await _add_to_digests(
-            session, [r for r in rows_to_write if r["dedupe_key"] in new and r["status"] == "merged"], now
+            session, [r for r in rows_to_write if r["dedupe_key"] in new and r["status"] == "merged"], now, zone
         )
     return len(new)
 
 
-async def _add_to_digests(session: AsyncSession, merged: Sequence[dict[str, Any]], now: datetime) -> None:
+async def _add_to_digests(
+    session: AsyncSession, merged: Sequence[dict[str, Any]], now: datetime, zone: ZoneInfo
+) -> None:
     """One digest a day per person: new items join that day's digest while it waits, else the next day's."""
     groups: dict[tuple[int, date], list[dict[str, Any]]] = {}
     starts: dict[tuple[int, date], datetime] = {}
     for row in merged:
-        key = (int(row["person_id"]), row["not_before"].date())
+        key = (int(row["person_id"]), local_date(row["not_before"], zone))
         groups.setdefault(key, []).append({"kind": row["kind"], "data": row["payload"], "key": row["dedupe_key"]})
         starts[key] = min(starts.get(key, row["not_before"]), row["not_before"])
     for _ in range(14):
@@ -318,7 +330,7 @@ async def _add_to_digests(session: AsyncSession, merged: Sequence[dict[str, Any]
             else:  # that day's digest has gone: tomorrow's
                 tomorrow = (person, day + timedelta(days=1))
                 later[tomorrow] = later.get(tomorrow, []) + items
-                starts[tomorrow] = datetime.combine(tomorrow[1], time(9), tzinfo=UTC)
+                starts[tomorrow] = datetime.combine(tomorrow[1], time(9), tzinfo=zone).astimezone(UTC)
         await session.flush()
         if fresh:
             connection = await session.connection()
@@ -334,9 +346,9 @@ async def _add_to_digests(session: AsyncSession, merged: Sequence[dict[str, Any]
         groups = later
 
 
-def _not_before(notice: DueNotice, snoozed_until: date | None) -> datetime:
+def _not_before(notice: DueNotice, snoozed_until: date | None, zone: ZoneInfo) -> datetime:
     """A reminder waits for the end of its person's snooze; an escalation never waits."""
     send_at = notice.send_at.astimezone(UTC)
     if notice.urgent or snoozed_until is None:
         return send_at
-    return max(send_at, datetime.combine(snoozed_until, time(9), tzinfo=UTC))
+    return max(send_at, datetime.combine(snoozed_until, time(9), tzinfo=zone).astimezone(UTC))

@@ -8,8 +8,8 @@ import aiohttp
 import pytest
 
 from store.migrate import head_revision
-from tests.databases import SKIP_POSTGRES, drop_postgres_database, fresh_database
-from tests.e2e.running_app import plf, plf_env, running_app
+from tests.databases import SKIP_POSTGRES, drop_postgres_database, fresh_database, migrated, template
+from tests.e2e.running_app import plf, plf_env, running_app, serving
 from tests.fakes.connector import running_connector
 
 MESSAGE = {
@@ -64,9 +64,8 @@ async def test_make_run_steps_migrate_load_the_demo_and_serve(sqlite_url: str, t
         (b'{"type": 7, "conversation": {"id": "c"}}', "not an activity: type"),
     ],
 )
-async def test_bad_bodies_get_400_naming_the_reason(sqlite_url: str, tmp_path: Path, body: bytes, reason: str) -> None:
-    assert plf(["migrate"], plf_env(sqlite_url)).returncode == 0
-    async with running_app(sqlite_url, tmp_path) as app, aiohttp.ClientSession() as http:
+async def test_bad_bodies_get_400_naming_the_reason(migrated_url: str, body: bytes, reason: str) -> None:
+    async with serving(migrated_url) as app, aiohttp.ClientSession() as http:
         async with http.post(
             f"{app.url}/api/messages", data=body, headers={"Content-Type": "application/json"}
         ) as response:
@@ -103,18 +102,22 @@ async def test_a_bad_setting_stops_start_up_in_one_line(sqlite_url: str) -> None
 async def test_healthz_answers_503_naming_the_cause_when_the_database_goes_away(
     tmp_path: Path,
 ) -> None:
-    async with fresh_database("postgres", tmp_path) as url:
-        assert plf(["migrate"], plf_env(url)).returncode == 0
-        async with running_app(url, tmp_path) as app, aiohttp.ClientSession() as http:
-            async with http.get(f"{app.url}/healthz") as response:
-                assert response.status == 200
-            await drop_postgres_database(url.rsplit("/", 1)[1])
-            async with http.get(f"{app.url}/healthz") as response:
-                assert response.status == 503
-                body = await response.json()
-            assert body["status"] == "unavailable"
-            assert "is unreachable" in body["cause"]
-            assert app.process.poll() is None  # still serving
+    migrated_template = await template("postgres", "migrated", migrated)
+    async with (
+        fresh_database("postgres", tmp_path, migrated_template) as url,
+        serving(url) as app,
+        aiohttp.ClientSession() as http,
+    ):
+        async with http.get(f"{app.url}/healthz") as response:
+            assert response.status == 200
+        await drop_postgres_database(url.rsplit("/", 1)[1])
+        async with http.get(f"{app.url}/healthz") as response:
+            assert response.status == 503
+            body = await response.json()
+        assert body["status"] == "unavailable"
+        assert "is unreachable" in body["cause"]
+        async with http.get(f"{app.url}/healthz") as response:
+            assert response.status == 503  # still serving, and still saying why
 
 
 async def test_with_an_app_id_every_request_needs_a_token(sqlite_url: str, tmp_path: Path) -> None:
@@ -127,7 +130,7 @@ async def test_with_an_app_id_every_request_needs_a_token(sqlite_url: str, tmp_p
         "PUBLIC_URL": "https://plf.example.org",
         "LINK_SECRET": "synthetic-test-key-" + "k" * 20,
     }
-    async with running_app(sqlite_url, tmp_path, **settings) as app, aiohttp.ClientSession() as http:
+    async with running_app(sqlite_url, tmp_path, None, **settings) as app, aiohttp.ClientSession() as http:
         assert "authenticated mode" in app.log()
         body = {**MESSAGE, "serviceUrl": "http://127.0.0.1:9/"}
         async with http.post(f"{app.url}/api/messages", json=body) as response:
@@ -140,10 +143,9 @@ async def test_with_an_app_id_every_request_needs_a_token(sqlite_url: str, tmp_p
             assert response.status == 200  # the load balancer's check needs no token
 
 
-async def test_a_tenant_outside_the_allowed_list_is_refused(sqlite_url: str, tmp_path: Path) -> None:
-    assert plf(["migrate"], plf_env(sqlite_url)).returncode == 0
+async def test_a_tenant_outside_the_allowed_list_is_refused(migrated_url: str) -> None:
     allowed = "77777777-2222-4333-8444-555555555555"
-    async with running_connector() as connector, running_app(sqlite_url, tmp_path, ALLOWED_TENANT_IDS=allowed) as app:
+    async with running_connector() as connector, serving(migrated_url, ALLOWED_TENANT_IDS=allowed) as app:
         async with aiohttp.ClientSession() as http:
             outsider = {
                 **MESSAGE,

@@ -7,6 +7,7 @@ by activities posted to it, and a fake Bot Connector records every proactive mes
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from plf_core.forms.model import Contributor, FieldKind
 from plf_core.forms.registry import get_form
 from plf_core.vocabulary import Role
 from tests.card_tree import inputs, walk
-from tests.e2e.running_app import plf, plf_env, running_app
+from tests.e2e.running_app import plf, plf_env, running_app, serving
 from tests.e2e.teams import TeamsUser, card_texts, find_action, input_ids
 from tests.fakes.connector import FakeConnector, running_connector
 
@@ -75,14 +76,9 @@ async def fill_pages(
 
 
 @pytest.fixture
-async def bot(database_url: str, tmp_path: Path) -> Any:
-    env = plf_env(database_url)
-    assert plf(["migrate"], env).returncode == 0
-    assert plf(["demo"], env).returncode == 0
-    async with (
-        running_connector() as connector,
-        running_app(database_url, tmp_path, DISPATCH_INTERVAL_SECONDS="1") as app,
-    ):
+async def bot(database_url: str, now: datetime) -> Any:
+    """The bot in this process on the demo borough, and the fake Bot Connector it answers to."""
+    async with running_connector() as connector, serving(database_url, now, DISPATCH_INTERVAL_SECONDS="1") as app:
         yield app, connector
 
 
@@ -267,10 +263,7 @@ async def assigned(u: dict[str, TeamsUser], connector: FakeConnector, case_index
 
 
 async def test_a_draft_survives_a_restart_of_the_bot(database_url: str, tmp_path: Path) -> None:
-    env = plf_env(database_url)
-    assert plf(["migrate"], env).returncode == 0
-    assert plf(["demo"], env).returncode == 0
-    async with running_connector() as connector:
+    async with running_connector() as connector:  # the bot as its own process: the restart is the point
         async with running_app(database_url, tmp_path, DISPATCH_INTERVAL_SECONDS="1") as app:
             u = users(app.url, connector)
             await u["qa"].install()

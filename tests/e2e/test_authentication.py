@@ -34,7 +34,6 @@ from sqlalchemy import text
 from app import create_app
 from settings import load_settings
 from store.database import create_engine
-from tests.e2e.running_app import plf, plf_env
 from tests.e2e.test_audit_workflow import cast
 from tests.fakes.connector import FakeConnector, running_connector
 
@@ -110,9 +109,6 @@ async def connector(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeConnec
 
 @pytest.fixture
 async def bot(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[str]:
-    env = plf_env(database_url)
-    assert plf(["migrate"], env).returncode == 0
-    assert plf(["demo"], env).returncode == 0
     for name, value in {
         "DATABASE_URL": database_url,
         "MICROSOFT_APP_ID": APP_ID,

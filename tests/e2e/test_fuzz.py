@@ -29,7 +29,7 @@ from sqlalchemy import text
 
 from bot.actions import VERBS as ACTION_VERBS
 from store.database import create_engine
-from tests.e2e.running_app import plf, plf_env, running_app
+from tests.e2e.running_app import running_app, serving
 from tests.e2e.test_audit_workflow import cast
 from tests.fakes.connector import running_connector
 
@@ -182,9 +182,6 @@ raw_bodies = st.one_of(
 def bot(database_url: str, tmp_path: Path) -> Iterator[tuple[str, str, Database]]:
     """The bot (its own process), and a fake Bot Connector it answers to, served by the same
     background loop that reads the database."""
-    env = plf_env(database_url)
-    assert plf(["migrate"], env).returncode == 0
-    assert plf(["demo"], env).returncode == 0
     loop = asyncio.new_event_loop()
     context = running_app(database_url, tmp_path, FLOOD_LIMIT="10000", LOG_LEVEL="WARNING")
     app = loop.run_until_complete(context.__aenter__())
@@ -270,35 +267,29 @@ def test_generated_activities_and_card_submissions_cause_no_5xx_and_change_nothi
     assert tally["state changes"] == 0
 
 
-def test_an_oversized_body_gets_413_and_a_flood_a_polite_429_and_the_bot_stays_up(
-    database_url: str, tmp_path: Path
+async def test_an_oversized_body_gets_413_and_a_flood_a_polite_429_and_the_bot_stays_up(
+    database_url: str,
 ) -> None:
-    env = plf_env(database_url)
-    assert plf(["migrate"], env).returncode == 0
-    assert plf(["demo"], env).returncode == 0
+    async with serving(database_url, FLOOD_LIMIT="5") as app:
+        url = f"{app.url}/api/messages"
+        huge = json.dumps({"type": "message", "text": "x" * 300_000}).encode()
+        assert (await asyncio.to_thread(post, url, huge))[0] == 413
+        worker = cast()["worker"]
+        message = {
+            "type": "message",
+            "text": "help",
+            "channelId": "msteams",
+            "serviceUrl": "http://127.0.0.1:9/",
+            "from": {"id": "29:w", "aadObjectId": worker.aad_object_id},
+            "recipient": {"id": "28:plf-bot"},
+            "conversation": {"id": "a:flood", "conversationType": "personal"},
+        }
+        answers = [await asyncio.to_thread(post, url, json.dumps(message).encode()) for _ in range(8)]
+        assert [s for s, _ in answers[:5]] == [202] * 5
+        assert [s for s, _ in answers[5:]] == [429] * 3
+        assert "please wait a few seconds" in reason_of(*answers[5])
+        other = {**message, "from": {"id": "29:s", "aadObjectId": cast()["stranger"].aad_object_id}}
+        assert (await asyncio.to_thread(post, url, json.dumps(other).encode()))[0] == 202  # others unaffected
+        health = await asyncio.to_thread(lambda: urllib.request.urlopen(f"{app.url}/healthz").status)
+        assert health == 200
 
-    async def run() -> None:
-        async with running_app(database_url, tmp_path, FLOOD_LIMIT="5") as app:
-            url = f"{app.url}/api/messages"
-            huge = json.dumps({"type": "message", "text": "x" * 300_000}).encode()
-            assert (await asyncio.to_thread(post, url, huge))[0] == 413
-            worker = cast()["worker"]
-            message = {
-                "type": "message",
-                "text": "help",
-                "channelId": "msteams",
-                "serviceUrl": "http://127.0.0.1:9/",
-                "from": {"id": "29:w", "aadObjectId": worker.aad_object_id},
-                "recipient": {"id": "28:plf-bot"},
-                "conversation": {"id": "a:flood", "conversationType": "personal"},
-            }
-            answers = [await asyncio.to_thread(post, url, json.dumps(message).encode()) for _ in range(8)]
-            assert [s for s, _ in answers[:5]] == [202] * 5
-            assert [s for s, _ in answers[5:]] == [429] * 3
-            assert "please wait a few seconds" in reason_of(*answers[5])
-            other = {**message, "from": {"id": "29:s", "aadObjectId": cast()["stranger"].aad_object_id}}
-            assert (await asyncio.to_thread(post, url, json.dumps(other).encode()))[0] == 202  # others unaffected
-            health = await asyncio.to_thread(lambda: urllib.request.urlopen(f"{app.url}/healthz").status)
-            assert health == 200
-
-    asyncio.run(run())

@@ -4,6 +4,8 @@ friendly page once the reader may no longer see the scope, 404 for a tampered li
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,19 +13,24 @@ import aiohttp
 import pytest
 
 from tests.card_tree import walk
-from tests.e2e.running_app import plf, plf_env, running_app
+from tests.databases import fresh_database, template, with_history
+from tests.e2e.running_app import serving
 from tests.e2e.teams import card_facts, card_texts
 from tests.e2e.test_audit_workflow import _query, cast, users, wait_for_card
 from tests.fakes.connector import running_connector
 
 
 @pytest.fixture
-async def bot(database_url: str, tmp_path: Path) -> Any:
-    env = plf_env(database_url)
-    assert plf(["migrate"], env).returncode == 0
-    demo = plf(["demo", "--history"], env)
-    assert "returned audits" in demo.stdout
-    async with running_connector() as connector, running_app(database_url, tmp_path) as app:
+async def database_url(backend: str, tmp_path: Path, now: datetime) -> AsyncIterator[str]:
+    """The demo borough with a synthetic year of returned audits (as `plf demo --history`)."""
+    history = await template(backend, f"history-{now.date().isoformat()}", with_history(now))
+    async with fresh_database(backend, tmp_path, history) as url:
+        yield url
+
+
+@pytest.fixture
+async def bot(database_url: str, now: datetime) -> Any:
+    async with running_connector() as connector, serving(database_url, now) as app:
         yield app, connector
 
 

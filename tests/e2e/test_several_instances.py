@@ -8,7 +8,6 @@ import json
 import re
 import signal
 from collections import Counter
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from store.models import ConversationReference, OutboxMessage, Person
 from tests.databases import SKIP_POSTGRES, fresh_database
 from tests.e2e.running_app import plf, plf_env, running_app
 from tests.fakes.connector import FakeConnector, running_connector
+from tests.instants import DEFAULT_NOW
 
 MESSAGES = 240
 PEOPLE = 80
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.skipif(SKIP_POSTGRES, reason="several instances need th
 
 async def fill_outbox(database_url: str, connector: FakeConnector) -> None:
     engine = create_engine(database_url)
-    now = datetime.now(UTC)
+    now = DEFAULT_NOW  # the clock of the instances (PLF_NOW)
     try:
         async with engine.begin() as connection:
             people = list(

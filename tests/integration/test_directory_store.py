@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from plf_core.clock import FixedClock
 from plf_core.demo_borough import build_demo_borough
 from plf_core.errors import ImportRejected
 from plf_core.vocabulary import Role
@@ -16,6 +17,8 @@ from store.database import session_factory
 from store.demo import load_demo
 from store.importer import ImportKind, import_csv
 from store.models import Case, Cycle, Person
+
+NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
 
 AAD1 = "0b7e1a2c-3d4e-4f50-8a9b-0c1d2e3f4a51"
 AAD2 = "0b7e1a2c-3d4e-4f50-8a9b-0c1d2e3f4a52"
@@ -34,9 +37,9 @@ CASES = (
 
 async def seeded(engine: AsyncEngine) -> None:
     sessions = session_factory(engine)
-    await import_csv(sessions, ImportKind.TEAMS, TEAMS.encode())
-    await import_csv(sessions, ImportKind.PEOPLE, PEOPLE.encode())
-    await import_csv(sessions, ImportKind.CASES, CASES.encode())
+    await import_csv(sessions, ImportKind.TEAMS, TEAMS.encode(), now=NOW)
+    await import_csv(sessions, ImportKind.PEOPLE, PEOPLE.encode(), now=NOW)
+    await import_csv(sessions, ImportKind.CASES, CASES.encode(), now=NOW)
 
 
 async def test_a_clean_import_stores_everything(engine: AsyncEngine) -> None:
@@ -52,7 +55,7 @@ async def test_reimporting_the_same_file_changes_nothing(engine: AsyncEngine) ->
     await seeded(engine)
     async with session_factory(engine)() as session:
         before = (await session.execute(select(Case.azeus_number, Case.updated_at))).all()
-    report = await import_csv(session_factory(engine), ImportKind.CASES, CASES.encode())
+    report = await import_csv(session_factory(engine), ImportKind.CASES, CASES.encode(), now=NOW)
     assert (report.new, report.changed, report.unchanged, report.missing) == (0, 0, 2, [])
     async with session_factory(engine)() as session:
         after = (await session.execute(select(Case.azeus_number, Case.updated_at))).all()
@@ -64,7 +67,7 @@ async def test_a_changed_row_is_updated_and_a_missing_one_reported_not_deleted(
 ) -> None:
     await seeded(engine)
     changed = CASES.splitlines()[0] + "\nDEMO-1,female,8,cp,t1,rowan@demo.invalid,CP plan,no\n"
-    report = await import_csv(session_factory(engine), ImportKind.CASES, changed.encode())
+    report = await import_csv(session_factory(engine), ImportKind.CASES, changed.encode(), now=NOW)
     assert (report.new, report.changed, report.unchanged, report.missing) == (0, 1, 0, ["DEMO-2"])
     async with session_factory(engine)() as session:
         rows = dict((await session.execute(select(Case.azeus_number, Case.cohort))).all())
@@ -75,7 +78,7 @@ async def test_a_file_with_one_bad_row_imports_nothing(engine: AsyncEngine) -> N
     await seeded(engine)
     bad = CASES + "DEMO-3,female,7,cin,T1,,,no\nDEMO-4,female,99,cin,NOPE,,,no\n"
     with pytest.raises(ImportRejected) as caught:
-        await import_csv(session_factory(engine), ImportKind.CASES, bad.encode())
+        await import_csv(session_factory(engine), ImportKind.CASES, bad.encode(), now=NOW)
     assert [str(p) for p in caught.value.problems] == [
         "line 5: age '99' must be a whole number from 0 to 25",
         "line 5: unknown team 'NOPE'",
@@ -87,7 +90,7 @@ async def test_a_file_with_one_bad_row_imports_nothing(engine: AsyncEngine) -> N
 async def test_skip_bad_imports_the_good_rows_and_lists_the_bad(engine: AsyncEngine) -> None:
     await seeded(engine)
     bad = CASES + "DEMO-3,female,7,cin,T1,,,no\nDEMO-4,female,99,cin,T1,,,no\n"
-    report = await import_csv(session_factory(engine), ImportKind.CASES, bad.encode(), skip_bad=True)
+    report = await import_csv(session_factory(engine), ImportKind.CASES, bad.encode(), now=NOW, skip_bad=True)
     assert (report.new, report.unchanged) == (1, 2)
     assert [str(p) for p in report.skipped] == ["line 5: age '99' must be a whole number from 0 to 25"]
 
@@ -95,7 +98,7 @@ async def test_skip_bad_imports_the_good_rows_and_lists_the_bad(engine: AsyncEng
 async def test_people_roles_are_replaced_on_reimport_and_listed(engine: AsyncEngine) -> None:
     await seeded(engine)
     promoted = PEOPLE.replace("practitioner,T1\n", "practitioner;service_manager,T2\n", 1)
-    report = await import_csv(session_factory(engine), ImportKind.PEOPLE, promoted.encode())
+    report = await import_csv(session_factory(engine), ImportKind.PEOPLE, promoted.encode(), now=NOW)
     assert (report.changed, report.unchanged) == (1, 1)
     async with session_factory(engine)() as session:
         managers = await directory.list_people(session, role=Role.SERVICE_MANAGER)
@@ -110,7 +113,7 @@ async def test_team_leaders_are_set_from_known_people(engine: AsyncEngine) -> No
     await seeded(engine)
     leaders = TEAMS.replace("service_area_name\n", "service_area_name,practice_lead_email\n")
     leaders = leaders.replace("Area One\nT2", "Area One,hazel@demo.invalid\nT2")
-    report = await import_csv(session_factory(engine), ImportKind.TEAMS, leaders.encode())
+    report = await import_csv(session_factory(engine), ImportKind.TEAMS, leaders.encode(), now=NOW)
     assert (report.changed, report.unchanged) == (1, 1)
     async with session_factory(engine)() as session:
         teams = await directory.existing_teams(session)
@@ -118,7 +121,7 @@ async def test_team_leaders_are_set_from_known_people(engine: AsyncEngine) -> No
 
 
 async def test_the_demo_borough_loads_with_leaders_and_cycles(engine: AsyncEngine) -> None:
-    counts = await load_demo(session_factory(engine), build_demo_borough(), date(2026, 11, 26))
+    counts = await load_demo(session_factory(engine), build_demo_borough(), FixedClock(NOW))
     assert (counts.service_areas, counts.teams, counts.people, counts.cases) == (4, 16, 200, 3000)
     async with session_factory(engine)() as session:
         teams = await directory.existing_teams(session)

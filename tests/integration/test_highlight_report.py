@@ -6,12 +6,15 @@ and CSV forms."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from plf_core import periods
+from plf_core.clock import FixedClock
 from plf_core.demo_borough import build_demo_borough
-from plf_core.highlight import HighlightReport, Table, period_containing
+from plf_core.highlight import HighlightReport, Table
 from plf_core.outcomes import AREAS
 from reports.highlight_html import highlight_csv, highlight_html
 from store.database import session_factory
@@ -20,7 +23,8 @@ from store.models import ActionItem, Audit, Case, DipSample, GradeRecord, Modera
 from store.report_store import highlight_report
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
-Q3 = period_containing("quarter", date(2026, 8, 1))
+Q3 = periods.quarter(date(2026, 8, 1))
+LONDON = ZoneInfo("Europe/London")
 
 
 def noon(day: date) -> datetime:
@@ -37,7 +41,7 @@ def rows(report: HighlightReport, key: str) -> dict[str, tuple[str, ...]]:
 
 async def fixture(engine: AsyncEngine) -> dict[str, object]:
     sessions = session_factory(engine)
-    await load_demo(sessions, build_demo_borough(), date(2026, 7, 1))
+    await load_demo(sessions, build_demo_borough(), FixedClock(datetime(2026, 7, 1, 10, tzinfo=UTC)))
     async with sessions() as session, session.begin():
         found = (
             await session.execute(
@@ -115,7 +119,7 @@ async def fixture(engine: AsyncEngine) -> dict[str, object]:
 async def test_the_report_counts_what_was_done_how_well_and_who_is_better_off(engine: AsyncEngine) -> None:
     known = await fixture(engine)
     async with session_factory(engine)() as session:
-        report = await highlight_report(session, Q3, None, "the whole service", NOW)
+        report = await highlight_report(session, Q3, None, "the whole service", NOW, LONDON)
 
     assert rows(report, "how_much") == {
         "Audits assigned": ("4*",),
@@ -169,8 +173,8 @@ async def test_the_report_counts_what_was_done_how_well_and_who_is_better_off(en
 async def test_a_service_areas_report_lists_its_overdue_actions_by_case_id(engine: AsyncEngine) -> None:
     known = await fixture(engine)
     async with session_factory(engine)() as session:
-        mine = await highlight_report(session, Q3, int(known["x"]), str(known["x_name"]), NOW)  # type: ignore[call-overload]
-        other = await highlight_report(session, Q3, int(known["y"]), str(known["y_name"]), NOW)  # type: ignore[call-overload]
+        mine = await highlight_report(session, Q3, int(known["x"]), str(known["x_name"]), NOW, LONDON)  # type: ignore[call-overload]
+        other = await highlight_report(session, Q3, int(known["y"]), str(known["y_name"]), NOW, LONDON)  # type: ignore[call-overload]
     assert table(mine, "overdue_actions").rows == ((known["ref2"], known["team2"], "20 Sep 2026"),)
     assert rows(mine, "how_much")["Audits returned"] == ("2*",)
     assert table(other, "overdue_actions").rows == ()
@@ -178,9 +182,9 @@ async def test_a_service_areas_report_lists_its_overdue_actions_by_case_id(engin
 
 
 async def test_a_period_with_no_data_gives_a_report_that_says_so(engine: AsyncEngine) -> None:
-    await load_demo(session_factory(engine), build_demo_borough(), date(2026, 7, 1))
+    await load_demo(session_factory(engine), build_demo_borough(), FixedClock(datetime(2026, 7, 1, 10, tzinfo=UTC)))
     async with session_factory(engine)() as session:
-        report = await highlight_report(session, Q3, None, "the whole service", NOW)
+        report = await highlight_report(session, Q3, None, "the whole service", NOW, LONDON)
     assert report.empty
     html = highlight_html(report)
     assert "There is nothing to report for this period." in html

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from plf_core import periods
+from plf_core.clock import FixedClock
 from plf_core.demo_borough import build_demo_borough
 from plf_core.moderation import Rules
-from scheduler.jobs import monthly_moderation, previous_month
+from plf_core.periods import Period
+from scheduler.jobs import monthly_moderation
 from store.database import session_factory
 from store.demo import load_demo
 from store.layered_store import SqlLayeredStore
 from store.models import Audit, Case, OutboxMessage, Team
+from tests.instants import LONDON, at_instants
 
-TODAY = date(2026, 12, 1)
 
-
-async def returned_in_november(engine: AsyncEngine, count: int) -> list[int]:
+async def returned_in(engine: AsyncEngine, clock: FixedClock, month: Period, count: int) -> list[int]:
     sessions = session_factory(engine)
     async with sessions() as session, session.begin():
         rows = (
@@ -30,7 +32,7 @@ async def returned_in_november(engine: AsyncEngine, count: int) -> list[int]:
                 .limit(count)
             )
         ).all()
-        store = SqlLayeredStore(session)
+        store = SqlLayeredStore(session, clock)
         ids = []
         for n, (case_id, worker, lead) in enumerate(rows):
             audit_id = await store.create_audit(
@@ -46,7 +48,7 @@ async def returned_in_november(engine: AsyncEngine, count: int) -> list[int]:
                 .values(
                     status="submitted",
                     submitted_by_id=lead,
-                    submitted_at=datetime(2026, 11, 3 + n % 20, 12, tzinfo=UTC),
+                    submitted_at=datetime.combine(month.starts + timedelta(days=n % 28), time(12), tzinfo=LONDON),
                     final_grade="red" if n % 10 == 0 else "green",
                 )
             )
@@ -54,31 +56,34 @@ async def returned_in_november(engine: AsyncEngine, count: int) -> list[int]:
     return ids
 
 
-async def test_the_monthly_job_asks_each_moderator_once(engine: AsyncEngine) -> None:
-    await load_demo(session_factory(engine), build_demo_borough(), TODAY)
-    audits = await returned_in_november(engine, 30)
+@at_instants
+async def test_the_monthly_job_asks_each_moderator_once(engine: AsyncEngine, clock: FixedClock) -> None:
+    await load_demo(session_factory(engine), build_demo_borough(), clock)
+    last_month = periods.month(clock.today()).previous()
+    audits = await returned_in(engine, clock, last_month, 30)
     sessions = session_factory(engine)
-    assert previous_month(TODAY) == date(2026, 11, 1)
 
-    first = await monthly_moderation(sessions, Rules(), TODAY)
+    first = await monthly_moderation(sessions, Rules(), clock)
     async with engine.connect() as connection:
         requests = (await connection.execute(text("SELECT audit_id, moderator_id, stream FROM moderations"))).all()
         notices = (
             await connection.execute(select(OutboxMessage.dedupe_key).where(OutboxMessage.kind == "moderation_request"))
         ).all()
         reds = (await connection.execute(text("SELECT id FROM audits WHERE final_grade = 'red'"))).all()
-    assert first == f"{len(requests)} moderation requests sent for November 2026."
+    assert first == f"{len(requests)} moderation requests sent for {last_month.label}."
     assert len(notices) == len(requests)
     assert {r[0] for r in reds} <= {r[0] for r in requests if r[2] == "head_of_service"}  # every Red to its HoS
     assert sum(1 for r in requests if r[2] == "practice_learning_reviewer") == 6  # 20% of 30
     assert sum(1 for r in requests if r[2] == "ad_qa") == 12
     assert {r[0] for r in requests} <= set(audits)
 
-    again = await monthly_moderation(sessions, Rules(), TODAY)  # another instance, or a rerun
+    again = await monthly_moderation(sessions, Rules(), clock)  # another instance, or a rerun
     async with engine.connect() as connection:
         after = (await connection.execute(text("SELECT count(*) FROM moderations"))).scalar_one()
     assert after == len(requests)
-    assert again == "0 moderation requests sent for November 2026."
+    assert again == f"0 moderation requests sent for {last_month.label}."
 
-    quiet = await monthly_moderation(sessions, Rules(), date(2026, 2, 1))
-    assert quiet == "No audits were returned in January 2026, so there is nothing to moderate."
+    a_year_ago = periods.month(periods.months_before(clock.today(), 12))
+    clock.set(datetime.combine(a_year_ago.starts, time(9), tzinfo=LONDON))
+    quiet = await monthly_moderation(sessions, Rules(), clock)
+    assert quiet == f"No audits were returned in {a_year_ago.previous().label}, so there is nothing to moderate."

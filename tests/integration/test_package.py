@@ -31,6 +31,7 @@ def validate(path: Path) -> tuple[int, list[str]]:
 def test_the_package_holds_a_valid_manifest_with_the_app_id_commands_and_icons(tmp_path: Path) -> None:
     env = plf_env(
         f"sqlite+aiosqlite:///{tmp_path}/plf.db",
+        None,  # the system's clock: PLF_NOW is refused with an app id
         MICROSOFT_APP_ID=APP_ID,
         MICROSOFT_APP_PASSWORD="not-a-real-secret",
         MICROSOFT_APP_TENANT_ID="66666666-2222-4333-8444-555555555555",

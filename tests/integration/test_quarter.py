@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from plf_core import follow_ups
+from plf_core.clock import FixedClock
 from plf_core.demo_borough import build_demo_borough
 from plf_core.people import Actor
 from plf_core.timetable import Hours
@@ -75,7 +76,7 @@ async def test_a_quarter_sends_every_expected_notice_once_at_the_right_time_and_
     engine: AsyncEngine,
 ) -> None:
     sessions = session_factory(engine)
-    await load_demo(sessions, build_demo_borough(), date(2026, 10, 1))  # cycles 2026-Q3 to 2027-Q3
+    await load_demo(sessions, build_demo_borough(), FixedClock(datetime(2026, 10, 1, 9, tzinfo=LONDON)))  # 2026-Q3 to 2027-Q3
     data_team = await people_of(engine, Role.DATA_AND_IMPACT)
     slt = await people_of(engine, Role.SLT)
     directors = await people_of(engine, Role.DIRECTOR_OF_OPERATIONS)
@@ -153,7 +154,7 @@ async def test_a_quarter_sends_every_expected_notice_once_at_the_right_time_and_
     while day <= date(2027, 1, 12):
         for hour, minute in ((3, 0), (9, 5), (14, 0)):
             tick = datetime.combine(day, time(hour, minute), tzinfo=LONDON)
-            await sweep(sessions, RULES, Hours(), tick)
+            await sweep(sessions, RULES, Hours(), FixedClock(tick))
             async with sessions() as session, session.begin():  # the dispatcher: whatever is due goes now
                 due = (
                     await session.execute(
@@ -168,7 +169,8 @@ async def test_a_quarter_sends_every_expected_notice_once_at_the_right_time_and_
                     row.status = "sent"
             if tick == datetime(2026, 10, 29, 14, tzinfo=LONDON):
                 async with sessions() as session, session.begin():
-                    await follow_ups.actions_done(SqlLayeredStore(session), confirmer, ids["confirmed"], tick, "t")
+                    store = SqlLayeredStore(session, FixedClock(tick))
+                    await follow_ups.actions_done(store, confirmer, ids["confirmed"], tick, "t")
         day += timedelta(days=1)
 
     # escalations went on their own, at the 09:05 tick of their day

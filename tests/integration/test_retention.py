@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from store.database import create_engine
 from tests.e2e.running_app import plf, plf_env
+from tests.instants import DEFAULT_NOW
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -42,7 +43,8 @@ def test_retention_lists_then_deletes_what_is_past_its_period_except_under_legal
     schedule = tmp_path / "retention.yaml"
     schedule.write_text("audits: 180d\noutbox: 1d\nunknown_senders: 30d\n")
     env = plf_env(database_url, RETENTION_FILE=str(schedule))
-    cutoff = datetime.combine(datetime.now(LONDON).date() - timedelta(days=180), datetime.min.time(), tzinfo=LONDON)
+    today = DEFAULT_NOW.astimezone(LONDON).date()  # the clock of every plf process of the test
+    cutoff = datetime.combine(today - timedelta(days=180), datetime.min.time(), tzinfo=LONDON)
     old = "SELECT a.id, c.azeus_number FROM audits a JOIN cases c ON c.id = a.case_id WHERE a.submitted_at < :cut"
     past = query(database_url, old, cut=cutoff.astimezone(UTC))
     assert len(past) > 50  # the synthetic history goes back a year

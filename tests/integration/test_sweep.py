@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from plf_core import follow_ups
+from plf_core.clock import FixedClock
 from plf_core.demo_borough import build_demo_borough
 from plf_core.people import Actor
 from plf_core.timetable import Hours
@@ -26,6 +27,10 @@ RULES = load_timetable()
 HOURS = Hours()
 
 
+def clock_at(moment: datetime) -> FixedClock:
+    return FixedClock(moment, LONDON)
+
+
 async def moderated_with_actions(engine: AsyncEngine, completed: datetime) -> tuple[int, int, int, int]:
     """An audit moderated on `completed`, with two open actions: (audit, practitioner, lead, manager)."""
     sessions = session_factory(engine)
@@ -39,7 +44,7 @@ async def moderated_with_actions(engine: AsyncEngine, completed: datetime) -> tu
                 .limit(1)
             )
         ).one()
-        store = SqlLayeredStore(session)
+        store = SqlLayeredStore(session, clock_at(completed))
         audit_id = await store.create_audit(
             form_id="practice_learning_conversation",
             case_id=case_id,
@@ -76,13 +81,13 @@ async def outbox(engine: AsyncEngine) -> list[tuple[str, str, datetime]]:
 
 
 async def test_the_sweep_writes_each_due_notice_once_and_a_confirmation_stops_the_rest(engine: AsyncEngine) -> None:
-    await load_demo(session_factory(engine), build_demo_borough(), date(2026, 10, 1))
+    await load_demo(session_factory(engine), build_demo_borough(), clock_at(datetime(2026, 10, 1, 9, tzinfo=LONDON)))
     audit_id, worker, lead, manager = await moderated_with_actions(engine, datetime(2026, 10, 1, 11, tzinfo=UTC))
     sessions = session_factory(engine)
 
     first = datetime(2026, 10, 22, 9, 5, tzinfo=LONDON)  # moderation + 21 days, just after opening
-    assert await sweep(sessions, RULES, HOURS, first) == 2
-    assert await sweep(sessions, RULES, HOURS, first) == 0  # a second sweep (or instance) writes nothing
+    assert await sweep(sessions, RULES, HOURS, clock_at(first)) == 2
+    assert await sweep(sessions, RULES, HOURS, clock_at(first)) == 0  # a second sweep (or instance) writes nothing
     rows = {r[0]: r[1] for r in await outbox(engine)}
     assert rows == {
         f"followup_1:audit-{audit_id}:{worker}": "merged",  # kept once, sent inside the day's digest
@@ -92,10 +97,10 @@ async def test_the_sweep_writes_each_due_notice_once_and_a_confirmation_stops_th
     }
 
     # the second follow-up includes the Service Manager; the practitioner snoozed their reminders
-    async with sessions() as session, session.begin():
-        await SqlLayeredStore(session).snooze(worker, date(2026, 11, 9))
     second = datetime(2026, 11, 5, 9, 30, tzinfo=LONDON)
-    assert await sweep(sessions, RULES, HOURS, second) == 3
+    async with sessions() as session, session.begin():
+        await SqlLayeredStore(session, clock_at(second)).snooze(worker, date(2026, 11, 9))
+    assert await sweep(sessions, RULES, HOURS, clock_at(second)) == 3
     waiting = {r[0]: r[2] for r in await outbox(engine)}
     assert waiting[f"digest:{worker}:2026-11-09"].date() == date(2026, 11, 9)  # after the snooze
     assert waiting[f"digest:{manager}:2026-11-05"].date() == date(2026, 11, 5)
@@ -103,20 +108,20 @@ async def test_the_sweep_writes_each_due_notice_once_and_a_confirmation_stops_th
     # the practitioner confirms: pending follow-ups are cancelled, no escalation follows
     actor = Actor(worker, "aad", "Worker", frozenset({Role.PRACTITIONER}))
     async with sessions() as session, session.begin():
-        reply = await follow_ups.actions_done(SqlLayeredStore(session), actor, audit_id, second, "test")
+        reply = await follow_ups.actions_done(SqlLayeredStore(session, clock_at(second)), actor, audit_id, second, "test")
     assert "2 action(s)" in reply.text
     statuses = {r[0]: r[1] for r in await outbox(engine)}
     assert statuses[f"digest:{worker}:2026-11-09"] == "cancelled"  # its only item was the follow-up
     assert statuses[f"digest:{lead}:2026-10-22"] == "cancelled"
-    assert await sweep(sessions, RULES, HOURS, datetime(2026, 11, 19, 10, tzinfo=LONDON)) == 0  # no escalation
+    assert await sweep(sessions, RULES, HOURS, clock_at(datetime(2026, 11, 19, 10, tzinfo=LONDON))) == 0  # no escalation
 
 
 async def test_several_reminders_on_one_day_make_one_digest(engine: AsyncEngine) -> None:
-    await load_demo(session_factory(engine), build_demo_borough(), date(2026, 10, 1))
+    await load_demo(session_factory(engine), build_demo_borough(), clock_at(datetime(2026, 10, 1, 9, tzinfo=LONDON)))
     sessions = session_factory(engine)
     first, worker, lead, _ = await moderated_with_actions(engine, datetime(2026, 10, 1, 11, tzinfo=UTC))
     async with sessions() as session, session.begin():  # a second audit of the same people, moderated the same day
-        second = await SqlLayeredStore(session).create_audit(
+        second = await SqlLayeredStore(session, clock_at(datetime(2026, 10, 1, 15, tzinfo=UTC))).create_audit(
             form_id="practice_learning_conversation",
             case_id=None,
             practitioner_id=worker,
@@ -140,7 +145,7 @@ async def test_several_reminders_on_one_day_make_one_digest(engine: AsyncEngine)
             )
         )
         session.add(ActionItem(audit_id=second, text="Visit", status="open", created_at=at, updated_at=at))
-    assert await sweep(sessions, RULES, HOURS, datetime(2026, 10, 22, 9, 5, tzinfo=LONDON)) == 4
+    assert await sweep(sessions, RULES, HOURS, clock_at(datetime(2026, 10, 22, 9, 5, tzinfo=LONDON))) == 4
     async with engine.connect() as connection:
         digest = (
             await connection.execute(

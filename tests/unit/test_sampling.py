@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from plf_core import periods
 from plf_core.errors import ValidationFailed
 from plf_core.sampling import (
     CaseFacts,
@@ -17,7 +18,6 @@ from plf_core.sampling import (
     SampleTooSmall,
     check_names,
     draw,
-    months_before,
     selection_fingerprint,
 )
 
@@ -82,7 +82,7 @@ def test_not_audited_in_the_last_n_months_excludes_recent_audits() -> None:
     by_id = {c.case_id: c for c in population()}
     assert all(by_id[i].last_audited_on is None for i in result.case_ids)  # 2026-09-01 is within 6 months
     assert draw(population(), Criteria(not_audited_months=2), Method.RANDOM, 390, 1, TODAY).population_size == 400
-    assert months_before(date(2026, 3, 31), 1) == date(2026, 2, 28)
+    assert periods.months_before(date(2026, 3, 31), 1) == date(2026, 2, 28)
 
 
 def test_systematic_takes_every_kth_case_from_a_random_start() -> None:

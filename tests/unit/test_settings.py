@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from app import describe_start
 from plf_core.errors import ConfigurationError
 from settings import DEFAULT_DATABASE_URL, load_settings
 
@@ -28,6 +31,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "LINK_SECRET",
         "LINK_DAYS",
         "MICROSOFT_APP_CERT_PFX_FILE",
+        "PLF_NOW",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
@@ -167,3 +171,30 @@ def test_a_certificate_can_stand_in_for_the_client_secret(monkeypatch: pytest.Mo
     secret = build_edge(GUID, "s3cret", GUID).auth_configuration
     assert secret is not None
     assert AuthTypes.client_secret == secret.AUTH_TYPE
+
+
+def test_plf_now_starts_the_clock_at_a_chosen_instant_in_local_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLF_NOW", "2026-12-24T09:05")
+    settings = load_settings()
+    clock = settings.clock()
+    assert clock.today() == date(2026, 12, 24)
+    assert clock.now() >= datetime(2026, 12, 24, 9, 5, tzinfo=ZoneInfo("Europe/London"))
+    assert "the clock started at Thu 24 Dec 2026 09:05 GMT (PLF_NOW)" in describe_start(settings)
+    monkeypatch.setenv("PLF_NOW", "Christmas Eve")
+    with pytest.raises(ConfigurationError, match=r"setting PLF_NOW: 'Christmas Eve' is not a date and time"):
+        load_settings()
+
+
+def test_plf_now_is_refused_with_an_app_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in (
+        ("MICROSOFT_APP_ID", GUID),
+        ("MICROSOFT_APP_PASSWORD", "s3cret"),
+        ("MICROSOFT_APP_TENANT_ID", GUID),
+        ("PUBLIC_URL", "https://plf.example.org/"),
+        ("LINK_SECRET", "x" * 32),
+    ):
+        monkeypatch.setenv(name, value)
+    assert load_settings().clock().now().year >= 2026  # the system's clock
+    monkeypatch.setenv("PLF_NOW", "2026-12-24T09:05")
+    with pytest.raises(ConfigurationError, match=r"PLF_NOW .* is accepted only in local mode"):
+        load_settings()
