@@ -1,31 +1,30 @@
-"""Builds everything in one place (settings, engine, Teams edge, scheduler) and serves it."""
+"""The composition root: builds everything in one place (settings, clock, engine, unit of work,
+Teams edge, scheduler) and serves it. `plf` builds from the same core (composition.py)."""
 
 from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.adapter import build_edge
-from bot.agent import AgentSettings, PlfAgent
+from bot.adapter import TeamsEdge, build_edge
+from bot.agent import PlfAgent
 from bot.dispatcher import Dispatcher
 from bot.http import FloodGuard, in_flight_limit, messages_handler
 from bot.links import SignedLinks
 from bot.pages import chart_handler, report_handler
-from plf_core import workflow
+from composition import Core, build_core
 from plf_core.clock import Clock
-from plf_core.forms.registry import load_forms
-from plf_core.moderation import Rules
 from plf_core.pacing import Pacer
-from plf_core.timetable import Hours
+from plf_core.ports import UnitOfWorkFactory
 from scheduler import add_dispatch_job, add_monthly_moderation_job, add_sweep_job, build_scheduler
 from scheduler.jobs import monthly_moderation, sweep
-from scheduler.timetable_file import load_timetable
 from settings import Settings
-from store.database import DatabaseUnavailable, create_engine, masked, normalise_url, ping, session_factory
+from store.database import DatabaseUnavailable, create_engine, masked, normalise_url, ping
+from store.unit_of_work import unit_of_work_factory
 
 log = logging.getLogger("plf.app")
 MAX_BODY_BYTES = 256 * 1024
@@ -44,16 +43,7 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok", "database": "ok"})
 
 
-def create_app(settings: Settings, clock: Clock | None = None) -> web.Application:
-    """The whole bot. `clock`: the tests' own; otherwise the settings' (the system's, or PLF_NOW's)."""
-    clock = clock or settings.clock()
-    forms = load_forms()  # every form definition is checked now: a broken one stops start-up
-    rules = load_timetable(settings.timetable_file)  # so is the timetable
-    opens, closes = settings.hours
-    hours = Hours(opens, closes, settings.zone)
-    log.info("loaded %d form definitions", len(forms))
-    app = web.Application(client_max_size=MAX_BODY_BYTES)
-    app[SETTINGS] = settings
+def _edge(app: web.Application, settings: Settings) -> TeamsEdge:
     edge = build_edge(
         settings.microsoft_app_id,
         settings.microsoft_app_password,
@@ -67,40 +57,39 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         with warnings.catch_warnings():  # the SDK's JWT check reads this plain string key
             warnings.simplefilter("ignore", web.NotAppKeyWarning)
             app["agent_configuration"] = edge.auth_configuration
+    return edge
 
-    engine = create_engine(normalise_url(settings.database_url))  # connects only when used
-    app[ENGINE] = engine
-    sessions = session_factory(engine)
+
+def _links(core: Core) -> SignedLinks:
+    settings = core.settings
     secret = settings.link_secret.get_secret_value() if settings.link_secret else None
     links = SignedLinks(
-        secret, settings.base_url, lifetime_s=settings.link_days * 86_400, clock=lambda: clock.now().timestamp()
+        secret, settings.base_url, lifetime_s=settings.link_days * 86_400, clock=lambda: core.clock.now().timestamp()
     )
     if links.ephemeral:
         log.info("links to charts and reports are signed with a key made at start-up: they end at a restart")
-    dispatcher = Dispatcher(
-        sessions,
+    return links
+
+
+def _dispatcher(core: Core, uow: UnitOfWorkFactory, edge: TeamsEdge, links: SignedLinks) -> Dispatcher:
+    settings = core.settings
+    return Dispatcher(
+        uow,
         edge.adapter,
         settings.microsoft_app_id,
         max_attempts=settings.delivery_max_attempts,
         claim_seconds=settings.outbox_claim_seconds,
         links=links,
         pacer=Pacer(per_app=settings.dispatch_rate, per_app_window=min(49, int(settings.dispatch_rate) + 1)),
-        clock=clock,
+        clock=core.clock,
     )
-    app[DISPATCHER] = dispatcher
-    agent = PlfAgent(
-        sessions,
-        AgentSettings(
-            workflow.Settings(pim_working_days=settings.pim_working_days),
-            settings.zone,
-            Rules(settings.moderation_hos_share, settings.moderation_plr_share, settings.moderation_ad_qa_per_cycle),
-            rules,
-            hours,
-        ),
-        clock,
-        notices_written=dispatcher.wake,
-        links=links,
-    )
+
+
+def _jobs(
+    core: Core, engine: AsyncEngine, uow: UnitOfWorkFactory, dispatcher: Dispatcher
+) -> list[Callable[[web.Application], AsyncIterator[None]]]:
+    """The resources that start and stop with the app: the database, then the scheduler's jobs."""
+    settings, clock = core.settings, core.clock
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         await ping(engine)  # fail start-up now, naming the (masked) URL and the reason
@@ -112,23 +101,38 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         add_dispatch_job(jobs, dispatcher.run_once, settings.dispatch_interval_seconds)
 
         async def moderation_job() -> None:
-            await monthly_moderation(sessions, agent.settings.moderation, clock, dispatcher.wake)
-
-        add_monthly_moderation_job(jobs, moderation_job)
+            await monthly_moderation(uow, core.chat.moderation, clock, dispatcher.wake)
 
         async def sweep_job() -> None:
-            await sweep(sessions, rules, hours, clock, dispatcher.wake)
+            await sweep(uow, core.chat.rules, core.hours, clock, dispatcher.wake)
 
+        add_monthly_moderation_job(jobs, moderation_job)
         add_sweep_job(jobs, sweep_job, settings.sweep_interval_seconds)
         jobs.start()
         yield
         jobs.shutdown(wait=False)
         await dispatcher.close()
 
-    app.cleanup_ctx.extend([database, scheduler])
+    return [database, scheduler]
+
+
+def create_app(settings: Settings, clock: Clock | None = None) -> web.Application:
+    """The whole bot. `clock`: the tests' own; otherwise the settings' (the system's, or PLF_NOW's)."""
+    core = build_core(settings, clock)
+    log.info("timetable: %d rules", len(core.chat.rules))  # checked now: a bad one stops start-up
+    app = web.Application(client_max_size=MAX_BODY_BYTES)
+    app[SETTINGS] = settings
+    edge = _edge(app, settings)
+    engine = create_engine(normalise_url(settings.database_url))  # connects only when used
+    app[ENGINE] = engine
+    uow = unit_of_work_factory(engine, core.clock)
+    links = _links(core)
+    dispatcher = app[DISPATCHER] = _dispatcher(core, uow, edge, links)
+    agent = PlfAgent(uow, core.chat, core.clock, notices_written=dispatcher.wake, links=links)
+    app.cleanup_ctx.extend(_jobs(core, engine, uow, dispatcher))
     app.router.add_get("/healthz", healthz)
-    app.router.add_get(r"/links/charts/{token:[A-Za-z0-9_.\-]+}.png", chart_handler(sessions, links, clock))
-    app.router.add_get(r"/links/reports/{token:[A-Za-z0-9_.\-]+}.html", report_handler(sessions, links, clock))
+    app.router.add_get(r"/links/charts/{token:[A-Za-z0-9_.\-]+}.png", chart_handler(uow, links))
+    app.router.add_get(r"/links/reports/{token:[A-Za-z0-9_.\-]+}.html", report_handler(uow, links, core.clock))
     handler = messages_handler(
         edge.adapter,
         agent,

@@ -118,9 +118,10 @@ async def on_postgres(workdir: Path) -> None:
 
     from store.database import create_engine, session_factory
     from store.demo import load_demo
-    from store.layered_store import SqlLayeredStore
     from store.migrate import upgrade
     from store.models import Audit, Case, Moderation, Person
+    from store.moderations import SqlModerations
+    from store.sampling import SqlSampling
 
     async with fresh_database("postgres", workdir) as url:
         engine = create_engine(url)
@@ -170,12 +171,12 @@ async def on_postgres(workdir: Path) -> None:
 
             async def sample_run() -> None:
                 async with sessions() as session, session.begin():
-                    people = await SqlLayeredStore(session, CLOCK).sampling_population(TODAY)
+                    people = await SqlSampling(session, CLOCK).population(TODAY)
                     draw(people, Criteria(), Method.BY_TEAM, 1_000, 7, TODAY)
 
             async def agreement_run() -> None:
                 async with sessions() as session, session.begin():
-                    found = await SqlLayeredStore(session, CLOCK).moderated(date(2026, 11, 1), date(2026, 12, 1))
+                    found = await SqlModerations(session, CLOCK).moderated(date(2026, 11, 1), date(2026, 12, 1))
                     assert len(found) == MODERATED
                     agreement([(r.auditor_grade, r.moderator_grade) for r in found])
                     agreement_by(found, "team")

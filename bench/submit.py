@@ -180,23 +180,19 @@ async def prepare(database_url: str) -> list[Target]:
     borough = build_demo_borough()
     people = {p.email: p for p in borough.people}
     targets: list[Target] = []
-    from store.audit_store import SqlAuditStore
-    from store.database import create_engine, session_factory
+    from plf_cli.running import qa_actor
+    from plf_core import workflow
+    from store.database import create_engine
+    from store.unit_of_work import unit_of_work_factory
 
     engine = create_engine(database_url)
+    clock = FixedClock(DEFAULT_NOW)
     try:
-        async with session_factory(engine)() as session, session.begin():
-            store = SqlAuditStore(session, FixedClock(DEFAULT_NOW))
-            from plf_cli.main import _qa_actor
-
-            qa = await _qa_actor(store, None)
-            from plf_core import workflow
-
+        async with unit_of_work_factory(engine, clock)() as uow:
+            qa = await qa_actor(uow, None)
             for case in borough.cases[:AUDITS]:
                 worker = people[case.allocated_worker_email or ""]
-                reply = await workflow.assign(
-                    store, qa, case.azeus_number, worker.email, None, __import__("datetime").date(2026, 11, 26)
-                )
+                reply = await workflow.assign(uow, qa, case.azeus_number, worker.email, None, clock.today())
                 targets.append(Target(int(reply.text.split()[1]), worker.aad_object_id))
     finally:
         await engine.dispose()

@@ -16,7 +16,6 @@ from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment, InvokeResponse, TurnContextProtocol
 from microsoft_agents.hosting.core import ActivityHandler, MessageFactory
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.actions import ActionRequest, BadAction, parse_action
 from bot.links import SignedLinks
@@ -27,12 +26,9 @@ from plf_core import chat, dips, follow_ups, layered, timetable_commands, workfl
 from plf_core.clock import Clock
 from plf_core.errors import Conflict, NotAllowed, NotFound, PlfError, Refused, ValidationFailed
 from plf_core.people import Actor
-from plf_core.ports import Notice
+from plf_core.ports import AbstractUnitOfWork, Conversations, Notice, People, UnitOfWorkFactory
 from plf_core.report_command import ReportSummary
 from plf_core.workflow import PageScreen, ReviewScreen, Screen
-from store import conversations, outbox
-from store.audit_store import SqlAuditStore
-from store.layered_store import SqlLayeredStore
 
 AnyScreen = Screen | LayeredScreen
 
@@ -45,8 +41,6 @@ UNKNOWN_REPLY = (
     "I have told the QA team; they will add you and let you know."
 )
 
-
-AgentSettings = chat.ChatSettings
 
 
 def attachment(card: CardDict) -> Attachment:
@@ -77,12 +71,12 @@ class ActorCache:
         self.ttl = ttl
         self._entries: dict[str, tuple[float, Actor | None]] = {}
 
-    async def get(self, store: SqlAuditStore, aad: str) -> Actor | None:
+    async def get(self, people: People, aad: str) -> Actor | None:
         now = time.monotonic()
         entry = self._entries.get(aad)
         if entry is not None and entry[0] > now:
             return entry[1]
-        actor = await store.actor_by_aad(aad)
+        actor = await people.actor_by_aad(aad)
         if len(self._entries) > 10_000:
             self._entries.clear()
         self._entries[aad] = (now + (self.ttl if actor else min(self.ttl, 5.0)), actor)
@@ -97,7 +91,7 @@ class RefreshUsers:
         self.ttl = ttl
         self._entries: dict[int, tuple[float, tuple[str, ...]]] = {}
 
-    async def get(self, session: AsyncSession, people: set[int]) -> tuple[str, ...]:
+    async def get(self, conversations: Conversations, people: set[int]) -> tuple[str, ...]:
         now = time.monotonic()
         users: set[str] = set()
         missing = []
@@ -108,7 +102,7 @@ class RefreshUsers:
             else:
                 users.update(entry[1])
         if missing:
-            found = await conversations.teams_user_ids(session, missing)
+            found = await conversations.teams_user_ids(missing)
             if len(self._entries) > 10_000:
                 self._entries.clear()
             for person in missing:
@@ -123,13 +117,13 @@ class RefreshUsers:
 class PlfAgent(ActivityHandler):
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
-        settings: AgentSettings,
+        uow: UnitOfWorkFactory,
+        settings: chat.ChatSettings,
         clock: Clock,
         notices_written: Callable[[], Awaitable[None]] | None = None,
         links: SignedLinks | None = None,
     ) -> None:
-        self.sessions = sessions
+        self.uow = uow
         self.clock = clock
         self.links = links
         self.settings = settings
@@ -160,22 +154,19 @@ class PlfAgent(ActivityHandler):
         reference = activity.get_conversation_reference().model_dump(by_alias=True, exclude_none=True, mode="json")
         tenant = getattr(activity.conversation, "tenant_id", None)
         requeued = 0
-        async with self.sessions() as session, session.begin():
-            store = SqlAuditStore(session, self.clock)
-            actor = await self.actors.get(store, aad.lower())
-            reachable = await conversations.remember(
-                session,
+        async with self.uow() as uow:
+            actor = await self.actors.get(uow.people, aad.lower())
+            reachable = await uow.conversations.remember(
                 aad_object_id=aad.lower(),
                 person_id=actor.person_id if actor else None,
                 tenant_id=tenant,
                 service_url=activity.service_url,
                 conversation_id=activity.conversation.id,
                 reference=reference,
-                now=self.clock.now(),
             )
             removing = activity.type == ActivityTypes.installation_update and activity.action == "remove"
             if reachable and actor is not None and not removing:
-                requeued = await outbox.requeue_for(session, actor.person_id, self.clock.now())
+                requeued = await uow.outbox.requeue_for(actor.person_id)
         if actor is not None:
             self._remembered[aad.lower()] = (time.monotonic() + REMEMBER_FOR_S, seen)
             self.refresh_users.forget(actor.person_id)
@@ -185,8 +176,8 @@ class PlfAgent(ActivityHandler):
     async def on_installation_update_add(self, turn_context: TurnContextProtocol[Any]) -> None:
         aad = self._aad(turn_context.activity)
         if aad:
-            async with self.sessions() as session, session.begin():
-                await conversations.set_installed(session, aad, True, self.clock.now())
+            async with self.uow() as uow:
+                await uow.conversations.set_installed(aad, True)
         await turn_context.send_activity(
             MessageFactory.text(
                 "Hello. I am the Practice Learning Framework bot: your audits, reminders and alerts will arrive here. "
@@ -198,8 +189,8 @@ class PlfAgent(ActivityHandler):
         aad = self._aad(turn_context.activity)
         if aad:
             self._remembered.pop(aad, None)
-            async with self.sessions() as session, session.begin():
-                await conversations.set_installed(session, aad, False, self.clock.now())
+            async with self.uow() as uow:
+                await uow.conversations.set_installed(aad, False)
             log.info("app removed; person marked unreachable", extra={"activity_id": turn_context.activity.id})
 
     @staticmethod
@@ -219,14 +210,14 @@ class PlfAgent(ActivityHandler):
         text = (activity.text or "").strip()
         if not text:
             return
-        card = await self._run(activity, lambda store, actor: self._command(store, actor, text, activity.id))
+        card = await self._run(activity, lambda uow, actor: self._command(uow, actor, text, activity.id))
         await turn_context.send_activity(Activity(type=ActivityTypes.message, attachments=[attachment(card)]))
 
-    async def _command(self, store: SqlLayeredStore, actor: Actor, text: str, activity_id: str | None) -> AnyScreen:
-        screen = await chat.run(store, actor, text, self.clock.now(), self.settings, activity_id)
+    async def _command(self, uow: AbstractUnitOfWork, actor: Actor, text: str, activity_id: str | None) -> AnyScreen:
+        screen = await chat.run(uow, actor, text, self.clock.now(), self.settings, activity_id)
         if isinstance(screen, ReportSummary) and self.links is not None:
             url = self.links.report_url(screen.reader_id, screen.period.code, screen.area_id)
-            await store.log_access(actor, f"report {screen.period.code}", None, activity_id, "ok")
+            await uow.access.log(actor, f"report {screen.period.code}", None, activity_id, "ok")
             return replace(screen, url=url, link_days=round(self.links.lifetime_s / 86_400))
         return screen
 
@@ -256,88 +247,90 @@ class PlfAgent(ActivityHandler):
             )
         return await self._run(
             activity,
-            lambda store, actor: self._action(store, actor, request, activity.id),
+            lambda uow, actor: self._action(uow, actor, request, activity.id),
             refresh=request.verb != "audit.view",
         )
 
     async def _action(
-        self, store: SqlLayeredStore, actor: Actor, request: ActionRequest, activity_id: str | None
+        self, uow: AbstractUnitOfWork, actor: Actor, request: ActionRequest, activity_id: str | None
     ) -> AnyScreen:
         now = self.clock.now()
         audit_id = request.audit_id
         verb = request.verb
         if verb == "command.run":
-            return await self._command(store, actor, request.command or "help", activity_id)
+            return await self._command(uow, actor, request.command or "help", activity_id)
         if verb == "outbox.retry":
             message = request.inputs.get("outbox")
             if not isinstance(message, int) or isinstance(message, bool):
                 raise ValidationFailed("the card does not say which message to retry")
-            return await timetable_commands.retry(store, actor, message)
+            return await timetable_commands.retry(uow, actor, message)
         if verb == "reminder.snooze":
             days = request.inputs.get("days")
             if not isinstance(days, int) or isinstance(days, bool):
                 raise ValidationFailed("a reminder can be snoozed for 1 day, 3 days or until Monday")
-            return await follow_ups.snooze(store, actor, days, now.astimezone(self.settings.zone).date())
+            return await follow_ups.snooze(uow, actor, days, now.astimezone(self.settings.zone).date())
         if verb == "data_request.sent":
             cycle = request.inputs.get("cycle")
             if not isinstance(cycle, str) or not cycle.strip():
                 raise ValidationFailed("the card does not say which cycle's data was sent")
-            return await follow_ups.data_request_sent(store, actor, cycle, now, activity_id)
+            return await follow_ups.data_request_sent(uow, actor, cycle, now, activity_id)
         if verb == "actions.done":
             assert audit_id is not None
-            return await follow_ups.actions_done(store, actor, audit_id, now, activity_id)
+            return await follow_ups.actions_done(uow, actor, audit_id, now, activity_id)
         if verb == "actions.not_yet":
             assert audit_id is not None
             reason = request.inputs.get("not_yet_reason")
-            return await follow_ups.actions_not_yet(store, actor, audit_id, reason, now, activity_id)
+            return await follow_ups.actions_not_yet(uow, actor, audit_id, reason, now, activity_id)
         if verb in ("dip.agree", "dip.open"):
             assert request.dip_id is not None
             if verb == "dip.agree":
-                return await dips.agree(store, actor, request.dip_id, now)
-            return await dips.open_dip(store, actor, request.dip_id, activity_id)
+                return await dips.agree(uow, actor, request.dip_id, now)
+            return await dips.open_dip(uow, actor, request.dip_id, activity_id)
         assert audit_id is not None
         if verb in ("audit.open", "audit.refresh", "page.open"):
-            return await workflow.open_audit(store, actor, audit_id, request.page, activity_id)
+            return await workflow.open_audit(uow, actor, audit_id, request.page, activity_id)
         if verb == "audit.view":
-            return await workflow.view_audit(store, actor, audit_id, request.page, activity_id)
+            return await workflow.view_audit(uow, actor, audit_id, request.page, activity_id)
         if verb in ("page.save", "page.next", "page.back"):
             direction = {"page.save": 0, "page.next": 1, "page.back": -1}[verb]
             assert request.version is not None
             assert request.page is not None
             return await workflow.save_page(
-                store, actor, audit_id, request.version, request.page, request.inputs, direction, activity_id
+                uow, actor, audit_id, request.version, request.page, request.inputs, direction, activity_id
             )
         if verb == "moderation.open":
-            return await layered.open_moderation(store, actor, audit_id, activity_id)
+            return await layered.open_moderation(uow, actor, audit_id, activity_id)
         if verb in ("moderation.save", "moderation.submit"):
             complete = verb == "moderation.submit"
-            return await layered.save_moderation(store, actor, audit_id, request.inputs, complete, now, activity_id)
+            return await layered.save_moderation(uow, actor, audit_id, request.inputs, complete, now, activity_id)
         if verb == "audit.review":
-            return await workflow.review(store, actor, audit_id, activity_id)
+            return await workflow.review(uow, actor, audit_id, activity_id)
         assert verb == "audit.submit"
         assert request.version is not None
         today = now.astimezone(self.settings.zone).date()
         return await workflow.submit(
-            store, actor, audit_id, request.version, today, now, self.settings.workflow, activity_id
+            uow, actor, audit_id, request.version, today, now, self.settings.workflow, activity_id
         )
 
     # --- one unit of work, errors mapped once ---------------------------------------------
 
     async def _run(
-        self, activity: Activity, work: Callable[[SqlLayeredStore, Actor], Awaitable[AnyScreen]], refresh: bool = True
+        self,
+        activity: Activity,
+        work: Callable[[AbstractUnitOfWork, Actor], Awaitable[AnyScreen]],
+        refresh: bool = True,
     ) -> CardDict:
         aad = self._aad(activity)
         actor: Actor | None = None
         wrote_notices = False
         try:
-            async with self.sessions() as session, session.begin():
-                store = SqlLayeredStore(session, self.clock)
-                actor = await self.actors.get(store, aad) if aad else None
+            async with self.uow() as uow:
+                actor = await self.actors.get(uow.people, aad) if aad else None
                 if actor is None:
-                    card = await self._unknown(store, activity)
+                    card = await self._unknown(uow, activity)
                 else:
-                    card = await self._card_of(store, session, actor, work, refresh)
-                wrote_notices = store.notices_added > 0
+                    card = await self._card_of(uow, actor, work, refresh)
+                wrote_notices = uow.notices_added > 0
         except ValidationFailed as exc:
             details = [str(p) for p in exc.problems]
             return workflow_cards.problem(" ".join([str(exc), *details]))
@@ -372,35 +365,34 @@ class PlfAgent(ActivityHandler):
         """Refusals are logged in their own transaction: the turn's own was rolled back."""
         if actor is None or exc.action is None:
             return
-        async with self.sessions() as session, session.begin():
-            await SqlAuditStore(session, self.clock).log_access(actor, exc.action, exc.audit_id, activity_id, outcome)
+        async with self.uow() as uow:
+            await uow.access.log(actor, exc.action, exc.audit_id, activity_id, outcome)
 
     async def _card_of(
         self,
-        store: SqlLayeredStore,
-        session: AsyncSession,
+        uow: AbstractUnitOfWork,
         actor: Actor,
-        work: Callable[[SqlLayeredStore, Actor], Awaitable[AnyScreen]],
+        work: Callable[[AbstractUnitOfWork, Actor], Awaitable[AnyScreen]],
         refresh: bool,
     ) -> CardDict:
-        screen = await work(store, actor)
+        screen = await work(uow, actor)
         users: tuple[str, ...] = ()
         if refresh and isinstance(screen, PageScreen | ReviewScreen):
             audit = screen.audit
             people = {p for p in (audit.practitioner_id, audit.second_person_id) if p is not None}
             if audit.case is not None:
                 people |= {p for p in (audit.case.practice_lead_id, audit.case.service_manager_id) if p}
-            users = await self.refresh_users.get(session, people)
+            users = await self.refresh_users.get(uow.conversations, people)
         return screen_card(screen, users)
 
-    async def _unknown(self, store: SqlLayeredStore, activity: Activity) -> CardDict:
+    async def _unknown(self, uow: AbstractUnitOfWork, activity: Activity) -> CardDict:
         sender = activity.from_property
         aad = self._aad(activity) or "unknown"
         name = (getattr(sender, "name", None) or "someone")[:120]
         tenant = getattr(activity.conversation, "tenant_id", None) if activity.conversation else None
-        if await store.record_unknown_sender(aad, name, tenant):
+        if await uow.access.record_unknown_sender(aad, name, tenant):
             log.info("unknown sender recorded", extra={"activity_id": activity.id})
-            for qa in await store.qa_people():
-                await store.add_notice(Notice(f"unknown:{aad}:{qa}", qa, "unknown_sender", {"name": name, "aad": aad}))
+            for qa in await uow.people.qa_people():
+                await uow.outbox.add(Notice(f"unknown:{aad}:{qa}", qa, "unknown_sender", {"name": name, "aad": aad}))
 
         return workflow_cards.text_card("Practice Learning Framework", [UNKNOWN_REPLY])

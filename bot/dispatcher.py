@@ -18,27 +18,23 @@ from microsoft_agents.activity import Activity, ActivityTypes, ConversationRefer
 from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import TurnContext
 from microsoft_agents.hosting.core.authorization import ClaimsIdentity
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.agent import attachment
 from bot.links import SignedLinks
 from bot.render import notice_card
 from plf_core.clock import Clock
-from plf_core.delivery import Decision, Outcome, decide
+from plf_core.delivery import NO_CONVERSATION, Claimed, Decision, Outcome, decide, record_delivery
 from plf_core.pacing import Pacer
-from plf_core.ports import Notice
-from plf_core.vocabulary import OutboxStatus
-from store import conversations, outbox
-from store.audit_store import SqlAuditStore
+from plf_core.ports import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
-NOT_REPORTED = frozenset({"delivery_failures"})
+CLAIM_SECONDS = 120.0
 
 
 class Dispatcher:
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        uow: UnitOfWorkFactory,
         adapter: CloudAdapter,
         app_id: str | None,
         *,
@@ -46,13 +42,13 @@ class Dispatcher:
         batch: int = 200,
         concurrency: int = 8,
         pacer: Pacer | None = None,
-        claim_seconds: float = outbox.CLAIM_SECONDS,
+        claim_seconds: float = CLAIM_SECONDS,
         links: SignedLinks | None = None,
         clock: Clock,
     ) -> None:
         self.clock = clock
         self.links = links
-        self.sessions = sessions
+        self.uow = uow
         self.adapter = adapter
         self.app_id = app_id or ""
         self.max_attempts = max_attempts
@@ -100,19 +96,19 @@ class Dispatcher:
         async with self._running:
             attempted = 0
             while not self._closing:
-                async with self.sessions() as session, session.begin():
-                    claimed = await outbox.claim(session, self.clock.now(), self.batch, self.claim_seconds)
+                async with self.uow() as uow:
+                    claimed = await uow.outbox.claim(self.batch, self.claim_seconds)
                 if not claimed:
                     return attempted
                 await self._deliver_all(claimed)
                 attempted += len(claimed)
             return attempted
 
-    async def _deliver_all(self, claimed: list[outbox.Claimed]) -> None:
+    async def _deliver_all(self, claimed: list[Claimed]) -> None:
         """A few at a time, each in its turn (the pacer keeps within Teams' limits)."""
         gate = asyncio.Semaphore(self.concurrency)
 
-        async def deliver(message: outbox.Claimed) -> None:
+        async def deliver(message: Claimed) -> None:
             async with gate:
                 await self._deliver(message)
 
@@ -122,14 +118,14 @@ class Dispatcher:
             task.add_done_callback(self._tasks.discard)
         await asyncio.gather(*tasks)
 
-    async def _deliver(self, message: outbox.Claimed) -> None:
+    async def _deliver(self, message: Claimed) -> None:
         attempt = message.attempts + 1
-        async with self.sessions() as session:
-            reference = await conversations.reference_of(session, message.person_id) if message.person_id else None
+        async with self.uow() as uow:
+            reference = await uow.conversations.reference_of(message.person_id) if message.person_id else None
         if reference is None:
             decision = Decision(
                 Outcome.UNREACHABLE,
-                reason=f"{outbox.NO_CONVERSATION}: the person has not installed the bot yet (it is sent when they do)",
+                reason=f"{NO_CONVERSATION}: the person has not installed the bot yet (it is sent when they do)",
             )
         else:
             try:
@@ -138,8 +134,8 @@ class Dispatcher:
                 decision = Decision(Outcome.DEAD, reason=f"cannot render '{message.kind}': {exc}")
             else:
                 conversation = str((reference.get("conversation") or {}).get("id", message.person_id))
-                async with self.sessions() as session, session.begin():
-                    still_ours = await outbox.renew(session, message, self.claim_seconds, self.clock.now())
+                async with self.uow() as uow:
+                    still_ours = await uow.outbox.renew(message, self.claim_seconds)
                 if still_ours is None:
                     log.info("outbox %s was taken by another instance; not sent here", message.id)
                     return
@@ -151,18 +147,8 @@ class Dispatcher:
                 if decision.throttled:
                     self.pacer.throttled(decision.delay_s, time.monotonic())  # the whole instance slows down
                     log.warning("429 from the connector: pausing delivery for %.1f s", decision.delay_s)
-        async with self.sessions() as session, session.begin():
-            if decision.outcome is Outcome.SENT:
-                await outbox.mark_sent(session, message.id, self.clock.now())
-            elif decision.outcome is Outcome.RETRY:
-                await outbox.mark_retry(session, message.id, decision.delay_s, decision.reason, self.clock.now())
-            else:
-                status = OutboxStatus.FAILED if decision.outcome is Outcome.UNREACHABLE else OutboxStatus.DEAD
-                await outbox.mark_dead(session, message.id, decision.reason, status)
-                if decision.outcome is Outcome.UNREACHABLE and message.person_id and reference is not None:
-                    await conversations.mark_unreachable(session, message.person_id)
-                if message.kind not in NOT_REPORTED:
-                    await self._report(SqlAuditStore(session, self.clock), message, decision)
+        async with self.uow() as uow:
+            await record_delivery(uow, message, decision, self.clock.today(), had_conversation=reference is not None)
         log.info(
             "outbox %s %s",
             message.id,
@@ -220,24 +206,3 @@ class Dispatcher:
                 detail,
             )
         return decide(None, attempt, self.max_attempts, None, f"{type(error).__name__}: {str(error)[:150]}")
-
-    async def _report(self, store: SqlAuditStore, message: outbox.Claimed, decision: Decision) -> None:
-        """QA hears about each message that could not be delivered, once a day per person."""
-        person = await store.person_name(message.person_id) if message.person_id else "nobody"
-        day = self.clock.today().isoformat()
-        data = {
-            "failures": [
-                {
-                    "outbox": message.id,
-                    "person": person,
-                    "kind": message.kind.replace("_", " "),
-                    "reason": decision.reason,
-                }
-            ],
-            "unreachable": [person] if decision.outcome is Outcome.UNREACHABLE else [],
-        }
-        for qa in await store.qa_people():
-            if qa != message.person_id:
-                await store.add_notice(
-                    Notice(f"undelivered:{message.person_id}:{day}:{qa}", qa, "delivery_failures", data)
-                )

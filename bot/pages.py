@@ -9,18 +9,15 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.links import SignedLinks
 from plf_core import periods
 from plf_core.clock import Clock
 from plf_core.errors import ValidationFailed
+from plf_core.ports import UnitOfWorkFactory
 from plf_core.report_command import REPORT_PERIODS, may_read
 from reports.highlight_html import forbidden_html, highlight_html
 from reports.outcomes_chart import outcomes_chart_png
-from store.layered_store import SqlLayeredStore
-from store.models import Person
-from store.report_store import outcomes_picture
 
 log = logging.getLogger(__name__)
 PRIVATE = {
@@ -32,16 +29,14 @@ PRIVATE = {
 NOT_FOUND = "This link has expired or is not valid. Ask the bot again for a new one."
 
 
-def chart_handler(
-    sessions: async_sessionmaker[AsyncSession], links: SignedLinks, clock: Clock
-) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+def chart_handler(uow: UnitOfWorkFactory, links: SignedLinks) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def chart(request: web.Request) -> web.StreamResponse:
         payload = links.read("chart", request.match_info["token"])
         audit_id = payload.get("a") if payload else None
         if not isinstance(audit_id, int):
             return web.Response(status=404, text=NOT_FOUND, headers=PRIVATE)
-        async with sessions() as session:
-            picture = await outcomes_picture(session, audit_id, clock)
+        async with uow() as work:
+            picture = await work.reports.outcomes_picture(audit_id)
         if picture is None:
             return web.Response(status=404, text=NOT_FOUND, headers=PRIVATE)
         png = await asyncio.to_thread(outcomes_chart_png, picture)  # drawing is CPU work: off the event loop
@@ -58,7 +53,7 @@ HTML_HEADERS = {
 
 
 def report_handler(
-    sessions: async_sessionmaker[AsyncSession], links: SignedLinks, clock: Clock
+    uow: UnitOfWorkFactory, links: SignedLinks, clock: Clock
 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     """The full highlight report behind its link; the reader's rights are checked as it opens."""
 
@@ -71,13 +66,10 @@ def report_handler(
             or not (area_id is None or isinstance(area_id, int))
         ):
             return web.Response(status=404, text=NOT_FOUND, headers=PRIVATE)
-        now = clock.now()
-        async with sessions() as session, session.begin():
-            store = SqlLayeredStore(session, clock)
-            person = await session.get(Person, reader)
-            actor = await store.actor(person) if person is not None and person.active else None
+        async with uow() as work:
+            actor = await work.people.actor_of(reader)
             if actor is None or not may_read(actor, area_id):
-                await store.log_access(actor, f"report {code[:12]} (link)", None, None, "denied")
+                await work.access.log(actor, f"report {code[:12]} (link)", None, None, "denied")
                 message = (
                     "Your roles no longer include this report's service area."
                     if actor is not None
@@ -90,9 +82,9 @@ def report_handler(
                 period = periods.parse(code, clock.today(), kinds=REPORT_PERIODS)
             except ValidationFailed:
                 return web.Response(status=404, text=NOT_FOUND, headers=PRIVATE)
-            scope = await store.area_name(area_id) if area_id is not None else "the whole service"
-            made = await store.highlight(period, area_id, scope, now)
-            await store.log_access(actor, f"report {code[:12]} (link)", None, None, "ok")
+            scope = await work.people.area_name(area_id) if area_id is not None else "the whole service"
+            made = await work.reports.highlight(period, area_id, scope)
+            await work.access.log(actor, f"report {code[:12]} (link)", None, None, "ok")
         html = await asyncio.to_thread(highlight_html, made)
         return web.Response(text=html, content_type="text/html", headers=HTML_HEADERS)
 

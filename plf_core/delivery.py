@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
+
+from plf_core.ports import AbstractUnitOfWork, Notice
+from plf_core.vocabulary import OutboxStatus
 
 RETRYABLE = frozenset({412, 429, 500, 502, 503, 504})
 BASE_DELAY_S = 2.0
@@ -21,6 +26,19 @@ class Outcome(StrEnum):
     RETRY = "retry"
     DEAD = "dead"
     UNREACHABLE = "unreachable"
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """An outbox message this instance has claimed to deliver, until `claimed_until`."""
+
+    id: int
+    person_id: int | None
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+    dedupe_key: str
+    claimed_until: datetime
 
 
 @dataclass(frozen=True)
@@ -62,3 +80,40 @@ def decide(
     backoff = min(MAX_DELAY_S, BASE_DELAY_S * 2 ** (attempts - 1)) * (0.5 + jitter / 2)
     told = parse_retry_after(retry_after)
     return Decision(Outcome.RETRY, delay_s=max(backoff, told or 0.0), reason=reason, throttled=status == 429)
+
+
+NO_CONVERSATION = "no conversation"  # the reason of a message to someone who has not installed the bot
+NOT_REPORTED = frozenset({"delivery_failures"})  # QA is not told that the telling failed
+
+
+async def record_delivery(
+    uow: AbstractUnitOfWork, message: Claimed, decision: Decision, today: date, *, had_conversation: bool
+) -> None:
+    """How a delivery went, written down: sent, to retry later, or given up (the person marked
+    unreachable when Teams refused them, and QA told of it once a day per person)."""
+    if decision.outcome is Outcome.SENT:
+        await uow.outbox.mark_sent(message.id)
+        return
+    if decision.outcome is Outcome.RETRY:
+        await uow.outbox.mark_retry(message.id, decision.delay_s, decision.reason)
+        return
+    unreachable = decision.outcome is Outcome.UNREACHABLE
+    await uow.outbox.mark_failed(message.id, decision.reason, OutboxStatus.FAILED if unreachable else OutboxStatus.DEAD)
+    if unreachable and message.person_id and had_conversation:
+        await uow.conversations.mark_unreachable(message.person_id)
+    if message.kind not in NOT_REPORTED:
+        await _tell_qa(uow, message, decision, today)
+
+
+async def _tell_qa(uow: AbstractUnitOfWork, message: Claimed, decision: Decision, today: date) -> None:
+    person = await uow.people.person_name(message.person_id) if message.person_id else "nobody"
+    data = {
+        "failures": [
+            {"outbox": message.id, "person": person, "kind": message.kind.replace("_", " "), "reason": decision.reason}
+        ],
+        "unreachable": [person] if decision.outcome is Outcome.UNREACHABLE else [],
+    }
+    for qa in await uow.people.qa_people():
+        if qa != message.person_id:
+            key = f"undelivered:{message.person_id}:{today.isoformat()}:{qa}"
+            await uow.outbox.add(Notice(key, qa, "delivery_failures", data))

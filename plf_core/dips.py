@@ -9,16 +9,15 @@ form (`dip_sample_terms`), filled in by the QA officer like any other audit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Protocol
 
 from plf_core import access
 from plf_core.audits import AuditView
 from plf_core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from plf_core.people import Actor
-from plf_core.ports import AuditStore, Notice, PersonSummary
+from plf_core.ports import AbstractUnitOfWork, Notice, PersonSummary
 from plf_core.vocabulary import AuditStatus, Role
 from plf_core.workflow import PageScreen, Reply
 
@@ -53,22 +52,6 @@ class DipAction:
     who: str
     by: date | None
     rag: str | None
-
-
-class DipStore(AuditStore, Protocol):
-    async def create_dip(self, theme: str, audit_id: int, by: int, at: datetime) -> int: ...
-
-    async def dip(self, dip_id: int) -> DipRow | None: ...
-
-    async def dips(self) -> list[DipRow]: ...
-
-    async def record_dip_step(
-        self, dip_id: int, step: str, by: int, at: datetime, head_of_service_id: int | None = None
-    ) -> bool: ...
-
-    async def add_dip_actions(self, dip_id: int, actions: Sequence[DipAction], at: datetime) -> None: ...
-
-    async def has_role(self, person_id: int, role: Role) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -106,7 +89,9 @@ async def themes(actor: Actor) -> DipThemes:
     return DipThemes(DEFAULT_THEMES)
 
 
-async def new_dip(store: DipStore, actor: Actor, theme: str, now: datetime, activity: str | None = None) -> PageScreen:
+async def new_dip(
+    uow: AbstractUnitOfWork, actor: Actor, theme: str, now: datetime, activity: str | None = None
+) -> PageScreen:
     """A draft dip sample with its Terms of Reference form, opened at its first page."""
     access.require_qa(actor, "start dip samples")
     theme = " ".join(theme.split())
@@ -114,57 +99,59 @@ async def new_dip(store: DipStore, actor: Actor, theme: str, now: datetime, acti
         raise ValidationFailed(f"say which theme, for example: dip new {DEFAULT_THEMES[2]}")
     if len(theme) > MAX_THEME:
         raise ValidationFailed(f"a theme is at most {MAX_THEME} characters")
-    audit_id = await store.create_audit(
+    audit_id = await uow.audits.create(
         form_id=DIP_FORM, case_id=None, practitioner_id=actor.person_id, second_person_id=None, due_on=None
     )
-    await store.create_dip(theme, audit_id, actor.person_id, now)
-    await store.log_access(actor, "create", audit_id, activity, "ok")
-    audit = await store.audit(audit_id)
+    await uow.dips.create(theme, audit_id, actor.person_id, now)
+    await uow.access.log(actor, "create", audit_id, activity, "ok")
+    audit = await uow.audits.get(audit_id)
     assert audit is not None
     return PageScreen(audit, audit.form.pages[0].id, access.contributions(actor, audit), audit.answers)
 
 
-async def _dip(store: DipStore, dip_id: int) -> tuple[DipRow, AuditView]:
-    row = await store.dip(dip_id)
+async def _dip(uow: AbstractUnitOfWork, dip_id: int) -> tuple[DipRow, AuditView]:
+    row = await uow.dips.get(dip_id)
     if row is None or row.audit_id is None:
         raise NotFound(f"there is no dip sample {dip_id}")
-    audit = await store.audit(row.audit_id)
+    audit = await uow.audits.get(row.audit_id)
     assert audit is not None
     return row, audit
 
 
-async def approve(store: DipStore, actor: Actor, dip_id: int, now: datetime) -> Reply:
+async def approve(uow: AbstractUnitOfWork, actor: Actor, dip_id: int, now: datetime) -> Reply:
     """The QA manager approves a dip sample whose Terms of Reference are submitted."""
     if not actor.has(Role.QA_MANAGER):
         raise NotAllowed("only a QA manager can approve a dip sample", action="dip_approve")
-    row, audit = await _dip(store, dip_id)
+    row, audit = await _dip(uow, dip_id)
     if row.status != "draft":
         raise Conflict(f"dip sample {dip_id} is already {row.status}")
     if audit.status is AuditStatus.ASSIGNED or audit.status is AuditStatus.IN_PROGRESS:
         raise Conflict(f"dip sample {dip_id}'s Terms of Reference are not submitted yet (form {audit.id})")
-    await store.record_dip_step(dip_id, "approved", actor.person_id, now)
+    await uow.dips.record_step(dip_id, "approved", actor.person_id, now)
     return Reply(f"Dip sample {dip_id} ({row.theme}) is approved. Send it with: dip send {dip_id} to <Head of Service>")
 
 
-async def send(store: DipStore, actor: Actor, dip_id: int, person_ref: str, now: datetime, today: date) -> Reply:
+async def send(
+    uow: AbstractUnitOfWork, actor: Actor, dip_id: int, person_ref: str, now: datetime, today: date
+) -> Reply:
     """To the Head of Service, to agree the actions within a week."""
     access.require_qa(actor, "send dip samples")
-    row, audit = await _dip(store, dip_id)
+    row, audit = await _dip(uow, dip_id)
     if row.status != "approved":
         raise Conflict(f"dip sample {dip_id} is {row.status}: only an approved dip sample can be sent")
-    person: PersonSummary | None = await store.find_person(person_ref)
+    person: PersonSummary | None = await uow.people.find_person(person_ref)
     if person is None:
         raise NotFound(f"there is no person '{person_ref}' (use their email, or their id from 'plf people')")
-    if not await store.has_role(person.person_id, Role.HEAD_OF_SERVICE):
+    if not await uow.people.has_role(person.person_id, Role.HEAD_OF_SERVICE):
         raise ValidationFailed(f"{person.name} is not a Head of Service")
     actions = dip_actions(audit.answers)
     if not actions:
         raise ValidationFailed(f"dip sample {dip_id} has no actions to agree: add them to its Terms of Reference")
-    if not await store.record_dip_step(dip_id, "sent", actor.person_id, now, person.person_id):
+    if not await uow.dips.record_step(dip_id, "sent", actor.person_id, now, person.person_id):
         raise Conflict(f"dip sample {dip_id} was sent meanwhile")
-    await store.add_dip_actions(dip_id, actions, now)
+    await uow.dips.add_actions(dip_id, actions, now)
     agree_by = today + timedelta(days=AGREE_WITHIN_DAYS)
-    await store.add_notice(
+    await uow.outbox.add(
         Notice(
             f"dip:{dip_id}:sent",
             person.person_id,
@@ -181,25 +168,25 @@ async def send(store: DipStore, actor: Actor, dip_id: int, person_ref: str, now:
     return Reply(f"Dip sample {dip_id} sent to {person.name}, to agree its {count} actions by {agree_by:%d %B %Y}.")
 
 
-async def agree(store: DipStore, actor: Actor, dip_id: int, now: datetime) -> Reply:
-    row, _ = await _dip(store, dip_id)
+async def agree(uow: AbstractUnitOfWork, actor: Actor, dip_id: int, now: datetime) -> Reply:
+    row, _ = await _dip(uow, dip_id)
     if row.head_of_service_id != actor.person_id:
         raise NotAllowed(f"dip sample {dip_id} was not sent to you", action="dip_agree")
     if row.status == "agreed":
         return Reply(f"You had already agreed the actions of dip sample {dip_id}.")
-    await store.record_dip_step(dip_id, "agreed", actor.person_id, now)
+    await uow.dips.record_step(dip_id, "agreed", actor.person_id, now)
     return Reply(f"Thank you: the actions of dip sample {dip_id} ({row.theme}) are agreed. QA will follow them up.")
 
 
-async def open_dip(store: DipStore, actor: Actor, dip_id: int, activity: str | None = None) -> PageScreen:
+async def open_dip(uow: AbstractUnitOfWork, actor: Actor, dip_id: int, activity: str | None = None) -> PageScreen:
     """The Terms of Reference, read-only, for QA and the Head of Service it was sent to."""
-    row, audit = await _dip(store, dip_id)
+    row, audit = await _dip(uow, dip_id)
     if not (actor.is_qa or actor.is_slt or row.head_of_service_id == actor.person_id):
         raise NotAllowed(f"dip sample {dip_id} is not one you can open", action="dip_open")
-    await store.log_access(actor, "view", audit.id, activity, "ok")
+    await uow.access.log(actor, "view", audit.id, activity, "ok")
     return PageScreen(audit, audit.form.pages[0].id, frozenset(), audit.answers)
 
 
-async def list_dips(store: DipStore, actor: Actor) -> DipList:
+async def list_dips(uow: AbstractUnitOfWork, actor: Actor) -> DipList:
     access.require_qa(actor, "list dip samples")
-    return DipList(tuple(await store.dips()))
+    return DipList(tuple(await uow.dips.recent()))

@@ -4,12 +4,11 @@ snoozed, a data request marked as sent."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Protocol
 
 from plf_core import access
 from plf_core.errors import NotAllowed, NotFound, ValidationFailed
 from plf_core.people import Actor
-from plf_core.ports import AuditStore, Notice
+from plf_core.ports import AbstractUnitOfWork, Notice
 from plf_core.vocabulary import Role
 from plf_core.workflow import Reply
 
@@ -17,20 +16,10 @@ MAX_REASON = 1000
 SNOOZE_DAYS = (0, 1, 3)  # 0: until Monday
 
 
-class FollowUpStore(AuditStore, Protocol):
-    async def confirm_actions(self, audit_id: int, by: int, at: datetime) -> int: ...
-
-    async def actions_not_yet(self, audit_id: int, reason: str, at: datetime) -> int: ...
-
-    async def cancel_pending(self, key_prefixes: tuple[str, ...], subject: str) -> int: ...
-
-    async def snooze(self, person_id: int, until: date) -> None: ...
-
-
 async def _audit_for_follow_up(
-    store: FollowUpStore, actor: Actor, audit_id: int, action: str
+    uow: AbstractUnitOfWork, actor: Actor, audit_id: int, action: str
 ) -> tuple[str, int | None]:
-    audit = await store.audit(audit_id)
+    audit = await uow.audits.get(audit_id)
     if audit is None:
         raise NotFound(f"there is no audit {audit_id}", action=action, audit_id=audit_id)
     team_leads = (audit.case.practice_lead_id, audit.case.service_manager_id) if audit.case else ()
@@ -39,12 +28,14 @@ async def _audit_for_follow_up(
     return (audit.case.azeus_number if audit.case else "—"), (audit.case.practice_lead_id if audit.case else None)
 
 
-async def actions_done(store: FollowUpStore, actor: Actor, audit_id: int, now: datetime, activity: str | None) -> Reply:
+async def actions_done(
+    uow: AbstractUnitOfWork, actor: Actor, audit_id: int, now: datetime, activity: str | None
+) -> Reply:
     """The actions are done: recorded; later follow-ups stop and a pending escalation is cancelled."""
-    case, _ = await _audit_for_follow_up(store, actor, audit_id, "actions_done")
-    count = await store.confirm_actions(audit_id, actor.person_id, now)
-    await store.cancel_pending(("followup_", "followup_escalation"), f"audit-{audit_id}")
-    await store.log_access(actor, "actions_done", audit_id, activity, "ok")
+    case, _ = await _audit_for_follow_up(uow, actor, audit_id, "actions_done")
+    count = await uow.follow_ups.confirm_actions(audit_id, actor.person_id, now)
+    await uow.outbox.cancel_pending(("followup_", "followup_escalation"), f"audit-{audit_id}")
+    await uow.access.log(actor, "actions_done", audit_id, activity, "ok")
     if count == 0:
         return Reply(f"The actions for case {case} were already confirmed; thank you.")
     return Reply(
@@ -53,17 +44,17 @@ async def actions_done(store: FollowUpStore, actor: Actor, audit_id: int, now: d
 
 
 async def actions_not_yet(
-    store: FollowUpStore, actor: Actor, audit_id: int, reason: object, now: datetime, activity: str | None
+    uow: AbstractUnitOfWork, actor: Actor, audit_id: int, reason: object, now: datetime, activity: str | None
 ) -> Reply:
     if not isinstance(reason, str) or not reason.strip():
         raise ValidationFailed("please say what is still to do, and why, in the box above 'Not yet'")
     if len(reason) > MAX_REASON:
         raise ValidationFailed(f"please keep the reason within {MAX_REASON:,} characters ({len(reason):,} now)")
-    case, lead = await _audit_for_follow_up(store, actor, audit_id, "actions_not_yet")
-    await store.actions_not_yet(audit_id, reason.strip(), now)
-    await store.log_access(actor, "actions_not_yet", audit_id, activity, "ok")
+    case, lead = await _audit_for_follow_up(uow, actor, audit_id, "actions_not_yet")
+    await uow.follow_ups.actions_not_yet(audit_id, reason.strip(), now)
+    await uow.access.log(actor, "actions_not_yet", audit_id, activity, "ok")
     if lead is not None and lead != actor.person_id:
-        await store.add_notice(
+        await uow.outbox.add(
             Notice(
                 f"not_yet:{audit_id}:{now:%Y%m%d%H%M%S}",
                 lead,
@@ -83,33 +74,25 @@ def snooze_until(today: date, days: int) -> date:
     return today + timedelta(days=days)
 
 
-async def snooze(store: FollowUpStore, actor: Actor, days: int, today: date) -> Reply:
+async def snooze(uow: AbstractUnitOfWork, actor: Actor, days: int, today: date) -> Reply:
     """Reminders wait; escalations and red alerts never do."""
     until = snooze_until(today, days)
-    await store.snooze(actor.person_id, until)
+    await uow.follow_ups.snooze(actor.person_id, until)
     return Reply(f"Your reminders are snoozed until {until:%A %d %B}. Escalations and red alerts still come at once.")
 
 
-class DataRequestStore(Protocol):
-    async def mark_data_sent(self, cycle: str, by: int, at: datetime) -> tuple[bool, str, datetime] | None: ...
-
-    async def log_access(
-        self, actor: Actor | None, action: str, audit_id: int | None, activity_id: str | None, outcome: str
-    ) -> None: ...
-
-
 async def data_request_sent(
-    store: DataRequestStore, actor: Actor, cycle: str, now: datetime, activity: str | None
+    uow: AbstractUnitOfWork, actor: Actor, cycle: str, now: datetime, activity: str | None
 ) -> Reply:
     """The Data & Impact team (or QA) marks a cycle's case data as sent; `status` shows it."""
     if not (actor.has(Role.DATA_AND_IMPACT) or actor.is_qa):
         raise NotAllowed("only the Data & Impact team or QA can mark the case data as sent", action="data_request_sent")
     cycle = cycle.strip()[:16]
-    marked = await store.mark_data_sent(cycle, actor.person_id, now)
+    marked = await uow.follow_ups.mark_data_sent(cycle, actor.person_id, now)
     if marked is None:
         raise NotFound(f"there is no cycle '{cycle}'", action="data_request_sent")
     fresh, by, at = marked
-    await store.log_access(actor, f"data_request_sent {cycle}", None, activity, "ok" if fresh else "already")
+    await uow.access.log(actor, f"data_request_sent {cycle}", None, activity, "ok" if fresh else "already")
     if not fresh:
         return Reply(f"The case data for {cycle} was already marked as sent by {by} on {at:%d %B %Y}.")
     return Reply(f"Thank you, {actor.name}: the case data for {cycle} is marked as sent. QA can see it in `status`.")

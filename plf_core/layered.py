@@ -10,16 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Protocol
 
 from plf_core import access, periods
 from plf_core.audits import PLC_FORM, AuditView, overall_grades
 from plf_core.errors import Conflict, NotAllowed, NotFound
 from plf_core.moderation import (
     Agreement,
-    Moderated,
-    Request,
-    Returned,
     Rules,
     Selection,
     agreement,
@@ -27,10 +23,9 @@ from plf_core.moderation import (
     select,
 )
 from plf_core.people import Actor
-from plf_core.ports import AuditStore, Notice
+from plf_core.ports import AbstractUnitOfWork, Notice
 from plf_core.sampling import (
     PLR_SHARE,
-    CaseFacts,
     Criteria,
     Draw,
     Method,
@@ -92,36 +87,6 @@ class ModerationResult:
         return self.sections[-1].reason if self.sections else ""
 
 
-class LayeredStore(AuditStore, Protocol):
-    async def sampling_population(self, today: date) -> list[CaseFacts]: ...
-
-    async def known_names(self) -> tuple[list[str], list[str]]: ...
-
-    async def draw_with_fingerprint(self, fingerprint: str, seed: int) -> int | None: ...
-
-    async def record_draw(self, purpose: str, result: Draw, fingerprint: str, by: int) -> int: ...
-
-    async def link_audit_to_draw(self, audit_id: int, draw_id: int) -> None: ...
-
-    async def returned_audits(self, start: date, end: date) -> list[Returned]: ...
-
-    async def requests_for(self, audit_ids: Sequence[int]) -> list[Request]: ...
-
-    async def people_with_roles(self, roles: Sequence[str]) -> list[int]: ...
-
-    async def stream_count(self, stream: str, start: date, end: date) -> int: ...
-
-    async def add_moderation(self, audit_id: int, moderator_id: int, stream: str) -> int | None: ...
-
-    async def moderation_of(self, audit_id: int, moderator_id: int) -> ModerationRow | None: ...
-
-    async def save_moderation_draft(self, moderation_id: int, draft: Mapping[str, object]) -> None: ...
-
-    async def complete_moderation(self, result: ModerationResult, by: int, at: datetime) -> bool: ...
-
-    async def moderated(self, start: date, end: date) -> list[Moderated]: ...
-
-
 # --- sampling -------------------------------------------------------------------------------
 
 
@@ -152,7 +117,7 @@ def sample_command(size: int, method: Method, criteria: Criteria, seed: int) -> 
 
 
 async def sample(
-    store: LayeredStore,
+    uow: AbstractUnitOfWork,
     actor: Actor,
     size: int,
     method: Method,
@@ -165,9 +130,9 @@ async def sample(
     """A preview, or (confirmed) the audits created: a start card to each practitioner and their
     Practice Lead. Returns the confirmation's reply text."""
     access.require_qa(actor, "draw samples")
-    teams, areas = await store.known_names()
+    teams, areas = await uow.people.known_names()
     check_names(criteria, teams, areas)
-    population = await store.sampling_population(today)
+    population = await uow.sampling.population(today)
     share = 0.0 if method is Method.QUOTA else PLR_SHARE
     result = draw(population, criteria, method, size, seed, today, review_share=share)
     fingerprint = selection_fingerprint(result)
@@ -178,12 +143,12 @@ async def sample(
         return SamplePreview(
             result, command, fingerprint, note="The cases changed since that preview: this is the draw now."
         )
-    existing = await store.draw_with_fingerprint(fingerprint, seed)
+    existing = await uow.sampling.draw_with_fingerprint(fingerprint, seed)
     if existing is not None:
         return f"This sample was already created (draw {existing}); nothing more was created."
     purpose = "plc" if method is Method.QUOTA else "dip_sample"
-    draw_id = await store.record_draw(purpose, result, fingerprint, actor.person_id)
-    due = await store.cycle_due_on(today)
+    draw_id = await uow.sampling.record_draw(purpose, result, fingerprint, actor.person_id)
+    due = await uow.audits.cycle_due_on(today)
     created, skipped = 0, 0
     azeus = {c.case_id: c for c in population}
     for pick in result.picks:
@@ -191,20 +156,20 @@ async def sample(
         if pick.worker_id is None:
             skipped += 1
             continue
-        if await store.open_audit_of(PLC_FORM, pick.case_id, pick.worker_id) is not None:
+        if await uow.audits.open_of(PLC_FORM, pick.case_id, pick.worker_id) is not None:
             skipped += 1
             continue
         second = pick.practice_lead_id if pick.practice_lead_id != pick.worker_id else None
-        audit_id = await store.create_audit(
+        audit_id = await uow.audits.create(
             form_id=PLC_FORM, case_id=pick.case_id, practitioner_id=pick.worker_id, second_person_id=second, due_on=due
         )
-        await store.link_audit_to_draw(audit_id, draw_id)
-        await store.log_access(actor, "create", audit_id, activity, "ok")
+        await uow.audits.link_to_draw(audit_id, draw_id)
+        await uow.access.log(actor, "create", audit_id, activity, "ok")
         due_text = due.isoformat() if due else ""
         data = {"audit": audit_id, "case": case.azeus_number, "team": case.team_code, "due": due_text}
         for person in (pick.worker_id, second):
             if person is not None:
-                await store.add_notice(Notice(f"assigned:{audit_id}:{person}", person, "audit_assigned", data))
+                await uow.outbox.add(Notice(f"assigned:{audit_id}:{person}", person, "audit_assigned", data))
         created += 1
     review = sum(p.for_review for p in result.picks)
     parts = [f"Sample created (draw {draw_id}, seed {seed}): {created} audit{'s' if created != 1 else ''} assigned"]
@@ -233,7 +198,7 @@ def _selection_fingerprint(selection: Selection) -> str:
 
 
 async def choose_moderations(
-    store: LayeredStore,
+    uow: AbstractUnitOfWork,
     actor: Actor | None,
     month: date,
     rules: Rules,
@@ -245,15 +210,15 @@ async def choose_moderations(
         access.require_qa(actor, "choose moderations")
     period = periods.month(month)
     start = period.starts
-    returned = await store.returned_audits(period.starts, period.ends)
+    returned = await uow.moderations.returned(period.starts, period.ends)
     command = f"moderate {start:%Y-%m}"
     if not returned:
         return f"No audits were returned in {start:%B %Y}, so there is nothing to moderate."
-    already = await store.requests_for([r.audit_id for r in returned])
-    reviewers = await store.people_with_roles(["practice_learning_reviewer"])
-    ad_qa = await store.people_with_roles(["qa_manager"])
+    already = await uow.moderations.requests_for([r.audit_id for r in returned])
+    reviewers = await uow.people.people_with_roles(["practice_learning_reviewer"])
+    ad_qa = await uow.people.people_with_roles(["qa_manager"])
     cycle = periods.cycle_containing(start)
-    ad_qa_left = max(0, rules.ad_qa_per_cycle - await store.stream_count("ad_qa", cycle.starts, cycle.ends))
+    ad_qa_left = max(0, rules.ad_qa_per_cycle - await uow.moderations.stream_count("ad_qa", cycle.starts, cycle.ends))
     seed = start.year * 100 + start.month  # the same month always gives the same choice
     selection = select(
         returned, Rules(rules.hos_share, rules.plr_share, ad_qa_left), reviewers, ad_qa, seed, already=already
@@ -273,12 +238,12 @@ async def choose_moderations(
         "ad_qa": "the AD QA and lead reviewers moderate 12 cases a cycle",
     }
     for request in selection.requests:
-        moderation_id = await store.add_moderation(request.audit_id, request.moderator_id, request.stream)
+        moderation_id = await uow.moderations.add(request.audit_id, request.moderator_id, request.stream)
         if moderation_id is None:
             continue  # asked already (a second run, another instance)
         created += 1
         returned_audit = by_id[request.audit_id]
-        await store.add_notice(
+        await uow.outbox.add(
             Notice(
                 f"moderation:{request.audit_id}:{request.moderator_id}",
                 request.moderator_id,
@@ -339,11 +304,11 @@ def moderation_sections(audit: AuditView) -> tuple[SectionGrades, ...]:
     return tuple(out)
 
 
-async def _moderation(store: LayeredStore, actor: Actor, audit_id: int) -> tuple[AuditView, ModerationRow]:
-    audit = await store.audit(audit_id, lock=True)
+async def _moderation(uow: AbstractUnitOfWork, actor: Actor, audit_id: int) -> tuple[AuditView, ModerationRow]:
+    audit = await uow.audits.get(audit_id, lock=True)
     if audit is None:
         raise NotFound(f"there is no audit {audit_id}", action="moderate", audit_id=audit_id)
-    row = await store.moderation_of(audit_id, actor.person_id)
+    row = await uow.moderations.of(audit_id, actor.person_id)
     if row is None:
         raise NotAllowed(f"you have not been asked to moderate audit {audit_id}", action="moderate", audit_id=audit_id)
     if access.is_participant(actor, audit):
@@ -353,10 +318,10 @@ async def _moderation(store: LayeredStore, actor: Actor, audit_id: int) -> tuple
 
 
 async def open_moderation(
-    store: LayeredStore, actor: Actor, audit_id: int, activity: str | None = None
+    uow: AbstractUnitOfWork, actor: Actor, audit_id: int, activity: str | None = None
 ) -> ModerationScreen | ModerationDone:
-    audit, row = await _moderation(store, actor, audit_id)
-    await store.log_access(actor, "moderate_open", audit_id, activity, "ok")
+    audit, row = await _moderation(uow, actor, audit_id)
+    await uow.access.log(actor, "moderate_open", audit_id, activity, "ok")
     if row.status == "completed":
         return ModerationDone(audit, _result_of(row, audit), repeated=True)
     return ModerationScreen(audit, row, moderation_sections(audit), row.draft)
@@ -407,7 +372,7 @@ def check_moderation(
 
 
 async def save_moderation(
-    store: LayeredStore,
+    uow: AbstractUnitOfWork,
     actor: Actor,
     audit_id: int,
     submitted: Mapping[str, object],
@@ -416,7 +381,7 @@ async def save_moderation(
     activity: str | None = None,
 ) -> ModerationScreen | ModerationDone:
     """Save (a draft, nothing lost) or Submit (the moderated grade becomes the final grade)."""
-    audit, row = await _moderation(store, actor, audit_id)
+    audit, row = await _moderation(uow, actor, audit_id)
     if row.status == "completed":
         return ModerationDone(audit, _result_of(row, audit), repeated=True)
     sections = moderation_sections(audit)
@@ -425,8 +390,8 @@ async def save_moderation(
     for key in ("M_actions", *(f"M_{s.section}_{k}" for s in sections for k in ("grade", "reason"))):
         if submitted.get(key) == "":
             draft.pop(key, None)  # cleared on purpose
-    await store.save_moderation_draft(row.moderation_id, draft)
-    await store.log_access(actor, "moderate", audit_id, activity, "ok")
+    await uow.moderations.save_draft(row.moderation_id, draft)
+    await uow.access.log(actor, "moderate", audit_id, activity, "ok")
     shown = {**draft, **{k: submitted[k] for k in errors if k in submitted}}
     if errors:
         note = "Your answers are saved; please see the messages in red."
@@ -449,7 +414,7 @@ async def save_moderation(
     actions = tuple(line.strip() for line in str(values.get("M_actions", "")).splitlines() if line.strip())
     overall = next(s for s in sections if s.section == "overall")
     result = ModerationResult(row.moderation_id, audit.id, overall.original, graded[-1].moderated, graded, actions)
-    if not await store.complete_moderation(result, actor.person_id, now):
+    if not await uow.moderations.complete(result, actor.person_id, now):
         raise Conflict(f"the moderation of audit {audit_id} was completed meanwhile")
     case = audit.case.azeus_number if audit.case else "—"
     data = {
@@ -462,7 +427,7 @@ async def save_moderation(
     }
     for person in {audit.practitioner_id, audit.second_person_id} - {None}:
         assert person is not None
-        await store.add_notice(Notice(f"moderated:{row.moderation_id}:{person}", person, "moderation_outcome", data))
+        await uow.outbox.add(Notice(f"moderated:{row.moderation_id}:{person}", person, "moderation_outcome", data))
     return ModerationDone(audit, result)
 
 
@@ -478,12 +443,12 @@ class AgreementScreen:
 
 
 async def agreement_report(
-    store: LayeredStore, actor: Actor, period: str | None, dimension: str | None, today: date
+    uow: AbstractUnitOfWork, actor: Actor, period: str | None, dimension: str | None, today: date
 ) -> AgreementScreen:
     if not (actor.is_qa or actor.is_slt):
         raise NotAllowed("only the QA team and SLT can see moderation agreement", action="agreement")
     chosen = periods.parse(period, today, default=periods.quarter(today))  # this quarter so far
-    rows = await store.moderated(chosen.starts, chosen.ends)
+    rows = await uow.moderations.moderated(chosen.starts, chosen.ends)
     overall = agreement([(r.auditor_grade, r.moderator_grade) for r in rows])
     breakdown = agreement_by(rows, dimension) if dimension else {}
     return AgreementScreen(chosen.label, overall, dimension, breakdown)

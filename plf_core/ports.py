@@ -1,17 +1,46 @@
-"""The ports the workflow needs, as Protocols: the store implements them, tests may fake them."""
+"""The ports: what the use cases ask of persistence, as Protocols (CONVENTIONS.md, practice 5).
+
+One unit of work is one transaction (cosmicpython's `AbstractUnitOfWork`): it exposes a repository
+per aggregate and counts the notices written, so the edge can wake the dispatcher after it commits.
+`store.unit_of_work.SqlUnitOfWork` implements it on SQL; `tests/fakes/store.py` in memory.
+
+    AbstractUnitOfWork
+    ├── people          who is who: people, their roles, teams, service areas, cases
+    ├── audits          audits and their answers
+    ├── moderations     the layered audit: returns, requests, moderating, agreement rows
+    ├── sampling        the population to draw from and the recorded draws
+    ├── dips            dip samples and their steps
+    ├── follow_ups      actions confirmed or not yet, snoozes, the cycle's data request
+    ├── timetable       the state the timetable engine reads, the notices it writes, status
+    ├── outbox          notices to deliver, and the dispatcher's claims on them
+    ├── conversations   where each person is reached in Teams
+    ├── reports         the highlight report, the outcomes picture, a report's scope
+    └── access          the access log and people not in the directory
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Protocol
 
-from plf_core.audits import AuditView, CaseRef
-from plf_core.forms.validation import Value
-from plf_core.outcomes import OutcomeScales
-from plf_core.people import Actor
-from plf_core.vocabulary import Grade
+if TYPE_CHECKING:
+    from plf_core.audits import AuditView, CaseRef
+    from plf_core.delivery import Claimed
+    from plf_core.dips import DipAction, DipRow
+    from plf_core.forms.validation import Value
+    from plf_core.highlight import HighlightReport
+    from plf_core.layered import ModerationResult, ModerationRow
+    from plf_core.moderation import Moderated, Request, Returned
+    from plf_core.outcomes import OutcomeScales, OutcomesPicture
+    from plf_core.people import Actor
+    from plf_core.periods import Period
+    from plf_core.sampling import CaseFacts, Draw
+    from plf_core.timetable import DueNotice, Rule, State
+    from plf_core.timetable_commands import FailedMessage
+    from plf_core.vocabulary import Grade, OutboxStatus, Role
 
 
 @dataclass(frozen=True)
@@ -49,26 +78,58 @@ class UnknownSender:
     messages: int
 
 
-class AuditStore(Protocol):
+class People(Protocol):
+    async def actor_by_aad(self, aad_object_id: str) -> Actor | None: ...
+
+    async def actor_of(self, person_id: int) -> Actor | None: ...
+
     async def find_person(self, ref: str) -> PersonSummary | None: ...
 
     async def person_name(self, person_id: int) -> str: ...
+
+    async def people_names(self, person_ids: Sequence[int]) -> dict[int, str]: ...
+
+    async def qa_people(self) -> list[int]: ...
+
+    async def people_with_roles(self, roles: Sequence[str]) -> list[int]: ...
+
+    async def has_role(self, person_id: int, role: Role) -> bool: ...
+
+    async def team_leaders(self, team_id: int) -> TeamLeaders: ...
 
     async def find_case(self, azeus_number: str) -> CaseRef | None: ...
 
     async def case_cohort(self, case_id: int) -> str | None: ...
 
-    async def audit(self, audit_id: int, *, lock: bool = False) -> AuditView | None: ...
+    async def cases_of(self, worker_id: int, limit: int = 50) -> list[CaseRef]:
+        """The cases allocated to this worker, oldest first."""
+        ...
 
-    async def open_audits(self, actor: Actor) -> list[AuditView]: ...
+    async def known_names(self) -> tuple[list[str], list[str]]:
+        """The team codes and the service area names."""
+        ...
 
-    async def audits_to_moderate(self, moderator_id: int) -> list[AuditView]: ...
+    async def scope_teams(self, scope: str | None) -> tuple[str, ...] | None:
+        """A team code or a service area name to its team codes; an unknown one is named with close ones."""
+        ...
 
-    async def open_audit_of(self, form_id: str, case_id: int, practitioner_id: int) -> int | None: ...
+    async def area_name(self, area_id: int) -> str: ...
+
+
+class Audits(Protocol):
+    async def get(self, audit_id: int, *, lock: bool = False) -> AuditView | None: ...
+
+    async def answers_of(self, audit_id: int) -> dict[str, Value]: ...
+
+    async def open_for(self, actor: Actor) -> list[AuditView]: ...
+
+    async def to_moderate(self, moderator_id: int) -> list[AuditView]: ...
+
+    async def open_of(self, form_id: str, case_id: int, practitioner_id: int) -> int | None: ...
 
     async def cycle_due_on(self, day: date) -> date | None: ...
 
-    async def create_audit(
+    async def create(
         self,
         *,
         form_id: str,
@@ -94,24 +155,199 @@ class AuditStore(Protocol):
         self, audit_id: int, expected_version: int, by: int, at: datetime, final_grade: Grade | None
     ) -> bool: ...
 
+    async def record_scores(self, audit_id: int, grades: Mapping[str, Grade], scales: OutcomeScales) -> None:
+        """A returned audit's overall grades (by who gave them) and outcome scales, kept for reports."""
+        ...
+
     async def set_pim_due(self, audit_id: int, due_on: date) -> None: ...
 
     async def set_pim_held(self, audit_id: int, held_on: date) -> None: ...
 
     async def mark_uploaded(self, audit_id: int, by: int, at: datetime) -> bool: ...
 
-    async def team_leaders(self, team_id: int) -> TeamLeaders: ...
+    async def link_to_draw(self, audit_id: int, draw_id: int) -> None: ...
 
-    async def qa_people(self) -> list[int]: ...
 
-    async def add_notice(self, notice: Notice) -> None: ...
-
-    async def record_scores(self, audit_id: int, grades: Mapping[str, Grade], scales: OutcomeScales) -> None:
-        """A returned audit's overall grades (by who gave them) and outcome scales, kept for reports."""
+class Moderations(Protocol):
+    async def returned(self, start: date, end: date) -> list[Returned]:
+        """Practice Learning Conversations returned in [start, end) (local days)."""
         ...
 
-    async def log_access(
+    async def requests_for(self, audit_ids: Sequence[int]) -> list[Request]: ...
+
+    async def stream_count(self, stream: str, start: date, end: date) -> int: ...
+
+    async def add(self, audit_id: int, moderator_id: int, stream: str) -> int | None: ...
+
+    async def of(self, audit_id: int, moderator_id: int) -> ModerationRow | None: ...
+
+    async def save_draft(self, moderation_id: int, draft: Mapping[str, object]) -> None: ...
+
+    async def complete(self, result: ModerationResult, by: int, at: datetime) -> bool: ...
+
+    async def moderated(self, start: date, end: date) -> list[Moderated]: ...
+
+
+class Sampling(Protocol):
+    async def population(self, today: date) -> list[CaseFacts]: ...
+
+    async def draw_with_fingerprint(self, fingerprint: str, seed: int) -> int | None: ...
+
+    async def record_draw(self, purpose: str, result: Draw, fingerprint: str, by: int) -> int: ...
+
+
+class Dips(Protocol):
+    async def create(self, theme: str, audit_id: int, by: int, at: datetime) -> int: ...
+
+    async def get(self, dip_id: int) -> DipRow | None: ...
+
+    async def recent(self) -> list[DipRow]: ...
+
+    async def record_step(
+        self, dip_id: int, step: str, by: int, at: datetime, head_of_service_id: int | None = None
+    ) -> bool: ...
+
+    async def add_actions(self, dip_id: int, actions: Sequence[DipAction], at: datetime) -> None: ...
+
+
+class FollowUps(Protocol):
+    async def confirm_actions(self, audit_id: int, by: int, at: datetime) -> int: ...
+
+    async def actions_not_yet(self, audit_id: int, reason: str, at: datetime) -> int: ...
+
+    async def snooze(self, person_id: int, until: date) -> None: ...
+
+    async def mark_data_sent(self, cycle: str, by: int, at: datetime) -> tuple[bool, str, datetime] | None: ...
+
+    async def data_sent(self, cycle: str) -> tuple[str, datetime] | None: ...
+
+
+class Timetable(Protocol):
+    async def state(self, rules: Sequence[Rule], day: date, *, with_open_audits: bool = False) -> State: ...
+
+    async def write_due(self, notices: Sequence[DueNotice], *, digest: bool) -> int:
+        """Each notice once; reminders (`digest`) join the person's digest for the day."""
+        ...
+
+    async def status_figures(
+        self, teams: tuple[str, ...] | None, starts: date, ends: date, today: date
+    ) -> tuple[int, int, int, int, int, int, int]: ...
+
+
+class Outbox(Protocol):
+    async def add(self, notice: Notice) -> None: ...
+
+    async def cancel_pending(self, key_prefixes: tuple[str, ...], subject: str) -> int: ...
+
+    async def failed(self, limit: int) -> list[FailedMessage]: ...
+
+    async def retry(self, outbox_id: int) -> bool: ...
+
+    async def claim(self, limit: int, claim_seconds: float) -> list[Claimed]: ...
+
+    async def renew(self, message: Claimed, claim_seconds: float) -> Claimed | None: ...
+
+    async def mark_sent(self, message_id: int) -> None: ...
+
+    async def mark_retry(self, message_id: int, delay_s: float, error: str) -> None: ...
+
+    async def mark_failed(self, message_id: int, error: str, status: OutboxStatus) -> None: ...
+
+    async def requeue_for(self, person_id: int) -> int: ...
+
+
+class Conversations(Protocol):
+    async def remember(
+        self,
+        *,
+        aad_object_id: str,
+        person_id: int | None,
+        tenant_id: str | None,
+        service_url: str,
+        conversation_id: str,
+        reference: dict[str, Any],
+    ) -> bool: ...
+
+    async def set_installed(self, aad_object_id: str, installed: bool) -> None: ...
+
+    async def mark_unreachable(self, person_id: int) -> None: ...
+
+    async def reference_of(self, person_id: int) -> dict[str, Any] | None: ...
+
+    async def teams_user_ids(self, person_ids: Collection[int]) -> dict[int, list[str]]: ...
+
+
+class Reports(Protocol):
+    async def scope(self, text: str | None) -> tuple[int | None, str]: ...
+
+    async def highlight(
+        self,
+        period: Period,
+        area_id: int | None,
+        scope: str,
+        progress: Callable[[str], None] = ...,
+    ) -> HighlightReport: ...
+
+    async def outcomes_picture(self, audit_id: int) -> OutcomesPicture | None: ...
+
+
+class Access(Protocol):
+    async def log(
         self, actor: Actor | None, action: str, audit_id: int | None, activity_id: str | None, outcome: str
     ) -> None: ...
 
+    async def record_unknown_sender(self, aad_object_id: str, name: str, tenant_id: str | None) -> bool: ...
+
     async def unknown_senders(self) -> list[UnknownSender]: ...
+
+
+class AbstractUnitOfWork(Protocol):
+    """One transaction: `async with` begins it, commits when the block ends normally, rolls back otherwise."""
+
+    async def __aenter__(self) -> AbstractUnitOfWork: ...
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None: ...
+
+    @property
+    def people(self) -> People: ...
+
+    @property
+    def audits(self) -> Audits: ...
+
+    @property
+    def moderations(self) -> Moderations: ...
+
+    @property
+    def sampling(self) -> Sampling: ...
+
+    @property
+    def dips(self) -> Dips: ...
+
+    @property
+    def follow_ups(self) -> FollowUps: ...
+
+    @property
+    def timetable(self) -> Timetable: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+    @property
+    def conversations(self) -> Conversations: ...
+
+    @property
+    def reports(self) -> Reports: ...
+
+    @property
+    def access(self) -> Access: ...
+
+    @property
+    def notices_added(self) -> int:
+        """Notices written in this unit of work: the dispatcher is woken once it commits."""
+        ...
+
+
+#: what the composition root hands out: each call, a new unit of work to `async with`
+UnitOfWorkFactory = Callable[[], AbstractUnitOfWork]

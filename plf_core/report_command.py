@@ -4,14 +4,13 @@ with (the full report is behind a signed link made by the Teams edge)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Protocol
+from datetime import date
 
 from plf_core import periods
 from plf_core.errors import NotAllowed
-from plf_core.highlight import HighlightReport
 from plf_core.people import Actor
 from plf_core.periods import Period
+from plf_core.ports import AbstractUnitOfWork
 
 REPORT_PERIODS = frozenset({periods.Kind.MONTH, periods.Kind.QUARTER})
 
@@ -37,16 +36,8 @@ class ReportSummary:
     link_days: int = 7
 
 
-class ReportStore(Protocol):
-    async def report_scope(self, text: str | None) -> tuple[int | None, str]: ...
-
-    async def area_name(self, area_id: int) -> str: ...
-
-    async def highlight(self, period: Period, area_id: int | None, scope: str, now: datetime) -> HighlightReport: ...
-
-
 async def report(
-    store: ReportStore, actor: Actor, period_text: str | None, scope_text: str | None, now: datetime, today: date
+    uow: AbstractUnitOfWork, actor: Actor, period_text: str | None, scope_text: str | None, today: date
 ) -> ReportSummary:
     """The `report` command: a manager of one service area gets theirs by default."""
     period = periods.parse(period_text, today, kinds=REPORT_PERIODS)
@@ -54,13 +45,13 @@ async def report(
     if scope_text is None and not (actor.is_qa or actor.is_slt) and len(own) == 1:
         area_id: int | None = next(iter(own))
         assert area_id is not None
-        scope = await store.area_name(area_id)
+        scope = await uow.people.area_name(area_id)
     else:
-        area_id, scope = await store.report_scope(scope_text)
+        area_id, scope = await uow.reports.scope(scope_text)
     if not may_read(actor, area_id):
         raise NotAllowed(
             "you can see the report of your own service area; the whole service's is for QA and SLT",
             action="report",
         )
-    made = await store.highlight(period, area_id, scope, now)
+    made = await uow.reports.highlight(period, area_id, scope)
     return ReportSummary(period, scope, area_id, actor.person_id, made.headline, made.empty)

@@ -14,7 +14,7 @@ from plf_core import access
 from plf_core.errors import NotFound, ValidationFailed
 from plf_core.forms.validation import Value
 from plf_core.people import Actor
-from plf_core.ports import AuditStore, Notice, PersonSummary
+from plf_core.ports import AbstractUnitOfWork, Notice, PersonSummary
 from plf_core.vocabulary import AuditStatus
 from plf_core.workflow import Reply
 
@@ -26,21 +26,21 @@ MAX_THEME = 200
 MAX_FOCUS = 2000
 
 
-async def _person(store: AuditStore, ref: str) -> PersonSummary:
-    person = await store.find_person(ref)
+async def _person(uow: AbstractUnitOfWork, ref: str) -> PersonSummary:
+    person = await uow.people.find_person(ref)
     if person is None:
         raise NotFound(f"there is no person '{ref}' (use their email, or their id from 'plf people')")
     return person
 
 
-async def _seed(store: AuditStore, audit_id: int, page: str, values: dict[str, Value], by: int) -> None:
+async def _seed(uow: AbstractUnitOfWork, audit_id: int, page: str, values: dict[str, Value], by: int) -> None:
     """Answers the assignment already knows (theme, focus, deadline, names) go in as a first draft."""
-    saved = await store.save_answers(audit_id, 1, page, values, by, page, AuditStatus.ASSIGNED.value)
+    saved = await uow.audits.save_answers(audit_id, 1, page, values, by, page, AuditStatus.ASSIGNED.value)
     assert saved
 
 
 async def assign_thematic(
-    store: AuditStore,
+    uow: AbstractUnitOfWork,
     actor: Actor,
     case_ref: str,
     reviewer_ref: str,
@@ -59,16 +59,16 @@ async def assign_thematic(
         raise ValidationFailed(f"the focus is at most {MAX_FOCUS:,} characters")
     if due < today:
         raise ValidationFailed(f"the deadline {due.isoformat()} has passed")
-    case = await store.find_case(case_ref)
+    case = await uow.people.find_case(case_ref)
     if case is None:
         raise NotFound(f"there is no case '{case_ref}' (cases are named by their Azeus number)")
-    reviewer = await _person(store, reviewer_ref)
-    moderator = await _person(store, moderator_ref) if moderator_ref else None
+    reviewer = await _person(uow, reviewer_ref)
+    moderator = await _person(uow, moderator_ref) if moderator_ref else None
     if moderator is not None and moderator.person_id == reviewer.person_id:
         raise ValidationFailed("the moderator must be someone other than the reviewer")
-    cohort = await store.case_cohort(case.case_id)
+    cohort = await uow.people.case_cohort(case.case_id)
     form_id = THEMATIC_CLA if cohort in ("cla", "care_leaver") else THEMATIC_CIN_CP
-    audit_id = await store.create_audit(
+    audit_id = await uow.audits.create(
         form_id=form_id,
         case_id=case.case_id,
         practitioner_id=reviewer.person_id,
@@ -78,14 +78,12 @@ async def assign_thematic(
     seeded: dict[str, Value] = {"T_theme": theme, "T_deadline": due.isoformat()}
     if focus:
         seeded["T_focus"] = focus.strip()
-    await _seed(store, audit_id, "header", seeded, actor.person_id)
-    await store.log_access(actor, "create", audit_id, activity, "ok")
+    await _seed(uow, audit_id, "header", seeded, actor.person_id)
+    await uow.access.log(actor, "create", audit_id, activity, "ok")
     data = {"audit": audit_id, "form": form_id, "case": case.azeus_number, "theme": theme, "due": due.isoformat()}
-    await store.add_notice(
-        Notice(f"review:{audit_id}:{reviewer.person_id}", reviewer.person_id, "review_assigned", data)
-    )
+    await uow.outbox.add(Notice(f"review:{audit_id}:{reviewer.person_id}", reviewer.person_id, "review_assigned", data))
     if moderator is not None:
-        await store.add_notice(
+        await uow.outbox.add(
             Notice(f"review:{audit_id}:{moderator.person_id}", moderator.person_id, "review_assigned", data)
         )
     kind = "CLA & Care Leavers" if form_id == THEMATIC_CLA else "CiN & CP"
@@ -97,7 +95,7 @@ async def assign_thematic(
 
 
 async def assign_supervision(
-    store: AuditStore,
+    uow: AbstractUnitOfWork,
     actor: Actor,
     supervisor_ref: str,
     reviewer_ref: str,
@@ -107,18 +105,18 @@ async def assign_supervision(
 ) -> Reply:
     """Part 1 to the reviewer; part 2 (the supervisee's evaluation) to the supervisee, linked."""
     access.require_qa(actor, "assign supervision reviews")
-    supervisor = await _person(store, supervisor_ref)
-    reviewer = await _person(store, reviewer_ref)
-    supervisee = await _person(store, supervisee_ref) if supervisee_ref else None
+    supervisor = await _person(uow, supervisor_ref)
+    reviewer = await _person(uow, reviewer_ref)
+    supervisee = await _person(uow, supervisee_ref) if supervisee_ref else None
     if reviewer.person_id == supervisor.person_id:
         raise ValidationFailed("a supervisor cannot review their own supervision records")
-    review_id = await store.create_audit(
+    review_id = await uow.audits.create(
         form_id=SUPERVISION, case_id=None, practitioner_id=reviewer.person_id, second_person_id=None, due_on=due
     )
-    await _seed(store, review_id, "header", {"SR_staff": supervisor.name}, actor.person_id)
-    await store.log_access(actor, "create", review_id, activity, "ok")
+    await _seed(uow, review_id, "header", {"SR_staff": supervisor.name}, actor.person_id)
+    await uow.access.log(actor, "create", review_id, activity, "ok")
     due_text = due.isoformat() if due else ""
-    await store.add_notice(
+    await uow.outbox.add(
         Notice(
             f"review:{review_id}:{reviewer.person_id}",
             reviewer.person_id,
@@ -134,7 +132,7 @@ async def assign_supervision(
     )
     text = f"Supervision review {review_id} of {supervisor.name}'s supervision records assigned to {reviewer.name}"
     if supervisee is not None:
-        evaluation_id = await store.create_audit(
+        evaluation_id = await uow.audits.create(
             form_id=SUPERVISEE,
             case_id=None,
             practitioner_id=supervisee.person_id,
@@ -142,9 +140,9 @@ async def assign_supervision(
             due_on=due,
             parent_audit_id=review_id,
         )
-        await _seed(store, evaluation_id, "header", {"SE_reviewer": reviewer.name}, actor.person_id)
-        await store.log_access(actor, "create", evaluation_id, activity, "ok")
-        await store.add_notice(
+        await _seed(uow, evaluation_id, "header", {"SE_reviewer": reviewer.name}, actor.person_id)
+        await uow.access.log(actor, "create", evaluation_id, activity, "ok")
+        await uow.outbox.add(
             Notice(
                 f"review:{evaluation_id}:{supervisee.person_id}",
                 supervisee.person_id,

@@ -7,13 +7,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from plf_core import access, periods
 from plf_core.errors import NotAllowed, ValidationFailed
 from plf_core.people import Actor
-from plf_core.timetable import DueNotice, Hours, Recipient, Rule, State, due_notices
+from plf_core.ports import AbstractUnitOfWork
+from plf_core.timetable import DueNotice, Hours, Recipient, Rule, due_notices
 from plf_core.workflow import Reply
 
 MAX_PREVIEW_DAYS = 90
@@ -29,22 +29,6 @@ class FailedMessage:
     error: str
 
 
-class TimetableStore(Protocol):
-    async def timetable_state(self, rules: Sequence[Rule], day: date, *, with_open_audits: bool = False) -> State: ...
-
-    async def write_due(self, notices: Sequence[DueNotice]) -> int: ...
-
-    async def people_names(self, person_ids: Sequence[int]) -> dict[int, str]: ...
-
-    async def failed_messages(self, limit: int) -> list[FailedMessage]: ...
-
-    async def retry_message(self, outbox_id: int) -> bool: ...
-
-    async def scope_teams(self, scope: str | None) -> tuple[str, ...] | None: ...
-
-    async def data_sent(self, cycle: str) -> tuple[str, datetime] | None: ...
-
-
 @dataclass(frozen=True)
 class TimetablePreview:
     days: int
@@ -57,7 +41,7 @@ class OutboxList:
 
 
 async def preview(
-    store: TimetableStore, actor: Actor, rules: Sequence[Rule], hours: Hours, today: date, days: int
+    uow: AbstractUnitOfWork, actor: Actor, rules: Sequence[Rule], hours: Hours, today: date, days: int
 ) -> TimetablePreview:
     """The notices due in the next `days` days, by rule and number of recipients."""
     access.require_qa(actor, "see the timetable")
@@ -70,7 +54,7 @@ async def preview(
         opening = hours.send_time(day)
         if opening.date() != day:
             continue  # not a working day: what falls due then goes at the next opening
-        state = await store.timetable_state(rules, day)
+        state = await uow.timetable.state(rules, day)
         counts: Counter[str] = Counter()
         urgent: dict[str, bool] = {}
         for notice in due_notices(rules, state, opening, hours, lookback_days=1):
@@ -85,7 +69,7 @@ def _in_scope(items: list[list[object]], teams: tuple[str, ...] | None) -> list[
 
 
 async def remind(
-    store: TimetableStore,
+    uow: AbstractUnitOfWork,
     actor: Actor,
     rules: Sequence[Rule],
     now: datetime,
@@ -96,9 +80,9 @@ async def remind(
     """Reminders now: each practitioner and second person with open audits (in the team or service
     area named) gets one digest; at most once a day. A dry run says who would, and sends nothing."""
     access.require_qa(actor, "send reminders")
-    teams = await store.scope_teams(scope)
+    teams = await uow.people.scope_teams(scope)
     today = now.astimezone(hours.zone).date()
-    state = await store.timetable_state(rules, today, with_open_audits=True)
+    state = await uow.timetable.state(rules, today, with_open_audits=True)
     people: dict[int, list[list[object]]] = {}
     for audit in state.open_audits:
         due = audit.due_on.isoformat() if audit.due_on else ""
@@ -114,16 +98,16 @@ async def remind(
         )
         for person, items in sorted(people.items())
     ]
-    return await _send_or_show(store, notices, dry_run, "a reminder", scope)
+    return await _send_or_show(uow, notices, dry_run, "a reminder", scope)
 
 
 async def escalate(
-    store: TimetableStore, actor: Actor, rules: Sequence[Rule], now: datetime, hours: Hours, dry_run: bool
+    uow: AbstractUnitOfWork, actor: Actor, rules: Sequence[Rule], now: datetime, hours: Hours, dry_run: bool
 ) -> Reply:
     """The escalation to SLT now: every review that is past its due date."""
     access.require_qa(actor, "send escalations")
     today = now.astimezone(hours.zone).date()
-    state = await store.timetable_state(rules, today, with_open_audits=True)
+    state = await uow.timetable.state(rules, today, with_open_audits=True)
     overdue = [
         [a.audit_id, a.case_ref, a.team, a.due_on.isoformat()]
         for a in state.open_audits
@@ -139,21 +123,21 @@ async def escalate(
     notices = [
         DueNotice(f"escalate:{day}:{person}", person, "slt_escalation", data, True, now, "escalate") for person in slt
     ]
-    return await _send_or_show(store, notices, dry_run, f"the escalation of {len(overdue)} overdue review(s)", None)
+    return await _send_or_show(uow, notices, dry_run, f"the escalation of {len(overdue)} overdue review(s)", None)
 
 
 async def _send_or_show(
-    store: TimetableStore, notices: Sequence[DueNotice], dry_run: bool, what: str, scope: str | None
+    uow: AbstractUnitOfWork, notices: Sequence[DueNotice], dry_run: bool, what: str, scope: str | None
 ) -> Reply:
     where = f" in {scope}" if scope else ""
     if not notices:
         return Reply(f"Nobody{where} has anything open, so nobody would get {what}.")
-    names = await store.people_names([n.person_id for n in notices])
+    names = await uow.people.people_names([n.person_id for n in notices])
     listed = "; ".join(f"{names.get(n.person_id, n.person_id)} ({_count(n)} item(s))" for n in notices[:40])
     more = f" and {len(notices) - 40} more" if len(notices) > 40 else ""
     if dry_run:
         return Reply(f"Dry run, nothing sent: {_people(len(notices))}{where} would get {what}: {listed}{more}.")
-    sent = await store.write_due(notices)
+    sent = await uow.timetable.write_due(notices, digest=False)  # QA asked for them now
     if sent == 0:
         return Reply(f"These were already sent today{where}; nothing more was sent.")
     return Reply(f"Sent {what} to {_people(sent)}{where}: {listed}{more}.")
@@ -168,14 +152,14 @@ def _count(notice: DueNotice) -> int:
     return len(items) if isinstance(items, list) else 0
 
 
-async def failed(store: TimetableStore, actor: Actor) -> OutboxList:
+async def failed(uow: AbstractUnitOfWork, actor: Actor) -> OutboxList:
     access.require_qa(actor, "see failed deliveries")
-    return OutboxList(tuple(await store.failed_messages(30)))
+    return OutboxList(tuple(await uow.outbox.failed(30)))
 
 
-async def retry(store: TimetableStore, actor: Actor, outbox_id: int) -> Reply:
+async def retry(uow: AbstractUnitOfWork, actor: Actor, outbox_id: int) -> Reply:
     access.require_qa(actor, "retry deliveries")
-    if not await store.retry_message(outbox_id):
+    if not await uow.outbox.retry(outbox_id):
         return Reply(f"Message {outbox_id} is not one that failed (it may have gone already).")
     return Reply(f"Message {outbox_id} will be sent again in a moment.")
 
@@ -194,17 +178,9 @@ class StatusFigures:
     data_sent: str = "not yet marked as sent"  # the cycle's case data, from the Data & Impact team
 
 
-class StatusStore(Protocol):
-    async def status_figures(
-        self, teams: tuple[str, ...] | None, starts: date, ends: date, today: date
-    ) -> tuple[int, int, int, int, int, int, int]: ...
-
-    async def scope_teams(self, scope: str | None) -> tuple[str, ...] | None: ...
-
-    async def data_sent(self, cycle: str) -> tuple[str, datetime] | None: ...
-
-
-async def status(store: StatusStore, actor: Actor, scope: str | None, today: date, zone: ZoneInfo) -> StatusFigures:
+async def status(
+    uow: AbstractUnitOfWork, actor: Actor, scope: str | None, today: date, zone: ZoneInfo
+) -> StatusFigures:
     """Returned, outstanding, moderated and overdue actions, for a team, a service area or a cycle."""
     if not (actor.is_qa or actor.is_slt):
         raise NotAllowed("only the QA team and SLT can see the status", action="status")
@@ -213,9 +189,9 @@ async def status(store: StatusStore, actor: Actor, scope: str | None, today: dat
     if scope and (typed := periods.parse_code(scope)) is not None and typed.kind is periods.Kind.QUARTER:
         cycle = typed
     elif scope:
-        teams = await store.scope_teams(scope)
-    figures = await store.status_figures(teams, cycle.starts, cycle.due_on, today)
-    sent = await store.data_sent(cycle.code)
+        teams = await uow.people.scope_teams(scope)
+    figures = await uow.timetable.status_figures(teams, cycle.starts, cycle.due_on, today)
+    sent = await uow.follow_ups.data_sent(cycle.code)
     return StatusFigures(
         scope if teams is not None and scope else "the whole service",
         cycle.code,

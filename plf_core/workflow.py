@@ -1,4 +1,4 @@
-"""The audit workflow's use cases: small async functions over the AuditStore port.
+"""The audit workflow's use cases: small async functions over a unit of work (plf_core.ports).
 
 Each runs inside one unit of work (the caller commits), checks authorisation first, writes
 the access log, and returns a screen for the edge to render: nothing here knows about Teams.
@@ -26,7 +26,7 @@ from plf_core.forms.model import Contributor
 from plf_core.forms.validation import Value, check_page, check_submission
 from plf_core.outcomes import scales_of
 from plf_core.people import Actor
-from plf_core.ports import AuditStore, Notice, TeamLeaders, UnknownSender
+from plf_core.ports import AbstractUnitOfWork, Notice, TeamLeaders, UnknownSender
 from plf_core.vocabulary import AuditStatus
 from plf_core.working_days import add_working_days
 
@@ -102,7 +102,7 @@ Screen = PageScreen | ReviewScreen | SubmittedScreen | AuditList | Reply | Unkno
 
 
 async def _audit(
-    store: AuditStore,
+    uow: AbstractUnitOfWork,
     actor: Actor,
     audit_id: int,
     action: str,
@@ -114,7 +114,7 @@ async def _audit(
 ) -> tuple[AuditView, frozenset[Contributor]]:
     """Load an audit (unless given) and check the person may do this; a refusal carries what the
     access log needs."""
-    audit = loaded or await store.audit(audit_id, lock=lock)
+    audit = loaded or await uow.audits.get(audit_id, lock=lock)
     if audit is None:
         raise NotFound(f"there is no audit {audit_id}", action=action, audit_id=audit_id)
     try:
@@ -122,25 +122,25 @@ async def _audit(
         editors = access.require_write(actor, audit) if write else access.contributions(actor, audit)
     except NotAllowed as exc:
         raise NotAllowed(str(exc), action=action, audit_id=audit_id) from None
-    await store.log_access(actor, action, audit_id, activity, "ok")
+    await uow.access.log(actor, action, audit_id, activity, "ok")
     return audit, editors
 
 
 async def open_audit(
-    store: AuditStore, actor: Actor, audit_id: int, page_id: str | None = None, activity: str | None = None
+    uow: AbstractUnitOfWork, actor: Actor, audit_id: int, page_id: str | None = None, activity: str | None = None
 ) -> Screen:
     """Continue: the current page to edit, or the read-only view for someone who may only read."""
-    audit, editors = await _audit(store, actor, audit_id, "open", activity)
+    audit, editors = await _audit(uow, actor, audit_id, "open", activity)
     page = audit.page_or_first(page_id or audit.current_page)
     if page_id == "review" and editors:
-        return await review(store, actor, audit_id, activity)
+        return await review(uow, actor, audit_id, activity)
     return PageScreen(audit, page, editors, audit.answers)
 
 
 async def view_audit(
-    store: AuditStore, actor: Actor, audit_id: int, page_id: str | None = None, activity: str | None = None
+    uow: AbstractUnitOfWork, actor: Actor, audit_id: int, page_id: str | None = None, activity: str | None = None
 ) -> PageScreen:
-    audit, _ = await _audit(store, actor, audit_id, "view", activity)
+    audit, _ = await _audit(uow, actor, audit_id, "view", activity)
     return PageScreen(audit, audit.page_or_first(page_id), frozenset(), audit.answers)
 
 
@@ -149,7 +149,7 @@ def _same_answers(audit: AuditView, values: Mapping[str, Value]) -> bool:
 
 
 async def save_page(
-    store: AuditStore,
+    uow: AbstractUnitOfWork,
     actor: Actor,
     audit_id: int,
     version: int,
@@ -162,7 +162,7 @@ async def save_page(
 
     Valid answers are kept even when others on the page are wrong; the page comes back with
     the errors and everything typed. A card older than the audit never overwrites it."""
-    audit, editors = await _audit(store, actor, audit_id, "write", activity, write=True, lock=True)
+    audit, editors = await _audit(uow, actor, audit_id, "write", activity, write=True, lock=True)
     form = audit.form
     if page_id not in {p.id for p in form.pages}:
         raise ValidationFailed(f"'{page_id[:40]}' is not a page of this form")
@@ -170,7 +170,7 @@ async def save_page(
     if version != audit.version:
         if not checked.errors and _same_answers(audit, checked.values):
             return _moved(audit, editors, page_id, direction, None)  # a repeated click: already saved
-        await store.log_access(actor, "write", audit_id, activity, "stale")
+        await uow.access.log(actor, "write", audit_id, activity, "stale")
         return PageScreen(audit, page_id, editors, audit.answers, note=STALE_NOTE)
     page = form.page(page_id)
     page_fields = {f.id for f in page.fields if page.editor_of(f) in editors}
@@ -185,11 +185,11 @@ async def save_page(
     moving = direction if not checked.errors else 0
     target = next_page(form, page_id, moving) if moving else page_id
     current = target or page_id
-    ok = await store.save_answers(
+    ok = await uow.audits.save_answers(
         audit_id, version, page_id, values, actor.person_id, current, status_after_save(audit.status).value
     )
     if not ok:
-        fresh = await store.audit(audit_id)
+        fresh = await uow.audits.get(audit_id)
         assert fresh is not None
         return PageScreen(fresh, page_id, editors, fresh.answers, note=STALE_NOTE)
     # what the store now holds, without reading it back: the row is locked and its version checked
@@ -216,14 +216,14 @@ def _moved(audit: AuditView, editors: frozenset[Contributor], page_id: str, dire
     return PageScreen(audit, target or page_id, editors, audit.answers, note=note)
 
 
-async def review(store: AuditStore, actor: Actor, audit_id: int, activity: str | None = None) -> ReviewScreen:
-    audit, editors = await _audit(store, actor, audit_id, "open", activity, write=True)
+async def review(uow: AbstractUnitOfWork, actor: Actor, audit_id: int, activity: str | None = None) -> ReviewScreen:
+    audit, editors = await _audit(uow, actor, audit_id, "open", activity, write=True)
     problems = check_submission(audit.form, audit.answers, audit.form.submit_contributors).errors
     return ReviewScreen(audit, editors, problems)
 
 
 async def submit(
-    store: AuditStore,
+    uow: AbstractUnitOfWork,
     actor: Actor,
     audit_id: int,
     version: int,
@@ -233,37 +233,37 @@ async def submit(
     activity: str | None = None,
 ) -> Screen:
     """Submit: the whole form valid; who and when recorded; a Red grade alerts SM and HoS at once."""
-    audit = await store.audit(audit_id, lock=True)
+    audit = await uow.audits.get(audit_id, lock=True)
     if audit is not None and not audit.is_open and audit.submitted_by_id is not None and access.can_read(actor, audit):
-        await store.log_access(actor, "submit", audit_id, activity, "repeated")
+        await uow.access.log(actor, "submit", audit_id, activity, "repeated")
         return SubmittedScreen(audit, tuple(red_sources(audit.form, audit.answers)), audit.pim_due_on, repeated=True)
-    audit, editors = await _audit(store, actor, audit_id, "submit", activity, write=True, loaded=audit)
+    audit, editors = await _audit(uow, actor, audit_id, "submit", activity, write=True, loaded=audit)
     if version != audit.version:
-        await store.log_access(actor, "submit", audit_id, activity, "stale")
+        await uow.access.log(actor, "submit", audit_id, activity, "stale")
         problems = check_submission(audit.form, audit.answers, audit.form.submit_contributors).errors
         return ReviewScreen(audit, editors, problems)
     checked = check_submission(audit.form, audit.answers, audit.form.submit_contributors)
     if checked.errors:
         return ReviewScreen(audit, editors, checked.errors)
     grade = final_grade(audit.form, audit.answers)
-    if not await store.submit(audit_id, version, actor.person_id, now, grade):
+    if not await uow.audits.submit(audit_id, version, actor.person_id, now, grade):
         raise Conflict("the audit changed while it was being submitted: please open it again")
-    submitted = await store.audit(audit_id)
+    submitted = await uow.audits.get(audit_id)
     assert submitted is not None
     reds = tuple(red_sources(audit.form, audit.answers))
-    pim_due = await _after_submit(store, submitted, reds, today, settings)
+    pim_due = await _after_submit(uow, submitted, reds, today, settings)
     return SubmittedScreen(submitted, reds, pim_due)
 
 
 async def _after_submit(
-    store: AuditStore, audit: AuditView, reds: tuple[str, ...], today: date, settings: Settings
+    uow: AbstractUnitOfWork, audit: AuditView, reds: tuple[str, ...], today: date, settings: Settings
 ) -> date | None:
     """The consequences of a submission, written with it: alerts, the PIM, the final audit."""
     pim_due: date | None = None
     if audit.form_id == PIM_FORM and audit.parent_audit_id is not None:
         held = audit.answers.get("PIM_held")
         if isinstance(held, str):
-            await store.set_pim_held(audit.parent_audit_id, date.fromisoformat(held))
+            await uow.audits.set_pim_held(audit.parent_audit_id, date.fromisoformat(held))
     if audit.case is None:
         return None
     leaders = TeamLeaders(audit.case.practice_lead_id, audit.case.service_manager_id, audit.case.head_of_service_id)
@@ -279,9 +279,9 @@ async def _after_submit(
         }
         for person in {leaders.service_manager_id, leaders.head_of_service_id} - {None}:
             assert person is not None
-            await store.add_notice(Notice(f"red:{audit.id}:{person}", person, "red_alert", data, urgent=True))
+            await uow.outbox.add(Notice(f"red:{audit.id}:{person}", person, "red_alert", data, urgent=True))
         if leaders.head_of_service_id is not None:
-            pim_id = await store.create_audit(
+            pim_id = await uow.audits.create(
                 form_id=PIM_FORM,
                 case_id=audit.case.case_id,
                 practitioner_id=leaders.head_of_service_id,
@@ -289,8 +289,8 @@ async def _after_submit(
                 due_on=pim_due,
                 parent_audit_id=audit.id,
             )
-            await store.set_pim_due(audit.id, pim_due)
-            await store.add_notice(
+            await uow.audits.set_pim_due(audit.id, pim_due)
+            await uow.outbox.add(
                 Notice(
                     f"pim:{audit.id}",
                     leaders.head_of_service_id,
@@ -300,8 +300,8 @@ async def _after_submit(
                 )
             )
         else:
-            for qa in await store.qa_people():
-                await store.add_notice(Notice(f"red-no-hos:{audit.id}:{qa}", qa, "red_alert", data, urgent=True))
+            for qa in await uow.people.qa_people():
+                await uow.outbox.add(Notice(f"red-no-hos:{audit.id}:{qa}", qa, "red_alert", data, urgent=True))
     final = {
         "audit": audit.id,
         "case": audit.case.azeus_number,
@@ -310,24 +310,24 @@ async def _after_submit(
     }
     for person in {audit.practitioner_id, audit.second_person_id, leaders.practice_lead_id} - {None}:
         assert person is not None
-        await store.add_notice(Notice(f"final:{audit.id}:{person}", person, "audit_final", final))
+        await uow.outbox.add(Notice(f"final:{audit.id}:{person}", person, "audit_final", final))
     practitioner = audit.practitioner_id
     scales = scales_of(audit.form, audit.answers)
-    await store.record_scores(audit.id, overall_grades(audit.form, audit.answers), scales)
+    await uow.audits.record_scores(audit.id, overall_grades(audit.form, audit.answers), scales)
     if audit.form_id == PLC_FORM and practitioner is not None and not scales.empty:
         chart = {"audit": audit.id, "case": audit.case.azeus_number}  # the child's outcomes, to use with them
-        await store.add_notice(Notice(f"outcomes:{audit.id}:{practitioner}", practitioner, "outcomes_chart", chart))
+        await uow.outbox.add(Notice(f"outcomes:{audit.id}:{practitioner}", practitioner, "outcomes_chart", chart))
     return pim_due
 
 
-async def my_audits(store: AuditStore, actor: Actor) -> AuditList:
+async def my_audits(uow: AbstractUnitOfWork, actor: Actor) -> AuditList:
     return AuditList(
-        tuple(await store.open_audits(actor)), actor.person_id, tuple(await store.audits_to_moderate(actor.person_id))
+        tuple(await uow.audits.open_for(actor)), actor.person_id, tuple(await uow.audits.to_moderate(actor.person_id))
     )
 
 
 async def assign(
-    store: AuditStore,
+    uow: AbstractUnitOfWork,
     actor: Actor,
     case_ref: str,
     person_ref: str,
@@ -337,37 +337,35 @@ async def assign(
 ) -> Reply:
     """QA starts a Practice Learning Conversation by hand and the start card goes out."""
     access.require_qa(actor, "assign audits")
-    case = await store.find_case(case_ref)
+    case = await uow.people.find_case(case_ref)
     if case is None:
         raise NotFound(f"there is no case '{case_ref}' (cases are named by their Azeus number)")
-    person = await store.find_person(person_ref)
+    person = await uow.people.find_person(person_ref)
     if person is None:
         raise NotFound(f"there is no person '{person_ref}' (use their email, or their id from 'plf people')")
     second = None
     if second_ref is not None:
-        second = await store.find_person(second_ref)
+        second = await uow.people.find_person(second_ref)
         if second is None:
             raise NotFound(f"there is no person '{second_ref}' (use their email, or their id from 'plf people')")
         if second.person_id == person.person_id:
             raise ValidationFailed("the second person must be someone other than the practitioner")
-    existing = await store.open_audit_of(PLC_FORM, case.case_id, person.person_id)
+    existing = await uow.audits.open_of(PLC_FORM, case.case_id, person.person_id)
     if existing is not None:
         raise Conflict(f"case {case.azeus_number} is already assigned to {person.name} (audit {existing})")
-    due = await store.cycle_due_on(today)
-    audit_id = await store.create_audit(
+    due = await uow.audits.cycle_due_on(today)
+    audit_id = await uow.audits.create(
         form_id=PLC_FORM,
         case_id=case.case_id,
         practitioner_id=person.person_id,
         second_person_id=second.person_id if second else None,
         due_on=due,
     )
-    await store.log_access(actor, "create", audit_id, activity, "ok")
+    await uow.access.log(actor, "create", audit_id, activity, "ok")
     data = {"audit": audit_id, "case": case.azeus_number, "team": case.team_name, "due": due.isoformat() if due else ""}
     for who in [person, second]:
         if who is not None:
-            await store.add_notice(
-                Notice(f"assigned:{audit_id}:{who.person_id}", who.person_id, "audit_assigned", data)
-            )
+            await uow.outbox.add(Notice(f"assigned:{audit_id}:{who.person_id}", who.person_id, "audit_assigned", data))
     with_whom = f" with {second.name}" if second else ""
     due_text = f", due {due.isoformat()}" if due else ""
     return Reply(
@@ -377,20 +375,20 @@ async def assign(
 
 
 async def mark_uploaded(
-    store: AuditStore, actor: Actor, audit_id: int, now: datetime, activity: str | None = None
+    uow: AbstractUnitOfWork, actor: Actor, audit_id: int, now: datetime, activity: str | None = None
 ) -> Reply:
     access.require_qa(actor, "mark audits as uploaded")
-    audit, _ = await _audit(store, actor, audit_id, "mark_uploaded", activity)
+    audit, _ = await _audit(uow, actor, audit_id, "mark_uploaded", activity)
     if audit.status in (AuditStatus.ASSIGNED, AuditStatus.IN_PROGRESS):
         raise Conflict(f"audit {audit_id} has not been submitted yet")
     if audit.uploaded_at is not None:
         return Reply(f"Audit {audit_id} was already recorded as uploaded to Azeus.")
-    await store.mark_uploaded(audit_id, actor.person_id, now)
+    await uow.audits.mark_uploaded(audit_id, actor.person_id, now)
     return Reply(
         f"Audit {audit_id} (case {audit.case.azeus_number if audit.case else '-'}) is recorded as uploaded to Azeus."
     )
 
 
-async def unknown_people(store: AuditStore, actor: Actor) -> UnknownList:
+async def unknown_people(uow: AbstractUnitOfWork, actor: Actor) -> UnknownList:
     access.require_qa(actor, "list unknown people")
-    return UnknownList(tuple(await store.unknown_senders()))
+    return UnknownList(tuple(await uow.access.unknown_senders()))

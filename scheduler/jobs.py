@@ -5,20 +5,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from plf_core import layered, periods
 from plf_core.clock import Clock
 from plf_core.moderation import Rules
+from plf_core.ports import UnitOfWorkFactory
 from plf_core.timetable import Hours, Rule, due_notices
-from store.layered_store import SqlLayeredStore
-from store.timetable_store import load_state, write_notices
 
 log = logging.getLogger(__name__)
 
 
 async def monthly_moderation(
-    sessions: async_sessionmaker[AsyncSession],
+    uow: UnitOfWorkFactory,
     rules: Rules,
     clock: Clock,
     written: Callable[[], Awaitable[None]] | None = None,
@@ -26,13 +23,12 @@ async def monthly_moderation(
     """Last month's moderation choice, confirmed at once (the job is its own QA officer)."""
     today = clock.today()
     month = periods.month(today).previous().starts
-    async with sessions() as session, session.begin():
-        store = SqlLayeredStore(session, clock)
-        preview = await layered.choose_moderations(store, None, month, rules, None, today)
+    async with uow() as work:
+        preview = await layered.choose_moderations(work, None, month, rules, None, today)
         if isinstance(preview, str):
             outcome = preview
         else:
-            done = await layered.choose_moderations(store, None, month, rules, preview.fingerprint, today)
+            done = await layered.choose_moderations(work, None, month, rules, preview.fingerprint, today)
             outcome = done if isinstance(done, str) else "the returns changed meanwhile; nothing was sent"
             for problem in preview.selection.problems:
                 log.warning("moderation choice for %s: %s", f"{month:%Y-%m}", problem)
@@ -43,7 +39,7 @@ async def monthly_moderation(
 
 
 async def sweep(
-    sessions: async_sessionmaker[AsyncSession],
+    uow: UnitOfWorkFactory,
     rules: Sequence[Rule],
     hours: Hours,
     clock: Clock,
@@ -51,9 +47,9 @@ async def sweep(
 ) -> int:
     """The timetable's due notices into the outbox, each once; returns how many are new."""
     now = clock.now()
-    async with sessions() as session, session.begin():
-        state = await load_state(session, rules, now.astimezone(hours.zone).date(), hours.zone)
-        new = await write_notices(session, due_notices(rules, state, now, hours), now, hours.zone)
+    async with uow() as work:
+        state = await work.timetable.state(rules, now.astimezone(hours.zone).date())
+        new = await work.timetable.write_due(due_notices(rules, state, now, hours), digest=True)
     if new:
         log.info("timetable sweep: %d new notices", new)
         if written is not None:

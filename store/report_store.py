@@ -19,8 +19,9 @@ from plf_core.highlight import LOW_SCALE, TREND_PERIODS, HighlightReport, Period
 from plf_core.outcomes import OutcomesPicture, scales_of
 from plf_core.periods import Period, local_date
 from plf_core.vocabulary import Grade
-from store.audit_store import SqlAuditStore
+from store.audits import SqlAudits
 from store.models import ActionItem, Audit, Case, DipSample, GradeRecord, Moderation, OutcomeScore, ServiceArea, Team
+from store.repository import SqlRepository
 
 PLC = "practice_learning_conversation"
 GRADE_VALUES = {g.value for g in Grade}
@@ -40,7 +41,7 @@ async def outcomes_picture(session: AsyncSession, audit_id: int, clock: Clock) -
         return None
     case_id, submitted_at, case_ref = row
     form = get_form(PLC)
-    store = SqlAuditStore(session, clock)
+    store = SqlAudits(session, clock)
     scales = scales_of(form, await store.answers_of(audit_id))
     earlier_row = (
         await session.execute(
@@ -322,3 +323,20 @@ async def report_scope(session: AsyncSession, text: str | None) -> tuple[int | N
         else f"; the service areas are: {', '.join(sorted(set(labels.values())))}"
     )
     raise ValidationFailed(f"there is no service area '{text.strip()[:60]}'{hint}")
+
+
+class SqlReports(SqlRepository):
+    async def scope(self, text: str | None) -> tuple[int | None, str]:
+        return await report_scope(self.session, text)
+
+    async def highlight(
+        self,
+        period: Period,
+        area_id: int | None,
+        scope: str,
+        progress: Callable[[str], None] = lambda step: None,
+    ) -> HighlightReport:
+        return await highlight_report(self.session, period, area_id, scope, self.clock.now(), self.clock.zone, progress)
+
+    async def outcomes_picture(self, audit_id: int) -> OutcomesPicture | None:
+        return await outcomes_picture(self.session, audit_id, self.clock)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 import os
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -40,8 +42,47 @@ def plf_env(database_url: str, now: datetime | None = DEFAULT_NOW, **extra: str)
     return env
 
 
-def plf(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def plf_process(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`plf ARGS` as its own process, as a person types it (for where the process is the point)."""
     return subprocess.run([*PLF, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+_one_at_a_time = threading.Lock()
+
+
+def plf(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`plf ARGS` in this process: `plf_cli.main.main(argv)` with `env` as the environment, its output
+    captured, on a thread of its own (so an async test may call it too). The log configuration the
+    command sets up is undone afterwards."""
+    from plf_cli.main import main
+
+    result: dict[str, int] = {}
+    out, err = io.StringIO(), io.StringIO()
+
+    def run() -> None:
+        try:
+            result["code"] = main(args)
+        except SystemExit as exc:  # argparse's usage errors
+            result["code"] = int(exc.code or 0)
+
+    with _one_at_a_time:
+        saved_env, root = dict(os.environ), logging.getLogger()
+        handlers, level = root.handlers[:], root.level
+        os.environ.clear()
+        os.environ.update(env)
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                worker = threading.Thread(target=run, name=f"plf {' '.join(args[:1])}")
+                worker.start()
+                worker.join(120)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved_env)
+            root.handlers[:] = handlers
+            root.setLevel(level)
+    if worker.is_alive():
+        raise RuntimeError(f"plf {' '.join(args)} did not finish within 120 s")
+    return subprocess.CompletedProcess(["plf", *args], result.get("code", 1), out.getvalue(), err.getvalue())
 
 
 @dataclass

@@ -9,7 +9,7 @@ import pytest
 
 from store.migrate import head_revision
 from tests.databases import SKIP_POSTGRES, drop_postgres_database, fresh_database, migrated, template
-from tests.e2e.running_app import plf, plf_env, running_app, serving
+from tests.e2e.running_app import plf, plf_env, plf_process, running_app, serving
 from tests.fakes.connector import running_connector
 
 MESSAGE = {
@@ -30,12 +30,12 @@ def sqlite_url(tmp_path: Path) -> str:
 
 async def test_make_run_steps_migrate_load_the_demo_and_serve(sqlite_url: str, tmp_path: Path) -> None:
     env = plf_env(sqlite_url)
-    migrated = plf(["migrate"], env)
+    migrated = plf_process(["migrate"], env)  # the commands of `make run`, as processes
     assert migrated.returncode == 0, migrated.stderr
     assert f"schema empty -> {head_revision()}" in migrated.stdout
-    demo = plf(["demo", "--if-empty"], env)
+    demo = plf_process(["demo", "--if-empty"], env)
     assert "200 people, 16 teams in 4 service areas, 3000 cases" in demo.stdout
-    again = plf(["demo", "--if-empty"], env)
+    again = plf_process(["demo", "--if-empty"], env)
     assert "kept as it is: not empty" in again.stdout
 
     async with running_connector() as connector, running_app(sqlite_url, tmp_path) as app:

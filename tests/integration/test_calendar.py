@@ -12,10 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from plf_core import periods
 from plf_core.clock import FixedClock
 from plf_core.demo_borough import build_demo_borough
+from store.audits import SqlAudits
 from store.database import session_factory
 from store.demo import load_demo
-from store.layered_store import SqlLayeredStore
 from store.models import Audit, Case, Moderation, PersonRole, Team
+from store.moderations import SqlModerations
 from store.report_store import period_figures
 from tests.instants import LONDON
 
@@ -37,9 +38,10 @@ async def test_an_audit_returned_at_half_past_midnight_on_the_first_is_that_mont
                 .limit(1)
             )
         ).one()
-        moderator = (await session.execute(select(PersonRole.person_id).where(PersonRole.role == "qa_manager"))).scalar()
-        store = SqlLayeredStore(session, clock)
-        audit_id = await store.create_audit(
+        moderator = (
+            await session.execute(select(PersonRole.person_id).where(PersonRole.role == "qa_manager"))
+        ).scalar()
+        audit_id = await SqlAudits(session, clock).create(
             form_id="practice_learning_conversation",
             case_id=case_id,
             practitioner_id=worker,
@@ -67,9 +69,9 @@ async def test_an_audit_returned_at_half_past_midnight_on_the_first_is_that_mont
         )
 
     async with sessions() as session:
-        store = SqlLayeredStore(session, clock)
-        october = [r.audit_id for r in await store.returned_audits(OCTOBER.starts, OCTOBER.ends)]
-        september = [r.audit_id for r in await store.returned_audits(SEPTEMBER.starts, SEPTEMBER.ends)]
+        store = SqlModerations(session, clock)
+        october = [r.audit_id for r in await store.returned(OCTOBER.starts, OCTOBER.ends)]
+        september = [r.audit_id for r in await store.returned(SEPTEMBER.starts, SEPTEMBER.ends)]
         assert (october, september) == ([audit_id], [])  # moderation chooses it in October
         assert len(await store.moderated(OCTOBER.starts, OCTOBER.ends)) == 1  # its agreement is October's
         assert await store.moderated(SEPTEMBER.starts, SEPTEMBER.ends) == []

@@ -13,10 +13,11 @@ from plf_core.demo_borough import build_demo_borough
 from plf_core.moderation import Rules
 from plf_core.periods import Period
 from scheduler.jobs import monthly_moderation
+from store.audits import SqlAudits
 from store.database import session_factory
 from store.demo import load_demo
-from store.layered_store import SqlLayeredStore
 from store.models import Audit, Case, OutboxMessage, Team
+from store.unit_of_work import unit_of_work_factory
 from tests.instants import LONDON, at_instants
 
 
@@ -32,10 +33,10 @@ async def returned_in(engine: AsyncEngine, clock: FixedClock, month: Period, cou
                 .limit(count)
             )
         ).all()
-        store = SqlLayeredStore(session, clock)
+        store = SqlAudits(session, clock)
         ids = []
         for n, (case_id, worker, lead) in enumerate(rows):
-            audit_id = await store.create_audit(
+            audit_id = await store.create(
                 form_id="practice_learning_conversation",
                 case_id=case_id,
                 practitioner_id=worker,
@@ -61,9 +62,8 @@ async def test_the_monthly_job_asks_each_moderator_once(engine: AsyncEngine, clo
     await load_demo(session_factory(engine), build_demo_borough(), clock)
     last_month = periods.month(clock.today()).previous()
     audits = await returned_in(engine, clock, last_month, 30)
-    sessions = session_factory(engine)
 
-    first = await monthly_moderation(sessions, Rules(), clock)
+    first = await monthly_moderation(unit_of_work_factory(engine, clock), Rules(), clock)
     async with engine.connect() as connection:
         requests = (await connection.execute(text("SELECT audit_id, moderator_id, stream FROM moderations"))).all()
         notices = (
@@ -77,7 +77,9 @@ async def test_the_monthly_job_asks_each_moderator_once(engine: AsyncEngine, clo
     assert sum(1 for r in requests if r[2] == "ad_qa") == 12
     assert {r[0] for r in requests} <= set(audits)
 
-    again = await monthly_moderation(sessions, Rules(), clock)  # another instance, or a rerun
+    again = await monthly_moderation(
+        unit_of_work_factory(engine, clock), Rules(), clock
+    )  # another instance, or a rerun
     async with engine.connect() as connection:
         after = (await connection.execute(text("SELECT count(*) FROM moderations"))).scalar_one()
     assert after == len(requests)
@@ -85,5 +87,5 @@ async def test_the_monthly_job_asks_each_moderator_once(engine: AsyncEngine, clo
 
     a_year_ago = periods.month(periods.months_before(clock.today(), 12))
     clock.set(datetime.combine(a_year_ago.starts, time(9), tzinfo=LONDON))
-    quiet = await monthly_moderation(sessions, Rules(), clock)
+    quiet = await monthly_moderation(unit_of_work_factory(engine, clock), Rules(), clock)
     assert quiet == f"No audits were returned in {a_year_ago.previous().label}, so there is nothing to moderate."

@@ -24,8 +24,8 @@ from scheduler.jobs import sweep
 from scheduler.timetable_file import load_timetable
 from store.database import session_factory
 from store.demo import load_demo
-from store.layered_store import SqlLayeredStore
 from store.models import ActionItem, Audit, Case, DipSample, Moderation, OutboxMessage, PersonRole, Team
+from store.unit_of_work import unit_of_work_factory
 
 LONDON = ZoneInfo("Europe/London")
 RULES = load_timetable()
@@ -76,7 +76,9 @@ async def test_a_quarter_sends_every_expected_notice_once_at_the_right_time_and_
     engine: AsyncEngine,
 ) -> None:
     sessions = session_factory(engine)
-    await load_demo(sessions, build_demo_borough(), FixedClock(datetime(2026, 10, 1, 9, tzinfo=LONDON)))  # 2026-Q3 to 2027-Q3
+    await load_demo(
+        sessions, build_demo_borough(), FixedClock(datetime(2026, 10, 1, 9, tzinfo=LONDON))
+    )  # 2026-Q3 to 2027-Q3
     data_team = await people_of(engine, Role.DATA_AND_IMPACT)
     slt = await people_of(engine, Role.SLT)
     directors = await people_of(engine, Role.DIRECTOR_OF_OPERATIONS)
@@ -154,7 +156,7 @@ async def test_a_quarter_sends_every_expected_notice_once_at_the_right_time_and_
     while day <= date(2027, 1, 12):
         for hour, minute in ((3, 0), (9, 5), (14, 0)):
             tick = datetime.combine(day, time(hour, minute), tzinfo=LONDON)
-            await sweep(sessions, RULES, Hours(), FixedClock(tick))
+            await sweep(unit_of_work_factory(engine, FixedClock(tick)), RULES, Hours(), FixedClock(tick))
             async with sessions() as session, session.begin():  # the dispatcher: whatever is due goes now
                 due = (
                     await session.execute(
@@ -168,9 +170,8 @@ async def test_a_quarter_sends_every_expected_notice_once_at_the_right_time_and_
                     sent[row.dedupe_key] = (tick, row.kind, dict(row.payload))
                     row.status = "sent"
             if tick == datetime(2026, 10, 29, 14, tzinfo=LONDON):
-                async with sessions() as session, session.begin():
-                    store = SqlLayeredStore(session, FixedClock(tick))
-                    await follow_ups.actions_done(store, confirmer, ids["confirmed"], tick, "t")
+                async with unit_of_work_factory(engine, FixedClock(tick))() as uow:
+                    await follow_ups.actions_done(uow, confirmer, ids["confirmed"], tick, "t")
         day += timedelta(days=1)
 
     # escalations went on their own, at the 09:05 tick of their day

@@ -17,10 +17,12 @@ from plf_core.timetable import Hours
 from plf_core.vocabulary import Role
 from scheduler.jobs import sweep
 from scheduler.timetable_file import load_timetable
+from store.audits import SqlAudits
 from store.database import session_factory
 from store.demo import load_demo
-from store.layered_store import SqlLayeredStore
+from store.follow_ups import SqlFollowUps
 from store.models import ActionItem, Audit, Case, Moderation, OutboxMessage, Team
+from store.unit_of_work import unit_of_work_factory
 
 LONDON = ZoneInfo("Europe/London")
 RULES = load_timetable()
@@ -29,6 +31,12 @@ HOURS = Hours()
 
 def clock_at(moment: datetime) -> FixedClock:
     return FixedClock(moment, LONDON)
+
+
+async def sweep_at(engine: AsyncEngine, moment: datetime) -> int:
+    """The sweep of one instance whose clock says `moment`."""
+    clock = clock_at(moment)
+    return await sweep(unit_of_work_factory(engine, clock), RULES, HOURS, clock)
 
 
 async def moderated_with_actions(engine: AsyncEngine, completed: datetime) -> tuple[int, int, int, int]:
@@ -44,8 +52,7 @@ async def moderated_with_actions(engine: AsyncEngine, completed: datetime) -> tu
                 .limit(1)
             )
         ).one()
-        store = SqlLayeredStore(session, clock_at(completed))
-        audit_id = await store.create_audit(
+        audit_id = await SqlAudits(session, clock_at(completed)).create(
             form_id="practice_learning_conversation",
             case_id=case_id,
             practitioner_id=worker,
@@ -86,8 +93,8 @@ async def test_the_sweep_writes_each_due_notice_once_and_a_confirmation_stops_th
     sessions = session_factory(engine)
 
     first = datetime(2026, 10, 22, 9, 5, tzinfo=LONDON)  # moderation + 21 days, just after opening
-    assert await sweep(sessions, RULES, HOURS, clock_at(first)) == 2
-    assert await sweep(sessions, RULES, HOURS, clock_at(first)) == 0  # a second sweep (or instance) writes nothing
+    assert await sweep_at(engine, first) == 2
+    assert await sweep_at(engine, first) == 0  # a second sweep (or instance) writes nothing
     rows = {r[0]: r[1] for r in await outbox(engine)}
     assert rows == {
         f"followup_1:audit-{audit_id}:{worker}": "merged",  # kept once, sent inside the day's digest
@@ -99,21 +106,21 @@ async def test_the_sweep_writes_each_due_notice_once_and_a_confirmation_stops_th
     # the second follow-up includes the Service Manager; the practitioner snoozed their reminders
     second = datetime(2026, 11, 5, 9, 30, tzinfo=LONDON)
     async with sessions() as session, session.begin():
-        await SqlLayeredStore(session, clock_at(second)).snooze(worker, date(2026, 11, 9))
-    assert await sweep(sessions, RULES, HOURS, clock_at(second)) == 3
+        await SqlFollowUps(session, clock_at(second)).snooze(worker, date(2026, 11, 9))
+    assert await sweep_at(engine, second) == 3
     waiting = {r[0]: r[2] for r in await outbox(engine)}
     assert waiting[f"digest:{worker}:2026-11-09"].date() == date(2026, 11, 9)  # after the snooze
     assert waiting[f"digest:{manager}:2026-11-05"].date() == date(2026, 11, 5)
 
     # the practitioner confirms: pending follow-ups are cancelled, no escalation follows
     actor = Actor(worker, "aad", "Worker", frozenset({Role.PRACTITIONER}))
-    async with sessions() as session, session.begin():
-        reply = await follow_ups.actions_done(SqlLayeredStore(session, clock_at(second)), actor, audit_id, second, "test")
+    async with unit_of_work_factory(engine, clock_at(second))() as uow:
+        reply = await follow_ups.actions_done(uow, actor, audit_id, second, "test")
     assert "2 action(s)" in reply.text
     statuses = {r[0]: r[1] for r in await outbox(engine)}
     assert statuses[f"digest:{worker}:2026-11-09"] == "cancelled"  # its only item was the follow-up
     assert statuses[f"digest:{lead}:2026-10-22"] == "cancelled"
-    assert await sweep(sessions, RULES, HOURS, clock_at(datetime(2026, 11, 19, 10, tzinfo=LONDON))) == 0  # no escalation
+    assert await sweep_at(engine, datetime(2026, 11, 19, 10, tzinfo=LONDON)) == 0  # no escalation
 
 
 async def test_several_reminders_on_one_day_make_one_digest(engine: AsyncEngine) -> None:
@@ -121,7 +128,7 @@ async def test_several_reminders_on_one_day_make_one_digest(engine: AsyncEngine)
     sessions = session_factory(engine)
     first, worker, lead, _ = await moderated_with_actions(engine, datetime(2026, 10, 1, 11, tzinfo=UTC))
     async with sessions() as session, session.begin():  # a second audit of the same people, moderated the same day
-        second = await SqlLayeredStore(session, clock_at(datetime(2026, 10, 1, 15, tzinfo=UTC))).create_audit(
+        second = await SqlAudits(session, clock_at(datetime(2026, 10, 1, 15, tzinfo=UTC))).create(
             form_id="practice_learning_conversation",
             case_id=None,
             practitioner_id=worker,
@@ -145,7 +152,7 @@ async def test_several_reminders_on_one_day_make_one_digest(engine: AsyncEngine)
             )
         )
         session.add(ActionItem(audit_id=second, text="Visit", status="open", created_at=at, updated_at=at))
-    assert await sweep(sessions, RULES, HOURS, clock_at(datetime(2026, 10, 22, 9, 5, tzinfo=LONDON))) == 4
+    assert await sweep_at(engine, datetime(2026, 10, 22, 9, 5, tzinfo=LONDON)) == 4
     async with engine.connect() as connection:
         digest = (
             await connection.execute(

@@ -1,0 +1,178 @@
+"""`plf migrate`, `demo`, `import`, `people` and `serve`: the database and the directory in it."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from tqdm import tqdm
+
+from composition import Core
+from plf_cli.running import Subparsers, say, where, with_database
+from plf_core.demo_borough import build_demo_borough
+from plf_core.errors import PlfError, ValidationFailed
+from plf_core.ports import UnitOfWorkFactory
+from plf_core.vocabulary import Role
+from store import directory, migrate
+from store.database import session_factory
+from store.demo import load_demo, load_history
+from store.importer import ImportKind, ImportReport, import_csv
+
+MISSING_SHOWN = 20
+
+
+def register(sub: Subparsers) -> None:
+    m = sub.add_parser("migrate", help="apply database migrations (or --down REV to go back)")
+    m.add_argument("--down", metavar="REV", help="downgrade to this revision ('base' for none)")
+    m.set_defaults(run=cmd_migrate)
+    d = sub.add_parser("demo", help="load the synthetic demo borough")
+    d.add_argument("--seed", type=int, default=1)
+    d.add_argument("--if-empty", action="store_true", help="only if the database has no people or cases")
+    d.add_argument(
+        "--history",
+        action="store_true",
+        help="also a synthetic year of returned audits (for reports and outcomes charts), if there are no audits yet",
+    )
+    d.set_defaults(run=cmd_demo)
+    i = sub.add_parser("import", help="import teams, people or cases from a CSV file")
+    i.add_argument("kind", choices=[k.value for k in ImportKind])
+    i.add_argument("file")
+    i.add_argument("--skip-bad", action="store_true", help="import the good rows and list the bad ones")
+    i.set_defaults(run=cmd_import)
+    p = sub.add_parser("people", help="list people with their ids, roles and team")
+    p.add_argument("--role", choices=[r.value for r in Role])
+    p.add_argument("--team")
+    p.set_defaults(run=cmd_people)
+    sub.add_parser("serve", help="serve the bot (POST /api/messages, GET /healthz)").set_defaults(run=cmd_serve)
+
+
+def counts_line(core: Core, counts: directory.DirectoryCounts) -> str:
+    return (
+        f"database {where(core)}: {counts.people} people, {counts.teams} teams in "
+        f"{counts.service_areas} service areas, {counts.cases} cases"
+    )
+
+
+async def cmd_migrate(core: Core, args: argparse.Namespace) -> int:
+    async def work(engine: AsyncEngine, uow: UnitOfWorkFactory) -> int:
+        before = await migrate.current_revision(engine)
+        if args.down:
+            await migrate.downgrade(engine, args.down)
+        else:
+            await migrate.upgrade(engine)
+        after = await migrate.current_revision(engine)
+        say(f"database {where(core)}: schema {before or 'empty'} -> {after or 'empty'}")
+        return 0
+
+    return await with_database(core, work)
+
+
+async def cmd_demo(core: Core, args: argparse.Namespace) -> int:
+    async def work(engine: AsyncEngine, uow: UnitOfWorkFactory) -> int:
+        sessions = session_factory(engine)
+        async with sessions() as session:
+            existing = await directory.counts(session)
+        if args.if_empty and existing.people + existing.cases > 0:
+            say(counts_line(core, existing) + " (kept as it is: not empty)")
+        else:
+            counts = await load_demo(sessions, build_demo_borough(seed=args.seed), core.clock)
+            say(f"loaded the synthetic demo borough (seed {args.seed})")
+            say(counts_line(core, counts))
+        if args.history:
+            written = await load_history(sessions, core.clock.today(), args.seed)
+            say(
+                f"added a synthetic year of {written:,} returned audits (grades, outcome scales, moderations, actions)"
+                if written
+                else "the database already holds audits: no synthetic history added"
+            )
+        return 0
+
+    return await with_database(core, work)
+
+
+async def cmd_import(core: Core, args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        data = await asyncio.to_thread(path.read_bytes)
+    except OSError as exc:
+        raise ValidationFailed(f"cannot read {path}: {exc.strerror}") from None
+    kind = ImportKind(args.kind)
+
+    async def work(engine: AsyncEngine, uow: UnitOfWorkFactory) -> int:
+        total = max(0, data.count(b"\n") - 1)
+        shown = None if total > 2000 else True  # a progress bar only for a long file
+        with tqdm(total=total, unit="row", desc=f"import {kind}", file=sys.stderr, disable=shown, leave=False) as bar:
+            report = await import_csv(
+                session_factory(engine), kind, data, now=core.clock.now(), skip_bad=args.skip_bad, progress=bar.update
+            )
+        _print_import(path, report)
+        return 0
+
+    return await with_database(core, work)
+
+
+def _print_import(path: Path, report: ImportReport) -> None:
+    kind = report.kind
+    say(
+        f"{path.name}: {report.rows} {kind} row(s) read: {report.new} new, "
+        f"{report.changed} changed, {report.unchanged} unchanged"
+    )
+    for note in report.notes:
+        say(f"note: {note}")
+    if report.skipped:
+        say(f"skipped {len(report.skipped)} problem(s) (--skip-bad):")
+        for problem in report.skipped:
+            say(f"  {problem}")
+    if report.missing:
+        shown = ", ".join(report.missing[:MISSING_SHOWN])
+        more = f" and {len(report.missing) - MISSING_SHOWN} more" if len(report.missing) > MISSING_SHOWN else ""
+        say(f"{len(report.missing)} {kind} in the database are not in this file (kept, not deleted): {shown}{more}")
+
+
+async def cmd_people(core: Core, args: argparse.Namespace) -> int:
+    role = Role(args.role) if args.role else None
+
+    async def work(engine: AsyncEngine, uow: UnitOfWorkFactory) -> int:
+        async with session_factory(engine)() as session:
+            if args.team and args.team.lower() not in await directory.team_ids(session):
+                raise ValidationFailed(f"unknown team '{args.team}'")
+            people = await directory.list_people(session, role=role, team_code=args.team)
+        say(f"{'id':>5}  {'Entra object id':36}  {'team':8}  {'name':28}  roles")
+        for p in people:
+            flag = "" if p.reachable else "  (unreachable)"
+            say(
+                f"{p.id:>5}  {p.aad_object_id:36}  {p.team_code or '-':8}  {p.display_name:28}  "
+                f"{','.join(r.value for r in p.roles)}{flag}"
+            )
+        say(f"{len(people)} people")
+        return 0
+
+    return await with_database(core, work)
+
+
+async def cmd_serve(core: Core, args: argparse.Namespace) -> int:
+    """Checks before serving: the timetable and the schema; then main() serves (outside this event loop)."""
+    rules = core.chat.rules  # a bad timetable stops start-up, naming the line and the rule
+
+    async def work(engine: AsyncEngine, uow: UnitOfWorkFactory) -> int:
+        revision = await migrate.current_revision(engine)
+        if revision != migrate.head_revision():
+            raise PlfError(
+                f"the database schema is at {revision or 'nothing'}, not "
+                f"{migrate.head_revision()}: run `plf migrate` first"
+            )
+        async with session_factory(engine)() as session:
+            say(counts_line(core, await directory.counts(session)))
+        return 0
+
+    status = await with_database(core, work)
+    if status == 0:
+        from app import describe_start
+
+        say(f"timetable: {len(rules)} rules from {core.settings.timetable_file or 'the shipped default'}")
+        say(describe_start(core.settings))
+        say(f"health check: http://{core.settings.host}:{core.settings.port}/healthz")
+    return status

@@ -1,0 +1,244 @@
+"""Audits and their answers: each saved page a new version, read back as the latest of each page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from sqlalchemy import RowMapping, insert, or_, select, update
+
+from plf_core.audits import AuditView, CaseRef
+from plf_core.forms.validation import Value
+from plf_core.outcomes import OutcomeScales
+from plf_core.people import Actor
+from plf_core.vocabulary import OPEN_AUDIT_STATUSES, AuditStatus, Grade
+from store import queries
+from store.models import Audit, Cycle, GradeRecord, OutcomeScore
+from store.repository import SqlRepository
+
+OPEN = [s.value for s in OPEN_AUDIT_STATUSES]
+MAX_LISTED = 50
+
+
+class SqlAudits(SqlRepository):
+    async def get(self, audit_id: int, *, lock: bool = False) -> AuditView | None:
+        """The audit with its case, team, people and latest answers: two prebuilt queries."""
+        connection = await self.session.connection()
+        statement = queries.AUDIT_FOR_UPDATE if lock else queries.AUDIT
+        row = (await connection.execute(statement, {"audit_id": audit_id})).mappings().first()
+        if row is None:
+            return None
+        return _audit_view(row, await self.answers_of(audit_id))
+
+    async def answers_of(self, audit_id: int) -> dict[str, Value]:
+        connection = await self.session.connection()
+        rows = await connection.execute(queries.ANSWERS, {"audit_id": audit_id})
+        return {k: v for _, values in rows for k, v in values.items()}
+
+    async def open_for(self, actor: Actor) -> list[AuditView]:
+        A, C, T = queries.A, queries.C, queries.T
+        scopes = [A.practitioner_id == actor.person_id, A.second_person_id == actor.person_id]
+        if actor.led_team_ids:
+            scopes.append(C.team_id.in_(actor.led_team_ids))
+        if actor.managed_area_ids:
+            scopes.append(T.service_area_id.in_(actor.managed_area_ids))
+        query = (
+            queries.AUDITS_WITH_CASES.where(A.status.in_(OPEN), or_(*scopes))
+            .order_by(A.due_on.is_(None), A.due_on, A.id)
+            .limit(MAX_LISTED)
+        )
+        connection = await self.session.connection()
+        return [_audit_view(row, {}) for row in (await connection.execute(query)).mappings()]
+
+    async def to_moderate(self, moderator_id: int) -> list[AuditView]:
+        """The audits this person has been asked to moderate and has not finished."""
+        M = queries.MODERATIONS.c
+        query = (
+            queries.AUDITS_WITH_CASES.join(queries.MODERATIONS, M.audit_id == queries.A.id)
+            .where(M.moderator_id == moderator_id, M.status != "completed")
+            .order_by(M.requested_at, queries.A.id)
+            .limit(MAX_LISTED)
+        )
+        connection = await self.session.connection()
+        return [_audit_view(row, {}) for row in (await connection.execute(query)).mappings()]
+
+    async def open_of(self, form_id: str, case_id: int, practitioner_id: int) -> int | None:
+        return (
+            await self.session.execute(
+                select(Audit.id).where(
+                    Audit.form_id == form_id,
+                    Audit.case_id == case_id,
+                    Audit.practitioner_id == practitioner_id,
+                    Audit.status.in_(OPEN),
+                )
+            )
+        ).scalar()
+
+    async def cycle_due_on(self, day: date) -> date | None:
+        return (
+            await self.session.execute(
+                select(Cycle.due_on).where(Cycle.starts_on <= day, Cycle.due_on >= day).order_by(Cycle.due_on)
+            )
+        ).scalar()
+
+    async def create(
+        self,
+        *,
+        form_id: str,
+        case_id: int | None,
+        practitioner_id: int,
+        second_person_id: int | None,
+        due_on: date | None,
+        parent_audit_id: int | None = None,
+    ) -> int:
+        row = Audit(
+            form_id=form_id,
+            case_id=case_id,
+            practitioner_id=practitioner_id,
+            second_person_id=second_person_id,
+            due_on=due_on,
+            parent_audit_id=parent_audit_id,
+            status=AuditStatus.ASSIGNED.value,
+            version=1,
+            created_at=self.clock.now(),
+            updated_at=self.clock.now(),
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
+
+    async def save_answers(
+        self,
+        audit_id: int,
+        expected_version: int,
+        page_id: str,
+        values: Mapping[str, Value],
+        by: int,
+        current_page: str,
+        status: str,
+    ) -> bool:
+        connection = await self.session.connection()
+        now = self.clock.now()
+        result = await connection.execute(
+            queries.SAVE_VERSION,
+            {
+                "audit_id": audit_id,
+                "expected": expected_version,
+                "current_page": current_page,
+                "status": status,
+                "now": now,
+            },
+        )
+        if result.rowcount != 1:
+            return False
+        await connection.execute(
+            queries.ADD_ANSWER,
+            {
+                "audit_id": audit_id,
+                "page_id": page_id,
+                "version": expected_version + 1,
+                "values": dict(values),
+                "saved_by_id": by,
+                "saved_at": now,
+                "is_draft": True,
+            },
+        )
+        return True
+
+    async def submit(
+        self, audit_id: int, expected_version: int, by: int, at: datetime, final_grade: Grade | None
+    ) -> bool:
+        result = await self.session.execute(
+            update(Audit)
+            .where(Audit.id == audit_id, Audit.version == expected_version)
+            .values(
+                version=Audit.version + 1,
+                status=AuditStatus.SUBMITTED.value,
+                submitted_by_id=by,
+                submitted_at=at,
+                final_grade=final_grade.value if final_grade else None,
+                updated_at=self.clock.now(),
+            )
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+
+    async def record_scores(self, audit_id: int, grades: Mapping[str, Grade], scales: OutcomeScales) -> None:
+        rows = [
+            {"audit_id": audit_id, "source": source, "area": area, "score": score}
+            for source, values in (("practitioner", scales.practitioner), ("child", scales.child))
+            for area, score in values.items()
+        ]
+        for source, overall in (("practitioner", scales.practitioner_overall), ("manager", scales.manager_overall)):
+            if overall is not None:
+                rows.append({"audit_id": audit_id, "source": source, "area": "overall", "score": overall})
+        if rows:
+            await self.session.execute(insert(OutcomeScore), rows)
+        for who, grade in grades.items():
+            self.session.add(GradeRecord(audit_id=audit_id, source=who[:16], section="overall", grade=grade.value))
+        await self.session.flush()
+
+    async def set_pim_due(self, audit_id: int, due_on: date) -> None:
+        await self.session.execute(update(Audit).where(Audit.id == audit_id).values(pim_due_on=due_on))
+
+    async def set_pim_held(self, audit_id: int, held_on: date) -> None:
+        await self.session.execute(
+            update(Audit).where(Audit.id == audit_id).values(pim_held_on=held_on, version=Audit.version + 1)
+        )
+
+    async def mark_uploaded(self, audit_id: int, by: int, at: datetime) -> bool:
+        result = await self.session.execute(
+            update(Audit)
+            .where(Audit.id == audit_id, Audit.uploaded_at.is_(None))
+            .values(
+                uploaded_at=at,
+                uploaded_by_id=by,
+                status=AuditStatus.UPLOADED.value,
+                version=Audit.version + 1,
+                updated_at=self.clock.now(),
+            )
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+
+    async def link_to_draw(self, audit_id: int, draw_id: int) -> None:
+        await self.session.execute(update(Audit).where(Audit.id == audit_id).values(draw_id=draw_id))
+
+
+def _audit_view(row: RowMapping, answers: Mapping[str, Value]) -> AuditView:
+    """An audit row of queries.AUDITS_WITH_CASES, as the workflow sees it."""
+    case = None
+    if row["case_id"] is not None:
+        case = CaseRef(
+            row["case_id"],
+            row["azeus_number"],
+            row["team_id"],
+            row["team_code"],
+            row["team_name"],
+            row["service_area_id"],
+            row["service_area_name"],
+            row["gender"],
+            row["age"],
+            row["practice_lead_id"],
+            row["service_manager_id"],
+            row["head_of_service_id"],
+        )
+    return AuditView(
+        id=row["id"],
+        form_id=row["form_id"],
+        case=case,
+        practitioner_id=row["practitioner_id"],
+        second_person_id=row["second_person_id"],
+        status=AuditStatus(row["status"]),
+        version=row["version"],
+        current_page=row["current_page"],
+        answers=answers,
+        submitted_by_id=row["submitted_by_id"],
+        submitted_at=row["submitted_at"],
+        due_on=row["due_on"],
+        pim_due_on=row["pim_due_on"],
+        pim_held_on=row["pim_held_on"],
+        parent_audit_id=row["parent_audit_id"],
+        final_grade=Grade(row["final_grade"]) if row["final_grade"] else None,
+        uploaded_at=row["uploaded_at"],
+        practitioner_name=row["practitioner_name"] or "",
+        second_person_name=row["second_person_name"] or "",
+    )
