@@ -1,0 +1,264 @@
+"""The in-memory repositories of the timetable, the outbox, conversations, reports and the access log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from plf_core.audits import PLC_FORM
+from plf_core.clock import Clock
+from plf_core.delivery import Claimed
+from plf_core.errors import ValidationFailed
+from plf_core.highlight import HighlightReport, PeriodFigures, highlight
+from plf_core.outcomes import OutcomesPicture
+from plf_core.people import Actor
+from plf_core.periods import Period
+from plf_core.ports import Notice, UnknownSender
+from plf_core.timetable import CycleState, DueNotice, OpenAudit, Recipient, Rule, State
+from plf_core.timetable_commands import FailedMessage
+from plf_core.vocabulary import OPEN_AUDIT_STATUSES, AuditStatus, OutboxStatus, Role
+from tests.fakes.world import FakeRepository, OutboxRow, World
+
+RETURNED = {AuditStatus.SUBMITTED.value, AuditStatus.COMPLETED.value, AuditStatus.UPLOADED.value}
+OPEN = {s.value for s in OPEN_AUDIT_STATUSES}
+
+
+class FakeTimetable(FakeRepository):
+    def __init__(self, world: World, clock: Clock) -> None:
+        super().__init__(world, clock)
+        self.added = 0
+
+    async def state(self, rules: Sequence[Rule], day: date, *, with_open_audits: bool = False) -> State:
+        cycles = [CycleState(code, starts, due) for code, (starts, due) in self.world.cycles.items()]
+        audits = []
+        for a in self.world.audits.values():
+            if a.form_id != PLC_FORM or a.status not in OPEN or a.due_on is None or a.case_id is None:
+                continue
+            case = self.world.cases[a.case_id]
+            t = self.world.teams[case.team_id]
+            leaders = (t.practice_lead_id, t.service_manager_id, t.head_of_service_id)
+            audits.append(
+                OpenAudit(a.id, case.azeus, t.code, a.due_on, a.practitioner_id, a.second_person_id, *leaders)
+            )
+        roles = {
+            Recipient.SLT: (Role.SLT,),
+            Recipient.DATA_AND_IMPACT: (Role.DATA_AND_IMPACT,),
+            Recipient.DIRECTOR_OF_OPERATIONS: (Role.DIRECTOR_OF_OPERATIONS,),
+            Recipient.QA: (Role.PRACTICE_LEARNING_REVIEWER, Role.QA_MANAGER),
+        }
+        by_role = {r: [p.id for p in self.world.people.values() if p.roles & set(rs)] for r, rs in roles.items()}
+        return State(cycles=cycles, open_audits=audits, people_by_role=by_role)
+
+    async def write_due(self, notices: Sequence[DueNotice], *, digest: bool) -> int:
+        written = 0
+        known = {row.dedupe_key for row in self.world.outbox.values()}
+        for n in notices:
+            if n.dedupe_key in known:
+                continue
+            row_id = self.world.next_id()
+            status = "merged" if digest and not n.urgent else "pending"
+            payload = {**n.data, "urgent": n.urgent}
+            self.world.outbox[row_id] = OutboxRow(row_id, n.dedupe_key, n.person_id, n.kind, payload, n.send_at, status)
+            known.add(n.dedupe_key)
+            written += 1
+        self.added += written
+        return written
+
+    async def status_figures(
+        self, teams: tuple[str, ...] | None, starts: date, ends: date, today: date
+    ) -> tuple[int, int, int, int, int, int, int]:
+        def in_scope(case_id: int | None) -> bool:
+            return case_id is not None and (
+                teams is None or self.world.teams[self.world.cases[case_id].team_id].code in teams
+            )
+
+        rows = [
+            a
+            for a in self.world.audits.values()
+            if a.form_id == PLC_FORM and a.due_on and starts <= a.due_on <= ends and in_scope(a.case_id)
+        ]
+        open_now = [a for a in rows if a.status in OPEN]
+        overdue = [a for a in open_now if a.due_on and a.due_on < today]
+        ids = {a.id for a in rows}
+        moderated = {
+            m.audit_id for m in self.world.moderations.values() if m.audit_id in ids and m.status == "completed"
+        }
+        actions = [x for x in self.world.actions.values() if x.audit_id in ids and x.status in ("open", "not_yet")]
+        late = [x for x in actions if x.deadline is not None and x.deadline < today]
+        return (
+            len(rows),
+            len(rows) - len(open_now),
+            len(open_now),
+            len(overdue),
+            len(moderated),
+            len(actions),
+            len(late),
+        )
+
+
+class FakeOutbox(FakeRepository):
+    def __init__(self, world: World, clock: Clock) -> None:
+        super().__init__(world, clock)
+        self.added = 0
+
+    async def add(self, notice: Notice) -> None:
+        if any(row.dedupe_key == notice.dedupe_key for row in self.world.outbox.values()):
+            return
+        row_id = self.world.next_id()
+        now = self.clock.now()
+        self.world.outbox[row_id] = OutboxRow(
+            row_id, notice.dedupe_key, notice.person_id, notice.kind, dict(notice.data), now
+        )
+        self.added += 1
+
+    async def cancel_pending(self, key_prefixes: tuple[str, ...], subject: str) -> int:
+        cancelled = 0
+        for row in self.world.outbox.values():
+            key = row.dedupe_key
+            if row.status in ("pending", "merged") and key.startswith(key_prefixes) and f":{subject}:" in key:
+                row.status = "cancelled"
+                cancelled += 1
+        return cancelled
+
+    async def failed(self, limit: int) -> list[FailedMessage]:
+        rows = [r for r in self.world.outbox.values() if r.status in ("failed", "dead")]
+        people = self.world.people
+        return [
+            FailedMessage(
+                r.id,
+                people[r.person_id].name if r.person_id in people else "nobody",
+                r.kind,
+                r.status,
+                r.attempts,
+                r.last_error or "",
+            )
+            for r in sorted(rows, key=lambda r: -r.id)[:limit]
+        ]
+
+    async def retry(self, outbox_id: int) -> bool:
+        row = self.world.outbox.get(outbox_id)
+        if row is None or row.status not in ("failed", "dead"):
+            return False
+        row.status, row.attempts, row.not_before = "pending", 0, self.clock.now()
+        self.added += 1
+        return True
+
+    async def claim(self, limit: int, claim_seconds: float) -> list[Claimed]:
+        now = self.clock.now()
+        until = now + timedelta(seconds=claim_seconds)
+        due = [r for r in self.world.outbox.values() if r.status == "pending" and r.not_before <= now][:limit]
+        for r in due:
+            r.status, r.claimed_until = "sending", until
+        return [Claimed(r.id, r.person_id, r.kind, dict(r.payload), r.attempts, r.dedupe_key, until) for r in due]
+
+    async def renew(self, message: Claimed, claim_seconds: float) -> Claimed | None:
+        return message
+
+    async def mark_sent(self, message_id: int) -> None:
+        row = self.world.outbox[message_id]
+        row.status, row.attempts = "sent", row.attempts + 1
+
+    async def mark_retry(self, message_id: int, delay_s: float, error: str) -> None:
+        row = self.world.outbox[message_id]
+        row.status, row.attempts, row.last_error = "pending", row.attempts + 1, error
+        row.not_before = self.clock.now() + timedelta(seconds=delay_s)
+
+    async def mark_failed(self, message_id: int, error: str, status: OutboxStatus) -> None:
+        row = self.world.outbox[message_id]
+        row.status, row.attempts, row.last_error = status.value, row.attempts + 1, error
+
+    async def requeue_for(self, person_id: int) -> int:
+        rows = [r for r in self.world.outbox.values() if r.person_id == person_id and r.status == "failed"]
+        for r in rows:
+            r.status, r.not_before = "pending", self.clock.now()
+        return len(rows)
+
+
+class FakeConversations(FakeRepository):
+    async def remember(
+        self,
+        *,
+        aad_object_id: str,
+        person_id: int | None,
+        tenant_id: str | None,
+        service_url: str,
+        conversation_id: str,
+        reference: dict[str, Any],
+    ) -> bool:
+        known = self.world.references.get(aad_object_id)
+        fresh = known is None or not known["installed"]
+        self.world.references[aad_object_id] = {"person_id": person_id, "installed": True, "reference": reference}
+        return fresh
+
+    async def set_installed(self, aad_object_id: str, installed: bool) -> None:
+        if aad_object_id in self.world.references:
+            self.world.references[aad_object_id]["installed"] = installed
+
+    async def mark_unreachable(self, person_id: int) -> None:
+        self.world.people[person_id].reachable = False
+        for ref in self.world.references.values():
+            if ref["person_id"] == person_id:
+                ref["installed"] = False
+
+    async def reference_of(self, person_id: int) -> dict[str, Any] | None:
+        refs = self.world.references.values()
+        found = [r["reference"] for r in refs if r["person_id"] == person_id and r["installed"]]
+        return dict(found[0]) if found else None
+
+    async def teams_user_ids(self, person_ids: Collection[int]) -> dict[int, list[str]]:
+        ids: dict[int, list[str]] = {}
+        for r in self.world.references.values():
+            if r["person_id"] in person_ids:
+                ids.setdefault(r["person_id"], []).append(str(r["reference"].get("user", {}).get("id", "")))
+        return ids
+
+
+class FakeReports(FakeRepository):
+    async def scope(self, text: str | None) -> tuple[int | None, str]:
+        if not text:
+            return None, "the whole service"
+        for area_id, (code, name) in self.world.areas.items():
+            if text.strip().lower() in (code.lower(), name.lower()):
+                return area_id, name
+        raise ValidationFailed(f"there is no service area '{text.strip()[:60]}'")
+
+    def _figures(self, period: Period, area_id: int | None) -> PeriodFigures:
+        start, end = period.starts, period.ends
+        returned = [
+            a
+            for a in self.world.audits.values()
+            if a.form_id == PLC_FORM and a.submitted_at and start <= self.local(a.submitted_at) < end
+        ]
+        return PeriodFigures(returned=len(returned))
+
+    async def highlight(
+        self, period: Period, area_id: int | None, scope: str, progress: Callable[[str], None] = lambda s: None
+    ) -> HighlightReport:
+        earlier = [(p, self._figures(p, area_id)) for p in (period.previous().previous(), period.previous())]
+        figures = self._figures(period, area_id)
+        return highlight(period, scope, figures, earlier, self.clock.now(), area_report=area_id is not None)
+
+    async def outcomes_picture(self, audit_id: int) -> OutcomesPicture | None:
+        return None
+
+
+class FakeAccess(FakeRepository):
+    async def log(
+        self, actor: Actor | None, action: str, audit_id: int | None, activity_id: str | None, outcome: str
+    ) -> None:
+        self.world.access_log.append((actor.person_id if actor else None, action, audit_id, outcome))
+
+    async def record_unknown_sender(self, aad_object_id: str, name: str, tenant_id: str | None) -> bool:
+        now = self.clock.now()
+        row = self.world.unknown.get(aad_object_id)
+        if row is None:
+            self.world.unknown[aad_object_id] = {"name": name, "first": now, "last": now, "messages": 1}
+            return True
+        row["last"], row["messages"] = now, row["messages"] + 1
+        return False
+
+    async def unknown_senders(self) -> list[UnknownSender]:
+        known = {p.aad for p in self.world.people.values()}
+        rows = [(aad, r) for aad, r in self.world.unknown.items() if aad not in known]
+        return [UnknownSender(aad, r["name"], r["first"], r["last"], r["messages"]) for aad, r in rows]

@@ -1,0 +1,147 @@
+"""QA's chat commands on the in-memory unit of work: help by role, the timetable preview, reminders
+and escalations (a dry run sends nothing), status, reports' rights, and a delivery's outcome."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from plf_core import chat, report_command, timetable_commands, workflow
+from plf_core.clock import FixedClock
+from plf_core.delivery import Claimed, Decision, Outcome, record_delivery
+from plf_core.errors import NotAllowed, ValidationFailed
+from plf_core.moderation import Rules
+from plf_core.ports import Notice
+from plf_core.timetable import Hours
+from plf_core.vocabulary import OutboxStatus
+from scheduler.timetable_file import load_timetable
+from tests.fakes.store import FakeUnitOfWork
+from tests.fakes.world import Borough
+from tests.instants import at_instants
+from tests.unit.use_cases.conftest import actor
+
+
+@pytest.fixture
+def settings(clock: FixedClock) -> chat.ChatSettings:
+    return chat.ChatSettings(workflow.Settings(), clock.zone, Rules(), load_timetable(), Hours(zone=clock.zone))
+
+
+async def say(uow: FakeUnitOfWork, person: int, text: str, clock: FixedClock, settings: chat.ChatSettings) -> object:
+    async with uow:
+        return await chat.run(uow, actor(uow, person), text, clock.now(), settings, "activity-1")
+
+
+async def open_audit(uow: FakeUnitOfWork, b: Borough, clock: FixedClock, settings: chat.ChatSettings) -> int:
+    reply = await say(uow, b.qa, f"assign DEMO-000001 to {b.worker} with {b.lead}", clock, settings)
+    assert isinstance(reply, workflow.Reply)
+    return int(reply.text.split()[1])
+
+
+async def test_help_lists_what_each_person_may_type_and_a_practitioner_cannot_use_qas_commands(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock, settings: chat.ChatSettings
+) -> None:
+    mine = await say(uow, borough.worker, "help", clock, settings)
+    theirs = await say(uow, borough.qa, "HELP", clock, settings)
+    assert isinstance(mine, workflow.Reply)
+    assert isinstance(theirs, workflow.Reply)
+    assert "my audits" in mine.text
+    assert "remind" not in mine.text
+    assert "remind" in theirs.text
+    with pytest.raises(NotAllowed, match="only the QA team can use 'remind'"):
+        await say(uow, borough.worker, "remind", clock, settings)
+    with pytest.raises(ValidationFailed, match="I don't know the command 'sing'"):
+        await say(uow, borough.worker, "sing", clock, settings)
+
+
+@at_instants
+async def test_the_timetable_preview_shows_the_monthly_reminder_only_for_reviews_due_from_that_month(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock, settings: chat.ChatSettings
+) -> None:
+    await open_audit(uow, borough, clock, settings)
+    [audit] = borough.world.audits.values()
+    preview = await say(uow, borough.qa, "timetable 40", clock, settings)
+    assert isinstance(preview, timetable_commands.TimetablePreview)
+    reminders = [line for line in preview.lines if line[1] == "monthly_reminder"]
+    assert audit.due_on is not None
+    for day, _, _, people, _ in reminders:
+        assert day.replace(day=1) <= audit.due_on  # never a reminder about reviews already due
+        assert people == 2  # the practitioner and their Practice Lead
+    first_of_next = (clock.today().replace(day=28) + timedelta(days=4)).replace(day=1)
+    assert bool(reminders) == (first_of_next <= audit.due_on)
+
+
+async def test_a_dry_run_names_who_would_be_reminded_and_sends_nothing_then_remind_sends_once_a_day(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock, settings: chat.ChatSettings
+) -> None:
+    await open_audit(uow, borough, clock, settings)
+    before = len(borough.world.outbox)
+    dry = await say(uow, borough.qa, "remind CIN-N --dry-run", clock, settings)
+    assert isinstance(dry, workflow.Reply)
+    assert "Dry run, nothing sent: 2 people in CIN-N would get a reminder" in dry.text
+    assert len(borough.world.outbox) == before
+    with pytest.raises(ValidationFailed, match="there is no team or service area 'CIN-X'; did you mean CIN-N"):
+        await say(uow, borough.qa, "remind CIN-X", clock, settings)
+    sent = await say(uow, borough.qa, "remind CIN-N", clock, settings)
+    again = await say(uow, borough.qa, "remind CIN-N", clock, settings)
+    assert isinstance(sent, workflow.Reply)
+    assert isinstance(again, workflow.Reply)
+    assert sent.text.startswith("Sent a reminder to 2 people in CIN-N")
+    assert "already sent today" in again.text
+    assert len(borough.world.notices("reminder_digest")) == 2
+
+
+async def test_escalation_goes_to_slt_only_when_something_is_overdue(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock, settings: chat.ChatSettings
+) -> None:
+    audit_id = await open_audit(uow, borough, clock, settings)
+    nothing = await say(uow, borough.qa, "escalate --dry-run", clock, settings)
+    assert isinstance(nothing, workflow.Reply)
+    assert nothing.text == "Nothing is overdue, so there is nothing to escalate."
+    borough.world.audits[audit_id].due_on = clock.today() - timedelta(days=1)
+    sent = await say(uow, borough.qa, "escalate", clock, settings)
+    assert isinstance(sent, workflow.Reply)
+    assert [n.person_id for n in borough.world.notices("slt_escalation")] == [borough.slt]
+
+
+async def test_status_counts_the_cycle_for_a_team_and_names_the_data_request(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock, settings: chat.ChatSettings
+) -> None:
+    await open_audit(uow, borough, clock, settings)
+    figures = await say(uow, borough.slt, "status CIN-N", clock, settings)
+    assert isinstance(figures, timetable_commands.StatusFigures)
+    assert (figures.assigned, figures.returned, figures.outstanding) == (1, 0, 1)
+    assert figures.data_sent == "not yet marked as sent"
+    with pytest.raises(NotAllowed):
+        await say(uow, borough.lead, "status", clock, settings)
+
+
+async def test_a_head_of_service_reads_their_own_areas_report_and_a_practitioner_none(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock
+) -> None:
+    async with uow:
+        own = await report_command.report(uow, actor(uow, borough.head), "quarter", None, clock.today())
+    assert (own.area_id, own.scope) == (borough.area, "North")
+    with pytest.raises(NotAllowed, match="you can see the report of your own service area"):
+        async with uow:
+            await report_command.report(uow, actor(uow, borough.worker), None, None, clock.today())
+
+
+async def test_a_failed_delivery_tells_qa_once_a_day_and_marks_the_refused_person_unreachable(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock
+) -> None:
+    refused = Decision(Outcome.UNREACHABLE, reason="403 BotNotInConversationRoster")
+    async with uow:
+        await uow.outbox.add(Notice("assigned:1:2", borough.worker, "audit_assigned", {}))
+    [row_id] = borough.world.outbox
+    message = Claimed(row_id, borough.worker, "audit_assigned", {}, 0, "assigned:1:2", clock.now())
+    async with uow:
+        await record_delivery(uow, message, refused, clock.today(), had_conversation=True)
+    assert borough.world.outbox[row_id].status == OutboxStatus.FAILED.value
+    assert not borough.world.people[borough.worker].reachable
+    told = borough.world.notices("delivery_failures")
+    assert {n.person_id for n in told} == {borough.qa, borough.qa_manager}
+    assert told[0].payload["unreachable"] == ["Wren Worker"]
+    async with uow:  # the same day again: QA is not told twice
+        await record_delivery(uow, message, refused, clock.today(), had_conversation=True)
+    assert len(borough.world.notices("delivery_failures")) == 2

@@ -1,0 +1,151 @@
+"""Follow-ups, dip samples and thematic reviews on the in-memory unit of work."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from plf_core import dips, follow_ups, reviews
+from plf_core.clock import FixedClock
+from plf_core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from tests.fakes.store import FakeUnitOfWork
+from tests.fakes.world import ActionRow, AuditRow, Borough, OutboxRow
+from tests.unit.use_cases.conftest import actor
+
+
+def moderated_with_actions(b: Borough, clock: FixedClock) -> int:
+    w = b.world
+    audit_id = w.next_id()
+    w.audits[audit_id] = AuditRow(audit_id, "practice_learning_conversation", b.case, b.worker, b.lead, None)
+    w.audits[audit_id].status = "completed"
+    for text in ("Update the plan", "See the child alone"):
+        action_id = w.next_id()
+        w.actions[action_id] = ActionRow(action_id, text, audit_id=audit_id)
+    for person in (b.worker, b.lead):  # the first follow-up, waiting in the digest
+        row_id = w.next_id()
+        key = f"followup_1:audit-{audit_id}:{person}"
+        w.outbox[row_id] = OutboxRow(row_id, key, person, "action_follow_up", {}, clock.now(), "merged")
+    return audit_id
+
+
+async def test_confirming_the_actions_stops_the_follow_ups_and_a_second_confirmation_says_so(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock
+) -> None:
+    audit_id = moderated_with_actions(borough, clock)
+    worker = actor(uow, borough.worker)
+    async with uow:
+        first = await follow_ups.actions_done(uow, worker, audit_id, clock.now(), "a1")
+    assert "2 action(s) for case DEMO-000001 are recorded as completed" in first.text
+    assert {a.status for a in borough.world.actions.values()} == {"done"}
+    assert {r.status for r in borough.world.outbox.values()} == {"cancelled"}
+    async with uow:
+        again = await follow_ups.actions_done(uow, worker, audit_id, clock.now(), "a2")
+    assert "already confirmed" in again.text
+    with pytest.raises(NotAllowed):
+        async with uow:
+            await follow_ups.actions_done(uow, actor(uow, borough.other_worker), audit_id, clock.now(), "a3")
+
+
+async def test_not_yet_needs_a_reason_and_the_practice_lead_is_told_why(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock
+) -> None:
+    audit_id = moderated_with_actions(borough, clock)
+    worker = actor(uow, borough.worker)
+    with pytest.raises(ValidationFailed, match="please say what is still to do"):
+        async with uow:
+            await follow_ups.actions_not_yet(uow, worker, audit_id, "  ", clock.now(), "a1")
+    async with uow:
+        await follow_ups.actions_not_yet(uow, worker, audit_id, "Waiting for the school", clock.now(), "a2")
+    [told] = borough.world.notices("actions_not_yet")
+    assert (told.person_id, told.payload["reason"], told.payload["by"]) == (
+        borough.lead,
+        "Waiting for the school",
+        "Wren Worker",
+    )
+
+
+@pytest.mark.parametrize(("days", "weekday"), [(1, None), (3, None), (0, 0)])
+async def test_snoozing_waits_a_day_three_days_or_until_monday(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock, days: int, weekday: int | None
+) -> None:
+    async with uow:
+        reply = await follow_ups.snooze(uow, actor(uow, borough.worker), days, clock.today())
+    until = borough.world.snoozes[borough.worker]
+    assert until > clock.today()
+    assert until == clock.today() + timedelta(days=days) if weekday is None else until.weekday() == 0
+    assert f"{until:%A %d %B}" in reply.text
+
+
+async def test_the_data_team_marks_a_cycles_data_as_sent_once(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock
+) -> None:
+    cycle = next(iter(borough.world.cycles))
+    with pytest.raises(NotAllowed):
+        async with uow:
+            await follow_ups.data_request_sent(uow, actor(uow, borough.worker), cycle, clock.now(), None)
+    with pytest.raises(NotFound, match="there is no cycle '1999-Q1'"):
+        async with uow:
+            await follow_ups.data_request_sent(uow, actor(uow, borough.data), "1999-Q1", clock.now(), None)
+    async with uow:
+        first = await follow_ups.data_request_sent(uow, actor(uow, borough.data), cycle, clock.now(), None)
+    async with uow:
+        again = await follow_ups.data_request_sent(uow, actor(uow, borough.qa), cycle, clock.now(), None)
+    assert "is marked as sent" in first.text
+    assert "already marked as sent by Dee Data" in again.text
+
+
+async def test_a_dip_sample_goes_from_draft_to_approved_to_sent_to_agreed(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock
+) -> None:
+    qa, now = actor(uow, borough.qa), clock.now()
+    async with uow:
+        screen = await dips.new_dip(uow, qa, "  Voice of   the child ", now)
+    [dip_id] = borough.world.dips
+    assert borough.world.dips[dip_id].theme == "Voice of the child"
+    with pytest.raises(NotAllowed, match="only a QA manager"):
+        async with uow:
+            await dips.approve(uow, qa, dip_id, now)
+    manager = actor(uow, borough.qa_manager)
+    with pytest.raises(Conflict, match="Terms of Reference are not submitted yet"):
+        async with uow:
+            await dips.approve(uow, manager, dip_id, now)
+    terms = borough.world.audits[screen.audit.id]
+    terms.status = "submitted"
+    terms.pages["actions"] = {"AP1": "Share the learning", "AP1_who": "Team managers", "AP1_by": "2027-01-31"}
+    async with uow:
+        await dips.approve(uow, manager, dip_id, now)
+    with pytest.raises(ValidationFailed, match="is not a Head of Service"):
+        async with uow:
+            await dips.send(uow, qa, dip_id, str(borough.lead), now, clock.today())
+    async with uow:
+        sent = await dips.send(uow, qa, dip_id, str(borough.head), now, clock.today())
+    assert "to agree its 1 actions by" in sent.text
+    [notice] = borough.world.notices("dip_sample_actions")
+    assert notice.person_id == borough.head
+    with pytest.raises(NotAllowed):
+        async with uow:
+            await dips.agree(uow, actor(uow, borough.manager), dip_id, now)
+    async with uow:
+        await dips.agree(uow, actor(uow, borough.head), dip_id, now)
+    assert [step for step, _, _ in borough.world.dips[dip_id].history] == ["created", "approved", "sent", "agreed"]
+
+
+async def test_a_thematic_review_is_assigned_by_the_cases_cohort_with_its_moderator(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock
+) -> None:
+    qa, due = actor(uow, borough.qa), clock.today() + timedelta(days=30)
+    async with uow:
+        reply = await reviews.assign_thematic(
+            uow, qa, "DEMO-000002", str(borough.qa), due, "Permanence", None, str(borough.qa_manager), clock.today()
+        )
+    assert "(CLA & Care Leavers) of case DEMO-000002" in reply.text  # the case is a child looked after
+    [audit] = borough.world.audits.values()
+    assert audit.pages["header"]["T_theme"] == "Permanence"
+    assert {n.person_id for n in borough.world.notices("review_assigned")} == {borough.qa, borough.qa_manager}
+    with pytest.raises(ValidationFailed, match="has passed"):
+        async with uow:
+            await reviews.assign_thematic(
+                uow, qa, "DEMO-000001", str(borough.qa), clock.today() - timedelta(days=1), "T", None, None,
+                clock.today(),
+            )  # fmt: skip
