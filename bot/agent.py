@@ -11,7 +11,6 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment, InvokeResponse, TurnContextProtocol
@@ -19,28 +18,22 @@ from microsoft_agents.hosting.core import ActivityHandler, MessageFactory
 
 from bot.actions import ActionRequest, BadAction, parse_action
 from bot.links import SignedLinks
-from bot.render import LayeredScreen, screen_card
 from cards import workflow as workflow_cards
 from cards.base import CardDict
-from plf_core import chat, dips, follow_ups, layered, timetable_commands, workflow
+from cards.screens import ScreenContext, screen_card
+from plf_core import chat, dips, follow_ups, layered, timetable_commands, unknown_senders, workflow
 from plf_core.clock import Clock
 from plf_core.errors import Conflict, NotAllowed, NotFound, PlfError, Refused, ValidationFailed
 from plf_core.people import Actor
-from plf_core.ports import AbstractUnitOfWork, Conversations, Notice, People, UnitOfWorkFactory
-from plf_core.report_command import ReportSummary
-from plf_core.workflow import PageScreen, ReviewScreen, Screen
+from plf_core.ports import AbstractUnitOfWork, Conversations, People, UnitOfWorkFactory
+from plf_core.workflow import PageScreen, ReviewScreen
 
-AnyScreen = Screen | LayeredScreen
+AnyScreen = object  # what a use case answers: cards.screens has a card for each kind
 
 log = logging.getLogger(__name__)
 CARD = "application/vnd.microsoft.card.adaptive"
 #: An unchanged conversation reference is written again after this long (seconds).
 REMEMBER_FOR_S = 300.0
-UNKNOWN_REPLY = (
-    "Hello. You are not yet in the Practice Learning Framework's directory, so I can't show you any audits. "
-    "I have told the QA team; they will add you and let you know."
-)
-
 
 
 def attachment(card: CardDict) -> Attachment:
@@ -214,12 +207,7 @@ class PlfAgent(ActivityHandler):
         await turn_context.send_activity(Activity(type=ActivityTypes.message, attachments=[attachment(card)]))
 
     async def _command(self, uow: AbstractUnitOfWork, actor: Actor, text: str, activity_id: str | None) -> AnyScreen:
-        screen = await chat.run(uow, actor, text, self.clock.now(), self.settings, activity_id)
-        if isinstance(screen, ReportSummary) and self.links is not None:
-            url = self.links.report_url(screen.reader_id, screen.period.code, screen.area_id)
-            await uow.access.log(actor, f"report {screen.period.code}", None, activity_id, "ok")
-            return replace(screen, url=url, link_days=round(self.links.lifetime_s / 86_400))
-        return screen
+        return await chat.run(uow, actor, text, self.clock.now(), self.settings, activity_id)
 
     # --- Action.Execute -------------------------------------------------------------------
 
@@ -383,16 +371,13 @@ class PlfAgent(ActivityHandler):
             if audit.case is not None:
                 people |= {p for p in (audit.case.practice_lead_id, audit.case.service_manager_id) if p}
             users = await self.refresh_users.get(uow.conversations, people)
-        return screen_card(screen, users)
+        return screen_card(screen, ScreenContext(users, self.links))
 
     async def _unknown(self, uow: AbstractUnitOfWork, activity: Activity) -> CardDict:
         sender = activity.from_property
-        aad = self._aad(activity) or "unknown"
-        name = (getattr(sender, "name", None) or "someone")[:120]
+        name = getattr(sender, "name", None) or "someone"
         tenant = getattr(activity.conversation, "tenant_id", None) if activity.conversation else None
-        if await uow.access.record_unknown_sender(aad, name, tenant):
+        screen = await unknown_senders.unknown_sender(uow, self._aad(activity) or "unknown", name, tenant)
+        if screen.first_time:
             log.info("unknown sender recorded", extra={"activity_id": activity.id})
-            for qa in await uow.people.qa_people():
-                await uow.outbox.add(Notice(f"unknown:{aad}:{qa}", qa, "unknown_sender", {"name": name, "aad": aad}))
-
-        return workflow_cards.text_card("Practice Learning Framework", [UNKNOWN_REPLY])
+        return screen_card(screen)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -21,9 +20,10 @@ from microsoft_agents.hosting.core.authorization import ClaimsIdentity
 
 from bot.agent import attachment
 from bot.links import SignedLinks
-from bot.render import notice_card
+from cards.notice_cards import CardContext, notice_card
 from plf_core.clock import Clock
 from plf_core.delivery import NO_CONVERSATION, Claimed, Decision, Outcome, decide, record_delivery
+from plf_core.notices import parse
 from plf_core.pacing import Pacer
 from plf_core.ports import UnitOfWorkFactory
 
@@ -122,31 +122,10 @@ class Dispatcher:
         attempt = message.attempts + 1
         async with self.uow() as uow:
             reference = await uow.conversations.reference_of(message.person_id) if message.person_id else None
-        if reference is None:
-            decision = Decision(
-                Outcome.UNREACHABLE,
-                reason=f"{NO_CONVERSATION}: the person has not installed the bot yet (it is sent when they do)",
-            )
-        else:
-            try:
-                card = notice_card(message.kind, self._with_links(message.kind, message.payload), self.clock.today())
-            except (KeyError, ValueError, TypeError) as exc:
-                decision = Decision(Outcome.DEAD, reason=f"cannot render '{message.kind}': {exc}")
-            else:
-                conversation = str((reference.get("conversation") or {}).get("id", message.person_id))
-                async with self.uow() as uow:
-                    still_ours = await uow.outbox.renew(message, self.claim_seconds)
-                if still_ours is None:
-                    log.info("outbox %s was taken by another instance; not sent here", message.id)
-                    return
-                await self._wait_turn(conversation)  # last, so the send leaves on its slot
-                try:
-                    decision = await self._send(reference, card, attempt)
-                finally:
-                    self.pacer.landed(conversation, time.monotonic())
-                if decision.throttled:
-                    self.pacer.throttled(decision.delay_s, time.monotonic())  # the whole instance slows down
-                    log.warning("429 from the connector: pausing delivery for %.1f s", decision.delay_s)
+        decision = await self._attempt(message, reference, attempt)
+        if decision is None:
+            log.info("outbox %s was taken by another instance; not sent here", message.id)
+            return
         async with self.uow() as uow:
             await record_delivery(uow, message, decision, self.clock.today(), had_conversation=reference is not None)
         log.info(
@@ -156,12 +135,28 @@ class Dispatcher:
             extra={"outbox_id": message.id, "kind": message.kind, "attempt": attempt},
         )
 
-    def _with_links(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
-        """A chart's link is signed as it is sent, so it lasts its full lifetime from then."""
-        if kind == "outcomes_chart" and self.links is not None:
-            expires = datetime.fromtimestamp(self.links.expires_at(), self.clock.zone).date().isoformat()
-            return {**payload, "url": self.links.chart_url(int(payload["audit"])), "expires": expires}
-        return payload
+    async def _attempt(self, message: Claimed, reference: dict[str, Any] | None, attempt: int) -> Decision | None:
+        """One try at sending; None if another instance holds the message now."""
+        if reference is None:
+            reason = f"{NO_CONVERSATION}: the person has not installed the bot yet (it is sent when they do)"
+            return Decision(Outcome.UNREACHABLE, reason=reason)
+        try:
+            card = notice_card(parse(message.kind, message.payload), CardContext(self.clock.today(), self.links))
+        except ValueError as exc:  # BadPayload too: a row that cannot be read never will be
+            return Decision(Outcome.DEAD, reason=f"cannot render '{message.kind}': {exc}")
+        conversation = str((reference.get("conversation") or {}).get("id", message.person_id))
+        async with self.uow() as uow:
+            if await uow.outbox.renew(message, self.claim_seconds) is None:
+                return None
+        await self._wait_turn(conversation)  # last, so the send leaves on its slot
+        try:
+            decision = await self._send(reference, card, attempt)
+        finally:
+            self.pacer.landed(conversation, time.monotonic())
+        if decision.throttled:
+            self.pacer.throttled(decision.delay_s, time.monotonic())  # the whole instance slows down
+            log.warning("429 from the connector: pausing delivery for %.1f s", decision.delay_s)
+        return decision
 
     async def _wait_turn(self, conversation: str) -> None:
         """Within Teams' limits: this instance's rate, the conversation's rate, any pause after a 429."""

@@ -67,6 +67,10 @@ class SignedLinks:
         """The full report, for one reader: opening it checks the reader's rights again."""
         return f"{self.base_url}/links/reports/{self.token('report', {'p': reader, 'r': period, 'a': area_id})}.html"
 
+    @property
+    def lifetime_days(self) -> int:
+        return round(self.lifetime_s / 86_400)
+
     def expires_at(self) -> float:
         """When a link made now stops working (epoch seconds)."""
         return self.clock() + self.lifetime_s

@@ -6,17 +6,20 @@ Pure: returns (name, card) pairs; `plf cards` writes them to disk with a gallery
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
 
-from cards import layered, notices, reports
+from cards import layered, reports
 from cards.base import CardDict
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
-from plf_core.dips import DEFAULT_THEMES, DipAction
+from cards.notice_cards import CardContext, notice_card
+from plf_core import notices as n
+from plf_core import timetable_notices as t
+from plf_core.dips import DEFAULT_THEMES
 from plf_core.forms.model import Contributor, Field, FieldKind, Form
 from plf_core.forms.registry import load_forms
 from plf_core.forms.validation import message
 from plf_core.moderation import agreement_from_table
+from plf_core.notices import DipAction, DueRow, NoticeData
 from plf_core.vocabulary import Grade
 
 SENTENCE = (
@@ -131,44 +134,52 @@ def form_cards(form: Form) -> Iterator[tuple[str, CardDict]]:
     )
 
 
-def notice_cards() -> Iterator[tuple[str, CardDict]]:
-    items = [
-        notices.DueItem(
-            "Practice Learning Conversation",
-            f"DEMO-{900100 + n}",
-            DAY + timedelta(days=n),
-            audit_id=1000 + n,
-            overdue=n % 3 == 0,
-        )
-        for n in range(30)
-    ]
-    rows = [
-        notices.OutstandingRow(f"DEMO-{900200 + n}", "Rowan Demoford", "CNP-N (demo)", "in progress", DAY, 2000 + n)
-        for n in range(30)
-    ]
+def example_notices() -> list[tuple[str, NoticeData]]:
+    """A notice of every kind the workflow sends, at its largest."""
     long_action = (SENTENCE * 6)[:500]
-    yield (
-        "notices/reminder-digest",
-        notices.reminder_digest("Rowan Demoford", items, "digest:17:2026-12-14"),
+    dip = tuple(
+        DipAction(long_action, "Service Manager CNP", DAY, rag) for rag in ("red", "amber", "green", "red", None)
     )
-    yield (
-        "notices/outstanding-list",
-        notices.outstanding_list("Children in Need & Protection (demo)", DAY, rows),
+    failures = tuple(
+        n.FailedDelivery(5000 + i, "Rowan Demoford", "reminder digest", "403 BotNotInConversationRoster: app removed")
+        for i in range(30)
     )
-    yield "notices/slt-escalation", notices.slt_escalation("2026-Q4", rows, 14, 23)
-    yield (
-        "notices/red-alert",
-        notices.red_alert(notices.RedAlert(1234, "DEMO-900123", "CNP-N (demo)", "Rowan Demoford", "practitioner", DAY)),
+    reason = "every Red audit goes to its Head of Service"
+    sections = (
+        n.SectionOutcome("Compliance", "amber", "red", (SENTENCE * 20)[:2000]),
+        n.SectionOutcome("Overall grade", "green", "blue", (SENTENCE * 20)[:2000]),
     )
-    yield (
-        "notices/moderation-request",
-        notices.moderation_request(
-            1234, "DEMO-900123", "CNP-N (demo)", "every Red audit goes to its Head of Service", DAY
+    return [
+        ("notices/audit-assigned", n.AuditAssigned(1234, "DEMO-900123", "CNP-N (demo)", DAY)),
+        ("notices/red-alert", n.RedAlert(1234, "DEMO-900123", "CNP-N (demo)", "Rowan Demoford", "practitioner", DAY)),
+        ("notices/pim-request", n.PimRequest(1300, 1234, "DEMO-900123", "CNP-N (demo)", DAY)),
+        ("notices/outcomes-chart", n.OutcomesChart(1234, "DEMO-900123")),
+        ("notices/audit-final", n.AuditFinal(1234, "DEMO-900123", "Practice Learning Conversation", "amber")),
+        ("notices/moderation-request", n.ModerationRequest(1234, "DEMO-900123", "CNP-N (demo)", reason, DAY)),
+        ("notices/actions-not-yet", n.ActionsNotYet(1234, "DEMO-900123", long_action, "Rowan Demoford")),
+        (
+            "notices/review-assigned",
+            n.ReviewAssigned(9002, "thematic_cla_care_leavers", "DEMO-900123", "Voice of the child " * 10, DAY),
         ),
-    )
-    yield "notices/pim-request", notices.pim_request(1300, "DEMO-900123", "CNP-N (demo)", DAY)
-    chart_url = "https://plf.example.org/links/charts/" + "x" * 160 + ".png"
-    yield "notices/outcomes-chart", notices.outcomes_chart("DEMO-900123", chart_url, DAY)
+        ("notices/dip-sample-actions", n.DipSampleActions(77, "Quality of pre-birth assessments", DAY, dip)),
+        (
+            "notices/moderation-outcome",
+            n.ModerationOutcome(
+                9001, "DEMO-900123", "green", "blue", sections, tuple([("Action: " + SENTENCE)[:500]] * 20)
+            ),
+        ),
+        ("notices/delivery-failures", n.DeliveryFailures(failures, tuple(["Rowan Demoford"] * 30))),
+        (
+            "notices/unknown-sender",
+            n.UnknownSenderNotice("Newly Joined Worker", "11111111-2222-4333-8444-555555555555"),
+        ),
+    ]
+
+
+def notice_cards() -> Iterator[tuple[str, CardDict]]:
+    context = CardContext(DAY, CATALOGUE_LINKS)
+    for name, notice in example_notices():
+        yield name, notice_card(notice, context)
     headline = [
         ("Audits returned", "118"),
         ("Outstanding", "3*"),
@@ -178,40 +189,6 @@ def notice_cards() -> Iterator[tuple[str, CardDict]]:
     report_url = "https://plf.example.org/links/reports/" + "x" * 160 + ".html"
     yield "reports/summary", reports.report_summary("2026 Q3", "the whole service", headline, report_url, False, 7)
     yield "reports/summary-empty", reports.report_summary("2026 Q3", "Front Door (demo)", headline, report_url, True, 7)
-    actions = [notices.ActionLine(long_action, "Hazel Testbury (Practice Lead)", DAY) for _ in range(5)]
-    yield "notices/action-follow-up", notices.action_follow_up(1234, "DEMO-900123", actions, 1, DAY)
-    yield (
-        "notices/action-follow-up-second",
-        notices.action_follow_up(1234, "DEMO-900123", actions, 2, DAY),
-    )
-    yield (
-        "notices/data-request",
-        notices.data_request(
-            "2027-Q1",
-            date(2027, 1, 1),
-            DAY,
-            [
-                "Cohorts: Child in Need, Child Protection",
-                "Teams: all in Children in Need & Protection",
-                "Fields: Azeus number, gender, age, cohort, team, allocated worker, legal status, EHCP",
-            ],
-        ),
-    )
-    dip = [DipAction(long_action, "Service Manager CNP", DAY, rag) for rag in ("red", "amber", "green", "red", None)]
-    yield (
-        "notices/dip-sample-actions",
-        notices.dip_sample_actions(77, "Quality of pre-birth assessments", dip, DAY),
-    )
-    failures = [
-        notices.FailedDelivery(
-            5000 + n,
-            "Rowan Demoford",
-            "reminder digest",
-            "403 BotNotInConversationRoster: the app was removed",
-        )
-        for n in range(30)
-    ]
-    yield "notices/delivery-failures", notices.delivery_failures(failures, ["Rowan Demoford"] * 30)
 
 
 def layered_cards() -> Iterator[tuple[str, CardDict]]:
@@ -292,33 +269,45 @@ def layered_cards() -> Iterator[tuple[str, CardDict]]:
     )
 
 
-def timetable_cards() -> Iterator[tuple[str, CardDict]]:
-    """Every timetable notice, alone and in a day's digest."""
-    from bot.render import notice_card
+def example_timetable_notices() -> list[NoticeData]:
+    """A notice of every kind the timetable sends, at its largest, and a day's digest of them all."""
+    rows = tuple(DueRow(9000 + n, f"DEMO-{900100 + n}", "CNP-N", date(2026, 12, 31)) for n in range(40))
+    actions = tuple([("Action: " + SENTENCE)[:300]] * 10)
+    theme = "Voice of the child " * 5
+    examples: list[NoticeData] = [
+        t.DataRequest("2027-Q1", date(2027, 1, 1), DAY, "data_request"),
+        t.ReminderDigest(rows, date(2026, 12, 1), "monthly_reminder", "2026-12"),
+        t.OutstandingList(rows, date(2026, 12, 24), "outstanding_list", "2026-Q4"),
+        t.SltEscalation(rows, date(2027, 1, 7), "slt_outstanding", "2026-Q4", 14, 23),
+        t.ActionFollowUp(9001, "DEMO-900123", actions, DAY, "followup_2"),
+        t.ActionEscalation(9001, "DEMO-900123", actions, DAY, "followup_escalation"),
+        t.DipFollowUp(7, theme, DAY, "dip_agree"),
+        t.DipEscalation(7, theme, DAY, "dip_escalation"),
+        t.PimDue(9001, "DEMO-900123", DAY, "pim_due"),
+    ]
+    return [*examples, t.DailyDigest(DAY, tuple(t.DigestItem(e.KIND, e) for e in examples))]
 
-    items = [[9000 + n, f"DEMO-{900100 + n}", "CNP-N", "2026-12-31"] for n in range(40)]
-    actions = [("Action: " + SENTENCE)[:300]] * 10
-    payloads: dict[str, dict[str, Any]] = {
-        "data_request": {"cycle": "2027-Q1", "starts": "2027-01-01", "due": "2026-12-18"},
-        "reminder_digest": {"items": items, "due": "2026-12-01", "month": "2026-12", "rule": "monthly_reminder"},
-        "outstanding_list": {"items": items, "cycle": "2026-Q4", "due": "2026-12-24"},
-        "slt_escalation": {"items": items, "cycle": "2026-Q4", "due": "2027-01-07"},
-        "action_follow_up": {
-            "audit": 9001,
-            "case": "DEMO-900123",
-            "actions": actions,
-            "rule": "followup_2",
-            "due": DAY.isoformat(),
-        },
-        "action_escalation": {"audit": 9001, "case": "DEMO-900123", "actions": actions, "due": DAY.isoformat()},
-        "dip_follow_up": {"dip": 7, "theme": "Voice of the child " * 5, "rule": "dip_agree", "due": DAY.isoformat()},
-        "dip_escalation": {"dip": 7, "theme": "Voice of the child " * 5, "due": DAY.isoformat()},
-        "pim_due": {"audit": 9001, "case": "DEMO-900123", "due": DAY.isoformat()},
-    }
-    for kind, data in payloads.items():
-        yield f"timetable/{kind.replace('_', '-')}", notice_card(kind, data, DAY)
-    digest = {"day": DAY.isoformat(), "items": [{"kind": k, "data": d, "key": k} for k, d in payloads.items()]}
-    yield "timetable/daily-digest", notice_card("daily_digest", digest, DAY)
+
+def timetable_cards() -> Iterator[tuple[str, CardDict]]:
+    """Every timetable notice, alone and in a day's digest, as the dispatcher renders them."""
+    context = CardContext(DAY, CATALOGUE_LINKS)
+    for notice in example_timetable_notices():
+        yield f"timetable/{notice.KIND.replace('_', '-')}", notice_card(notice, context)
+
+
+class CatalogueLinks:
+    """Links as long as real ones, signed by nobody: the catalogue only shows them."""
+
+    lifetime_days = 7
+
+    def chart_url(self, audit_id: int) -> str:
+        return "https://plf.example.org/links/charts/" + "x" * 160 + ".png"
+
+    def report_url(self, reader: int, period: str, area_id: int | None) -> str:
+        return "https://plf.example.org/links/reports/" + "x" * 160 + ".html"
+
+
+CATALOGUE_LINKS = CatalogueLinks()
 
 
 def all_cards() -> list[tuple[str, CardDict]]:

@@ -13,7 +13,7 @@ from microsoft_teams.cards import Container, Image, OpenUrlAction, TextInput
 from microsoft_teams.cards.core import Action, CardElement
 
 from cards.base import CardDict, action_row, card, execute, facts, heading, para
-from plf_core.dips import DipAction
+from plf_core.notices import DipAction
 from plf_core.vocabulary import GRADE_LABELS, Grade
 
 MAX_LISTED = 25

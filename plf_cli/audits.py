@@ -55,8 +55,9 @@ async def cmd_assign(core: Core, args: argparse.Namespace) -> int:
 
 
 async def cmd_export(core: Core, args: argparse.Namespace) -> int:
-    from bot.render import prefilled  # heavy: imported only when this command runs
+    from cards.screens import prefilled  # heavy: imported only when this command runs
     from plf_cli.export import audit_html
+
     async def work(engine: AsyncEngine, uow: UnitOfWorkFactory) -> int:
         async with uow() as unit:
             audit = await unit.audits.get(args.audit_id)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from composition import Core, open_database
@@ -28,9 +30,22 @@ def where(core: Core) -> str:
     return masked(normalise_url(core.settings.database_url))
 
 
+BUSY_TRIES = 5
+
+
 async def with_database(core: Core, work: Callable[[AsyncEngine, UnitOfWorkFactory], Awaitable[int]]) -> int:
+    """`work` on the configured database. On SQLite, a command that read and then wrote while the
+    running bot wrote meanwhile is refused at once ("database is locked": SQLite cannot wait for that
+    case); its transaction was rolled back whole, so it is run again, a few times, before giving up."""
     async with open_database(core) as (engine, uow):
-        return await work(engine, uow)
+        for attempt in range(1, BUSY_TRIES + 1):
+            try:
+                return await work(engine, uow)
+            except OperationalError as exc:
+                if attempt == BUSY_TRIES or "database is locked" not in str(exc):
+                    raise
+                await asyncio.sleep(0.2 * attempt)
+    raise AssertionError("unreachable")
 
 
 async def qa_actor(uow: AbstractUnitOfWork, by: str | None) -> Actor:

@@ -101,7 +101,7 @@ async def run(
     if isinstance(command, commands.Status):
         return await timetable_commands.status(uow, actor, command.scope, today, settings.zone)
     if isinstance(command, commands.Report):
-        return await report_command.report(uow, actor, command.period, command.scope, today)
+        return await report_command.report(uow, actor, command.period, command.scope, today, activity_id)
     if isinstance(command, commands.OutboxCmd):
         return await timetable_commands.failed(uow, actor)
     if isinstance(command, commands.ActionsDone):

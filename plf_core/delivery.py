@@ -13,6 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from plf_core.notices import DeliveryFailures, FailedDelivery
 from plf_core.ports import AbstractUnitOfWork, Notice
 from plf_core.vocabulary import OutboxStatus
 
@@ -107,13 +108,9 @@ async def record_delivery(
 
 async def _tell_qa(uow: AbstractUnitOfWork, message: Claimed, decision: Decision, today: date) -> None:
     person = await uow.people.person_name(message.person_id) if message.person_id else "nobody"
-    data = {
-        "failures": [
-            {"outbox": message.id, "person": person, "kind": message.kind.replace("_", " "), "reason": decision.reason}
-        ],
-        "unreachable": [person] if decision.outcome is Outcome.UNREACHABLE else [],
-    }
+    failed = FailedDelivery(message.id, person, message.kind.replace("_", " "), decision.reason)
+    told = DeliveryFailures((failed,), (person,) if decision.outcome is Outcome.UNREACHABLE else ())
     for qa in await uow.people.qa_people():
         if qa != message.person_id:
             key = f"undelivered:{message.person_id}:{today.isoformat()}:{qa}"
-            await uow.outbox.add(Notice(key, qa, "delivery_failures", data))
+            await uow.outbox.add(Notice(key, qa, told))

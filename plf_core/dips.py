@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from plf_core import access
 from plf_core.audits import AuditView
 from plf_core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from plf_core.notices import DipAction, DipSampleActions
 from plf_core.people import Actor
 from plf_core.ports import AbstractUnitOfWork, Notice, PersonSummary
 from plf_core.vocabulary import AuditStatus, Role
@@ -44,14 +45,6 @@ class DipRow:
     audit_id: int | None
     head_of_service_id: int | None
     history: tuple[tuple[str, str, int | None], ...]  # (step, ISO date-time, by person id)
-
-
-@dataclass(frozen=True)
-class DipAction:
-    text: str
-    who: str
-    by: date | None
-    rag: str | None
 
 
 @dataclass(frozen=True)
@@ -155,13 +148,7 @@ async def send(
         Notice(
             f"dip:{dip_id}:sent",
             person.person_id,
-            "dip_sample_actions",
-            {
-                "dip": dip_id,
-                "theme": row.theme,
-                "agree_by": agree_by.isoformat(),
-                "actions": [[a.text, a.who, a.by.isoformat() if a.by else "", a.rag or ""] for a in actions],
-            },
+            DipSampleActions(dip_id, row.theme, agree_by, tuple(actions)),
         )
     )
     count = len(actions)

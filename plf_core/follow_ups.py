@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from plf_core import access
 from plf_core.errors import NotAllowed, NotFound, ValidationFailed
+from plf_core.notices import ActionsNotYet
 from plf_core.people import Actor
 from plf_core.ports import AbstractUnitOfWork, Notice
 from plf_core.vocabulary import Role
@@ -58,8 +59,7 @@ async def actions_not_yet(
             Notice(
                 f"not_yet:{audit_id}:{now:%Y%m%d%H%M%S}",
                 lead,
-                "actions_not_yet",
-                {"audit": audit_id, "case": case, "reason": reason.strip(), "by": actor.name},
+                ActionsNotYet(audit_id, case, reason.strip(), actor.name),
             )
         )
     return Reply(f"Recorded: the actions for case {case} are not yet completed. Your Practice Lead can see why.")

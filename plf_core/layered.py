@@ -22,6 +22,7 @@ from plf_core.moderation import (
     agreement_by,
     select,
 )
+from plf_core.notices import AuditAssigned, ModerationOutcome, ModerationRequest, SectionOutcome
 from plf_core.people import Actor
 from plf_core.ports import AbstractUnitOfWork, Notice
 from plf_core.sampling import (
@@ -165,11 +166,10 @@ async def sample(
         )
         await uow.audits.link_to_draw(audit_id, draw_id)
         await uow.access.log(actor, "create", audit_id, activity, "ok")
-        due_text = due.isoformat() if due else ""
-        data = {"audit": audit_id, "case": case.azeus_number, "team": case.team_code, "due": due_text}
+        start = AuditAssigned(audit_id, case.azeus_number, case.team_code, due)
         for person in (pick.worker_id, second):
             if person is not None:
-                await uow.outbox.add(Notice(f"assigned:{audit_id}:{person}", person, "audit_assigned", data))
+                await uow.outbox.add(Notice(f"assigned:{audit_id}:{person}", person, start))
         created += 1
     review = sum(p.for_review for p in result.picks)
     parts = [f"Sample created (draw {draw_id}, seed {seed}): {created} audit{'s' if created != 1 else ''} assigned"]
@@ -247,14 +247,13 @@ async def choose_moderations(
             Notice(
                 f"moderation:{request.audit_id}:{request.moderator_id}",
                 request.moderator_id,
-                "moderation_request",
-                {
-                    "audit": request.audit_id,
-                    "case": returned_audit.case_ref,
-                    "team": returned_audit.team,
-                    "reason": reasons.get(request.stream, request.stream),
-                    "due": due.isoformat(),
-                },
+                ModerationRequest(
+                    request.audit_id,
+                    returned_audit.case_ref,
+                    returned_audit.team,
+                    reasons.get(request.stream, request.stream),
+                    due,
+                ),
             )
         )
     return f"{created} moderation request{'s' if created != 1 else ''} sent for {start:%B %Y}."
@@ -417,17 +416,19 @@ async def save_moderation(
     if not await uow.moderations.complete(result, actor.person_id, now):
         raise Conflict(f"the moderation of audit {audit_id} was completed meanwhile")
     case = audit.case.azeus_number if audit.case else "—"
-    data = {
-        "audit": audit.id,
-        "case": case,
-        "original": overall.original.value if overall.original else "",
-        "moderated": result.moderated_grade.value,
-        "sections": [[g.label, g.original.value if g.original else "", g.moderated.value, g.reason] for g in graded],
-        "actions": list(actions),
-    }
+    outcome = ModerationOutcome(
+        audit.id,
+        case,
+        overall.original.value if overall.original else "",
+        result.moderated_grade.value,
+        tuple(
+            SectionOutcome(g.label, g.original.value if g.original else "", g.moderated.value, g.reason) for g in graded
+        ),
+        actions,
+    )
     for person in {audit.practitioner_id, audit.second_person_id} - {None}:
         assert person is not None
-        await uow.outbox.add(Notice(f"moderated:{row.moderation_id}:{person}", person, "moderation_outcome", data))
+        await uow.outbox.add(Notice(f"moderated:{row.moderation_id}:{person}", person, outcome))
     return ModerationDone(audit, result)
 
 

@@ -21,19 +21,22 @@ per aggregate and counts the notices written, so the edge can wake the dispatche
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 
+from plf_core.notices import NoticeData
+
 if TYPE_CHECKING:
     from plf_core.audits import AuditView, CaseRef
     from plf_core.delivery import Claimed
-    from plf_core.dips import DipAction, DipRow
+    from plf_core.dips import DipRow
     from plf_core.forms.validation import Value
     from plf_core.highlight import HighlightReport
     from plf_core.layered import ModerationResult, ModerationRow
     from plf_core.moderation import Moderated, Request, Returned
+    from plf_core.notices import DipAction
     from plf_core.outcomes import OutcomeScales, OutcomesPicture
     from plf_core.people import Actor
     from plf_core.periods import Period
@@ -60,13 +63,17 @@ class TeamLeaders:
 
 @dataclass(frozen=True)
 class Notice:
-    """A proactive message to write to the outbox: rendered into a card when it is sent."""
+    """A proactive message to write to the outbox, once (by its dedupe key): what it says is typed
+    (plf_core.notices); it is rendered into a card when it is sent."""
 
     dedupe_key: str
     person_id: int
-    kind: str
-    data: Mapping[str, object] = field(default_factory=dict)
+    data: NoticeData
     urgent: bool = False
+
+    @property
+    def kind(self) -> str:
+        return self.data.KIND
 
 
 @dataclass(frozen=True)

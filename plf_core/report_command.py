@@ -32,12 +32,15 @@ class ReportSummary:
     reader_id: int
     headline: tuple[tuple[str, str], ...]
     empty: bool
-    url: str | None = None  # signed by the Teams edge
-    link_days: int = 7
 
 
 async def report(
-    uow: AbstractUnitOfWork, actor: Actor, period_text: str | None, scope_text: str | None, today: date
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    period_text: str | None,
+    scope_text: str | None,
+    today: date,
+    activity: str | None = None,
 ) -> ReportSummary:
     """The `report` command: a manager of one service area gets theirs by default."""
     period = periods.parse(period_text, today, kinds=REPORT_PERIODS)
@@ -54,4 +57,5 @@ async def report(
             action="report",
         )
     made = await uow.reports.highlight(period, area_id, scope)
+    await uow.access.log(actor, f"report {period.code}", None, activity, "ok")
     return ReportSummary(period, scope, area_id, actor.person_id, made.headline, made.empty)

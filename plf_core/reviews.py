@@ -13,6 +13,7 @@ from datetime import date
 from plf_core import access
 from plf_core.errors import NotFound, ValidationFailed
 from plf_core.forms.validation import Value
+from plf_core.notices import ReviewAssigned
 from plf_core.people import Actor
 from plf_core.ports import AbstractUnitOfWork, Notice, PersonSummary
 from plf_core.vocabulary import AuditStatus
@@ -80,12 +81,9 @@ async def assign_thematic(
         seeded["T_focus"] = focus.strip()
     await _seed(uow, audit_id, "header", seeded, actor.person_id)
     await uow.access.log(actor, "create", audit_id, activity, "ok")
-    data = {"audit": audit_id, "form": form_id, "case": case.azeus_number, "theme": theme, "due": due.isoformat()}
-    await uow.outbox.add(Notice(f"review:{audit_id}:{reviewer.person_id}", reviewer.person_id, "review_assigned", data))
-    if moderator is not None:
-        await uow.outbox.add(
-            Notice(f"review:{audit_id}:{moderator.person_id}", moderator.person_id, "review_assigned", data)
-        )
+    assigned = ReviewAssigned(audit_id, form_id, case.azeus_number, theme, due)
+    for person in [reviewer, *([moderator] if moderator else [])]:
+        await uow.outbox.add(Notice(f"review:{audit_id}:{person.person_id}", person.person_id, assigned))
     kind = "CLA & Care Leavers" if form_id == THEMATIC_CLA else "CiN & CP"
     with_whom = f", moderated by {moderator.name}" if moderator else ""
     return Reply(
@@ -115,21 +113,8 @@ async def assign_supervision(
     )
     await _seed(uow, review_id, "header", {"SR_staff": supervisor.name}, actor.person_id)
     await uow.access.log(actor, "create", review_id, activity, "ok")
-    due_text = due.isoformat() if due else ""
-    await uow.outbox.add(
-        Notice(
-            f"review:{review_id}:{reviewer.person_id}",
-            reviewer.person_id,
-            "review_assigned",
-            {
-                "audit": review_id,
-                "form": SUPERVISION,
-                "case": "",
-                "theme": f"supervision by {supervisor.name}",
-                "due": due_text,
-            },
-        )
-    )
+    assigned = ReviewAssigned(review_id, SUPERVISION, "", f"supervision by {supervisor.name}", due)
+    await uow.outbox.add(Notice(f"review:{review_id}:{reviewer.person_id}", reviewer.person_id, assigned))
     text = f"Supervision review {review_id} of {supervisor.name}'s supervision records assigned to {reviewer.name}"
     if supervisee is not None:
         evaluation_id = await uow.audits.create(
@@ -146,8 +131,7 @@ async def assign_supervision(
             Notice(
                 f"review:{evaluation_id}:{supervisee.person_id}",
                 supervisee.person_id,
-                "review_assigned",
-                {"audit": evaluation_id, "form": SUPERVISEE, "case": "", "theme": "your supervision", "due": due_text},
+                ReviewAssigned(evaluation_id, SUPERVISEE, "", "your supervision", due),
             )
         )
         text += f"; {supervisee.name}'s evaluation (part 2) is audit {evaluation_id}, linked to it"

@@ -20,6 +20,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from plf_core.errors import ValidationFailed
+from plf_core.notices import NoticeData, parse
+from plf_core.timetable_notices import TIMETABLE_CARDS
 from plf_core.working_days import add_working_days, is_working_day
 
 
@@ -75,19 +77,7 @@ ALLOWED: dict[Trigger, frozenset[Recipient]] = {
     Trigger.DIP_SENT: frozenset({Recipient.HEAD_OF_SERVICE, Recipient.DIRECTOR_OF_OPERATIONS, Recipient.QA}),
     Trigger.PIM_DUE: frozenset({Recipient.HEAD_OF_SERVICE, Recipient.QA}),
 }
-CARDS = frozenset(
-    {
-        "data_request",
-        "reminder_digest",
-        "outstanding_list",
-        "slt_escalation",
-        "action_follow_up",
-        "action_escalation",
-        "dip_follow_up",
-        "dip_escalation",
-        "pim_due",
-    }
-)
+CARDS = TIMETABLE_CARDS  # the timetable's notice kinds (plf_core.timetable_notices)
 MAX_OFFSET_DAYS = 366
 
 
@@ -266,11 +256,14 @@ class State:
 class DueNotice:
     dedupe_key: str
     person_id: int
-    kind: str
-    data: Mapping[str, object]
+    data: NoticeData
     urgent: bool
     send_at: datetime
     rule: str
+
+    @property
+    def kind(self) -> str:
+        return self.data.KIND
 
 
 def due_notices(
@@ -293,8 +286,7 @@ def due_notices(
                     DueNotice(
                         f"{rule.id}:{subject}:{person}",
                         person,
-                        rule.card,
-                        {**data, "rule": rule.id, "due": due.isoformat()},
+                        parse(rule.card, {**data, "rule": rule.id, "due": due.isoformat()}),
                         rule.urgent,
                         send_at,
                         rule.id,

@@ -11,9 +11,11 @@ from zoneinfo import ZoneInfo
 
 from plf_core import access, periods
 from plf_core.errors import NotAllowed, ValidationFailed
+from plf_core.notices import DueRow
 from plf_core.people import Actor
 from plf_core.ports import AbstractUnitOfWork
 from plf_core.timetable import DueNotice, Hours, Recipient, Rule, due_notices
+from plf_core.timetable_notices import ReminderDigest, SltEscalation
 from plf_core.workflow import Reply
 
 MAX_PREVIEW_DAYS = 90
@@ -64,10 +66,6 @@ async def preview(
     return TimetablePreview(days, tuple(lines))
 
 
-def _in_scope(items: list[list[object]], teams: tuple[str, ...] | None) -> list[list[object]]:
-    return items if teams is None else [i for i in items if str(i[2]) in teams]
-
-
 async def remind(
     uow: AbstractUnitOfWork,
     actor: Actor,
@@ -83,19 +81,15 @@ async def remind(
     teams = await uow.people.scope_teams(scope)
     today = now.astimezone(hours.zone).date()
     state = await uow.timetable.state(rules, today, with_open_audits=True)
-    people: dict[int, list[list[object]]] = {}
+    people: dict[int, list[DueRow]] = {}
     for audit in state.open_audits:
-        due = audit.due_on.isoformat() if audit.due_on else ""
-        item: list[object] = [audit.audit_id, audit.case_ref, audit.team, due]
-        if _in_scope([item], teams):
+        if teams is None or audit.team in teams:
             for person in {audit.practitioner_id, audit.second_person_id} - {None}:
                 assert person is not None
-                people.setdefault(person, []).append(item)
+                people.setdefault(person, []).append(DueRow(audit.audit_id, audit.case_ref, audit.team, audit.due_on))
     day = today.isoformat()
     notices = [
-        DueNotice(
-            f"remind:{day}:{person}", person, "reminder_digest", {"items": items, "due": day}, False, now, "remind"
-        )
+        DueNotice(f"remind:{day}:{person}", person, ReminderDigest(tuple(items), today, "remind"), False, now, "remind")
         for person, items in sorted(people.items())
     ]
     return await _send_or_show(uow, notices, dry_run, "a reminder", scope)
@@ -108,21 +102,19 @@ async def escalate(
     access.require_qa(actor, "send escalations")
     today = now.astimezone(hours.zone).date()
     state = await uow.timetable.state(rules, today, with_open_audits=True)
-    overdue = [
-        [a.audit_id, a.case_ref, a.team, a.due_on.isoformat()]
+    overdue = tuple(
+        DueRow(a.audit_id, a.case_ref, a.team, a.due_on)
         for a in state.open_audits
         if a.due_on is not None and a.due_on < today
-    ]
+    )
     if not overdue:
         return Reply("Nothing is overdue, so there is nothing to escalate.")
     slt = state.people_by_role.get(Recipient.SLT, ())
     if not slt:
         raise ValidationFailed("nobody holds the SLT role: add them with `plf import people`")
     day = today.isoformat()
-    data: dict[str, object] = {"items": overdue, "cycle": f"overdue on {day}", "due": day}
-    notices = [
-        DueNotice(f"escalate:{day}:{person}", person, "slt_escalation", data, True, now, "escalate") for person in slt
-    ]
+    escalation = SltEscalation(overdue, today, "escalate", f"overdue on {day}")
+    notices = [DueNotice(f"escalate:{day}:{person}", person, escalation, True, now, "escalate") for person in slt]
     return await _send_or_show(uow, notices, dry_run, f"the escalation of {len(overdue)} overdue review(s)", None)
 
 
@@ -148,8 +140,8 @@ def _people(count: int) -> str:
 
 
 def _count(notice: DueNotice) -> int:
-    items = notice.data.get("items")
-    return len(items) if isinstance(items, list) else 0
+    items = getattr(notice.data, "items", ())
+    return len(items)
 
 
 async def failed(uow: AbstractUnitOfWork, actor: Actor) -> OutboxList:

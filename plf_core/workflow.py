@@ -15,6 +15,7 @@ from plf_core.audits import (
     PIM_FORM,
     PLC_FORM,
     AuditView,
+    CaseRef,
     final_grade,
     next_page,
     overall_grades,
@@ -24,9 +25,10 @@ from plf_core.audits import (
 from plf_core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from plf_core.forms.model import Contributor
 from plf_core.forms.validation import Value, check_page, check_submission
+from plf_core.notices import AuditAssigned, AuditFinal, OutcomesChart, PimRequest, RedAlert
 from plf_core.outcomes import scales_of
 from plf_core.people import Actor
-from plf_core.ports import AbstractUnitOfWork, Notice, TeamLeaders, UnknownSender
+from plf_core.ports import AbstractUnitOfWork, Notice, UnknownSender
 from plf_core.vocabulary import AuditStatus
 from plf_core.working_days import add_working_days
 
@@ -266,58 +268,49 @@ async def _after_submit(
             await uow.audits.set_pim_held(audit.parent_audit_id, date.fromisoformat(held))
     if audit.case is None:
         return None
-    leaders = TeamLeaders(audit.case.practice_lead_id, audit.case.service_manager_id, audit.case.head_of_service_id)
     if reds and audit.form_id == PLC_FORM:
         pim_due = add_working_days(today, settings.pim_working_days)
-        data = {
-            "audit": audit.id,
-            "case": audit.case.azeus_number,
-            "team": audit.case.team_name,
-            "sources": " and ".join(reds),
-            "by": audit.practitioner_name,
-            "pim_due": pim_due.isoformat(),
-        }
-        for person in {leaders.service_manager_id, leaders.head_of_service_id} - {None}:
-            assert person is not None
-            await uow.outbox.add(Notice(f"red:{audit.id}:{person}", person, "red_alert", data, urgent=True))
-        if leaders.head_of_service_id is not None:
-            pim_id = await uow.audits.create(
-                form_id=PIM_FORM,
-                case_id=audit.case.case_id,
-                practitioner_id=leaders.head_of_service_id,
-                second_person_id=None,
-                due_on=pim_due,
-                parent_audit_id=audit.id,
-            )
-            await uow.audits.set_pim_due(audit.id, pim_due)
-            await uow.outbox.add(
-                Notice(
-                    f"pim:{audit.id}",
-                    leaders.head_of_service_id,
-                    "pim_request",
-                    {**data, "pim_audit": pim_id},
-                    urgent=True,
-                )
-            )
-        else:
-            for qa in await uow.people.qa_people():
-                await uow.outbox.add(Notice(f"red-no-hos:{audit.id}:{qa}", qa, "red_alert", data, urgent=True))
-    final = {
-        "audit": audit.id,
-        "case": audit.case.azeus_number,
-        "form": audit.form.title,
-        "grade": audit.final_grade.value if audit.final_grade else "",
-    }
-    for person in {audit.practitioner_id, audit.second_person_id, leaders.practice_lead_id} - {None}:
+        await _red_alerts(uow, audit, audit.case, reds, pim_due)
+    final = AuditFinal(
+        audit.id, audit.case.azeus_number, audit.form.title, audit.final_grade.value if audit.final_grade else ""
+    )
+    for person in {audit.practitioner_id, audit.second_person_id, audit.case.practice_lead_id} - {None}:
         assert person is not None
-        await uow.outbox.add(Notice(f"final:{audit.id}:{person}", person, "audit_final", final))
+        await uow.outbox.add(Notice(f"final:{audit.id}:{person}", person, final))
     practitioner = audit.practitioner_id
     scales = scales_of(audit.form, audit.answers)
     await uow.audits.record_scores(audit.id, overall_grades(audit.form, audit.answers), scales)
     if audit.form_id == PLC_FORM and practitioner is not None and not scales.empty:
-        chart = {"audit": audit.id, "case": audit.case.azeus_number}  # the child's outcomes, to use with them
-        await uow.outbox.add(Notice(f"outcomes:{audit.id}:{practitioner}", practitioner, "outcomes_chart", chart))
+        chart = OutcomesChart(audit.id, audit.case.azeus_number)  # the child's outcomes, to use with them
+        await uow.outbox.add(Notice(f"outcomes:{audit.id}:{practitioner}", practitioner, chart))
     return pim_due
+
+
+async def _red_alerts(
+    uow: AbstractUnitOfWork, audit: AuditView, case: CaseRef, reds: tuple[str, ...], pim_due: date
+) -> None:
+    """A Red audit alerts the Service Manager and Head of Service at once (line 759), and the Head of
+    Service gets its Practice Improvement Meeting record; with no Head of Service, QA is alerted."""
+    alert = RedAlert(audit.id, case.azeus_number, case.team_name, audit.practitioner_name, " and ".join(reds), pim_due)
+    for person in {case.service_manager_id, case.head_of_service_id} - {None}:
+        assert person is not None
+        await uow.outbox.add(Notice(f"red:{audit.id}:{person}", person, alert, urgent=True))
+    head = case.head_of_service_id
+    if head is None:
+        for qa in await uow.people.qa_people():
+            await uow.outbox.add(Notice(f"red-no-hos:{audit.id}:{qa}", qa, alert, urgent=True))
+        return
+    pim_id = await uow.audits.create(
+        form_id=PIM_FORM,
+        case_id=case.case_id,
+        practitioner_id=head,
+        second_person_id=None,
+        due_on=pim_due,
+        parent_audit_id=audit.id,
+    )
+    await uow.audits.set_pim_due(audit.id, pim_due)
+    request = PimRequest(pim_id, audit.id, case.azeus_number, case.team_name, pim_due)
+    await uow.outbox.add(Notice(f"pim:{audit.id}", head, request, urgent=True))
 
 
 async def my_audits(uow: AbstractUnitOfWork, actor: Actor) -> AuditList:
@@ -362,10 +355,10 @@ async def assign(
         due_on=due,
     )
     await uow.access.log(actor, "create", audit_id, activity, "ok")
-    data = {"audit": audit_id, "case": case.azeus_number, "team": case.team_name, "due": due.isoformat() if due else ""}
+    start = AuditAssigned(audit_id, case.azeus_number, case.team_name, due)
     for who in [person, second]:
         if who is not None:
-            await uow.outbox.add(Notice(f"assigned:{audit_id}:{who.person_id}", who.person_id, "audit_assigned", data))
+            await uow.outbox.add(Notice(f"assigned:{audit_id}:{who.person_id}", who.person_id, start))
     with_whom = f" with {second.name}" if second else ""
     due_text = f", due {due.isoformat()}" if due else ""
     return Reply(

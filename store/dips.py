@@ -7,7 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from plf_core.dips import DipAction, DipRow
+from plf_core.dips import DipRow
+from plf_core.notices import DipAction
 from store.models import ActionItem, Audit, DipSample
 from store.repository import SqlRepository
 

@@ -7,7 +7,7 @@ left 'sending' by a dead instance is claimed again once its claim has run out.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +18,7 @@ from plf_core.delivery import NO_CONVERSATION, Claimed
 from plf_core.ports import Notice
 from plf_core.timetable_commands import FailedMessage
 from plf_core.vocabulary import OutboxStatus
-from store.models import OutboxMessage, Person
+from store.models import ConversationReference, OutboxMessage, Person
 from store.repository import SqlRepository
 
 CLAIM_SECONDS = 120
@@ -43,7 +43,7 @@ class SqlOutbox(SqlRepository):
                         dedupe_key=notice.dedupe_key,
                         person_id=notice.person_id,
                         kind=notice.kind,
-                        payload=dict(notice.data),
+                        payload=notice.data.to_payload(),
                         status="pending",
                         not_before=self.clock.now(),
                         created_at=self.clock.now(),
@@ -123,6 +123,7 @@ class SqlOutbox(SqlRepository):
         """Take up to `limit` messages that are due; the caller commits the claim at once. A claim
         lasts `claim_seconds`: an instance that dies holding it leaves the rows to the others then."""
         now = self.clock.now()
+        await self._requeue_the_installed(now)
         due = or_(
             and_(OutboxMessage.status == OutboxStatus.PENDING.value, OutboxMessage.not_before <= now),
             and_(OutboxMessage.status == OutboxStatus.SENDING.value, OutboxMessage.claimed_until < now),
@@ -136,6 +137,21 @@ class SqlOutbox(SqlRepository):
             row.status, row.claimed_until = OutboxStatus.SENDING.value, until
         await self.session.flush()
         return [Claimed(r.id, r.person_id, r.kind, dict(r.payload), r.attempts, r.dedupe_key, until) for r in rows]
+
+    async def _requeue_the_installed(self, now: datetime) -> None:
+        """A message that failed because its person had not installed the bot goes again once they
+        have. Installing re-queues them too (requeue_for); this catches the one whose failure was
+        written a moment after that install looked, whatever the interleaving."""
+        installed = select(ConversationReference.person_id).where(ConversationReference.installed.is_(True))
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.FAILED.value,
+                OutboxMessage.last_error.like(f"{NO_CONVERSATION}%"),
+                OutboxMessage.person_id.in_(installed),
+            )
+            .values(status=OutboxStatus.PENDING.value, not_before=now, claimed_until=None)
+        )
 
     async def renew(self, message: Claimed, claim_seconds: float) -> Claimed | None:
         """Just before sending: still ours? (A slow batch can outlive its claim and another instance

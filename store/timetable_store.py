@@ -257,7 +257,7 @@ async def write_notices(
             "dedupe_key": n.dedupe_key,
             "person_id": n.person_id,
             "kind": n.kind,
-            "payload": {**n.data, "urgent": n.urgent},
+            "payload": {**n.data.to_payload(), "urgent": n.urgent},
             # a reminder is kept as 'merged' (written once, never sent alone) and goes in the day's digest
             "status": "merged" if digest and not n.urgent else "pending",
             "attempts": 0,

@@ -9,8 +9,10 @@ PostgreSQL's `CREATE DATABASE ... TEMPLATE`), so tests never share a database.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
+import sqlite3
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -20,7 +22,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import asyncpg
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 LONDON = ZoneInfo("Europe/London")
@@ -106,14 +107,10 @@ async def template(backend: str, what: str, build: Callable[[str], Awaitable[Non
 
 async def _checkpoint(url: str) -> None:
     """Everything of an SQLite template in its main file (WAL mode), so copying the file copies it all."""
-    from store.database import create_engine
-
-    engine = create_engine(url)
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-    finally:
-        await engine.dispose()
+    path = make_url(url).database
+    assert path is not None
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 async def migrated(url: str) -> None:

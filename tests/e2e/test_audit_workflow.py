@@ -6,6 +6,7 @@ by activities posted to it, and a fake Bot Connector records every proactive mes
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import datetime
 from pathlib import Path
@@ -370,7 +371,8 @@ async def test_the_pim_date_shows_on_the_audit_once_held_and_qa_marks_it_uploade
     await wait_for_card(connector, u["qa"], "is recorded as uploaded to Azeus")
 
     out = tmp_path / "audit.html"
-    exported = plf(["export", str(audit_id), "--out", str(out)], plf_env(database_url))
+    # in a thread: the bot serves from this test's event loop, which must go on while `plf` runs
+    exported = await asyncio.to_thread(plf, ["export", str(audit_id), "--out", str(out)], plf_env(database_url))
     assert exported.returncode == 0, exported.stderr
     html = out.read_text()
     assert f"<strong>{BOROUGH.cases[0].azeus_number}</strong>" in html

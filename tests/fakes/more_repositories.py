@@ -6,9 +6,10 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from plf_core.audits import PLC_FORM
-from plf_core.dips import DipAction, DipRow
+from plf_core.dips import DipRow
 from plf_core.layered import ModerationResult, ModerationRow
 from plf_core.moderation import Moderated, Request, Returned
+from plf_core.notices import DipAction
 from plf_core.sampling import CaseFacts, Draw
 from plf_core.vocabulary import OPEN_AUDIT_STATUSES, AuditStatus, Grade
 from tests.fakes.world import ActionRow, DipRowData, FakeRepository

@@ -58,7 +58,7 @@ class FakeTimetable(FakeRepository):
                 continue
             row_id = self.world.next_id()
             status = "merged" if digest and not n.urgent else "pending"
-            payload = {**n.data, "urgent": n.urgent}
+            payload = {**n.data.to_payload(), "urgent": n.urgent}
             self.world.outbox[row_id] = OutboxRow(row_id, n.dedupe_key, n.person_id, n.kind, payload, n.send_at, status)
             known.add(n.dedupe_key)
             written += 1
@@ -108,7 +108,7 @@ class FakeOutbox(FakeRepository):
         row_id = self.world.next_id()
         now = self.clock.now()
         self.world.outbox[row_id] = OutboxRow(
-            row_id, notice.dedupe_key, notice.person_id, notice.kind, dict(notice.data), now
+            row_id, notice.dedupe_key, notice.person_id, notice.kind, notice.data.to_payload(), now
         )
         self.added += 1
 
@@ -146,6 +146,14 @@ class FakeOutbox(FakeRepository):
 
     async def claim(self, limit: int, claim_seconds: float) -> list[Claimed]:
         now = self.clock.now()
+        installed = {r["person_id"] for r in self.world.references.values() if r["installed"]}
+        for row in self.world.outbox.values():  # failed for want of a conversation, which there is now
+            if (
+                row.status == "failed"
+                and (row.last_error or "").startswith("no conversation")
+                and row.person_id in installed
+            ):
+                row.status, row.not_before = "pending", now
         until = now + timedelta(seconds=claim_seconds)
         due = [r for r in self.world.outbox.values() if r.status == "pending" and r.not_before <= now][:limit]
         for r in due:

@@ -15,6 +15,7 @@ from plf_core.audits import PLC_FORM, AuditView, CaseRef
 from plf_core.clock import Clock
 from plf_core.errors import ValidationFailed
 from plf_core.forms.validation import Value
+from plf_core.notices import parse
 from plf_core.outcomes import OutcomeScales
 from plf_core.people import Actor
 from plf_core.ports import AbstractUnitOfWork, Notice, PersonSummary, TeamLeaders
@@ -302,7 +303,7 @@ def notice_of(world: World, key_start: str) -> Notice:
     """The notice whose dedupe key starts so, as it was written."""
     [row] = [r for r in world.outbox.values() if r.dedupe_key.startswith(key_start)]
     assert row.person_id is not None
-    return Notice(row.dedupe_key, row.person_id, row.kind, row.payload)
+    return Notice(row.dedupe_key, row.person_id, parse(row.kind, row.payload))
 
 
 PLC = PLC_FORM

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from plf_core.errors import ValidationFailed
+from plf_core.notices import DueRow
 from plf_core.timetable import (
     CycleState,
     Hours,
@@ -21,6 +22,7 @@ from plf_core.timetable import (
     State,
     due_notices,
 )
+from plf_core.timetable_notices import SltEscalation
 from scheduler.timetable_file import load_timetable
 
 LONDON = ZoneInfo("Europe/London")
@@ -125,11 +127,11 @@ def test_dip_samples_pims_and_outstanding_lists() -> None:
     late = due_notices(
         RULES, state(open_audits=[OPEN], moderations_outstanding=4, actions_unconfirmed=2), at(date(2027, 1, 7)), HOURS
     )
-    assert [
-        (n.person_id, n.data["items"], n.data["moderations"], n.data["actions"])
-        for n in late
-        if n.rule == "slt_outstanding"
-    ] == [(SLT, [[11, "AZ000011", "T1", "2026-12-31"]], 4, 2)]
+    escalations = [n.data for n in late if n.rule == "slt_outstanding"]
+    assert [n.person_id for n in late if n.rule == "slt_outstanding"] == [SLT]
+    assert [(e.items, e.moderations, e.actions) for e in escalations if isinstance(e, SltEscalation)] == [
+        ((DueRow(11, "AZ000011", "T1", date(2026, 12, 31)),), 4, 2)
+    ]
 
 
 def test_a_quarter_swept_every_hour_sends_every_expected_notice_once_and_nothing_else() -> None:

@@ -12,6 +12,7 @@ from plf_core.clock import FixedClock
 from plf_core.delivery import Claimed, Decision, Outcome, record_delivery
 from plf_core.errors import NotAllowed, ValidationFailed
 from plf_core.moderation import Rules
+from plf_core.notices import AuditAssigned
 from plf_core.ports import Notice
 from plf_core.timetable import Hours
 from plf_core.vocabulary import OutboxStatus
@@ -132,7 +133,7 @@ async def test_a_failed_delivery_tells_qa_once_a_day_and_marks_the_refused_perso
 ) -> None:
     refused = Decision(Outcome.UNREACHABLE, reason="403 BotNotInConversationRoster")
     async with uow:
-        await uow.outbox.add(Notice("assigned:1:2", borough.worker, "audit_assigned", {}))
+        await uow.outbox.add(Notice("assigned:1:2", borough.worker, AuditAssigned(1, "DEMO-000001", "CIN-N", None)))
     [row_id] = borough.world.outbox
     message = Claimed(row_id, borough.worker, "audit_assigned", {}, 0, "assigned:1:2", clock.now())
     async with uow:

@@ -1,0 +1,282 @@
+"""What a use case answers (plf_core's screens) to the card the person sees: a registry by screen type.
+
+The Teams edge asks `screen_card(screen, context)`; the context carries who else shares the card (its
+refresh.userIds) and whatever signs links (a report's link is made for its reader as the card is).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from cards import layered, reports, workflow
+from cards.base import CardDict
+from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
+from cards.registry import LinkSigner
+from plf_core import dips, timetable_commands
+from plf_core import layered as layered_audit
+from plf_core.audits import AuditView
+from plf_core.report_command import ReportSummary
+from plf_core.sampling import Method
+from plf_core.unknown_senders import NotInDirectory
+from plf_core.workflow import AuditList, PageScreen, Reply, ReviewScreen, SubmittedScreen, UnknownList
+
+
+@dataclass(frozen=True)
+class ScreenContext:
+    refresh_user_ids: tuple[str, ...] = ()
+    links: LinkSigner | None = None
+
+
+S = TypeVar("S")
+SCREENS: dict[type[Any], Callable[[Any, ScreenContext], CardDict]] = {}
+
+
+def shows(kind: type[S]) -> Callable[[Callable[[S, ScreenContext], CardDict]], Callable[[S, ScreenContext], CardDict]]:
+    def register(builder: Callable[[S, ScreenContext], CardDict]) -> Callable[[S, ScreenContext], CardDict]:
+        SCREENS[kind] = builder
+        return builder
+
+    return register
+
+
+def screen_card(screen: object, context: ScreenContext | None = None) -> CardDict:
+    builder = SCREENS.get(type(screen))
+    if builder is None:
+        raise TypeError(f"no card for a {type(screen).__name__}")
+    return builder(screen, context or ScreenContext())
+
+
+def audit_ref(audit: AuditView) -> AuditRef:
+    parts = []
+    if audit.case is not None:
+        parts.append(f"Team {audit.case.team_code}")
+    if audit.due_on:
+        parts.append(f"due {audit.due_on.isoformat()}")
+    if audit.pim_held_on:
+        parts.append(f"PIM held on {audit.pim_held_on.isoformat()}")
+    elif audit.pim_due_on:
+        parts.append(f"PIM due by {audit.pim_due_on.isoformat()}")
+    if audit.status.value not in ("assigned", "in_progress"):
+        parts.append(audit.status.value.replace("_", " "))
+    return AuditRef(audit.id, audit.version, audit.case.azeus_number if audit.case else "—", " · ".join(parts))
+
+
+def prefilled(audit: AuditView) -> dict[str, str]:
+    """The answers a form fills in itself: the case, its team and the people."""
+    case = audit.case
+    values = {"audit.practitioner": audit.practitioner_name, "audit.manager": audit.second_person_name}
+    if case is not None:
+        values |= {
+            "case.azeus_number": case.azeus_number,
+            "case.gender": case.gender,
+            "case.team": case.team_name,
+            "case.team_and_area": f"{case.team_name} · {case.service_area_name}",
+            "case.age": str(case.age),
+        }
+    return values
+
+
+def _case(audit: AuditView) -> str:
+    return audit.case.azeus_number if audit.case else "—"
+
+
+@shows(PageScreen)
+def _page(screen: PageScreen, context: ScreenContext) -> CardDict:
+    view = PageView(
+        screen.audit.form,
+        audit_ref(screen.audit),
+        screen.page_id,
+        screen.values,
+        screen.editors,
+        prefilled(screen.audit),
+        screen.errors,
+        screen.note,
+        context.refresh_user_ids,
+    )
+    return readonly_card(view) if screen.read_only else page_card(view)
+
+
+@shows(ReviewScreen)
+def _review(screen: ReviewScreen, context: ScreenContext) -> CardDict:
+    audit = screen.audit
+    view = ReviewView(
+        audit.form,
+        audit_ref(audit),
+        audit.answers,
+        screen.editors,
+        screen.problems,
+        bool(screen.editors),
+        context.refresh_user_ids,
+    )
+    return review_card(view)
+
+
+@shows(SubmittedScreen)
+def _submitted(screen: SubmittedScreen, context: ScreenContext) -> CardDict:
+    audit = screen.audit
+    return workflow.submitted(
+        audit.id, _case(audit), audit.form.title, screen.red_by, screen.pim_due_on, screen.repeated
+    )
+
+
+@shows(AuditList)
+def _audit_list(screen: AuditList, context: ScreenContext) -> CardDict:
+    lines = [
+        workflow.AuditLine(a.id, a.form.title, _case(a), screen.role_in(a), a.status.value.replace("_", " "), a.due_on)
+        for a in screen.audits
+    ]
+    moderations = [
+        workflow.AuditLine(a.id, a.form.title, _case(a), "moderator", "to moderate", None) for a in screen.to_moderate
+    ]
+    return workflow.audit_list(lines, moderations=moderations)
+
+
+@shows(UnknownList)
+def _unknown(screen: UnknownList, context: ScreenContext) -> CardDict:
+    shown = [
+        f"{s.name} ({s.aad_object_id}): {s.messages} message(s), last {s.last_seen:%d %b %Y %H:%M}"
+        for s in screen.senders
+    ] or ["Nobody unknown has written to the bot."]
+    return workflow.text_card("People not in the directory", shown)
+
+
+@shows(NotInDirectory)
+def _stranger(screen: NotInDirectory, context: ScreenContext) -> CardDict:
+    return workflow.text_card("Practice Learning Framework", [screen.text])
+
+
+@shows(Reply)
+def _reply(screen: Reply, context: ScreenContext) -> CardDict:
+    return workflow.text_card("Practice Learning", [screen.text])
+
+
+@shows(ReportSummary)
+def _report(screen: ReportSummary, context: ScreenContext) -> CardDict:
+    links = context.links
+    url = links.report_url(screen.reader_id, screen.period.code, screen.area_id) if links else None
+    days = links.lifetime_days if links else 7
+    return reports.report_summary(screen.period.label, screen.scope, screen.headline, url, screen.empty, days)
+
+
+@shows(timetable_commands.TimetablePreview)
+def _timetable(screen: timetable_commands.TimetablePreview, context: ScreenContext) -> CardDict:
+    shown: list[str] = []
+    for day, _rule, what, count, urgent in screen.lines:
+        who = "person" if count == 1 else "people"
+        shown.append(f"{day:%a %d %b}: {what} — {count} {who}" + (" (escalation)" if urgent else ""))
+    title = f"The timetable: the next {screen.days} days"
+    return workflow.text_card(title, shown or [f"Nothing is due in the next {screen.days} days."])
+
+
+@shows(timetable_commands.StatusFigures)
+def _status(screen: timetable_commands.StatusFigures, context: ScreenContext) -> CardDict:
+    return layered.status_card(
+        f"Status — {screen.scope}, cycle {screen.cycle}",
+        [
+            ("Reviews assigned", str(screen.assigned)),
+            ("Returned", str(screen.returned)),
+            ("Outstanding", str(screen.outstanding)),
+            ("Overdue", str(screen.overdue)),
+            ("Moderated", str(screen.moderated)),
+            ("Actions open", str(screen.actions_open)),
+            ("Actions past their deadline", str(screen.actions_overdue)),
+            ("Case data for the cycle", screen.data_sent),
+        ],
+    )
+
+
+@shows(timetable_commands.OutboxList)
+def _outbox(screen: timetable_commands.OutboxList, context: ScreenContext) -> CardDict:
+    rows = [(m.outbox_id, m.person, m.kind.replace("_", " "), m.status, m.attempts, m.error) for m in screen.messages]
+    return layered.failed_messages(rows)
+
+
+@shows(dips.DipThemes)
+def _themes(screen: dips.DipThemes, context: ScreenContext) -> CardDict:
+    return layered.dip_themes(screen.themes)
+
+
+@shows(dips.DipList)
+def _dips(screen: dips.DipList, context: ScreenContext) -> CardDict:
+    rows = [
+        layered.DipLine(d.dip_id, d.theme, d.status, [f"{step} {when[:10]}" for step, when, _ in d.history])
+        for d in screen.dips
+    ]
+    return layered.dip_list(rows)
+
+
+@shows(layered_audit.SamplePreview)
+def _sample(screen: layered_audit.SamplePreview, context: ScreenContext) -> CardDict:
+    d = screen.draw
+    review = sum(p.for_review for p in d.picks)
+    per_lead = f" ({d.size} per Practice Lead)" if d.method is Method.QUOTA else ""
+    rows = [
+        ("Method", d.method.value.replace("_", " ")),
+        ("Criteria", d.criteria.describe()),
+        ("Seed", str(d.seed)),
+        ("Cases matching", f"{d.population_size:,}"),
+        ("Selected", f"{len(d.picks):,}{per_lead}"),
+    ]
+    if review:
+        rows.append(("Also for Practice Learning Review", str(review)))
+    confirm = f"{screen.command} confirm {screen.fingerprint}"
+    title = "Sample preview — nothing created yet"
+    summary = layered.SampleSummary(title, confirm, rows, d.strata, d.shortfalls, len(d.picks), screen.note)
+    return layered.sample_preview(summary, "audits")
+
+
+STREAM_NAMES = {
+    "head_of_service": "Heads of Service",
+    "practice_learning_reviewer": "Practice Learning Reviewers",
+    "ad_qa": "AD QA and lead reviewers",
+}
+
+
+@shows(layered_audit.ModeratePreview)
+def _moderate(screen: layered_audit.ModeratePreview, context: ScreenContext) -> CardDict:
+    selection = screen.selection
+    summary = layered.SampleSummary(
+        f"Moderation for {screen.month:%B %Y} — nothing sent yet",
+        f"{screen.command} confirm {screen.fingerprint}",
+        [("Audits returned", str(screen.returned)), ("Moderation requests", str(len(selection.requests)))],
+        {STREAM_NAMES.get(k, k): v for k, v in selection.by_stream().items()},
+        selection.problems,
+        len(selection.requests),
+        screen.note,
+    )
+    return layered.sample_preview(summary, "moderation requests")
+
+
+@shows(layered_audit.ModerationScreen)
+def _moderation(screen: layered_audit.ModerationScreen, context: ScreenContext) -> CardDict:
+    ref = audit_ref(screen.audit)
+    sections = [layered.ModerationSection(s.section, s.label, s.original) for s in screen.sections]
+    subtitle = f"{screen.audit.form.title} · {ref.subtitle}" if ref.subtitle else screen.audit.form.title
+    return layered.moderation_form(
+        screen.audit.id, ref.case_ref, subtitle, sections, screen.values, screen.errors, screen.note
+    )
+
+
+@shows(layered_audit.ModerationDone)
+def _moderated(screen: layered_audit.ModerationDone, context: ScreenContext) -> CardDict:
+    r = screen.result
+    rows = [[g.label, g.original.value if g.original else "", g.moderated.value, g.reason] for g in r.sections]
+    original = r.original_grade.value if r.original_grade else ""
+    case = audit_ref(screen.audit).case_ref
+    return layered.moderation_outcome(
+        r.audit_id,
+        case,
+        original,
+        r.moderated_grade.value,
+        rows,
+        r.actions,
+        for_moderator=True,
+        repeated=screen.repeated,
+    )
+
+
+@shows(layered_audit.AgreementScreen)
+def _agreement(screen: layered_audit.AgreementScreen, context: ScreenContext) -> CardDict:
+    return layered.agreement_card(screen.period, screen.overall, screen.dimension, screen.breakdown)

@@ -1,0 +1,100 @@
+"""The cards of the timetable's notices (plf_core.timetable_notices), registered by kind."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from cards import layered, notices
+from cards.base import CardDict
+from cards.registry import CardContext, builds
+from plf_core import timetable_notices as t
+from plf_core.notices import DueRow
+
+CASE_DATA = "every open case: Azeus number, gender, age, cohort, team, allocated worker, legal status, EHCP"
+
+
+def _rows(items: tuple[DueRow, ...], today: date) -> list[notices.OutstandingRow]:
+    return [notices.OutstandingRow(r.case, "", r.team, "open", r.due or today, r.audit_id) for r in items]
+
+
+@builds(t.DataRequest)
+def _data_request(notice: t.DataRequest, context: CardContext) -> CardDict:
+    due = notice.due or context.today
+    return notices.data_request(notice.cycle, notice.starts or due, due + timedelta(days=7), [CASE_DATA])
+
+
+@builds(t.ReminderDigest)
+def _reminders(notice: t.ReminderDigest, context: CardContext) -> CardDict:
+    items = [
+        notices.DueItem("Practice Learning Conversation", r.case, r.due or context.today, r.audit_id)
+        for r in notice.items
+    ]
+    return notices.reminder_digest("", items, f"{notice.rule}:{notice.month}")
+
+
+@builds(t.OutstandingList)
+def _outstanding(notice: t.OutstandingList, context: CardContext) -> CardDict:
+    due = notice.due or context.today
+    return notices.outstanding_list("your scope", due + timedelta(days=7), _rows(notice.items, context.today))
+
+
+@builds(t.SltEscalation)
+def _slt(notice: t.SltEscalation, context: CardContext) -> CardDict:
+    rows = _rows(notice.items, context.today)
+    return notices.slt_escalation(notice.cycle, rows, notice.moderations, notice.actions)
+
+
+@builds(t.ActionFollowUp)
+def _follow_up(notice: t.ActionFollowUp, context: CardContext) -> CardDict:
+    due = notice.due or context.today
+    actions = [notices.ActionLine(a, "allocated team", None) for a in notice.actions]
+    return notices.action_follow_up(notice.audit_id, notice.case, actions, notice.number, due + timedelta(days=7))
+
+
+@builds(t.ActionEscalation)
+def _action_escalation(notice: t.ActionEscalation, context: CardContext) -> CardDict:
+    return layered.timetable_notice(
+        f"Escalation: actions for case {notice.case} not confirmed",
+        [
+            "Nobody has confirmed the actions from this audit's moderation four weeks after the first "
+            "follow-up (section 14). Please follow them up with the Head of Service concerned.",
+            *[f"- {a}" for a in notice.actions],
+        ],
+        ("Open the audit (read-only)", "audit.view", {"audit": notice.audit_id}),
+    )
+
+
+@builds(t.DipFollowUp)
+def _dip_follow_up(notice: t.DipFollowUp, context: CardContext) -> CardDict:
+    title = f"Dip sample {notice.dip_id}: {notice.theme}"
+    if notice.asks_to_agree:
+        line = "Please agree the dip sample's actions: they were sent to you a week ago (line 545)."
+        return layered.timetable_notice(
+            title, [line], ("Agree the actions", "dip.agree", {"dip_sample": notice.dip_id})
+        )
+    line = "Please confirm the dip sample's actions are completed, or say what is still to do (section 18)."
+    return layered.timetable_notice(title, [line], ("Open the dip sample", "dip.open", {"dip_sample": notice.dip_id}))
+
+
+@builds(t.DipEscalation)
+def _dip_escalation(notice: t.DipEscalation, context: CardContext) -> CardDict:
+    return layered.timetable_notice(
+        f"Escalation: dip sample {notice.dip_id} ({notice.theme})",
+        [
+            "The QA service has not heard that this dip sample's actions were followed up, four weeks after "
+            "the follow-up (section 18). Please follow it up with the Head of Service."
+        ],
+        ("Open the dip sample", "dip.open", {"dip_sample": notice.dip_id}),
+    )
+
+
+@builds(t.PimDue)
+def _pim_due(notice: t.PimDue, context: CardContext) -> CardDict:
+    return layered.timetable_notice(
+        f"Practice Improvement Meeting due: case {notice.case}",
+        [
+            "A Practice Improvement Meeting must be held for this Red audit, and it is due today (line 759). "
+            "Record the date it was held on the PIM record."
+        ],
+        ("Open the audit (read-only)", "audit.view", {"audit": notice.audit_id}),
+    )

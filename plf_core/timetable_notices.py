@@ -1,0 +1,215 @@
+"""The timetable's notices (sections 13, 14 and 18): one class per card a rule of the timetable file may
+name, and the day's digest that gathers a person's reminders. Each carries the rule that sent it and
+the day it was due (a reminder's cards count their deadlines from it)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, ClassVar, Self
+
+from plf_core.notices import (
+    NOTICE_TYPES,
+    BadPayload,
+    DueRow,
+    NoticeData,
+    day_of,
+    due_rows,
+    iso,
+    kind,
+    listed,
+    parse,
+    text_of,
+    whole_number,
+)
+
+
+@dataclass(frozen=True)
+class TimetableNotice(NoticeData):
+    TIMETABLE: ClassVar[bool] = True
+
+
+@kind
+@dataclass(frozen=True)
+class DataRequest(TimetableNotice):
+    KIND = "data_request"
+    cycle: str
+    starts: date | None
+    due: date | None
+    rule: str = ""
+
+
+@kind
+@dataclass(frozen=True)
+class DipFollowUp(TimetableNotice):
+    KIND = "dip_follow_up"
+    KEYS: ClassVar[Mapping[str, str]] = {"dip_id": "dip"}
+    dip_id: int
+    theme: str
+    due: date | None
+    rule: str = ""
+
+    @property
+    def asks_to_agree(self) -> bool:
+        return self.rule == "dip_agree"
+
+
+@kind
+@dataclass(frozen=True)
+class DipEscalation(TimetableNotice):
+    KIND = "dip_escalation"
+    KEYS: ClassVar[Mapping[str, str]] = {"dip_id": "dip"}
+    dip_id: int
+    theme: str
+    due: date | None
+    rule: str = ""
+
+
+@kind
+@dataclass(frozen=True)
+class PimDue(TimetableNotice):
+    KIND = "pim_due"
+    KEYS: ClassVar[Mapping[str, str]] = {"audit_id": "audit"}
+    audit_id: int
+    case: str
+    due: date | None
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class _Reviews(TimetableNotice):
+    """A notice listing open reviews (`items`)."""
+
+    items: tuple[DueRow, ...]
+    due: date | None
+    rule: str
+
+    def _base(self) -> dict[str, Any]:
+        return {"items": [row.to_payload() for row in self.items], "due": iso(self.due), "rule": self.rule}
+
+
+@kind
+@dataclass(frozen=True)
+class ReminderDigest(_Reviews):
+    KIND = "reminder_digest"
+    month: str = ""
+
+    def to_payload(self) -> dict[str, Any]:
+        return {**self._base(), "month": self.month}
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> Self:
+        return cls(due_rows(payload), day_of(payload.get("due")), text_of(payload, "rule"), text_of(payload, "month"))
+
+
+@kind
+@dataclass(frozen=True)
+class OutstandingList(_Reviews):
+    KIND = "outstanding_list"
+    cycle: str = ""
+
+    def to_payload(self) -> dict[str, Any]:
+        return {**self._base(), "cycle": self.cycle}
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> Self:
+        return cls(due_rows(payload), day_of(payload.get("due")), text_of(payload, "rule"), text_of(payload, "cycle"))
+
+
+@kind
+@dataclass(frozen=True)
+class SltEscalation(_Reviews):
+    KIND = "slt_escalation"
+    cycle: str = ""
+    moderations: int = 0  # moderations asked for and not done
+    actions: int = 0  # actions past their deadline
+
+    def to_payload(self) -> dict[str, Any]:
+        return {**self._base(), "cycle": self.cycle, "moderations": self.moderations, "actions": self.actions}
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> Self:
+        counts = {key: whole_number(payload, key) if key in payload else 0 for key in ("moderations", "actions")}
+        rows = due_rows(payload)
+        return cls(rows, day_of(payload.get("due")), text_of(payload, "rule"), text_of(payload, "cycle"), **counts)
+
+
+@dataclass(frozen=True)
+class _Actions(TimetableNotice):
+    audit_id: int
+    case: str
+    actions: tuple[str, ...]
+    due: date | None
+    rule: str = ""
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "audit": self.audit_id,
+            "case": self.case,
+            "actions": list(self.actions),
+            "due": iso(self.due),
+            "rule": self.rule,
+        }
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> Self:
+        actions = tuple(str(a) for a in listed(payload, "actions"))
+        return cls(
+            whole_number(payload, "audit"),
+            text_of(payload, "case"),
+            actions,
+            day_of(payload.get("due")),
+            text_of(payload, "rule"),
+        )
+
+
+@kind
+@dataclass(frozen=True)
+class ActionFollowUp(_Actions):
+    KIND = "action_follow_up"
+
+    @property
+    def number(self) -> int:
+        """The first follow-up, or the second (which includes the Service Manager)."""
+        return 2 if self.rule.endswith("2") else 1
+
+
+@kind
+@dataclass(frozen=True)
+class ActionEscalation(_Actions):
+    KIND = "action_escalation"
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    key: str  # the reminder's own dedupe key: a confirmation takes it out of the digest
+    notice: NoticeData
+
+
+@kind
+@dataclass(frozen=True)
+class DailyDigest(NoticeData):
+    """A person's reminders for one day, in one message."""
+
+    KIND = "daily_digest"
+    day: date | None
+    items: tuple[DigestItem, ...]
+
+    def to_payload(self) -> dict[str, Any]:
+        rows = [{"kind": i.notice.KIND, "data": i.notice.to_payload(), "key": i.key} for i in self.items]
+        return {"day": iso(self.day), "items": rows}
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> Self:
+        items = []
+        for row in listed(payload, "items"):
+            if not isinstance(row, Mapping) or not isinstance(row.get("data"), Mapping):
+                raise BadPayload("a digest's item should have a kind and its data")
+            if NOTICE_TYPES.get(str(row.get("kind")), NoticeData).TIMETABLE:  # others never join a digest
+                items.append(DigestItem(text_of(row, "key"), parse(str(row["kind"]), row["data"])))
+        return cls(day_of(payload.get("day")), tuple(items))
+
+
+#: the cards a rule of the timetable file may name
+TIMETABLE_CARDS = frozenset(name for name, cls in NOTICE_TYPES.items() if cls.TIMETABLE)
