@@ -27,6 +27,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from plf_core.card_actions import Verb
 from plf_core.clock import FixedClock
 from plf_core.demo_borough import build_demo_borough
 from tests.databases import SKIP_POSTGRES, fresh_database
@@ -57,7 +58,7 @@ def invoke(aad: str, data: dict[str, Any]) -> dict[str, Any]:
         "from": {"id": f"29:{aad[:8]}", "aadObjectId": aad},
         "recipient": {"id": "28:bot"},
         "conversation": {"id": f"a:{aad[:8]}", "conversationType": "personal"},
-        "value": {"action": {"type": "Action.Execute", "verb": "page.save", "data": data}, "trigger": "manual"},
+        "value": {"action": {"type": "Action.Execute", "verb": Verb.PAGE_SAVE, "data": data}, "trigger": "manual"},
     }
 
 
@@ -67,7 +68,7 @@ class Shed(Exception):
 
 async def one(http: aiohttp.ClientSession, url: str, target: Target, n: int) -> float:
     data = {
-        "verb": "page.save",
+        "verb": Verb.PAGE_SAVE,
         "audit": target.audit_id,
         "version": target.version,
         "page": "header",
@@ -82,7 +83,7 @@ async def one(http: aiohttp.ClientSession, url: str, target: Target, n: int) -> 
     elapsed = time.perf_counter() - started
     assert response.status == 200 and body["statusCode"] == 200, body
     card = body["value"]
-    save = _find(card, "page.save")
+    save = _find(card, Verb.PAGE_SAVE)
     if save is not None:
         target.version = int(save["data"]["version"])
     return elapsed

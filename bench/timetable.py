@@ -182,7 +182,9 @@ async def sweep_at(workdir: Path, items: int) -> tuple[float, float, int]:
             rules = load_timetable()
             sessions = session_factory(engine)
             now = datetime(TODAY.year, TODAY.month, TODAY.day, 10, tzinfo=LONDON)
-            assert await sweep(sessions, rules, Hours(), FixedClock(now - timedelta(days=1))) == 0  # warm: connections, caches
+            assert (
+                await sweep(sessions, rules, Hours(), FixedClock(now - timedelta(days=1))) == 0
+            )  # warm: connections, caches
             started = time.perf_counter()
             written = await sweep(sessions, rules, Hours(), FixedClock(now))
             first = time.perf_counter() - started

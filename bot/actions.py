@@ -7,34 +7,12 @@ modest number of short keys; anything else is refused with its reason before any
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-AUDIT_VERBS = frozenset(
-    {
-        "audit.open",
-        "audit.refresh",
-        "audit.view",
-        "audit.review",
-        "audit.submit",
-        "page.open",
-        "page.save",
-        "page.next",
-        "page.back",
-    }
-)
-MODERATION_VERBS = frozenset({"moderation.open", "moderation.save", "moderation.submit"})
-DIP_VERBS = frozenset({"dip.agree", "dip.open"})
-FOLLOW_UP_VERBS = frozenset({"actions.done", "actions.not_yet"})
-VERBS = (
-    AUDIT_VERBS
-    | MODERATION_VERBS
-    | DIP_VERBS
-    | FOLLOW_UP_VERBS
-    | {"command.run", "reminder.snooze", "data_request.sent", "outbox.retry"}
-)
-NEEDS_VERSION = frozenset({"page.save", "page.next", "page.back", "audit.submit"})
-NEEDS_PAGE = frozenset({"page.save", "page.next", "page.back", "page.open"})
+from plf_core.card_actions import ACTIONS, ActionRequest, Verb
+
+__all__ = ["ActionRequest", "BadAction", "parse_action"]
+
 RESERVED = frozenset({"verb", "audit", "version", "page", "command", "dip_sample"})
 MAX_INPUTS = 120
 MAX_KEY = 60
@@ -42,17 +20,6 @@ MAX_KEY = 60
 
 class BadAction(Exception):
     """A card action that cannot be used, with the reason."""
-
-
-@dataclass(frozen=True)
-class ActionRequest:
-    verb: str
-    audit_id: int | None = None
-    version: int | None = None
-    page: str | None = None
-    command: str | None = None
-    inputs: dict[str, object] = field(default_factory=dict)
-    dip_id: int | None = None
 
 
 def _whole(data: Mapping[str, Any], key: str) -> int | None:
@@ -69,21 +36,22 @@ def _whole(data: Mapping[str, Any], key: str) -> int | None:
 
 def parse_action(data: Mapping[str, Any]) -> ActionRequest:
     verb = data.get("verb")
-    if not isinstance(verb, str) or verb not in VERBS:
+    if not isinstance(verb, str) or verb not in ACTIONS:
         raise BadAction(f"the action '{str(verb)[:40]}' is not one this bot knows")
+    needs = ACTIONS[Verb(verb)]
     audit_id = _whole(data, "audit")
     version = _whole(data, "version")
     page = data.get("page")
     if page is not None and (not isinstance(page, str) or len(page) > 40):
         raise BadAction("'page' is not a page name")
-    if verb in AUDIT_VERBS | MODERATION_VERBS | FOLLOW_UP_VERBS and audit_id is None:
+    if needs.needs_audit and audit_id is None:
         raise BadAction("it does not say which audit it is for")
-    if verb in NEEDS_VERSION and version is None:
+    if needs.needs_version and version is None:
         raise BadAction("it does not carry the audit's version")
-    if verb in NEEDS_PAGE and page is None:
+    if needs.needs_page and page is None:
         raise BadAction("it does not say which page it is for")
     dip_id = _whole(data, "dip_sample")
-    if verb in DIP_VERBS and dip_id is None:
+    if needs.needs_dip and dip_id is None:
         raise BadAction("it does not say which dip sample it is for")
     command = data.get("command")
     if command is not None and (not isinstance(command, str) or len(command) > 300):
@@ -91,4 +59,4 @@ def parse_action(data: Mapping[str, Any]) -> ActionRequest:
     inputs = {k: v for k, v in data.items() if k not in RESERVED}
     if len(inputs) > MAX_INPUTS or any(not isinstance(k, str) or len(k) > MAX_KEY for k in inputs):
         raise BadAction("it carries more, or longer, fields than any page has")
-    return ActionRequest(verb, audit_id, version, page, command, inputs, dip_id)
+    return ActionRequest(Verb(verb), audit_id, version, page, command, inputs, dip_id)

@@ -21,11 +21,12 @@ from bot.links import SignedLinks
 from cards import workflow as workflow_cards
 from cards.base import CardDict
 from cards.screens import ScreenContext, screen_card
-from plf_core import chat, dips, follow_ups, layered, timetable_commands, unknown_senders, workflow
+from plf_core import card_actions, chat, unknown_senders
 from plf_core.clock import Clock
 from plf_core.errors import Conflict, NotAllowed, NotFound, PlfError, Refused, ValidationFailed
 from plf_core.people import Actor
 from plf_core.ports import AbstractUnitOfWork, Conversations, People, UnitOfWorkFactory
+from plf_core.turn import Turn
 from plf_core.workflow import PageScreen, ReviewScreen
 
 AnyScreen = object  # what a use case answers: cards.screens has a card for each kind
@@ -212,7 +213,21 @@ class PlfAgent(ActivityHandler):
     # --- Action.Execute -------------------------------------------------------------------
 
     async def on_invoke_activity(self, turn_context: TurnContextProtocol[Any]) -> InvokeResponse:
+        """Every invoke is answered here, a failure included: the SDK's own 501 never stands for one."""
         activity = turn_context.activity
+        try:
+            return await self._invoke(activity)
+        except Exception:
+            incident = uuid.uuid4().hex[:10]
+            log.exception("card action failed, incident %s", incident, extra={"activity_id": activity.id})
+            return InvokeResponse(
+                status=503,
+                body={
+                    "error": f"the card action could not be completed just now (incident {incident}); please try again"
+                },
+            )
+
+    async def _invoke(self, activity: Activity) -> InvokeResponse:
         if activity.name != "adaptiveCard/action":
             return error_response(501, "NotImplemented", f"invoke '{(activity.name or '')[:40]}' is not supported")
         value = activity.value if isinstance(activity.value, dict) else None
@@ -236,69 +251,13 @@ class PlfAgent(ActivityHandler):
         return await self._run(
             activity,
             lambda uow, actor: self._action(uow, actor, request, activity.id),
-            refresh=request.verb != "audit.view",
+            refresh=card_actions.ACTIONS[request.verb].refreshes,
         )
 
     async def _action(
         self, uow: AbstractUnitOfWork, actor: Actor, request: ActionRequest, activity_id: str | None
     ) -> AnyScreen:
-        now = self.clock.now()
-        audit_id = request.audit_id
-        verb = request.verb
-        if verb == "command.run":
-            return await self._command(uow, actor, request.command or "help", activity_id)
-        if verb == "outbox.retry":
-            message = request.inputs.get("outbox")
-            if not isinstance(message, int) or isinstance(message, bool):
-                raise ValidationFailed("the card does not say which message to retry")
-            return await timetable_commands.retry(uow, actor, message)
-        if verb == "reminder.snooze":
-            days = request.inputs.get("days")
-            if not isinstance(days, int) or isinstance(days, bool):
-                raise ValidationFailed("a reminder can be snoozed for 1 day, 3 days or until Monday")
-            return await follow_ups.snooze(uow, actor, days, now.astimezone(self.settings.zone).date())
-        if verb == "data_request.sent":
-            cycle = request.inputs.get("cycle")
-            if not isinstance(cycle, str) or not cycle.strip():
-                raise ValidationFailed("the card does not say which cycle's data was sent")
-            return await follow_ups.data_request_sent(uow, actor, cycle, now, activity_id)
-        if verb == "actions.done":
-            assert audit_id is not None
-            return await follow_ups.actions_done(uow, actor, audit_id, now, activity_id)
-        if verb == "actions.not_yet":
-            assert audit_id is not None
-            reason = request.inputs.get("not_yet_reason")
-            return await follow_ups.actions_not_yet(uow, actor, audit_id, reason, now, activity_id)
-        if verb in ("dip.agree", "dip.open"):
-            assert request.dip_id is not None
-            if verb == "dip.agree":
-                return await dips.agree(uow, actor, request.dip_id, now)
-            return await dips.open_dip(uow, actor, request.dip_id, activity_id)
-        assert audit_id is not None
-        if verb in ("audit.open", "audit.refresh", "page.open"):
-            return await workflow.open_audit(uow, actor, audit_id, request.page, activity_id)
-        if verb == "audit.view":
-            return await workflow.view_audit(uow, actor, audit_id, request.page, activity_id)
-        if verb in ("page.save", "page.next", "page.back"):
-            direction = {"page.save": 0, "page.next": 1, "page.back": -1}[verb]
-            assert request.version is not None
-            assert request.page is not None
-            return await workflow.save_page(
-                uow, actor, audit_id, request.version, request.page, request.inputs, direction, activity_id
-            )
-        if verb == "moderation.open":
-            return await layered.open_moderation(uow, actor, audit_id, activity_id)
-        if verb in ("moderation.save", "moderation.submit"):
-            complete = verb == "moderation.submit"
-            return await layered.save_moderation(uow, actor, audit_id, request.inputs, complete, now, activity_id)
-        if verb == "audit.review":
-            return await workflow.review(uow, actor, audit_id, activity_id)
-        assert verb == "audit.submit"
-        assert request.version is not None
-        today = now.astimezone(self.settings.zone).date()
-        return await workflow.submit(
-            uow, actor, audit_id, request.version, today, now, self.settings.workflow, activity_id
-        )
+        return await card_actions.act(Turn(uow, actor, self.clock.now(), self.settings, activity_id), request)
 
     # --- one unit of work, errors mapped once ---------------------------------------------
 

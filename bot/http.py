@@ -161,14 +161,9 @@ def messages_handler(
         if activity.type == "invoke" or activity.delivery_mode == DeliveryModes.expect_replies:
             if invoke_response is None:  # e.g. an invoke without an id or name: nothing the bot can answer
                 return _bad_request("the invoke was not answered: it needs an id, a name and a value")
-            if invoke_response.status == 501 and activity.name == "adaptiveCard/action":
-                # the bot answers every card action; none means the turn failed (its incident is logged)
-                return web.json_response(
-                    {"error": "the card action could not be completed just now; please try again"},
-                    status=503,
-                    headers={"Retry-After": "5"},
-                )
-            return web.json_response(invoke_response.body, status=invoke_response.status or 200)
+            status = invoke_response.status or 200
+            retry = {"Retry-After": "5"} if status == 503 else None  # the agent could not complete it: try again
+            return web.json_response(invoke_response.body, status=status, headers=retry)
         return web.Response(status=202)
 
     if authenticated:

@@ -22,17 +22,19 @@ from microsoft_teams.cards import (
 )
 from microsoft_teams.cards.core import Action, CardElement, RefreshDefinition, TeamsCardProperties
 
+from plf_core.card_actions import Verb
+
 CardDict = dict[str, Any]
 SCHEMA_VERSION = "1.5"
 #: Teams accepts about 100 KB per message; we keep every card well under that.
 MAX_CARD_BYTES = 28 * 1024
 
 
-def execute(title: str, verb: str, data: Mapping[str, object], *, style: str | None = None) -> ExecuteAction:
-    payload = {"verb": verb, **data}
+def execute(title: str, verb: Verb, data: Mapping[str, object], *, style: str | None = None) -> ExecuteAction:
+    payload = {"verb": verb.value, **data}
     return ExecuteAction(
         title=title,
-        verb=verb,
+        verb=verb.value,
         data=dict(payload),
         style=style,
         fallback=SubmitAction(title=title, data=dict(payload), style=style),

@@ -24,6 +24,7 @@ from microsoft_teams.cards import (
 from microsoft_teams.cards.core import Action, CardElement
 
 from cards.base import CardDict, action_row, card, execute, facts, heading, para, toggled
+from plf_core.card_actions import Verb
 from plf_core.forms.model import Contributor, Field, FieldKind, Form, Page
 from plf_core.forms.validation import required_now
 
@@ -202,14 +203,14 @@ def page_card(view: PageView) -> CardDict:
     data = view.audit.data(page=page.id)
     actions: list[Action] = []
     if view.index > 0:
-        actions.append(execute("Back", "page.back", data))
-    actions.append(execute("Save", "page.save", data))
+        actions.append(execute("Back", Verb.PAGE_BACK, data))
+    actions.append(execute("Save", Verb.PAGE_SAVE, data))
     last = view.index == len(view.form.pages) - 1
-    actions.append(execute("Review and submit" if last else "Next", "page.next", data, style="positive"))
+    actions.append(execute("Review and submit" if last else "Next", Verb.PAGE_NEXT, data, style="positive"))
     return card(
         body,
         actions,
-        refresh=view.audit.data(verb="audit.refresh", page=page.id),
+        refresh=view.audit.data(verb=Verb.AUDIT_REFRESH, page=page.id),
         refresh_user_ids=view.refresh_user_ids,
         fallback_text=f"{view.form.title}: {progress_line(view.form, page)}",
     )
@@ -261,15 +262,15 @@ def review_card(view: ReviewView) -> CardDict:
         editable = any(page.editor_of(f) in view.editors for f in page.fields)
         items: list[CardElement] = [para(page.part, bold=True), facts(rows)]
         if editable:
-            items.append(action_row([execute("Edit", "page.open", view.audit.data(page=page.id))]))
+            items.append(action_row([execute("Edit", Verb.PAGE_OPEN, view.audit.data(page=page.id))]))
         body.append(Container(items=items, separator=True))
     actions: list[Action] = []
     if view.can_submit:
-        actions.append(execute("Submit", "audit.submit", view.audit.data(), style="positive"))
+        actions.append(execute("Submit", Verb.AUDIT_SUBMIT, view.audit.data(), style="positive"))
     return card(
         body,
         actions,
-        refresh=view.audit.data(verb="audit.refresh", page="review"),
+        refresh=view.audit.data(verb=Verb.AUDIT_REFRESH, page="review"),
         refresh_user_ids=view.refresh_user_ids,
         fallback_text=f"Review {view.form.title} before submitting",
     )
@@ -291,10 +292,10 @@ def readonly_card(view: PageView) -> CardDict:
         actions.append(
             execute(
                 "Previous page",
-                "audit.view",
+                Verb.AUDIT_VIEW,
                 view.audit.data(page=view.form.pages[view.index - 1].id),
             )
         )
     if view.index < len(view.form.pages) - 1:
-        actions.append(execute("Next page", "audit.view", view.audit.data(page=view.form.pages[view.index + 1].id)))
+        actions.append(execute("Next page", Verb.AUDIT_VIEW, view.audit.data(page=view.form.pages[view.index + 1].id)))
     return card(body, actions, fallback_text=f"{view.form.title} (read-only)")

@@ -13,6 +13,7 @@ from microsoft_teams.cards.core import CardElement
 
 from cards.base import MAX_CARD_BYTES, CardDict, action_row, card, execute, facts, heading, para
 from cards.notices import STOP_REMINDERS, when
+from plf_core.card_actions import Verb
 from plf_core.moderation import GRADES, Agreement, Coefficient
 from plf_core.vocabulary import GRADE_LABELS, Grade
 
@@ -48,7 +49,7 @@ def sample_preview(summary: SampleSummary, what: str) -> CardDict:
     actions = []
     if summary.count:
         actions.append(
-            execute(f"Create {summary.count} {what}", "command.run", {"command": summary.command}, style="positive")
+            execute(f"Create {summary.count} {what}", Verb.COMMAND_RUN, {"command": summary.command}, style="positive")
         )
     return card(body, actions, fallback_text=summary.title)
 
@@ -129,9 +130,9 @@ def moderation_form(
     return card(
         body,
         [
-            execute("Read the audit", "audit.view", data),
-            execute("Save", "moderation.save", data),
-            execute("Submit moderation", "moderation.submit", data, style="positive"),
+            execute("Read the audit", Verb.AUDIT_VIEW, data),
+            execute("Save", Verb.MODERATION_SAVE, data),
+            execute("Submit moderation", Verb.MODERATION_SUBMIT, data, style="positive"),
         ],
         fallback_text=f"Moderation of case {case_ref}",
     )
@@ -179,7 +180,7 @@ def moderation_outcome(
         body += [para("Actions to lift the grade", bold=True), para("\n\n".join(f"- {a}" for a in actions))]
     return card(
         body,
-        [execute("Open the audit (read-only)", "audit.view", {"audit": audit_id})],
+        [execute("Open the audit (read-only)", Verb.AUDIT_VIEW, {"audit": audit_id})],
         fallback_text=f"Moderation of case {case_ref}: {_grade(moderated)}",
     )
 
@@ -249,7 +250,7 @@ def dip_themes(themes: Sequence[str]) -> CardDict:
                 separator=True,
                 items=[
                     para(theme, bold=True),
-                    action_row([execute("Start", "command.run", {"command": f"dip new {theme}"})]),
+                    action_row([execute("Start", Verb.COMMAND_RUN, {"command": f"dip new {theme}"})]),
                 ],
             )
         )
@@ -275,7 +276,7 @@ def dip_list(lines: Sequence[DipLine]) -> CardDict:
                 items=[
                     para(f"Dip sample {line.dip_id}: {line.theme}", bold=True),
                     para(f"{line.status} · " + " · ".join(line.steps), subtle=True),
-                    action_row([execute("Open", "dip.open", {"dip_sample": line.dip_id})]),
+                    action_row([execute("Open", Verb.DIP_OPEN, {"dip_sample": line.dip_id})]),
                 ],
             )
         )
@@ -296,12 +297,12 @@ def review_assigned(audit_id: int, form_title: str, case_ref: str, theme: str, d
     ]
     return card(
         body,
-        [execute("Start", "audit.open", {"audit": audit_id}, style="positive")],
+        [execute("Start", Verb.AUDIT_OPEN, {"audit": audit_id}, style="positive")],
         fallback_text=f"New {form_title}{about}",
     )
 
 
-def timetable_notice(title: str, lines: Sequence[str], button: tuple[str, str, dict[str, object]]) -> CardDict:
+def timetable_notice(title: str, lines: Sequence[str], button: tuple[str, Verb, dict[str, object]]) -> CardDict:
     """A reminder or escalation from the timetable: what, why, and one thing to do."""
     body: list[CardElement] = [heading(title), *[para(line) for line in lines]]
     body.append(para(STOP_REMINDERS, subtle=True))
@@ -321,7 +322,7 @@ def failed_messages(rows: Sequence[tuple[int, str, str, str, int, str]]) -> Card
                 items=[
                     para(f"{kind} to {person}", bold=True),
                     para(f"{status} after {attempts} attempt(s): {error[:200]}", subtle=True),
-                    action_row([execute("Retry", "outbox.retry", {"outbox": outbox_id})]),
+                    action_row([execute("Retry", Verb.OUTBOX_RETRY, {"outbox": outbox_id})]),
                 ],
             )
         )
@@ -348,7 +349,7 @@ def _digest(day: date, parts: Sequence[CardDict], left_out: int, digest_key: str
         para(f"{count} thing{'s' if count != 1 else ''} for you today, in one message."),
     ]
     snooze = [
-        execute(title, "reminder.snooze", {"digest": digest_key, "days": days})
+        execute(title, Verb.REMINDER_SNOOZE, {"digest": digest_key, "days": days})
         for title, days in (("Snooze 1 day", 1), ("Snooze 3 days", 3), ("Until Monday", 0))
     ]
     built = card(body, snooze, fallback_text=f"{count} Practice Learning reminder(s)")
@@ -356,7 +357,7 @@ def _digest(day: date, parts: Sequence[CardDict], left_out: int, digest_key: str
         items = [
             e for e in part.get("body", []) if not (e.get("type") == "TextBlock" and e.get("text") == STOP_REMINDERS)
         ]
-        actions = [a for a in part.get("actions", []) if a.get("verb") != "reminder.snooze"]
+        actions = [a for a in part.get("actions", []) if a.get("verb") != Verb.REMINDER_SNOOZE]
         if actions:
             items.append({"type": "ActionSet", "actions": actions})
         built["body"].append({"type": "Container", "separator": True, "items": items})
@@ -369,6 +370,6 @@ def _digest(day: date, parts: Sequence[CardDict], left_out: int, digest_key: str
 def status_card(title: str, rows: Sequence[tuple[str, str]]) -> CardDict:
     return card(
         [heading(title), facts(list(rows))],
-        [execute("Failed deliveries", "command.run", {"command": "outbox"})],
+        [execute("Failed deliveries", Verb.COMMAND_RUN, {"command": "outbox"})],
         fallback_text=title,
     )

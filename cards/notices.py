@@ -13,6 +13,7 @@ from microsoft_teams.cards import Container, Image, OpenUrlAction, TextInput
 from microsoft_teams.cards.core import Action, CardElement
 
 from cards.base import CardDict, action_row, card, execute, facts, heading, para
+from plf_core.card_actions import Verb
 from plf_core.notices import DipAction
 from plf_core.vocabulary import GRADE_LABELS, Grade
 
@@ -38,7 +39,7 @@ class DueItem:
     overdue: bool = False
 
 
-def _items(items: Sequence[DueItem], verb: str = "audit.open") -> list[CardElement]:
+def _items(items: Sequence[DueItem], verb: Verb = Verb.AUDIT_OPEN) -> list[CardElement]:
     body: list[CardElement] = []
     for item in items[:MAX_LISTED]:
         flag = " — overdue" if item.overdue else ""
@@ -75,7 +76,7 @@ def reminder_digest(person_name: str, items: Sequence[DueItem], digest_key: str)
         para(STOP_REMINDERS, subtle=True),
     ]
     snooze = [
-        execute(title, "reminder.snooze", {"digest": digest_key, "days": days})
+        execute(title, Verb.REMINDER_SNOOZE, {"digest": digest_key, "days": days})
         for title, days in (("Snooze 1 day", 1), ("Snooze 3 days", 3), ("Until Monday", 0))
     ]
     return card(body, snooze, fallback_text=f"{len(items)} Practice Learning item(s) due")
@@ -111,7 +112,7 @@ def outstanding_list(scope: str, due: date, rows: Sequence[OutstandingRow]) -> C
                             ("Due", when(row.due)),
                         ]
                     ),
-                    action_row([execute("Open", "audit.view", {"audit": row.audit_id})]),
+                    action_row([execute("Open", Verb.AUDIT_VIEW, {"audit": row.audit_id})]),
                 ],
             )
         )
@@ -145,14 +146,14 @@ def slt_escalation(
                 separator=True,
                 items=[
                     para(f"Case {row.case_ref} — {row.team}, due {when(row.due)}", bold=True),
-                    action_row([execute("Open", "audit.view", {"audit": row.audit_id})]),
+                    action_row([execute("Open", Verb.AUDIT_VIEW, {"audit": row.audit_id})]),
                 ],
             )
         )
     body.append(para("Please follow these up with the Heads of Service concerned.", subtle=True))
     return card(
         body,
-        [execute("Show status", "command.run", {"command": "status"})],
+        [execute("Show status", Verb.COMMAND_RUN, {"command": "status"})],
         fallback_text=f"Escalation: {len(overdue_reviews)} review(s) outstanding",
     )
 
@@ -187,7 +188,7 @@ def red_alert(alert: RedAlert) -> CardDict:
     ]
     return card(
         body,
-        [execute("Open the audit (read-only)", "audit.view", {"audit": alert.audit_id})],
+        [execute("Open the audit (read-only)", Verb.AUDIT_VIEW, {"audit": alert.audit_id})],
         fallback_text=f"Red audit: case {alert.case_ref}",
     )
 
@@ -205,7 +206,7 @@ def moderation_request(audit_id: int, case_ref: str, team: str, reason: str, due
     ]
     return card(
         body,
-        [execute("Start moderating", "moderation.open", {"audit": audit_id}, style="positive")],
+        [execute("Start moderating", Verb.MODERATION_OPEN, {"audit": audit_id}, style="positive")],
         fallback_text=f"Moderation request: case {case_ref}",
     )
 
@@ -220,7 +221,7 @@ def pim_request(pim_audit_id: int, case_ref: str, team: str, due: date) -> CardD
     ]
     return card(
         body,
-        [execute("Open the PIM record", "audit.open", {"audit": pim_audit_id}, style="positive")],
+        [execute("Open the PIM record", Verb.AUDIT_OPEN, {"audit": pim_audit_id}, style="positive")],
         fallback_text=f"PIM needed: case {case_ref}",
     )
 
@@ -256,9 +257,9 @@ def action_follow_up(
     return card(
         body,
         [
-            execute("Actions completed", "actions.done", data, style="positive"),
-            execute("Not yet", "actions.not_yet", data),
-            execute("Open the audit", "audit.view", {"audit": audit_id}),
+            execute("Actions completed", Verb.ACTIONS_DONE, data, style="positive"),
+            execute("Not yet", Verb.ACTIONS_NOT_YET, data),
+            execute("Open the audit", Verb.AUDIT_VIEW, {"audit": audit_id}),
         ],
         fallback_text=f"Follow-up: actions for case {case_ref}",
     )
@@ -275,7 +276,7 @@ def data_request(cycle: str, starts: date, send_by: date, criteria: Sequence[str
     ]
     return card(
         body,
-        [execute("Mark as sent", "data_request.sent", {"cycle": cycle}, style="positive")],
+        [execute("Mark as sent", Verb.DATA_REQUEST_SENT, {"cycle": cycle}, style="positive")],
         fallback_text=f"Data request for {cycle}",
     )
 
@@ -293,8 +294,8 @@ def dip_sample_actions(dip_id: int, theme: str, actions: Sequence[DipAction], ag
     return card(
         body,
         [
-            execute("Agree the actions", "dip.agree", data, style="positive"),
-            execute("Open the dip sample", "dip.open", data),
+            execute("Agree the actions", Verb.DIP_AGREE, data, style="positive"),
+            execute("Open the dip sample", Verb.DIP_OPEN, data),
         ],
         fallback_text=f"Dip sample actions: {theme}",
     )
@@ -325,11 +326,11 @@ def delivery_failures(failures: Sequence[FailedDelivery], unreachable: Sequence[
                 separator=True,
                 items=[
                     facts([("To", failure.person), ("Message", failure.kind), ("Why", failure.reason)]),
-                    action_row([execute("Retry", "outbox.retry", {"outbox": failure.outbox_id})]),
+                    action_row([execute("Retry", Verb.OUTBOX_RETRY, {"outbox": failure.outbox_id})]),
                 ],
             )
         )
-    actions: list[Action] = [execute("Retry all", "outbox.retry", {"outbox": "all"})] if failures else []
+    actions: list[Action] = [execute("Retry all", Verb.OUTBOX_RETRY, {"outbox": "all"})] if failures else []
     return card(body, actions, fallback_text=f"{len(failures)} message(s) not delivered")
 
 

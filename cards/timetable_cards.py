@@ -8,6 +8,7 @@ from cards import layered, notices
 from cards.base import CardDict
 from cards.registry import CardContext, builds
 from plf_core import timetable_notices as t
+from plf_core.card_actions import Verb
 from plf_core.notices import DueRow
 
 CASE_DATA = "every open case: Azeus number, gender, age, cohort, team, allocated worker, legal status, EHCP"
@@ -60,7 +61,7 @@ def _action_escalation(notice: t.ActionEscalation, context: CardContext) -> Card
             "follow-up (section 14). Please follow them up with the Head of Service concerned.",
             *[f"- {a}" for a in notice.actions],
         ],
-        ("Open the audit (read-only)", "audit.view", {"audit": notice.audit_id}),
+        ("Open the audit (read-only)", Verb.AUDIT_VIEW, {"audit": notice.audit_id}),
     )
 
 
@@ -70,10 +71,12 @@ def _dip_follow_up(notice: t.DipFollowUp, context: CardContext) -> CardDict:
     if notice.asks_to_agree:
         line = "Please agree the dip sample's actions: they were sent to you a week ago (line 545)."
         return layered.timetable_notice(
-            title, [line], ("Agree the actions", "dip.agree", {"dip_sample": notice.dip_id})
+            title, [line], ("Agree the actions", Verb.DIP_AGREE, {"dip_sample": notice.dip_id})
         )
     line = "Please confirm the dip sample's actions are completed, or say what is still to do (section 18)."
-    return layered.timetable_notice(title, [line], ("Open the dip sample", "dip.open", {"dip_sample": notice.dip_id}))
+    return layered.timetable_notice(
+        title, [line], ("Open the dip sample", Verb.DIP_OPEN, {"dip_sample": notice.dip_id})
+    )
 
 
 @builds(t.DipEscalation)
@@ -84,7 +87,7 @@ def _dip_escalation(notice: t.DipEscalation, context: CardContext) -> CardDict:
             "The QA service has not heard that this dip sample's actions were followed up, four weeks after "
             "the follow-up (section 18). Please follow it up with the Head of Service."
         ],
-        ("Open the dip sample", "dip.open", {"dip_sample": notice.dip_id}),
+        ("Open the dip sample", Verb.DIP_OPEN, {"dip_sample": notice.dip_id}),
     )
 
 
@@ -96,5 +99,5 @@ def _pim_due(notice: t.PimDue, context: CardContext) -> CardDict:
             "A Practice Improvement Meeting must be held for this Red audit, and it is due today (line 759). "
             "Record the date it was held on the PIM record."
         ],
-        ("Open the audit (read-only)", "audit.view", {"audit": notice.audit_id}),
+        ("Open the audit (read-only)", Verb.AUDIT_VIEW, {"audit": notice.audit_id}),
     )

@@ -11,6 +11,7 @@ from microsoft_teams.cards.core import CardElement
 
 from cards.base import CardDict, action_row, card, execute, facts, heading, para
 from cards.notices import when
+from plf_core.card_actions import Verb
 from plf_core.vocabulary import GRADE_LABELS, Grade
 
 
@@ -36,7 +37,7 @@ def audit_list(lines: Sequence[AuditLine], total: int | None = None, moderations
                 items=[
                     para(f"{line.form_title}: case {line.case_ref}", bold=True),
                     para(f"You are the {line.role} · {line.status} · {due}", subtle=True),
-                    action_row([execute("Continue", "audit.open", {"audit": line.audit_id}, style="positive")]),
+                    action_row([execute("Continue", Verb.AUDIT_OPEN, {"audit": line.audit_id}, style="positive")]),
                 ],
             )
         )
@@ -50,7 +51,7 @@ def audit_list(lines: Sequence[AuditLine], total: int | None = None, moderations
                 separator=True,
                 items=[
                     para(f"{line.form_title}: case {line.case_ref}", bold=True),
-                    action_row([execute("Moderate", "moderation.open", {"audit": line.audit_id}, style="positive")]),
+                    action_row([execute("Moderate", Verb.MODERATION_OPEN, {"audit": line.audit_id}, style="positive")]),
                 ],
             )
         )
@@ -71,7 +72,7 @@ def audit_assigned(audit_id: int, case_ref: str, team: str, due: date | None) ->
     ]
     return card(
         body,
-        [execute("Start", "audit.open", {"audit": audit_id}, style="positive")],
+        [execute("Start", Verb.AUDIT_OPEN, {"audit": audit_id}, style="positive")],
         fallback_text=f"New Practice Learning Conversation: case {case_ref}",
     )
 
@@ -104,7 +105,7 @@ def submitted(
         )
     return card(
         body,
-        [execute("View the audit", "audit.view", {"audit": audit_id})],
+        [execute("View the audit", Verb.AUDIT_VIEW, {"audit": audit_id})],
         fallback_text=f"Submitted: case {case_ref}",
     )
 
@@ -120,7 +121,7 @@ def final_audit(audit_id: int, case_ref: str, form_title: str, grade: str) -> Ca
     ]
     return card(
         body,
-        [execute("Open the audit", "audit.view", {"audit": audit_id})],
+        [execute("Open the audit", Verb.AUDIT_VIEW, {"audit": audit_id})],
         fallback_text=f"Final audit: case {case_ref}",
     )
 
@@ -132,7 +133,7 @@ def problem(message: str, incident: str | None = None, what_next: str | None = N
         body.append(para(what_next, subtle=True))
     if incident:
         body.append(para(f"Incident {incident}: quote it to the QA team if this happens again.", subtle=True))
-    return card(body, [execute("My audits", "command.run", {"command": "my audits"})], fallback_text=message)
+    return card(body, [execute("My audits", Verb.COMMAND_RUN, {"command": "my audits"})], fallback_text=message)
 
 
 def text_card(title: str, lines: Sequence[str]) -> CardDict:

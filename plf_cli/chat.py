@@ -34,6 +34,7 @@ def register(sub: Subparsers) -> None:
 async def cmd_chat(core: Core, args: argparse.Namespace) -> int:
     """`plf remind CLA-N --dry-run` and the like."""
     from cards.screens import screen_card  # heavy: imported only when this command runs
+
     text = " ".join([args.command, *args.words, *(["--dry-run"] if getattr(args, "dry_run", False) else [])])
 
     async def work(engine: AsyncEngine, uow: UnitOfWorkFactory) -> int:

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from composition import Core
 from plf_cli.running import Subparsers, confirmed, qa_actor, say, with_database
-from plf_core import commands, layered, periods
+from plf_core import chat_commands, layered, periods
 from plf_core.chat import MONTHS
 from plf_core.ports import UnitOfWorkFactory
 
@@ -37,7 +37,7 @@ def register(sub: Subparsers) -> None:
 
 async def cmd_sample(core: Core, args: argparse.Namespace) -> int:
     """`plf sample 12 by team cohort cp seed 4`: the preview, then (confirmed) the audits."""
-    spec = commands.parse_sample(" ".join(args.words))
+    spec = chat_commands.parse_sample(" ".join(args.words))
     seed = spec.seed if spec.seed is not None else secrets.randbelow(1_000_000)
     today = core.clock.today()
 

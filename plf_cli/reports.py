@@ -47,6 +47,7 @@ def chosen_period(core: Core, args: argparse.Namespace) -> Period:
 async def cmd_report(core: Core, args: argparse.Namespace) -> int:
     """The highlight report as HTML and CSV files, with progress on the terminal."""
     from reports.highlight_html import highlight_csv, highlight_html  # heavy: imported only when this command runs
+
     period = chosen_period(core, args)
 
     async def work(engine: AsyncEngine, uow: UnitOfWorkFactory) -> int:

@@ -78,6 +78,7 @@ async def cmd_cards(core: Core, args: argparse.Namespace) -> int:
         validate_with_renderer,
         write_catalogue,
     )
+
     root = PROJECT_ROOT
     out = Path(args.out)
     renderer = root / "node_modules" / "adaptivecards" / "dist" / "adaptivecards.js"

@@ -1,184 +1,32 @@
-"""Chat commands: parsed by a route table into typed commands, each with who may use it.
+"""Chat commands: a route table from what people type to a typed command, who may use it, and its handler.
 
-Every command also works with a leading `plf` (`plf assign ...`), as typed in a terminal.
+Every command also works with a leading `plf` (`plf assign ...`), as typed in a terminal. The
+commands are values (`plf_core/chat_commands.py`); what each does is in `plf_core/command_handlers.py`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
+from plf_core import chat_commands as c
+from plf_core import command_handlers as h
+from plf_core import workflow
+from plf_core.command_handlers import ChatScreen
 from plf_core.errors import ValidationFailed
 from plf_core.people import Actor
-from plf_core.sampling import PER_PRACTICE_LEAD, Criteria, Method
+from plf_core.turn import Turn
+
+C = TypeVar("C")
 
 
 @dataclass(frozen=True)
-class Help:
-    pass
-
-
-@dataclass(frozen=True)
-class MyAudits:
-    pass
-
-
-@dataclass(frozen=True)
-class Assign:
-    case_ref: str
-    person_ref: str
-    second_person_ref: str | None = None
-
-
-@dataclass(frozen=True)
-class MarkUploaded:
-    audit_id: int
-
-
-@dataclass(frozen=True)
-class ListUnknown:
-    pass
-
-
-@dataclass(frozen=True)
-class OpenAudit:
-    audit_id: int
-
-
-@dataclass(frozen=True)
-class Sample:
-    size: int
-    method: Method
-    criteria: Criteria
-    seed: int | None = None
-    confirm: str | None = None
-
-
-@dataclass(frozen=True)
-class Moderate:
-    month: str | None = None
-    confirm: str | None = None
-
-
-@dataclass(frozen=True)
-class AgreementReport:
-    period: str | None = None
-    dimension: str | None = None
-
-
-@dataclass(frozen=True)
-class DipThemes:
-    pass
-
-
-@dataclass(frozen=True)
-class NewDip:
-    theme: str
-
-
-@dataclass(frozen=True)
-class ApproveDip:
-    dip_id: int
-
-
-@dataclass(frozen=True)
-class SendDip:
-    dip_id: int
-    person_ref: str
-
-
-@dataclass(frozen=True)
-class ListDips:
-    pass
-
-
-@dataclass(frozen=True)
-class TimetableCmd:
-    days: int = 14
-
-
-@dataclass(frozen=True)
-class Remind:
-    scope: str | None = None
-    dry_run: bool = False
-
-
-@dataclass(frozen=True)
-class Escalate:
-    dry_run: bool = False
-
-
-@dataclass(frozen=True)
-class OutboxCmd:
-    pass
-
-
-@dataclass(frozen=True)
-class Status:
-    scope: str | None = None
-
-
-@dataclass(frozen=True)
-class Report:
-    period: str | None = None
-    scope: str | None = None
-
-
-@dataclass(frozen=True)
-class ActionsDone:
-    audit_id: int
-
-
-@dataclass(frozen=True)
-class AssignThematic:
-    case_ref: str
-    reviewer_ref: str
-    due: str
-    theme: str
-    focus: str | None = None
-    moderator_ref: str | None = None
-
-
-@dataclass(frozen=True)
-class AssignSupervision:
-    supervisor_ref: str
-    reviewer_ref: str
-    supervisee_ref: str | None = None
-    due: str | None = None
-
-
-Command = (
-    Help
-    | MyAudits
-    | Assign
-    | MarkUploaded
-    | ListUnknown
-    | OpenAudit
-    | Sample
-    | Moderate
-    | AgreementReport
-    | DipThemes
-    | NewDip
-    | ApproveDip
-    | SendDip
-    | ListDips
-    | AssignThematic
-    | AssignSupervision
-    | ActionsDone
-    | TimetableCmd
-    | Remind
-    | Escalate
-    | OutboxCmd
-    | Status
-    | Report
-)
-
-
-@dataclass(frozen=True)
-class Route:
+class Route(Generic[C]):
     pattern: re.Pattern[str]
-    build: Callable[[re.Match[str]], Command]
+    build: Callable[[re.Match[str]], C]
+    run: Callable[[Turn, C], Awaitable[ChatScreen]]
     usage: str
     what: str
     qa_only: bool = False
@@ -194,125 +42,74 @@ def _audit_id(text: str) -> int:
     return int(text.lstrip("#"))
 
 
-_METHODS = {
-    "random": Method.RANDOM,
-    "systematic": Method.SYSTEMATIC,
-    "by team": Method.BY_TEAM,
-    "by cohort": Method.BY_COHORT,
-}
-_LISTS = {"cohort": "cohorts", "team": "teams", "area": "service_areas", "legal": "legal_statuses"}
-SAMPLE_USAGE = (
-    "sample <number|quota> [random|systematic|by team|by cohort] [cohort cp,cla] [team T1] [area North] "
-    "[legal s20] [age 0-10] [ehcp yes|no] [unaudited 6] [seed 42]"
-)
+async def _help(t: Turn, _: c.Help) -> ChatScreen:
+    lines = [f"{r.usage}: {r.what}" for r in commands_for(t.actor)]
+    return workflow.Reply("You can type:\n\n" + "\n\n".join(lines))
 
 
-def parse_sample(rest: str) -> Sample:
-    """`sample 12 by team cohort cp,cla age 0-10 seed 42 [confirm abc]` to a Sample."""
-    words = rest.split()
-    if not words:
-        raise ValidationFailed(f"say how many cases: {SAMPLE_USAGE}")
-    head = words.pop(0).lower()
-    method = Method.QUOTA if head == "quota" else Method.RANDOM
-    if head == "quota":
-        size = PER_PRACTICE_LEAD
-    elif head.isdigit() and 1 <= int(head) <= 10_000:
-        size = int(head)
-    else:
-        raise ValidationFailed(f"'{head[:20]}' is not a number of cases (1-10000) or 'quota': {SAMPLE_USAGE}")
-    lists: dict[str, set[str]] = {}
-    numbers: dict[str, object] = {}
-    seed: int | None = None
-    confirm: str | None = None
-    while words:
-        word = words.pop(0).lower()
-        if word == "by" and words and f"by {words[0].lower()}" in _METHODS and method is not Method.QUOTA:
-            method = _METHODS[f"by {words.pop(0).lower()}"]
-            continue
-        if word in ("random", "systematic") and method is not Method.QUOTA:
-            method = _METHODS[word]
-            continue
-        if not words:
-            raise ValidationFailed(f"'{word[:20]}' needs a value: {SAMPLE_USAGE}")
-        value = words.pop(0)
-        if word in _LISTS:
-            names = [v for v in value.split(",") if v]
-            lists.setdefault(_LISTS[word], set()).update(v.lower() if word == "cohort" else v for v in names)
-        elif word == "age":
-            match = re.fullmatch(r"(\d{1,2})-(\d{1,2})", value)
-            if not match or int(match[1]) > int(match[2]):
-                raise ValidationFailed(f"'age {value[:10]}' should be a range such as 'age 0-10'")
-            numbers["min_age"], numbers["max_age"] = int(match[1]), int(match[2])
-        elif word == "ehcp":
-            if value.lower() not in ("yes", "no"):
-                raise ValidationFailed("'ehcp' should be followed by yes or no")
-            numbers["ehcp"] = value.lower() == "yes"
-        elif word == "unaudited":
-            if not value.isdigit() or not 1 <= int(value) <= 120:
-                raise ValidationFailed("'unaudited' should be followed by a number of months (1-120)")
-            numbers["not_audited_months"] = int(value)
-        elif word == "seed":
-            if not value.isdigit() or len(value) > 9:
-                raise ValidationFailed("'seed' should be followed by a whole number")
-            seed = int(value)
-        elif word == "confirm":
-            confirm = value.lower()
-        else:
-            raise ValidationFailed(f"I don't understand '{word[:20]}' in a sample: {SAMPLE_USAGE}")
-    criteria = Criteria.from_json({**{k: sorted(v) for k, v in lists.items()}, **numbers})
-    return Sample(size, method, criteria, seed, confirm)
+def _moderate(m: re.Match[str]) -> c.Moderate:
+    return c.Moderate(m[1], m[2].lower() if m[2] else None)
 
 
-def _moderate(m: re.Match[str]) -> Moderate:
-    return Moderate(m[1], m[2].lower() if m[2] else None)
-
-
-ROUTES: tuple[Route, ...] = (
-    Route(re.compile(r"(?i)^(help|\?)$"), lambda m: Help(), "help", "what you can ask me"),
-    Route(re.compile(r"(?i)^my\s+audits?$"), lambda m: MyAudits(), "my audits", "your open audits, each with Continue"),
+ROUTES: tuple[Route[Any], ...] = (
+    Route(re.compile(r"(?i)^(help|\?)$"), lambda m: c.Help(), _help, "help", "what you can ask me"),
+    Route(
+        re.compile(r"(?i)^my\s+audits?$"),
+        lambda m: c.MyAudits(),
+        h.my_audits,
+        "my audits",
+        "your open audits, each with Continue",
+    ),
     Route(
         re.compile(r"(?i)^open\s+#?(\d{1,9})$"),
-        lambda m: OpenAudit(_audit_id(m[1])),
+        lambda m: c.OpenAudit(_audit_id(m[1])),
+        h.open_audit,
         "open <audit>",
         "open an audit you may see",
     ),
     Route(
         re.compile(r"(?i)^assign\s+(\S+)\s+to\s+(\S+)(?:\s+with\s+(\S+))?$"),
-        lambda m: Assign(m[1], m[2], m[3]),
+        lambda m: c.Assign(m[1], m[2], m[3]),
+        h.assign,
         "assign <case> to <person> [with <second person>]",
         "start a Practice Learning Conversation (people by email or id)",
         qa_only=True,
     ),
     Route(
         re.compile(r"(?i)^done\s+#?(\d{1,9})$"),
-        lambda m: ActionsDone(_audit_id(m[1])),
+        lambda m: c.ActionsDone(_audit_id(m[1])),
+        h.actions_done,
         "done <audit>",
         "confirm that an audit's actions are completed (stops the follow-ups)",
     ),
     Route(
         re.compile(r"(?i)^uploaded\s+#?(\d{1,9})$"),
-        lambda m: MarkUploaded(_audit_id(m[1])),
+        lambda m: c.MarkUploaded(_audit_id(m[1])),
+        h.mark_uploaded,
         "uploaded <audit>",
         "record that a completed audit is uploaded to Azeus",
         qa_only=True,
     ),
     Route(
         re.compile(r"(?i)^sample(?:\s+(.*))?$"),
-        lambda m: parse_sample(m[1] or ""),
-        SAMPLE_USAGE,
+        lambda m: c.parse_sample(m[1] or ""),
+        h.sample,
+        c.SAMPLE_USAGE,
         "draw a reproducible sample of cases and assign their audits (shows a preview first)",
         qa_only=True,
     ),
     Route(
         re.compile(r"(?i)^moderate(?:\s+(\d{4}-\d{1,2}))?(?:\s+confirm\s+([0-9a-f]{16}))?$"),
         _moderate,
+        h.moderate,
         "moderate [2026-11]",
         "choose the month's audits for moderation and ask the moderators (shows a preview first)",
         qa_only=True,
     ),
     Route(
         re.compile(r"(?i)^agreement(?:\s+(\d{4}(?:-\d{1,2}|-?q[1-4])?))?(?:\s+by\s+(team|cohort|area|auditor))?$"),
-        lambda m: AgreementReport(m[1], {"area": "service area"}.get(m[2].lower(), m[2].lower()) if m[2] else None),
+        lambda m: c.AgreementReport(m[1], {"area": "service area"}.get(m[2].lower(), m[2].lower()) if m[2] else None),
+        h.agreement,
         "agreement [2026-11|2026-Q3|2026] [by team|cohort|area|auditor]",
         "how far moderators agreed with auditors: agreement, kappa and AC2",
         qa_only=True,
@@ -323,7 +120,8 @@ ROUTES: tuple[Route, ...] = (
             r"(?i)^thematic\s+(\S+)\s+to\s+(\S+)\s+due\s+(\d{4}-\d{2}-\d{2})\s+theme\s+(.+?)"
             r"(?:\s+focus\s+(.+?))?(?:\s+moderator\s+(\S+))?$"
         ),
-        lambda m: AssignThematic(m[1], m[2], m[3], m[4], m[5], m[6]),
+        lambda m: c.AssignThematic(m[1], m[2], m[3], m[4], m[5], m[6]),
+        h.assign_thematic,
         "thematic <case> to <reviewer> due <YYYY-MM-DD> theme <theme> [focus <focus>] [moderator <person>]",
         "assign a thematic practice review (CiN & CP, or CLA & Care Leavers by the case's cohort)",
         qa_only=True,
@@ -332,35 +130,40 @@ ROUTES: tuple[Route, ...] = (
         re.compile(
             r"(?i)^supervision\s+(\S+)\s+to\s+(\S+)(?:\s+supervisee\s+(\S+))?(?:\s+due\s+(\d{4}-\d{2}-\d{2}))?$"
         ),
-        lambda m: AssignSupervision(m[1], m[2], m[3], m[4]),
+        lambda m: c.AssignSupervision(m[1], m[2], m[3], m[4]),
+        h.assign_supervision,
         "supervision <supervisor> to <reviewer> [supervisee <person>] [due <YYYY-MM-DD>]",
         "assign a review of a supervisor's records, and the supervisee's evaluation linked to it",
         qa_only=True,
     ),
     Route(
         re.compile(r"(?i)^timetable(?:\s+(\d{1,2}))?(?:\s+days?)?$"),
-        lambda m: TimetableCmd(int(m[1]) if m[1] else 14),
+        lambda m: c.TimetableCmd(int(m[1]) if m[1] else 14),
+        h.timetable,
         "timetable [days]",
         "the notices due in the next days (default 14), by rule and number of people",
         qa_only=True,
     ),
     Route(
         re.compile(r"(?i)^remind(?:\s+(?!--dry-run|dry\s+run)(.+?))?(\s+(?:--dry-run|dry\s+run))?$"),
-        lambda m: Remind(m[1], bool(m[2])),
+        lambda m: c.Remind(m[1], bool(m[2])),
+        h.remind,
         "remind [team|service area] [--dry-run]",
         "send reminders now to everyone with open audits (a dry run shows who, and sends nothing)",
         qa_only=True,
     ),
     Route(
         re.compile(r"(?i)^escalate(\s+(?:--dry-run|dry\s+run))?$"),
-        lambda m: Escalate(bool(m[1])),
+        lambda m: c.Escalate(bool(m[1])),
+        h.escalate,
         "escalate [--dry-run]",
         "send SLT the overdue reviews now (a dry run shows who, and sends nothing)",
         qa_only=True,
     ),
     Route(
         re.compile(r"(?i)^status(?:\s+(.+))?$"),
-        lambda m: Status(m[1]),
+        lambda m: c.Status(m[1]),
+        h.status,
         "status [team|service area|2026-Q4]",
         "returned, outstanding, moderated and overdue actions for this cycle",
         qa_only=True,
@@ -368,7 +171,8 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(
         re.compile(r"(?i)^report(?:\s+(month|quarter|\d{4}-\d{1,2}|\d{4}-?q[1-4]))?(?:\s+(.+))?$"),
-        lambda m: Report(m[1], m[2]),
+        lambda m: c.Report(m[1], m[2]),
+        h.report,
         "report [month|quarter|2026-10|2026-Q3] [service area]",
         "the highlight report: a summary here, the full report (printable) behind a link",
         qa_only=True,
@@ -377,49 +181,56 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(
         re.compile(r"(?i)^outbox$"),
-        lambda m: OutboxCmd(),
+        lambda m: c.OutboxCmd(),
+        h.outbox,
         "outbox",
         "messages that could not be delivered, each with Retry",
         qa_only=True,
     ),
     Route(
         re.compile(r"(?i)^dip\s+themes?$"),
-        lambda m: DipThemes(),
+        lambda m: c.DipThemes(),
+        h.dip_themes,
         "dip themes",
         "the default annual themes, each with a button to start a dip sample",
         qa_only=True,
     ),
     Route(
         re.compile(r"(?i)^dip\s+new\s+(.+)$"),
-        lambda m: NewDip(m[1]),
+        lambda m: c.NewDip(m[1]),
+        h.new_dip,
         "dip new <theme>",
         "start a dip sample: its Terms of Reference open to fill in",
         qa_only=True,
     ),
     Route(
         re.compile(r"(?i)^dip\s+approve\s+#?(\d{1,9})$"),
-        lambda m: ApproveDip(int(m[1])),
+        lambda m: c.ApproveDip(int(m[1])),
+        h.approve_dip,
         "dip approve <dip>",
         "approve a dip sample (QA manager)",
         qa_only=True,
     ),
     Route(
         re.compile(r"(?i)^dip\s+send\s+#?(\d{1,9})\s+to\s+(\S+)$"),
-        lambda m: SendDip(int(m[1]), m[2]),
+        lambda m: c.SendDip(int(m[1]), m[2]),
+        h.send_dip,
         "dip send <dip> to <Head of Service>",
         "send an approved dip sample to its Head of Service to agree the actions within a week",
         qa_only=True,
     ),
     Route(
         re.compile(r"(?i)^dips$"),
-        lambda m: ListDips(),
+        lambda m: c.ListDips(),
+        h.list_dips,
         "dips",
         "the dip samples and where each one is",
         qa_only=True,
     ),
     Route(
         re.compile(r"(?i)^unknown(\s+people)?$"),
-        lambda m: ListUnknown(),
+        lambda m: c.ListUnknown(),
+        h.unknown_people,
         "unknown people",
         "people who wrote to the bot but are not in the directory",
         qa_only=True,
@@ -428,7 +239,7 @@ ROUTES: tuple[Route, ...] = (
 MAX_COMMAND_CHARS = 300
 
 
-def parse(text: str) -> tuple[Command, Route]:
+def parse(text: str) -> tuple[c.Command, Route[Any]]:
     """The command a message asks for, or ValidationFailed with what to type instead."""
     words = " ".join(text.strip().split())
     if len(words) > MAX_COMMAND_CHARS:
@@ -441,6 +252,6 @@ def parse(text: str) -> tuple[Command, Route]:
     raise ValidationFailed(f"I don't know the command '{words[:60]}'. Type 'help' to see what you can ask.")
 
 
-def commands_for(actor: Actor) -> list[Route]:
+def commands_for(actor: Actor) -> list[Route[Any]]:
     """Only the commands this person may use (what `help` lists)."""
     return [r for r in ROUTES if r.allowed(actor)]

@@ -27,14 +27,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from bot.actions import VERBS as ACTION_VERBS
+from plf_core.card_actions import Verb
 from store.database import create_engine
 from tests.e2e.running_app import running_app, serving
 from tests.e2e.test_audit_workflow import cast
 from tests.fakes.connector import running_connector
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
-VERBS = [*sorted(ACTION_VERBS), "audit.save", "nonsense", ""]  # every verb the bot knows, and some it does not
+VERBS = [*sorted(Verb), "audit.save", "nonsense", ""]  # every verb the bot knows, and some it does not
 #: what the framework holds; a refused input must leave every figure as it was
 STATE = {
     "audits": "SELECT count(*), coalesce(sum(version), 0) FROM audits",
@@ -292,4 +292,3 @@ async def test_an_oversized_body_gets_413_and_a_flood_a_polite_429_and_the_bot_s
         assert (await asyncio.to_thread(post, url, json.dumps(other).encode()))[0] == 202  # others unaffected
         health = await asyncio.to_thread(lambda: urllib.request.urlopen(f"{app.url}/healthz").status)
         assert health == 200
-

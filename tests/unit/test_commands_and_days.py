@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from plf_core.commands import Assign, Help, ListUnknown, MarkUploaded, MyAudits, OpenAudit, commands_for, parse
+from plf_core.chat_commands import Assign, Help, ListUnknown, MarkUploaded, MyAudits, OpenAudit
+from plf_core.commands import commands_for, parse
 from plf_core.errors import ValidationFailed
 from plf_core.people import Actor
 from plf_core.vocabulary import Role

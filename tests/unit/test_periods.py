@@ -26,9 +26,7 @@ from tests.instants import LONDON, at_instants
         ("2028", "2028", "2028", date(2028, 1, 1), date(2029, 1, 1)),
     ],
 )
-def test_a_typed_period_is_read_as_people_write_it(
-    typed: str, code: str, label: str, starts: date, ends: date
-) -> None:
+def test_a_typed_period_is_read_as_people_write_it(typed: str, code: str, label: str, starts: date, ends: date) -> None:
     found = periods.parse_code(typed)
     assert found is not None
     assert (found.code, found.label, found.starts, found.ends) == (code, label, starts, ends)

@@ -1,0 +1,182 @@
+"""What a pressed card button does: one verb table, used by the cards that carry the verbs and by the bot.
+
+Each verb names what it needs (an audit, its version, a page, a dip sample) so that a request
+missing one is refused before any work, and whether the answer refreshes for the others on the audit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from plf_core import chat, dips, follow_ups, layered, timetable_commands, workflow
+from plf_core.errors import ValidationFailed
+from plf_core.turn import Turn
+
+
+class Verb(StrEnum):
+    AUDIT_OPEN = "audit.open"
+    AUDIT_REFRESH = "audit.refresh"
+    AUDIT_VIEW = "audit.view"
+    AUDIT_REVIEW = "audit.review"
+    AUDIT_SUBMIT = "audit.submit"
+    PAGE_OPEN = "page.open"
+    PAGE_SAVE = "page.save"
+    PAGE_NEXT = "page.next"
+    PAGE_BACK = "page.back"
+    MODERATION_OPEN = "moderation.open"
+    MODERATION_SAVE = "moderation.save"
+    MODERATION_SUBMIT = "moderation.submit"
+    DIP_AGREE = "dip.agree"
+    DIP_OPEN = "dip.open"
+    ACTIONS_DONE = "actions.done"
+    ACTIONS_NOT_YET = "actions.not_yet"
+    COMMAND_RUN = "command.run"
+    REMINDER_SNOOZE = "reminder.snooze"
+    DATA_REQUEST_SENT = "data_request.sent"
+    OUTBOX_RETRY = "outbox.retry"
+
+
+@dataclass(frozen=True)
+class ActionRequest:
+    verb: Verb
+    audit_id: int | None = None
+    version: int | None = None
+    page: str | None = None
+    command: str | None = None
+    inputs: dict[str, object] = field(default_factory=dict)
+    dip_id: int | None = None
+
+    @property
+    def audit(self) -> int:
+        assert self.audit_id is not None, "checked against the verb table when the action was read"
+        return self.audit_id
+
+    @property
+    def at_version(self) -> int:
+        assert self.version is not None, "checked against the verb table when the action was read"
+        return self.version
+
+
+Run = Callable[[Turn, ActionRequest], Awaitable[object]]
+
+
+@dataclass(frozen=True)
+class Action:
+    run: Run
+    needs_audit: bool = False
+    needs_version: bool = False
+    needs_page: bool = False
+    needs_dip: bool = False
+    refreshes: bool = True  # the answer is refreshed for everyone on the audit (Action.Execute refresh)
+
+
+async def _command(t: Turn, r: ActionRequest) -> object:
+    return await chat.run(t.uow, t.actor, r.command or "help", t.now, t.settings, t.activity_id)
+
+
+async def _retry(t: Turn, r: ActionRequest) -> object:
+    message = r.inputs.get("outbox")
+    if not isinstance(message, int) or isinstance(message, bool):
+        raise ValidationFailed("the card does not say which message to retry")
+    return await timetable_commands.retry(t.uow, t.actor, message)
+
+
+async def _snooze(t: Turn, r: ActionRequest) -> object:
+    days = r.inputs.get("days")
+    if not isinstance(days, int) or isinstance(days, bool):
+        raise ValidationFailed("a reminder can be snoozed for 1 day, 3 days or until Monday")
+    return await follow_ups.snooze(t.uow, t.actor, days, t.today)
+
+
+async def _data_sent(t: Turn, r: ActionRequest) -> object:
+    cycle = r.inputs.get("cycle")
+    if not isinstance(cycle, str) or not cycle.strip():
+        raise ValidationFailed("the card does not say which cycle's data was sent")
+    return await follow_ups.data_request_sent(t.uow, t.actor, cycle, t.now, t.activity_id)
+
+
+async def _actions_done(t: Turn, r: ActionRequest) -> object:
+    return await follow_ups.actions_done(t.uow, t.actor, r.audit, t.now, t.activity_id)
+
+
+async def _actions_not_yet(t: Turn, r: ActionRequest) -> object:
+    reason = r.inputs.get("not_yet_reason")
+    return await follow_ups.actions_not_yet(t.uow, t.actor, r.audit, reason, t.now, t.activity_id)
+
+
+async def _dip_agree(t: Turn, r: ActionRequest) -> object:
+    assert r.dip_id is not None
+    return await dips.agree(t.uow, t.actor, r.dip_id, t.now)
+
+
+async def _dip_open(t: Turn, r: ActionRequest) -> object:
+    assert r.dip_id is not None
+    return await dips.open_dip(t.uow, t.actor, r.dip_id, t.activity_id)
+
+
+async def _open(t: Turn, r: ActionRequest) -> object:
+    return await workflow.open_audit(t.uow, t.actor, r.audit, r.page, t.activity_id)
+
+
+async def _view(t: Turn, r: ActionRequest) -> object:
+    return await workflow.view_audit(t.uow, t.actor, r.audit, r.page, t.activity_id)
+
+
+def _save(direction: int) -> Run:
+    async def save(t: Turn, r: ActionRequest) -> object:
+        assert r.page is not None
+        page = r.at_version, r.page, r.inputs, direction
+        return await workflow.save_page(t.uow, t.actor, r.audit, *page, t.activity_id)
+
+    return save
+
+
+async def _review(t: Turn, r: ActionRequest) -> object:
+    return await workflow.review(t.uow, t.actor, r.audit, t.activity_id)
+
+
+async def _submit(t: Turn, r: ActionRequest) -> object:
+    when = t.today, t.now
+    return await workflow.submit(t.uow, t.actor, r.audit, r.at_version, *when, t.settings.workflow, t.activity_id)
+
+
+async def _open_moderation(t: Turn, r: ActionRequest) -> object:
+    return await layered.open_moderation(t.uow, t.actor, r.audit, t.activity_id)
+
+
+def _save_moderation(complete: bool) -> Run:
+    async def save(t: Turn, r: ActionRequest) -> object:
+        return await layered.save_moderation(t.uow, t.actor, r.audit, r.inputs, complete, t.now, t.activity_id)
+
+    return save
+
+
+ACTIONS: dict[Verb, Action] = {
+    Verb.AUDIT_OPEN: Action(_open, needs_audit=True),
+    Verb.AUDIT_REFRESH: Action(_open, needs_audit=True),
+    Verb.PAGE_OPEN: Action(_open, needs_audit=True, needs_page=True),
+    Verb.AUDIT_VIEW: Action(_view, needs_audit=True, refreshes=False),
+    Verb.PAGE_SAVE: Action(_save(0), needs_audit=True, needs_version=True, needs_page=True),
+    Verb.PAGE_NEXT: Action(_save(1), needs_audit=True, needs_version=True, needs_page=True),
+    Verb.PAGE_BACK: Action(_save(-1), needs_audit=True, needs_version=True, needs_page=True),
+    Verb.AUDIT_REVIEW: Action(_review, needs_audit=True),
+    Verb.AUDIT_SUBMIT: Action(_submit, needs_audit=True, needs_version=True),
+    Verb.MODERATION_OPEN: Action(_open_moderation, needs_audit=True),
+    Verb.MODERATION_SAVE: Action(_save_moderation(False), needs_audit=True),
+    Verb.MODERATION_SUBMIT: Action(_save_moderation(True), needs_audit=True),
+    Verb.DIP_AGREE: Action(_dip_agree, needs_dip=True),
+    Verb.DIP_OPEN: Action(_dip_open, needs_dip=True),
+    Verb.ACTIONS_DONE: Action(_actions_done, needs_audit=True),
+    Verb.ACTIONS_NOT_YET: Action(_actions_not_yet, needs_audit=True),
+    Verb.COMMAND_RUN: Action(_command),
+    Verb.REMINDER_SNOOZE: Action(_snooze),
+    Verb.DATA_REQUEST_SENT: Action(_data_sent),
+    Verb.OUTBOX_RETRY: Action(_retry),
+}
+
+
+async def act(turn: Turn, request: ActionRequest) -> object:
+    """Do what the card's button asks; the answer is a screen `cards.screens` has a card for."""
+    return await ACTIONS[request.verb].run(turn, request)

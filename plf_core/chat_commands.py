@@ -1,0 +1,239 @@
+"""Chat commands as typed values: what a message asks for, before anyone decides whether it may."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from plf_core.errors import ValidationFailed
+from plf_core.sampling import PER_PRACTICE_LEAD, Criteria, Method
+
+
+@dataclass(frozen=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True)
+class MyAudits:
+    pass
+
+
+@dataclass(frozen=True)
+class Assign:
+    case_ref: str
+    person_ref: str
+    second_person_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class MarkUploaded:
+    audit_id: int
+
+
+@dataclass(frozen=True)
+class ListUnknown:
+    pass
+
+
+@dataclass(frozen=True)
+class OpenAudit:
+    audit_id: int
+
+
+@dataclass(frozen=True)
+class Sample:
+    size: int
+    method: Method
+    criteria: Criteria
+    seed: int | None = None
+    confirm: str | None = None
+
+
+@dataclass(frozen=True)
+class Moderate:
+    month: str | None = None
+    confirm: str | None = None
+
+
+@dataclass(frozen=True)
+class AgreementReport:
+    period: str | None = None
+    dimension: str | None = None
+
+
+@dataclass(frozen=True)
+class DipThemes:
+    pass
+
+
+@dataclass(frozen=True)
+class NewDip:
+    theme: str
+
+
+@dataclass(frozen=True)
+class ApproveDip:
+    dip_id: int
+
+
+@dataclass(frozen=True)
+class SendDip:
+    dip_id: int
+    person_ref: str
+
+
+@dataclass(frozen=True)
+class ListDips:
+    pass
+
+
+@dataclass(frozen=True)
+class TimetableCmd:
+    days: int = 14
+
+
+@dataclass(frozen=True)
+class Remind:
+    scope: str | None = None
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class Escalate:
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class OutboxCmd:
+    pass
+
+
+@dataclass(frozen=True)
+class Status:
+    scope: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    period: str | None = None
+    scope: str | None = None
+
+
+@dataclass(frozen=True)
+class ActionsDone:
+    audit_id: int
+
+
+@dataclass(frozen=True)
+class AssignThematic:
+    case_ref: str
+    reviewer_ref: str
+    due: str
+    theme: str
+    focus: str | None = None
+    moderator_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class AssignSupervision:
+    supervisor_ref: str
+    reviewer_ref: str
+    supervisee_ref: str | None = None
+    due: str | None = None
+
+
+Command = (
+    Help
+    | MyAudits
+    | Assign
+    | MarkUploaded
+    | ListUnknown
+    | OpenAudit
+    | Sample
+    | Moderate
+    | AgreementReport
+    | DipThemes
+    | NewDip
+    | ApproveDip
+    | SendDip
+    | ListDips
+    | AssignThematic
+    | AssignSupervision
+    | ActionsDone
+    | TimetableCmd
+    | Remind
+    | Escalate
+    | OutboxCmd
+    | Status
+    | Report
+)
+
+
+_METHODS = {
+    "random": Method.RANDOM,
+    "systematic": Method.SYSTEMATIC,
+    "by team": Method.BY_TEAM,
+    "by cohort": Method.BY_COHORT,
+}
+_LISTS = {"cohort": "cohorts", "team": "teams", "area": "service_areas", "legal": "legal_statuses"}
+SAMPLE_USAGE = (
+    "sample <number|quota> [random|systematic|by team|by cohort] [cohort cp,cla] [team T1] [area North] "
+    "[legal s20] [age 0-10] [ehcp yes|no] [unaudited 6] [seed 42]"
+)
+
+
+def parse_sample(rest: str) -> Sample:
+    """`sample 12 by team cohort cp,cla age 0-10 seed 42 [confirm abc]` to a Sample."""
+    words = rest.split()
+    if not words:
+        raise ValidationFailed(f"say how many cases: {SAMPLE_USAGE}")
+    head = words.pop(0).lower()
+    method = Method.QUOTA if head == "quota" else Method.RANDOM
+    if head == "quota":
+        size = PER_PRACTICE_LEAD
+    elif head.isdigit() and 1 <= int(head) <= 10_000:
+        size = int(head)
+    else:
+        raise ValidationFailed(f"'{head[:20]}' is not a number of cases (1-10000) or 'quota': {SAMPLE_USAGE}")
+    lists: dict[str, set[str]] = {}
+    numbers: dict[str, object] = {}
+    seed: int | None = None
+    confirm: str | None = None
+    while words:
+        word = words.pop(0).lower()
+        if word == "by" and words and f"by {words[0].lower()}" in _METHODS and method is not Method.QUOTA:
+            method = _METHODS[f"by {words.pop(0).lower()}"]
+            continue
+        if word in ("random", "systematic") and method is not Method.QUOTA:
+            method = _METHODS[word]
+            continue
+        if not words:
+            raise ValidationFailed(f"'{word[:20]}' needs a value: {SAMPLE_USAGE}")
+        value = words.pop(0)
+        if word in _LISTS:
+            names = [v for v in value.split(",") if v]
+            lists.setdefault(_LISTS[word], set()).update(v.lower() if word == "cohort" else v for v in names)
+        elif word == "age":
+            match = re.fullmatch(r"(\d{1,2})-(\d{1,2})", value)
+            if not match or int(match[1]) > int(match[2]):
+                raise ValidationFailed(f"'age {value[:10]}' should be a range such as 'age 0-10'")
+            numbers["min_age"], numbers["max_age"] = int(match[1]), int(match[2])
+        elif word == "ehcp":
+            if value.lower() not in ("yes", "no"):
+                raise ValidationFailed("'ehcp' should be followed by yes or no")
+            numbers["ehcp"] = value.lower() == "yes"
+        elif word == "unaudited":
+            if not value.isdigit() or not 1 <= int(value) <= 120:
+                raise ValidationFailed("'unaudited' should be followed by a number of months (1-120)")
+            numbers["not_audited_months"] = int(value)
+        elif word == "seed":
+            if not value.isdigit() or len(value) > 9:
+                raise ValidationFailed("'seed' should be followed by a whole number")
+            seed = int(value)
+        elif word == "confirm":
+            confirm = value.lower()
+        else:
+            raise ValidationFailed(f"I don't understand '{word[:20]}' in a sample: {SAMPLE_USAGE}")
+    criteria = Criteria.from_json({**{k: sorted(v) for k, v in lists.items()}, **numbers})
+    return Sample(size, method, criteria, seed, confirm)
