@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from plf_core.audits import PLC_FORM
 from plf_core.clock import Clock
 from plf_core.demo_borough import DemoBorough
 from plf_core.demo_history import HistoryCase, build_history
@@ -28,7 +29,7 @@ from store.models import (
     Team,
 )
 
-PLC = "practice_learning_conversation"
+PLC = PLC_FORM
 
 
 async def ensure_cycles(session: AsyncSession, today: date) -> int:

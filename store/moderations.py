@@ -14,6 +14,7 @@ from plf_core.audits import PLC_FORM
 from plf_core.layered import ModerationResult, ModerationRow
 from plf_core.moderation import Moderated, Request, Returned
 from plf_core.vocabulary import AuditStatus, Grade
+from store import queries
 from store.models import ActionItem, Audit, Case, GradeRecord, Moderation, Person, ServiceArea, Team
 from store.repository import SqlRepository
 
@@ -46,11 +47,7 @@ class SqlModerations(SqlRepository):
                 C.azeus_number,
                 T.code,
             )
-            .select_from(
-                cast(Table, Audit.__table__)
-                .join(cast(Table, Case.__table__), A.case_id == C.id)
-                .join(cast(Table, Team.__table__), C.team_id == T.id)
-            )
+            .select_from(queries.AUDIT_IN_AREA)
             .where(
                 A.status.in_(RETURNED),
                 A.form_id == PLC_FORM,
@@ -221,12 +218,9 @@ class SqlModerations(SqlRepository):
         query = (
             select(M.original_grade, M.moderated_grade, S.name, C.cohort, T.code, practitioner.c.display_name)
             .select_from(
-                cast(Table, Moderation.__table__)
-                .join(cast(Table, Audit.__table__), M.audit_id == A.id)
-                .join(cast(Table, Case.__table__), A.case_id == C.id)
-                .join(cast(Table, Team.__table__), C.team_id == T.id)
-                .join(cast(Table, ServiceArea.__table__), T.service_area_id == S.id)
-                .outerjoin(practitioner, practitioner.c.id == A.practitioner_id)
+                queries.AUDIT_IN_AREA.join(cast(Table, Moderation.__table__), M.audit_id == A.id).outerjoin(
+                    practitioner, practitioner.c.id == A.practitioner_id
+                )
             )
             .where(
                 M.status == "completed",

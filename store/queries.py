@@ -68,6 +68,13 @@ _AUDIT_FROM = (
     .outerjoin(_PRACTITIONER, A.practitioner_id == _PRACTITIONER.c.id)
     .outerjoin(_SECOND, A.second_person_id == _SECOND.c.id)
 )
+#: An audit with its case, team and service area: the one join every scoped query starts from
+#: (inner joins: a case always has a team, a team a service area; an audit without a case is not in it).
+AUDIT_IN_AREA = (
+    AUDITS.join(cast(Table, Case.__table__), A.case_id == C.id)
+    .join(cast(Table, Team.__table__), C.team_id == T.id)
+    .join(cast(Table, ServiceArea.__table__), T.service_area_id == S.id)
+)
 AUDITS_WITH_CASES = select(*_AUDIT_COLUMNS).select_from(_AUDIT_FROM)
 AUDIT = AUDITS_WITH_CASES.where(A.id == bindparam("audit_id"))
 AUDIT_FOR_UPDATE = AUDIT.with_for_update(of=Audit.__table__)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from plf_core.audits import PLC_FORM
 from plf_core.clock import Clock
 from plf_core.errors import ValidationFailed
 from plf_core.forms.registry import get_form
@@ -19,11 +21,12 @@ from plf_core.highlight import LOW_SCALE, TREND_PERIODS, HighlightReport, Period
 from plf_core.outcomes import OutcomesPicture, scales_of
 from plf_core.periods import Period, local_date
 from plf_core.vocabulary import Grade
+from store import queries
 from store.audits import SqlAudits
 from store.models import ActionItem, Audit, Case, DipSample, GradeRecord, Moderation, OutcomeScore, ServiceArea, Team
 from store.repository import SqlRepository
 
-PLC = "practice_learning_conversation"
+PLC = PLC_FORM
 GRADE_VALUES = {g.value for g in Grade}
 MAX_OVERDUE_LISTED = 200
 
@@ -33,7 +36,7 @@ async def outcomes_picture(session: AsyncSession, audit_id: int, clock: Clock) -
     row = (
         await session.execute(
             select(Audit.case_id, Audit.submitted_at, Case.azeus_number)
-            .join(Case, Case.id == Audit.case_id)
+            .select_from(queries.AUDIT_IN_AREA)
             .where(Audit.id == audit_id, Audit.form_id == PLC)
         )
     ).first()
@@ -70,14 +73,172 @@ async def outcomes_picture(session: AsyncSession, audit_id: int, clock: Clock) -
     )
 
 
-def _scoped(statement: Any, area_id: int | None) -> Any:
-    """Audits (already selected from) joined to their case and team, limited to one service area."""
-    statement = statement.join(Case, Case.id == Audit.case_id).join(Team, Team.id == Case.team_id)
-    return statement.where(Team.service_area_id == area_id) if area_id is not None else statement
+@dataclass(frozen=True)
+class _Counting:
+    """The counts of one period and scope (a service area, or None: the whole service)."""
 
+    session: AsyncSession
+    period: Period
+    area_id: int | None
+    today: date
+    zone: ZoneInfo
 
-async def _one(session: AsyncSession, statement: Any) -> int:
-    return int((await session.execute(statement)).scalar_one() or 0)
+    @property
+    def bounds(self) -> tuple[datetime, datetime]:
+        return self.period.bounds(self.zone)
+
+    @property
+    def returned_in(self) -> Any:
+        start, end = self.bounds
+        return and_(Audit.form_id == PLC, Audit.submitted_at >= start, Audit.submitted_at < end)
+
+    @property
+    def moderated_in(self) -> Any:
+        start, end = self.bounds
+        return and_(Moderation.status == "completed", Moderation.completed_at >= start, Moderation.completed_at < end)
+
+    def audits(self, *columns: Any) -> Any:
+        """`select(columns)` from the audits with their case, team and area, limited to the scope."""
+        statement = select(*columns).select_from(queries.AUDIT_IN_AREA)
+        return statement.where(Team.service_area_id == self.area_id) if self.area_id is not None else statement
+
+    async def rows(self, statement: Any) -> list[Any]:
+        return list(await self.session.execute(statement))
+
+    async def count(self, *where: Any) -> int:
+        return int((await self.session.execute(self.audits(func.count()).where(*where))).scalar_one() or 0)
+
+    async def grades(self) -> list[tuple[str, str, str, str | None, int]]:
+        columns = ServiceArea.name, Case.cohort, Team.name, Audit.final_grade
+        rows = await self.rows(self.audits(*columns, func.count()).where(self.returned_in).group_by(*columns))
+        return [(a, c, t, g, int(n)) for a, c, t, g, n in rows]
+
+    async def outcomes(self) -> list[tuple[str, str, float, int]]:
+        scores = self.audits(OutcomeScore.source, OutcomeScore.area, func.avg(OutcomeScore.score), func.count())
+        rows = await self.rows(
+            scores.join(OutcomeScore, OutcomeScore.audit_id == Audit.id)
+            .where(self.returned_in, OutcomeScore.source.in_(["practitioner", "child"]), OutcomeScore.area != "overall")
+            .group_by(OutcomeScore.source, OutcomeScore.area)
+        )
+        return [(s, a, float(v), int(n)) for s, a, v, n in rows]
+
+    async def outstanding(self) -> int:
+        _, end = self.bounds
+        due_in = Audit.due_on >= self.period.starts, Audit.due_on < self.period.ends
+        return await self.count(
+            Audit.form_id == PLC, *due_in, or_(Audit.submitted_at.is_(None), Audit.submitted_at >= end)
+        )
+
+    async def assigned(self) -> int:
+        start, end = self.bounds
+        return await self.count(Audit.form_id == PLC, Audit.created_at >= start, Audit.created_at < end)
+
+    async def moderated(self) -> int:
+        distinct = self.audits(func.count(func.distinct(Moderation.audit_id)))
+        statement = distinct.join(Moderation, Moderation.audit_id == Audit.id).where(self.moderated_in)
+        return int((await self.session.execute(statement)).scalar_one() or 0)
+
+    async def moderation_pairs(self) -> list[tuple[str, str, int]]:
+        pair = Moderation.original_grade, Moderation.moderated_grade
+        rows = await self.rows(
+            self.audits(*pair, func.count())
+            .join(Moderation, Moderation.audit_id == Audit.id)
+            .where(self.moderated_in, *(column.is_not(None) for column in pair))
+            .group_by(*pair)
+        )
+        return [(o, m, int(n)) for o, m, n in rows if o in GRADE_VALUES and m in GRADE_VALUES]
+
+    async def graded_by(self) -> list[tuple[str, str, int]]:
+        rows = await self.rows(
+            self.audits(GradeRecord.source, GradeRecord.grade, func.count())
+            .join(GradeRecord, GradeRecord.audit_id == Audit.id)
+            .where(
+                self.returned_in, GradeRecord.section == "overall", GradeRecord.source.in_(["practitioner", "manager"])
+            )
+            .group_by(GradeRecord.source, GradeRecord.grade)
+        )
+        return [(s, g, int(n)) for s, g, n in rows]
+
+    async def dips_sent(self) -> int:
+        start, end = self.bounds
+        dips = select(func.count()).select_from(DipSample).where(DipSample.sent_at >= start, DipSample.sent_at < end)
+        if self.area_id is not None:
+            led = select(Team.head_of_service_id).where(Team.service_area_id == self.area_id)
+            dips = dips.where(DipSample.head_of_service_id.in_(led))
+        return int((await self.session.execute(dips)).scalar_one() or 0)
+
+    async def actions(self) -> tuple[int, int, int, int]:
+        """Actions due in the period: completed on time, completed late, overdue, open and not yet due."""
+        due = ActionItem.deadline >= self.period.starts, ActionItem.deadline < self.period.ends
+        rows = await self.rows(
+            self.audits(ActionItem.status, ActionItem.deadline, ActionItem.confirmed_at)
+            .join(ActionItem, ActionItem.audit_id == Audit.id)
+            .where(*due)
+        )
+        on_time = late = overdue = open_ = 0
+        for status, deadline, confirmed_at in rows:
+            if status == "done":
+                done_on = confirmed_at.astimezone(self.zone).date() if confirmed_at else deadline
+                on_time, late = (on_time + 1, late) if done_on <= deadline else (on_time, late + 1)
+            elif deadline < self.today:
+                overdue += 1
+            else:
+                open_ += 1
+        return on_time, late, overdue, open_
+
+    async def low(self) -> list[tuple[str, int]]:
+        rows = await self.rows(
+            self.audits(OutcomeScore.area, func.count())
+            .join(OutcomeScore, OutcomeScore.audit_id == Audit.id)
+            .where(
+                self.returned_in,
+                OutcomeScore.source == "practitioner",
+                OutcomeScore.area != "overall",
+                OutcomeScore.score <= LOW_SCALE,
+            )
+            .group_by(OutcomeScore.area)
+        )
+        return [(a, int(n)) for a, n in rows]
+
+    async def overdue_actions(self) -> list[tuple[str, str, date]]:
+        """A service area's overdue actions by case (the whole service's would be too long to list)."""
+        if self.area_id is None:
+            return []
+        last_day = min(self.period.ends - timedelta(days=1), self.today)
+        rows = await self.rows(
+            self.audits(Case.azeus_number, Team.name, ActionItem.deadline)
+            .join(ActionItem, ActionItem.audit_id == Audit.id)
+            .where(ActionItem.status.in_(["open", "not_yet"]), ActionItem.deadline < last_day + timedelta(days=1))
+            .order_by(ActionItem.deadline, Case.azeus_number)
+            .limit(MAX_OVERDUE_LISTED)
+        )
+        return [(c, t, d) for c, t, d in rows]
+
+    async def change(self) -> list[tuple[str, float, int]]:
+        """For each area: the mean change of the practitioner's scale of the cases audited in both periods."""
+
+        def per_case(p: Period) -> Any:
+            start, end = p.bounds(self.zone)
+            return (
+                self.audits(Audit.case_id, OutcomeScore.area, func.avg(OutcomeScore.score).label("score"))
+                .join(OutcomeScore, OutcomeScore.audit_id == Audit.id)
+                .where(
+                    Audit.form_id == PLC,
+                    Audit.submitted_at >= start,
+                    Audit.submitted_at < end,
+                    OutcomeScore.source == "practitioner",
+                    OutcomeScore.area != "overall",
+                )
+                .group_by(Audit.case_id, OutcomeScore.area)
+            )
+
+        now, before = per_case(self.period).subquery(), per_case(self.period.previous()).subquery()
+        rows = await self.rows(
+            select(now.c.area, func.avg(now.c.score - before.c.score), func.count())
+            .select_from(now.join(before, and_(now.c.case_id == before.c.case_id, now.c.area == before.c.area)))
+            .group_by(now.c.area)
+        )
+        return [(a, float(v), int(n)) for a, v, n in rows]
 
 
 async def period_figures(
@@ -85,201 +246,28 @@ async def period_figures(
 ) -> PeriodFigures:
     """Every count of the highlight report for one period and scope (a service area, or None: all).
     `detail` False: only what the trend needs (returned, grades, outcome means)."""
-    start, end = period.bounds(zone)
-    plc = Audit.form_id == PLC
-    returned_in = and_(plc, Audit.submitted_at >= start, Audit.submitted_at < end)
-    returned = await _one(session, _scoped(select(func.count()).select_from(Audit).where(returned_in), area_id))
-    grade_rows = await session.execute(
-        _scoped(
-            select(ServiceArea.name, Case.cohort, Team.name, Audit.final_grade, func.count())
-            .select_from(Audit)
-            .where(returned_in),
-            area_id,
-        )
-        .join(ServiceArea, ServiceArea.id == Team.service_area_id)
-        .group_by(ServiceArea.name, Case.cohort, Team.name, Audit.final_grade)
-    )
-    grades = [(a, c, t, g, int(n)) for a, c, t, g, n in grade_rows]
-    outcome_rows = await session.execute(
-        _scoped(
-            select(OutcomeScore.source, OutcomeScore.area, func.avg(OutcomeScore.score), func.count())
-            .select_from(Audit)
-            .join(OutcomeScore, OutcomeScore.audit_id == Audit.id)
-            .where(returned_in, OutcomeScore.source.in_(["practitioner", "child"]), OutcomeScore.area != "overall"),
-            area_id,
-        ).group_by(OutcomeScore.source, OutcomeScore.area)
-    )
-    outcomes = [(s, a, float(v), int(n)) for s, a, v, n in outcome_rows]
+    counting = _Counting(session, period, area_id, today, zone)
+    returned = await counting.count(counting.returned_in)
+    grades, outcomes = await counting.grades(), await counting.outcomes()
     if not detail:
         return PeriodFigures(returned=returned, grades=grades, outcomes=outcomes)
-
-    assigned = await _one(
-        session,
-        _scoped(
-            select(func.count()).select_from(Audit).where(plc, Audit.created_at >= start, Audit.created_at < end),
-            area_id,
-        ),
-    )
-    outstanding = await _one(
-        session,
-        _scoped(
-            select(func.count())
-            .select_from(Audit)
-            .where(
-                plc,
-                Audit.due_on >= period.starts,
-                Audit.due_on < period.ends,
-                or_(Audit.submitted_at.is_(None), Audit.submitted_at >= end),
-            ),
-            area_id,
-        ),
-    )
-    moderated_in = and_(
-        Moderation.status == "completed", Moderation.completed_at >= start, Moderation.completed_at < end
-    )
-    moderated = await _one(
-        session,
-        _scoped(
-            select(func.count(func.distinct(Moderation.audit_id)))
-            .select_from(Audit)
-            .join(Moderation, Moderation.audit_id == Audit.id)
-            .where(moderated_in),
-            area_id,
-        ),
-    )
-    pair_rows = await session.execute(
-        _scoped(
-            select(Moderation.original_grade, Moderation.moderated_grade, func.count())
-            .select_from(Audit)
-            .join(Moderation, Moderation.audit_id == Audit.id)
-            .where(moderated_in, Moderation.original_grade.is_not(None), Moderation.moderated_grade.is_not(None)),
-            area_id,
-        ).group_by(Moderation.original_grade, Moderation.moderated_grade)
-    )
-    pairs = [(o, m, int(n)) for o, m, n in pair_rows if o in GRADE_VALUES and m in GRADE_VALUES]
-    by_rows = await session.execute(
-        _scoped(
-            select(GradeRecord.source, GradeRecord.grade, func.count())
-            .select_from(Audit)
-            .join(GradeRecord, GradeRecord.audit_id == Audit.id)
-            .where(returned_in, GradeRecord.section == "overall", GradeRecord.source.in_(["practitioner", "manager"])),
-            area_id,
-        ).group_by(GradeRecord.source, GradeRecord.grade)
-    )
-    graded_by = [(s, g, int(n)) for s, g, n in by_rows]
-    graded_by += [("moderator", m, n) for _, m, n in pairs]
-
-    dips = select(func.count()).select_from(DipSample).where(DipSample.sent_at >= start, DipSample.sent_at < end)
-    if area_id is not None:
-        led = select(Team.head_of_service_id).where(Team.service_area_id == area_id)
-        dips = dips.where(DipSample.head_of_service_id.in_(led))
-    dips_sent = await _one(session, dips)
-    pims_held = await _one(
-        session,
-        _scoped(
-            select(func.count())
-            .select_from(Audit)
-            .where(Audit.pim_held_on >= period.starts, Audit.pim_held_on < period.ends),
-            area_id,
-        ),
-    )
-
-    last_day = min(period.ends - timedelta(days=1), today)
-    action_rows = await session.execute(
-        _scoped(
-            select(ActionItem.status, ActionItem.deadline, ActionItem.confirmed_at)
-            .select_from(Audit)
-            .join(ActionItem, ActionItem.audit_id == Audit.id)
-            .where(ActionItem.deadline >= period.starts, ActionItem.deadline < period.ends),
-            area_id,
-        )
-    )
-    on_time = late = overdue = open_ = 0
-    for status, deadline, confirmed_at in action_rows:
-        if status == "done":
-            done_on = confirmed_at.astimezone(zone).date() if confirmed_at else deadline
-            on_time, late = (on_time + 1, late) if done_on <= deadline else (on_time, late + 1)
-        elif deadline < today:
-            overdue += 1
-        else:
-            open_ += 1
-
-    previous = period.previous()
-    change = await _change(session, period, previous, area_id, zone)
-    low_rows = await session.execute(
-        _scoped(
-            select(OutcomeScore.area, func.count())
-            .select_from(Audit)
-            .join(OutcomeScore, OutcomeScore.audit_id == Audit.id)
-            .where(
-                returned_in,
-                OutcomeScore.source == "practitioner",
-                OutcomeScore.area != "overall",
-                OutcomeScore.score <= LOW_SCALE,
-            ),
-            area_id,
-        ).group_by(OutcomeScore.area)
-    )
-    overdue_actions: list[tuple[str, str, date]] = []
-    if area_id is not None:
-        rows = await session.execute(
-            _scoped(
-                select(Case.azeus_number, Team.name, ActionItem.deadline)
-                .select_from(Audit)
-                .join(ActionItem, ActionItem.audit_id == Audit.id)
-                .where(ActionItem.status.in_(["open", "not_yet"]), ActionItem.deadline < last_day + timedelta(days=1)),
-                area_id,
-            )
-            .order_by(ActionItem.deadline, Case.azeus_number)
-            .limit(MAX_OVERDUE_LISTED)
-        )
-        overdue_actions = [(c, t, d) for c, t, d in rows]
+    pairs = await counting.moderation_pairs()
     return PeriodFigures(
-        assigned=assigned,
+        assigned=await counting.assigned(),
         returned=returned,
-        outstanding=outstanding,
-        moderated=moderated,
-        dips_sent=dips_sent,
-        pims_held=pims_held,
+        outstanding=await counting.outstanding(),
+        moderated=await counting.moderated(),
+        dips_sent=await counting.dips_sent(),
+        pims_held=await counting.count(Audit.pim_held_on >= period.starts, Audit.pim_held_on < period.ends),
         grades=grades,
-        graded_by=graded_by,
+        graded_by=[*await counting.graded_by(), *(("moderator", m, n) for _, m, n in pairs)],
         moderation_pairs=pairs,
-        actions=(on_time, late, overdue, open_),
+        actions=await counting.actions(),
         outcomes=outcomes,
-        change=change,
-        low=[(a, int(n)) for a, n in low_rows],
-        overdue_actions=overdue_actions,
+        change=await counting.change(),
+        low=await counting.low(),
+        overdue_actions=await counting.overdue_actions(),
     )
-
-
-async def _change(
-    session: AsyncSession, period: Period, previous: Period, area_id: int | None, zone: ZoneInfo
-) -> list[tuple[str, float, int]]:
-    """For each area: the mean change of the practitioner's scale of the cases audited in both periods."""
-
-    def per_case(p: Period) -> Any:
-        start, end = p.bounds(zone)
-        return _scoped(
-            select(Audit.case_id, OutcomeScore.area, func.avg(OutcomeScore.score).label("score"))
-            .select_from(Audit)
-            .join(OutcomeScore, OutcomeScore.audit_id == Audit.id)
-            .where(
-                Audit.form_id == PLC,
-                Audit.submitted_at >= start,
-                Audit.submitted_at < end,
-                OutcomeScore.source == "practitioner",
-                OutcomeScore.area != "overall",
-            ),
-            area_id,
-        ).group_by(Audit.case_id, OutcomeScore.area)
-
-    now, before = per_case(period).subquery(), per_case(previous).subquery()
-    rows = await session.execute(
-        select(now.c.area, func.avg(now.c.score - before.c.score), func.count())
-        .select_from(now.join(before, and_(now.c.case_id == before.c.case_id, now.c.area == before.c.area)))
-        .group_by(now.c.area)
-    )
-    return [(a, float(v), int(n)) for a, v, n in rows]
 
 
 async def highlight_report(

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from plf_core.audits import PLC_FORM
 from plf_core.clock import Clock
 from plf_core.timetable import DueNotice, Rule, State
-from store.models import ActionItem, Audit, Case, Moderation, Team
+from store import queries
+from store.models import ActionItem, Audit, Moderation, Team
 from store.repository import SqlRepository
 from store.timetable_store import load_state, write_notices
 
@@ -35,7 +36,7 @@ class SqlTimetable(SqlRepository):
         self, teams: tuple[str, ...] | None, starts: date, ends: date, today: date
     ) -> tuple[int, int, int, int, int, int, int]:
         """assigned, returned, outstanding, overdue (reviews of the cycle), moderated, actions open and overdue."""
-        scoped = select(Audit.id).join(Case, Audit.case_id == Case.id).join(Team, Case.team_id == Team.id)
+        scoped = select(Audit.id).select_from(queries.AUDIT_IN_AREA)
         scoped = scoped.where(Audit.form_id == PLC_FORM, Audit.due_on >= starts, Audit.due_on <= ends)
         if teams is not None:
             scoped = scoped.where(Team.code.in_(teams))

@@ -14,6 +14,7 @@ from sqlalchemy import Table, and_, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from plf_core.audits import PLC_FORM
 from plf_core.periods import local_date, midnight
 from plf_core.timetable import (
     CycleState,
@@ -29,6 +30,7 @@ from plf_core.timetable import (
     Unit,
 )
 from plf_core.vocabulary import OPEN_AUDIT_STATUSES, Role
+from store import queries
 from store.models import (
     ActionItem,
     Audit,
@@ -110,12 +112,8 @@ async def load_state(
                 T.service_manager_id,
                 T.head_of_service_id,
             )
-            .select_from(
-                cast(Table, Audit.__table__)
-                .join(cast(Table, Case.__table__), A.case_id == C.id)
-                .join(cast(Table, Team.__table__), C.team_id == T.id)
-            )
-            .where(A.status.in_(OPEN), A.due_on.is_not(None), A.form_id == "practice_learning_conversation")
+            .select_from(queries.AUDIT_IN_AREA)
+            .where(A.status.in_(OPEN), A.due_on.is_not(None), A.form_id == PLC_FORM)
         )
         open_audits = [OpenAudit(*row) for row in audit_rows]
 
