@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from plf_core.clock import FixedClock
 from plf_core.demo_borough import build_demo_borough
-from plf_core.directory_import import CASE_COLUMNS
+from plf_core.directory_columns import CASE_COLUMNS
 from store.database import create_engine, session_factory
 from store.demo import load_demo
 from store.importer import ImportKind, import_csv

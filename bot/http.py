@@ -93,6 +93,80 @@ class FloodGuard:
         return 0.0
 
 
+def read_activity(raw: bytes) -> tuple[dict[str, object], Activity] | web.Response:
+    """The body as JSON and as an Activity with what the bot needs to answer; or a 400 naming what is wrong."""
+    try:
+        body = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return _bad_request("the body is not JSON")
+    if not isinstance(body, dict):
+        return _bad_request("the body is not a JSON object")
+    try:
+        activity = Activity.model_validate(body)
+    except ValidationError as exc:
+        where = ".".join(str(p) for p in exc.errors()[0]["loc"]) or "body"
+        return _bad_request(f"not an activity: {where}: {exc.errors()[0]['msg']}")
+    except (TypeError, ValueError) as exc:  # the SDK's own checks (an empty channelId, ...) raise these
+        return _bad_request(f"not an activity: {str(exc).splitlines()[0][:200]}")
+    if not activity.type or not activity.conversation or not activity.conversation.id:
+        return _bad_request("an activity needs a type and conversation.id")
+    if not activity.from_property or not activity.recipient:
+        return _bad_request("an activity needs from and recipient: who sent it, to whom")
+    if not activity.service_url or not activity.service_url.startswith(("https://", "http://")):
+        return _bad_request("an activity needs a serviceUrl (http or https): the bot answers there")
+    return body, activity
+
+
+def _refusal(
+    body: dict[str, object], activity: Activity, allowed: Collection[str], guard: FloodGuard
+) -> web.Response | None:
+    """401 for a tenant that is not allowed, 429 for one sender's flood; None to go ahead."""
+    if allowed:
+        tenant = activity_tenant(body)
+        if tenant is None or tenant.lower() not in allowed:
+            log.warning(
+                "activity from a tenant that is not allowed refused",
+                extra={"tenant_id": tenant, "activity_id": activity.id},
+            )
+            return web.json_response({"error": "tenant not allowed"}, status=401)
+    sender = activity.from_property.aad_object_id or activity.from_property.id if activity.from_property else None
+    wait = guard.wait(str(sender or "anonymous"), time.monotonic())
+    if wait > 0:
+        log.warning("flood from one sender: refused with 429", extra={"activity_id": activity.id})
+        return web.json_response(
+            {"error": "you are sending faster than the bot can answer: please wait a few seconds and try again"},
+            status=429,
+            headers={"Retry-After": str(max(1, round(wait)))},
+        )
+    return None
+
+
+async def _process(
+    adapter: CloudAdapter, agent: Agent, claims: ClaimsIdentity, activity: Activity
+) -> web.StreamResponse:
+    """The SDK's turn processing (what CloudAdapter.process does after parsing the body a second time)."""
+    activity.request_id = str(uuid.uuid4())
+    try:
+        invoke_response = await adapter.process_activity(claims, activity, agent.on_turn)
+    except PermissionError:
+        return web.json_response({"error": "not authorised"}, status=401)
+    except Exception:  # the SDK failed outside our turn (e.g. Entra unreachable for its token): retry later
+        incident = uuid.uuid4().hex[:10]
+        log.exception("activity not processed, incident %s", incident, extra={"activity_id": activity.id})
+        return web.json_response(
+            {"error": f"temporarily unable to process this activity (incident {incident}); please retry"},
+            status=503,
+            headers={"Retry-After": "5"},
+        )
+    if activity.type == "invoke" or activity.delivery_mode == DeliveryModes.expect_replies:
+        if invoke_response is None:  # e.g. an invoke without an id or name: nothing the bot can answer
+            return _bad_request("the invoke was not answered: it needs an id, a name and a value")
+        status = invoke_response.status or 200
+        retry = {"Retry-After": "5"} if status == 503 else None  # the agent could not complete it: try again
+        return web.json_response(invoke_response.body, status=status, headers=retry)
+    return web.Response(status=202)
+
+
 def messages_handler(
     adapter: CloudAdapter,
     agent: Agent,
@@ -105,66 +179,14 @@ def messages_handler(
     guard = flood or FloodGuard()
 
     async def handle(request: web.Request) -> web.StreamResponse:
-        raw = await request.read()
-        try:
-            body = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            return _bad_request("the body is not JSON")
-        if not isinstance(body, dict):
-            return _bad_request("the body is not a JSON object")
-        try:
-            activity = Activity.model_validate(body)
-        except ValidationError as exc:
-            where = ".".join(str(p) for p in exc.errors()[0]["loc"]) or "body"
-            return _bad_request(f"not an activity: {where}: {exc.errors()[0]['msg']}")
-        except (TypeError, ValueError) as exc:  # the SDK's own checks (an empty channelId, ...) raise these
-            return _bad_request(f"not an activity: {str(exc).splitlines()[0][:200]}")
-        if not activity.type or not activity.conversation or not activity.conversation.id:
-            return _bad_request("an activity needs a type and conversation.id")
-        if not activity.from_property or not activity.recipient:
-            return _bad_request("an activity needs from and recipient: who sent it, to whom")
-        if not activity.service_url or not activity.service_url.startswith(("https://", "http://")):
-            return _bad_request("an activity needs a serviceUrl (http or https): the bot answers there")
-        if allowed:
-            tenant = activity_tenant(body)
-            if tenant is None or tenant.lower() not in allowed:
-                log.warning(
-                    "activity from a tenant that is not allowed refused",
-                    extra={"tenant_id": tenant, "activity_id": activity.id},
-                )
-                return web.json_response({"error": "tenant not allowed"}, status=401)
-        sender = activity.from_property.aad_object_id or activity.from_property.id if activity.from_property else None
-        wait = guard.wait(str(sender or "anonymous"), time.monotonic())
-        if wait > 0:
-            log.warning("flood from one sender: refused with 429", extra={"activity_id": activity.id})
-            return web.json_response(
-                {"error": "you are sending faster than the bot can answer: please wait a few seconds and try again"},
-                status=429,
-                headers={"Retry-After": str(max(1, round(wait)))},
-            )
-        # The activity is parsed once, here, and handed to the SDK's turn processing (what
-        # CloudAdapter.process does after parsing the body a second time).
-        activity.request_id = str(uuid.uuid4())
-        claims = request.get("claims_identity") or ClaimsIdentity()
-        try:
-            invoke_response = await adapter.process_activity(claims, activity, agent.on_turn)
-        except PermissionError:
-            return web.json_response({"error": "not authorised"}, status=401)
-        except Exception:  # the SDK failed outside our turn (e.g. Entra unreachable for its token): retry later
-            incident = uuid.uuid4().hex[:10]
-            log.exception("activity not processed, incident %s", incident, extra={"activity_id": activity.id})
-            return web.json_response(
-                {"error": f"temporarily unable to process this activity (incident {incident}); please retry"},
-                status=503,
-                headers={"Retry-After": "5"},
-            )
-        if activity.type == "invoke" or activity.delivery_mode == DeliveryModes.expect_replies:
-            if invoke_response is None:  # e.g. an invoke without an id or name: nothing the bot can answer
-                return _bad_request("the invoke was not answered: it needs an id, a name and a value")
-            status = invoke_response.status or 200
-            retry = {"Retry-After": "5"} if status == 503 else None  # the agent could not complete it: try again
-            return web.json_response(invoke_response.body, status=status, headers=retry)
-        return web.Response(status=202)
+        read = read_activity(await request.read())
+        if isinstance(read, web.Response):
+            return read
+        body, activity = read
+        refused = _refusal(body, activity, allowed, guard)
+        if refused is not None:
+            return refused
+        return await _process(adapter, agent, request.get("claims_identity") or ClaimsIdentity(), activity)
 
     if authenticated:
         return jwt_authorization_decorator(handle)  # type: ignore[no-untyped-call,no-any-return]

@@ -213,6 +213,24 @@ def layered_cards() -> Iterator[tuple[str, CardDict]]:
         "The cases changed since that preview: this is the draw now.",
     )
     yield "layered/sample-preview", layered.sample_preview(summary, "audits")
+    yield from moderation_cards()
+    figures = agreement_from_table([[30, 5, 1, 0], [4, 60, 9, 1], [1, 8, 120, 6], [0, 1, 5, 20]])
+    by_team = {f"CNP-{n:02d}": figures for n in range(30)}
+    yield "layered/agreement", layered.agreement_card("2026 Q4", figures, "team", by_team)
+    yield "layered/dip-themes", layered.dip_themes(DEFAULT_THEMES)
+    steps = ["created 2026-11-02", "approved 2026-11-09", "sent 2026-11-10", "agreed 2026-11-16"]
+    lines = [layered.DipLine(n, "SMART plans (CIN, CP, LAC & Pathway) " * 5, "agreed", steps) for n in range(1, 31)]
+    yield "layered/dip-list", layered.dip_list(lines)
+    yield (
+        "layered/review-assigned",
+        layered.review_assigned(
+            9002, "Thematic Practice Review (CLA & Care Leavers)", "DEMO-900123", "Voice of the child " * 10, DAY
+        ),
+    )
+
+
+def moderation_cards() -> Iterator[tuple[str, CardDict]]:
+    """The moderation form (empty, full, with errors) and its outcome, at their largest."""
     sections = [
         layered.ModerationSection("compliance", "Compliance", Grade.AMBER),
         layered.ModerationSection("overall", "Overall grade", Grade.GREEN),
@@ -253,19 +271,6 @@ def layered_cards() -> Iterator[tuple[str, CardDict]]:
     yield (
         "layered/moderation-outcome",
         layered.moderation_outcome(9001, "DEMO-900123", "green", "blue", outcome_rows, actions),
-    )
-    figures = agreement_from_table([[30, 5, 1, 0], [4, 60, 9, 1], [1, 8, 120, 6], [0, 1, 5, 20]])
-    by_team = {f"CNP-{n:02d}": figures for n in range(30)}
-    yield "layered/agreement", layered.agreement_card("2026 Q4", figures, "team", by_team)
-    yield "layered/dip-themes", layered.dip_themes(DEFAULT_THEMES)
-    steps = ["created 2026-11-02", "approved 2026-11-09", "sent 2026-11-10", "agreed 2026-11-16"]
-    lines = [layered.DipLine(n, "SMART plans (CIN, CP, LAC & Pathway) " * 5, "agreed", steps) for n in range(1, 31)]
-    yield "layered/dip-list", layered.dip_list(lines)
-    yield (
-        "layered/review-assigned",
-        layered.review_assigned(
-            9002, "Thematic Practice Review (CLA & Care Leavers)", "DEMO-900123", "Voice of the child " * 10, DAY
-        ),
     )
 
 

@@ -81,36 +81,7 @@ def moderation_form(
             subtle=True,
         )
     )
-    choices = [Choice(title=GRADE_LABELS[g], value=g.value) for g in reversed(GRADES)]
-    for s in sections:
-        grade_key, reason_key = f"M_{s.section}_grade", f"M_{s.section}_reason"
-        given = GRADE_LABELS[s.original] if s.original else "not graded"
-        items: list[CardElement] = [
-            para(s.label, bold=True),
-            para(f"Graded: {given}", subtle=True),
-            ChoiceSetInput(
-                id=grade_key,
-                label="Your grade",
-                value=_text(values.get(grade_key)),
-                style="expanded",
-                choices=choices,
-                wrap=True,
-            ),
-        ]
-        if grade_key in errors:
-            items.append(para(errors[grade_key], color="Attention"))
-        items.append(
-            TextInput(
-                id=reason_key,
-                label="Your reason (needed where your grade differs)",
-                value=_text(values.get(reason_key)),
-                is_multiline=True,
-                max_length=2000,
-            )
-        )
-        if reason_key in errors:
-            items.append(para(errors[reason_key], color="Attention"))
-        body.append(Container(items=items, separator=True))
+    body += [_moderated_section(s, values, errors) for s in sections]
     body.append(
         Container(
             separator=True,
@@ -136,6 +107,36 @@ def moderation_form(
         ],
         fallback_text=f"Moderation of case {case_ref}",
     )
+
+
+def _moderated_section(s: ModerationSection, values: Mapping[str, object], errors: Mapping[str, str]) -> Container:
+    """One section to grade again: the grade it had, the moderator's grade and reason, and any problem."""
+    grade_key, reason_key = f"M_{s.section}_grade", f"M_{s.section}_reason"
+    given = GRADE_LABELS[s.original] if s.original else "not graded"
+    choices = [Choice(title=GRADE_LABELS[g], value=g.value) for g in reversed(GRADES)]
+    grade = ChoiceSetInput(
+        id=grade_key,
+        label="Your grade",
+        value=_text(values.get(grade_key)),
+        style="expanded",
+        choices=choices,
+        wrap=True,
+    )
+    items: list[CardElement] = [para(s.label, bold=True), para(f"Graded: {given}", subtle=True), grade]
+    if grade_key in errors:
+        items.append(para(errors[grade_key], color="Attention"))
+    items.append(
+        TextInput(
+            id=reason_key,
+            label="Your reason (needed where your grade differs)",
+            value=_text(values.get(reason_key)),
+            is_multiline=True,
+            max_length=2000,
+        )
+    )
+    if reason_key in errors:
+        items.append(para(errors[reason_key], color="Attention"))
+    return Container(items=items, separator=True)
 
 
 def _text(value: object) -> str | None:

@@ -14,7 +14,7 @@ from cards import layered, reports, workflow
 from cards.base import CardDict
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
 from cards.registry import LinkSigner
-from plf_core import dips, timetable_commands
+from plf_core import dips, moderating, timetable_commands
 from plf_core import layered as layered_audit
 from plf_core.audits import AuditView
 from plf_core.report_command import ReportSummary
@@ -249,8 +249,8 @@ def _moderate(screen: layered_audit.ModeratePreview, context: ScreenContext) -> 
     return layered.sample_preview(summary, "moderation requests")
 
 
-@shows(layered_audit.ModerationScreen)
-def _moderation(screen: layered_audit.ModerationScreen, context: ScreenContext) -> CardDict:
+@shows(moderating.ModerationScreen)
+def _moderation(screen: moderating.ModerationScreen, context: ScreenContext) -> CardDict:
     ref = audit_ref(screen.audit)
     sections = [layered.ModerationSection(s.section, s.label, s.original) for s in screen.sections]
     subtitle = f"{screen.audit.form.title} · {ref.subtitle}" if ref.subtitle else screen.audit.form.title
@@ -259,8 +259,8 @@ def _moderation(screen: layered_audit.ModerationScreen, context: ScreenContext) 
     )
 
 
-@shows(layered_audit.ModerationDone)
-def _moderated(screen: layered_audit.ModerationDone, context: ScreenContext) -> CardDict:
+@shows(moderating.ModerationDone)
+def _moderated(screen: moderating.ModerationDone, context: ScreenContext) -> CardDict:
     r = screen.result
     rows = [[g.label, g.original.value if g.original else "", g.moderated.value, g.reason] for g in r.sections]
     original = r.original_grade.value if r.original_grade else ""

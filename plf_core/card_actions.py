@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from plf_core import chat, dips, follow_ups, layered, timetable_commands, workflow
+from plf_core import chat, dips, follow_ups, moderating, timetable_commands, workflow
 from plf_core.errors import ValidationFailed
 from plf_core.turn import Turn
 
@@ -143,12 +143,12 @@ async def _submit(t: Turn, r: ActionRequest) -> object:
 
 
 async def _open_moderation(t: Turn, r: ActionRequest) -> object:
-    return await layered.open_moderation(t.uow, t.actor, r.audit, t.activity_id)
+    return await moderating.open_moderation(t.uow, t.actor, r.audit, t.activity_id)
 
 
 def _save_moderation(complete: bool) -> Run:
     async def save(t: Turn, r: ActionRequest) -> object:
-        return await layered.save_moderation(t.uow, t.actor, r.audit, r.inputs, complete, t.now, t.activity_id)
+        return await moderating.save_moderation(t.uow, t.actor, r.audit, r.inputs, complete, t.now, t.activity_id)
 
     return save
 

@@ -192,48 +192,52 @@ def parse_sample(rest: str) -> Sample:
     method = Method.QUOTA if head == "quota" else Method.RANDOM
     if head == "quota":
         size = PER_PRACTICE_LEAD
-    elif head.isdigit() and 1 <= int(head) <= 10_000:
+    elif head.isascii() and head.isdigit() and 1 <= int(head) <= 10_000:
         size = int(head)
     else:
         raise ValidationFailed(f"'{head[:20]}' is not a number of cases (1-10000) or 'quota': {SAMPLE_USAGE}")
-    lists: dict[str, set[str]] = {}
-    numbers: dict[str, object] = {}
-    seed: int | None = None
-    confirm: str | None = None
+    options: dict[str, object] = {}
     while words:
         word = words.pop(0).lower()
         if word == "by" and words and f"by {words[0].lower()}" in _METHODS and method is not Method.QUOTA:
             method = _METHODS[f"by {words.pop(0).lower()}"]
-            continue
-        if word in ("random", "systematic") and method is not Method.QUOTA:
+        elif word in ("random", "systematic") and method is not Method.QUOTA:
             method = _METHODS[word]
-            continue
-        if not words:
+        elif not words:
             raise ValidationFailed(f"'{word[:20]}' needs a value: {SAMPLE_USAGE}")
-        value = words.pop(0)
-        if word in _LISTS:
-            names = [v for v in value.split(",") if v]
-            lists.setdefault(_LISTS[word], set()).update(v.lower() if word == "cohort" else v for v in names)
-        elif word == "age":
-            match = re.fullmatch(r"(\d{1,2})-(\d{1,2})", value)
-            if not match or int(match[1]) > int(match[2]):
-                raise ValidationFailed(f"'age {value[:10]}' should be a range such as 'age 0-10'")
-            numbers["min_age"], numbers["max_age"] = int(match[1]), int(match[2])
-        elif word == "ehcp":
-            if value.lower() not in ("yes", "no"):
-                raise ValidationFailed("'ehcp' should be followed by yes or no")
-            numbers["ehcp"] = value.lower() == "yes"
-        elif word == "unaudited":
-            if not value.isdigit() or not 1 <= int(value) <= 120:
-                raise ValidationFailed("'unaudited' should be followed by a number of months (1-120)")
-            numbers["not_audited_months"] = int(value)
-        elif word == "seed":
-            if not value.isdigit() or len(value) > 9:
-                raise ValidationFailed("'seed' should be followed by a whole number")
-            seed = int(value)
-        elif word == "confirm":
-            confirm = value.lower()
         else:
-            raise ValidationFailed(f"I don't understand '{word[:20]}' in a sample: {SAMPLE_USAGE}")
-    criteria = Criteria.from_json({**{k: sorted(v) for k, v in lists.items()}, **numbers})
-    return Sample(size, method, criteria, seed, confirm)
+            _sample_option(word, words.pop(0), options)
+    seed, confirm = options.pop("seed", None), options.pop("confirm", None)
+    assert seed is None or isinstance(seed, int)
+    assert confirm is None or isinstance(confirm, str)
+    return Sample(size, method, Criteria.from_json(options), seed, confirm)
+
+
+def _sample_option(word: str, value: str, options: dict[str, object]) -> None:
+    """One `word value` of a sample into `options` (criteria as Criteria.from_json reads them, seed, confirm)."""
+    if word in _LISTS:
+        names = [v.lower() if word == "cohort" else v for v in value.split(",") if v]
+        known = options.get(_LISTS[word], [])
+        assert isinstance(known, list)
+        options[_LISTS[word]] = sorted({*known, *names})
+    elif word == "age":
+        match = re.fullmatch(r"([0-9]{1,2})-([0-9]{1,2})", value)
+        if not match or int(match[1]) > int(match[2]):
+            raise ValidationFailed(f"'age {value[:10]}' should be a range such as 'age 0-10'")
+        options["min_age"], options["max_age"] = int(match[1]), int(match[2])
+    elif word == "ehcp":
+        if value.lower() not in ("yes", "no"):
+            raise ValidationFailed("'ehcp' should be followed by yes or no")
+        options["ehcp"] = value.lower() == "yes"
+    elif word == "unaudited":
+        if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 120:
+            raise ValidationFailed("'unaudited' should be followed by a number of months (1-120)")
+        options["not_audited_months"] = int(value)
+    elif word == "seed":
+        if not (value.isascii() and value.isdigit()) or len(value) > 9:
+            raise ValidationFailed("'seed' should be followed by a whole number")
+        options["seed"] = int(value)
+    elif word == "confirm":
+        options["confirm"] = value.lower()
+    else:
+        raise ValidationFailed(f"I don't understand '{word[:20]}' in a sample: {SAMPLE_USAGE}")

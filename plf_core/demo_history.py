@@ -83,51 +83,49 @@ def build_history(cases: list[HistoryCase], moderators: list[int], today: date, 
         revisit = rng.sample(previous, min(len(previous), int(size * RE_AUDITED)))
         fresh = rng.sample(cases, min(len(cases), size - len(revisit)))
         chosen = revisit + [c for c in fresh if c not in revisit]
-        for case in chosen:
-            created = _day_in(rng, period, today)
-            submitted = min(created + timedelta(days=rng.randrange(7, 45)), today - timedelta(days=1))
-            if submitted >= period.ends:
-                submitted = period.ends - timedelta(days=1)
-            level = base[case.case_id] + 0.35 * index  # a little better each quarter
-            scales = {a: _clip(rng.gauss(level, 1.2)) for a in AREAS}
-            child = {a: _clip(v + rng.choice((-1, 0, 0, 1))) for a, v in scales.items()} if rng.random() < 0.7 else {}
-            practitioner = rng.choices([g for g, _ in GRADE_WEIGHTS], [w for _, w in GRADE_WEIGHTS])[0]
-            manager = _shift(practitioner, rng.choice((0, 0, 0, -1, 1)))
-            moderated = None
-            if moderators and rng.random() < MODERATED:
-                done = min(submitted + timedelta(days=rng.randrange(5, 30)), today - timedelta(days=1))
-                moderated = (rng.choice(moderators), _shift(manager, rng.choice((0, 0, 0, 1, -1))), done)
-            actions: list[HistoryAction] = []
-            if manager in (Grade.AMBER, Grade.RED):
-                for _ in range(rng.randrange(1, 4)):
-                    deadline = submitted + timedelta(days=rng.choice((21, 28, 35)))
-                    roll = rng.random()
-                    if roll < 0.6 and deadline - timedelta(days=3) < today:
-                        actions.append(HistoryAction(deadline, "done", deadline - timedelta(days=rng.randrange(0, 5))))
-                    elif roll < 0.75 and deadline + timedelta(days=7) < today:
-                        actions.append(HistoryAction(deadline, "done", deadline + timedelta(days=rng.randrange(1, 8))))
-                    else:
-                        actions.append(HistoryAction(deadline, "open", None))
-            pim = None
-            if manager is Grade.RED:
-                due = submitted + timedelta(days=14)
-                pim = (due, due - timedelta(days=rng.randrange(0, 4)) if due < today and rng.random() < 0.8 else None)
-            audits.append(
-                HistoryAudit(
-                    case.case_id,
-                    case.worker_id,
-                    case.lead_id,
-                    created,
-                    submitted,
-                    practitioner,
-                    manager,
-                    scales,
-                    child,
-                    _clip(sum(scales.values()) / len(scales) + rng.choice((-1, 0, 1))),
-                    moderated,
-                    tuple(actions),
-                    pim,
-                )
-            )
+        audits += [_audit(rng, case, period, base[case.case_id] + 0.35 * index, moderators, today) for case in chosen]
         previous = chosen
     return audits
+
+
+def _audit(
+    rng: random.Random, case: HistoryCase, period: Period, level: float, moderators: list[int], today: date
+) -> HistoryAudit:
+    """One returned audit of `case` in `period`, its scales around `level` (a little better each quarter)."""
+    created = _day_in(rng, period, today)
+    submitted = min(created + timedelta(days=rng.randrange(7, 45)), today - timedelta(days=1))
+    if submitted >= period.ends:
+        submitted = period.ends - timedelta(days=1)
+    scales = {a: _clip(rng.gauss(level, 1.2)) for a in AREAS}
+    child = {a: _clip(v + rng.choice((-1, 0, 0, 1))) for a, v in scales.items()} if rng.random() < 0.7 else {}
+    practitioner = rng.choices([g for g, _ in GRADE_WEIGHTS], [w for _, w in GRADE_WEIGHTS])[0]
+    manager = _shift(practitioner, rng.choice((0, 0, 0, -1, 1)))
+    moderated = None
+    if moderators and rng.random() < MODERATED:
+        done = min(submitted + timedelta(days=rng.randrange(5, 30)), today - timedelta(days=1))
+        moderated = (rng.choice(moderators), _shift(manager, rng.choice((0, 0, 0, 1, -1))), done)
+    actions = _actions(rng, submitted, today) if manager in (Grade.AMBER, Grade.RED) else []
+    pim = None
+    if manager is Grade.RED:
+        due = submitted + timedelta(days=14)
+        pim = (due, due - timedelta(days=rng.randrange(0, 4)) if due < today and rng.random() < 0.8 else None)
+    overall = _clip(sum(scales.values()) / len(scales) + rng.choice((-1, 0, 1)))
+    who = case.case_id, case.worker_id, case.lead_id
+    return HistoryAudit(
+        *who, created, submitted, practitioner, manager, scales, child, overall, moderated, tuple(actions), pim
+    )
+
+
+def _actions(rng: random.Random, submitted: date, today: date) -> list[HistoryAction]:
+    """One to three actions: most done on time, some late, the rest still open."""
+    actions: list[HistoryAction] = []
+    for _ in range(rng.randrange(1, 4)):
+        deadline = submitted + timedelta(days=rng.choice((21, 28, 35)))
+        roll = rng.random()
+        if roll < 0.6 and deadline - timedelta(days=3) < today:
+            actions.append(HistoryAction(deadline, "done", deadline - timedelta(days=rng.randrange(0, 5))))
+        elif roll < 0.75 and deadline + timedelta(days=7) < today:
+            actions.append(HistoryAction(deadline, "done", deadline + timedelta(days=rng.randrange(1, 8))))
+        else:
+            actions.append(HistoryAction(deadline, "open", None))
+    return actions

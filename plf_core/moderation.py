@@ -102,7 +102,35 @@ def select(
         done[audit.audit_id] = done.get(audit.audit_id, frozenset()) | {moderator}
         taken.add(audit.audit_id)
 
-    # Heads of Service: every Red audit, then at random up to their share.
+    _heads_of_service(ordered, rules, already, rng, done, add, problems)
+    # Practice Learning Reviewers: a share of all returns, spread across reviewers in turn.
+    plr_asked = sum(1 for r in already if r.stream == Stream.PRACTICE_LEARNING_REVIEWER)
+    _spread(
+        ordered,
+        math.ceil(len(ordered) * rules.plr_share) - plr_asked,
+        reviewers,
+        Stream.PRACTICE_LEARNING_REVIEWER,
+        rng,
+        taken,
+        done,
+        add,
+        problems,
+    )
+    if include_ad_qa:
+        _spread(ordered, rules.ad_qa_per_cycle, ad_qa, Stream.AD_QA, rng, taken, done, add, problems)
+    return Selection(tuple(requests), tuple(problems))
+
+
+def _heads_of_service(
+    ordered: Sequence[Returned],
+    rules: Rules,
+    already: Sequence[Request],
+    rng: random.Random,
+    done: Mapping[int, frozenset[int]],
+    add: Callable[[Returned, int, str], None],
+    problems: list[str],
+) -> None:
+    """Heads of Service moderate every Red audit of their service area, then at random up to their share."""
     by_hos: dict[int, list[Returned]] = defaultdict(list)
     for audit in ordered:
         if audit.head_of_service_id is None:
@@ -123,23 +151,6 @@ def select(
         for audit in reds + rng.sample(others, more):
             if hos not in done.get(audit.audit_id, frozenset()):
                 add(audit, hos, Stream.HEAD_OF_SERVICE)
-
-    # Practice Learning Reviewers: a share of all returns, spread across reviewers in turn.
-    plr_asked = sum(1 for r in already if r.stream == Stream.PRACTICE_LEARNING_REVIEWER)
-    _spread(
-        ordered,
-        math.ceil(len(ordered) * rules.plr_share) - plr_asked,
-        reviewers,
-        Stream.PRACTICE_LEARNING_REVIEWER,
-        rng,
-        taken,
-        done,
-        add,
-        problems,
-    )
-    if include_ad_qa:
-        _spread(ordered, rules.ad_qa_per_cycle, ad_qa, Stream.AD_QA, rng, taken, done, add, problems)
-    return Selection(tuple(requests), tuple(problems))
 
 
 def _spread(

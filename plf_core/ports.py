@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from plf_core.dips import DipRow
     from plf_core.forms.validation import Value
     from plf_core.highlight import HighlightReport
-    from plf_core.layered import ModerationResult, ModerationRow
+    from plf_core.moderating import ModerationResult, ModerationRow
     from plf_core.moderation import Moderated, Request, Returned
     from plf_core.notices import DipAction
     from plf_core.outcomes import OutcomeScales, OutcomesPicture

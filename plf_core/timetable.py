@@ -22,6 +22,24 @@ from zoneinfo import ZoneInfo
 from plf_core.errors import ValidationFailed
 from plf_core.notices import NoticeData, parse
 from plf_core.timetable_notices import TIMETABLE_CARDS
+from plf_core.timetable_state import (  # the state the engine reads, named from here too
+    CycleState as CycleState,
+)
+from plf_core.timetable_state import (
+    ModeratedAudit as ModeratedAudit,
+)
+from plf_core.timetable_state import (
+    OpenAudit as OpenAudit,
+)
+from plf_core.timetable_state import (
+    PimDue as PimDue,
+)
+from plf_core.timetable_state import (
+    SentDip as SentDip,
+)
+from plf_core.timetable_state import (
+    State as State,
+)
 from plf_core.working_days import add_working_days, is_working_day
 
 
@@ -184,72 +202,7 @@ def _choice(value: Any, kind: type[StrEnum], name: str, what: str) -> Any:
         raise ValidationFailed(f"{name}: unknown {what} '{value}' (known: {known})") from None
 
 
-# --- the state the engine reads ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CycleState:
-    code: str
-    starts_on: date
-    due_on: date
-
-
-@dataclass(frozen=True)
-class OpenAudit:
-    audit_id: int
-    case_ref: str
-    team: str
-    due_on: date | None
-    practitioner_id: int | None
-    second_person_id: int | None
-    practice_lead_id: int | None
-    service_manager_id: int | None
-    head_of_service_id: int | None
-    moderation_outstanding: bool = False
-
-
-@dataclass(frozen=True)
-class ModeratedAudit:
-    audit_id: int
-    case_ref: str
-    moderated_on: date
-    confirmed: bool
-    practitioner_id: int | None
-    practice_lead_id: int | None
-    service_manager_id: int | None
-    actions: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class SentDip:
-    dip_id: int
-    theme: str
-    sent_on: date
-    agreed: bool
-    confirmed: bool
-    head_of_service_id: int | None
-
-
-@dataclass(frozen=True)
-class PimDue:
-    audit_id: int
-    case_ref: str
-    due_on: date
-    held: bool
-    head_of_service_id: int | None
-
-
-@dataclass(frozen=True)
-class State:
-    cycles: Sequence[CycleState] = ()
-    open_audits: Sequence[OpenAudit] = ()
-    moderated: Sequence[ModeratedAudit] = ()
-    dips: Sequence[SentDip] = ()
-    pims: Sequence[PimDue] = ()
-    people_by_role: Mapping[Recipient, Sequence[int]] = field(default_factory=dict)
-    #: for SLT's escalation: moderations requested and not done, actions past their deadline
-    moderations_outstanding: int = 0
-    actions_unconfirmed: int = 0
+# --- the state the engine reads: plf_core/timetable_state.py
 
 
 @dataclass(frozen=True)
@@ -299,85 +252,80 @@ Subject = tuple[date, str, set[int], dict[str, object], bool]
 
 
 def _subjects(rule: Rule, state: State, today: date) -> list[Subject]:
-    roles = state.people_by_role
+    """Each thing the rule is about (a cycle, a month, an audit, a dip sample, a PIM): its anchor date,
+    its key, who is told, the notice's data, and whether it is already done."""
     if rule.trigger in (Trigger.CYCLE_START, Trigger.CYCLE_DUE):
-        subjects: list[Subject] = []
-        for cycle in state.cycles:
-            anchor = cycle.starts_on if rule.trigger is Trigger.CYCLE_START else cycle.due_on
-            for person, items in _cycle_recipients(rule, cycle, state).items():
-                data: dict[str, object] = {"cycle": cycle.code, "items": items}
-                if Recipient.SLT in rule.to:
-                    data |= {
-                        "moderations": state.moderations_outstanding,
-                        "actions": state.actions_unconfirmed,
-                    }
-                subjects.append((anchor, f"{cycle.code}", {person}, data, False))
-            for role in (Recipient.DATA_AND_IMPACT, Recipient.QA):
-                if role in rule.to:
-                    people = set(roles.get(role, ()))
-                    subjects.append(
-                        (
-                            anchor,
-                            cycle.code,
-                            people,
-                            {"cycle": cycle.code, "starts": cycle.starts_on.isoformat()},
-                            False,
-                        )
-                    )
-        return subjects
+        return _cycle_subjects(rule, state)
     if rule.trigger is Trigger.MONTH_START:
-        this_month = today.replace(day=1)
-        last_month = (this_month - timedelta(days=1)).replace(day=1)
-        subjects = []
-        for month in (last_month, this_month):
-            for person, items in _open_audit_people(state, month).items():
-                subjects.append((month, f"{month:%Y-%m}", {person}, {"month": f"{month:%Y-%m}", "items": items}, False))
-            if Recipient.QA in rule.to:
-                subjects.append(
-                    (month, f"{month:%Y-%m}", set(roles.get(Recipient.QA, ())), {"month": f"{month:%Y-%m}"}, False)
-                )
-        return subjects
+        return _month_subjects(rule, state, today)
     if rule.trigger is Trigger.MODERATED:
-        subjects = []
-        for m in state.moderated:
-            people = set()
-            for role, who in (
-                (Recipient.PRACTITIONER, m.practitioner_id),
-                (Recipient.PRACTICE_LEAD, m.practice_lead_id),
-                (Recipient.SERVICE_MANAGER, m.service_manager_id),
-            ):
-                if role in rule.to and who is not None:
-                    people.add(who)
-            for role in (Recipient.SLT, Recipient.QA):
-                if role in rule.to:
-                    people |= set(roles.get(role, ()))
-            data = {"audit": m.audit_id, "case": m.case_ref, "actions": list(m.actions)}
-            subjects.append(
-                (m.moderated_on, f"audit-{m.audit_id}", people, data, m.confirmed and rule.unless is Unless.CONFIRMED)
-            )
-        return subjects
+        return [_moderated_subject(rule, state, m) for m in state.moderated]
     if rule.trigger is Trigger.DIP_SENT:
-        subjects = []
-        for d in state.dips:
-            people = set()
-            if Recipient.HEAD_OF_SERVICE in rule.to and d.head_of_service_id is not None:
-                people.add(d.head_of_service_id)
-            for role in (Recipient.DIRECTOR_OF_OPERATIONS, Recipient.QA):
-                if role in rule.to:
-                    people |= set(roles.get(role, ()))
-            done = (rule.unless is Unless.AGREED and d.agreed) or (rule.unless is Unless.CONFIRMED and d.confirmed)
-            subjects.append((d.sent_on, f"dip-{d.dip_id}", people, {"dip": d.dip_id, "theme": d.theme}, done))
-        return subjects
-    subjects = []
-    for p in state.pims:
-        people = set()
-        if Recipient.HEAD_OF_SERVICE in rule.to and p.head_of_service_id is not None:
-            people.add(p.head_of_service_id)
-        if Recipient.QA in rule.to:
-            people |= set(roles.get(Recipient.QA, ()))
-        done = rule.unless is Unless.HELD and p.held
-        subjects.append((p.due_on, f"pim-{p.audit_id}", people, {"audit": p.audit_id, "case": p.case_ref}, done))
+        return [_dip_subject(rule, state, d) for d in state.dips]
+    return [_pim_subject(rule, state, p) for p in state.pims]
+
+
+def _everyone(rule: Rule, state: State, *roles: Recipient) -> set[int]:
+    """The people holding each of `roles` the rule sends to."""
+    return {person for role in roles if role in rule.to for person in state.people_by_role.get(role, ())}
+
+
+def _cycle_subjects(rule: Rule, state: State) -> list[Subject]:
+    subjects: list[Subject] = []
+    for cycle in state.cycles:
+        anchor = cycle.starts_on if rule.trigger is Trigger.CYCLE_START else cycle.due_on
+        for person, items in _cycle_recipients(rule, cycle, state).items():
+            data: dict[str, object] = {"cycle": cycle.code, "items": items}
+            if Recipient.SLT in rule.to:
+                data |= {"moderations": state.moderations_outstanding, "actions": state.actions_unconfirmed}
+            subjects.append((anchor, cycle.code, {person}, data, False))
+        for role in (Recipient.DATA_AND_IMPACT, Recipient.QA):
+            if role in rule.to:
+                about: dict[str, object] = {"cycle": cycle.code, "starts": cycle.starts_on.isoformat()}
+                subjects.append((anchor, cycle.code, _everyone(rule, state, role), about, False))
     return subjects
+
+
+def _month_subjects(rule: Rule, state: State, today: date) -> list[Subject]:
+    this_month = today.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    subjects: list[Subject] = []
+    for month in (last_month, this_month):
+        code = f"{month:%Y-%m}"
+        for person, items in _open_audit_people(state, month).items():
+            subjects.append((month, code, {person}, {"month": code, "items": items}, False))
+        if Recipient.QA in rule.to:
+            subjects.append((month, code, _everyone(rule, state, Recipient.QA), {"month": code}, False))
+    return subjects
+
+
+def _moderated_subject(rule: Rule, state: State, m: ModeratedAudit) -> Subject:
+    people = _everyone(rule, state, Recipient.SLT, Recipient.QA)
+    for role, who in (
+        (Recipient.PRACTITIONER, m.practitioner_id),
+        (Recipient.PRACTICE_LEAD, m.practice_lead_id),
+        (Recipient.SERVICE_MANAGER, m.service_manager_id),
+    ):
+        if role in rule.to and who is not None:
+            people.add(who)
+    data = {"audit": m.audit_id, "case": m.case_ref, "actions": list(m.actions)}
+    return m.moderated_on, f"audit-{m.audit_id}", people, data, m.confirmed and rule.unless is Unless.CONFIRMED
+
+
+def _dip_subject(rule: Rule, state: State, d: SentDip) -> Subject:
+    people = _everyone(rule, state, Recipient.DIRECTOR_OF_OPERATIONS, Recipient.QA)
+    if Recipient.HEAD_OF_SERVICE in rule.to and d.head_of_service_id is not None:
+        people.add(d.head_of_service_id)
+    done = (rule.unless is Unless.AGREED and d.agreed) or (rule.unless is Unless.CONFIRMED and d.confirmed)
+    return d.sent_on, f"dip-{d.dip_id}", people, {"dip": d.dip_id, "theme": d.theme}, done
+
+
+def _pim_subject(rule: Rule, state: State, p: PimDue) -> Subject:
+    people = _everyone(rule, state, Recipient.QA)
+    if Recipient.HEAD_OF_SERVICE in rule.to and p.head_of_service_id is not None:
+        people.add(p.head_of_service_id)
+    done = rule.unless is Unless.HELD and p.held
+    return p.due_on, f"pim-{p.audit_id}", people, {"audit": p.audit_id, "case": p.case_ref}, done
 
 
 def _open_audit_people(state: State, month: date) -> dict[int, list[list[object]]]:

@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from plf_core.audits import PLC_FORM
 from plf_core.clock import Clock
 from plf_core.demo_borough import DemoBorough
-from plf_core.demo_history import HistoryCase, build_history
+from plf_core.demo_history import HistoryAudit, HistoryCase, build_history
 from plf_core.forms.registry import get_form
 from plf_core.periods import cycles_around
-from plf_core.vocabulary import Role
+from plf_core.vocabulary import Grade, Role
 from store import directory
 from store.models import (
     ActionItem,
@@ -30,6 +30,8 @@ from store.models import (
 )
 
 PLC = PLC_FORM
+#: the form's field for each meaning it has ('grade:manager', 'practitioner:overall'): (page id, field id)
+FieldOf = dict[str, tuple[str, str]]
 
 
 async def ensure_cycles(session: AsyncSession, today: date) -> int:
@@ -70,93 +72,118 @@ async def load_history(sessions: async_sessionmaker[AsyncSession], today: date, 
     async with sessions() as session, session.begin():
         if (await session.execute(select(func.count()).select_from(Audit))).scalar_one():
             return 0
-        rows = await session.execute(
-            select(Case.id, Case.allocated_worker_id, Team.practice_lead_id)
-            .join(Team, Team.id == Case.team_id)
-            .where(Case.allocated_worker_id.is_not(None))
-            .order_by(Case.id)
-        )
-        cases = [HistoryCase(c, w, lead) for c, w, lead in rows if w is not None]
-        moderators = sorted(
-            set(
-                (
-                    await session.execute(
-                        select(PersonRole.person_id).where(
-                            PersonRole.role.in_([Role.HEAD_OF_SERVICE.value, Role.QA_MANAGER.value])
-                        )
-                    )
-                ).scalars()
-            )
-        )
-        history = build_history(cases, moderators, today, seed)
+        history = build_history(await _history_cases(session), await _moderators(session), today, seed)
         for item in history:
-            submitted = datetime.combine(item.submitted_on, time(15), tzinfo=UTC)
-            audit = Audit(
-                form_id=PLC,
-                case_id=item.case_id,
-                practitioner_id=item.practitioner_id,
-                second_person_id=item.second_person_id,
-                status="completed" if item.moderated else "submitted",
-                version=2,
-                created_at=datetime.combine(item.created_on, time(10), tzinfo=UTC),
-                updated_at=submitted,
-                submitted_at=submitted,
-                submitted_by_id=item.second_person_id or item.practitioner_id,
-                final_grade=(item.moderated[1] if item.moderated else item.manager_grade).value,
-                pim_due_on=item.pim[0] if item.pim else None,
-                pim_held_on=item.pim[1] if item.pim else None,
-            )
-            session.add(audit)
-            await session.flush()
-            pages: dict[str, dict[str, object]] = {}
-
-            def answer(meaning: str, value: object, pages: dict[str, dict[str, object]] = pages) -> None:
-                if meaning in field_of:
-                    page_id, field_id = field_of[meaning]
-                    pages.setdefault(page_id, {})[field_id] = value
-
-            for area, score in item.scales.items():
-                answer(f"practitioner:{area}", str(score))
-                session.add(OutcomeScore(audit_id=audit.id, source="practitioner", area=area, score=score))
-            for area, score in item.child.items():
-                answer(f"child:{area}", str(score))
-                session.add(OutcomeScore(audit_id=audit.id, source="child", area=area, score=score))
-            answer("manager:overall", str(item.manager_overall))
-            session.add(OutcomeScore(audit_id=audit.id, source="manager", area="overall", score=item.manager_overall))
-            answer("grade:practitioner", item.practitioner_grade.value)
-            answer("grade:manager", item.manager_grade.value)
-            for page_id, values in pages.items():
-                session.add(
-                    Answer(
-                        audit_id=audit.id, page_id=page_id, version=1, values=values, is_draft=False, saved_at=submitted
-                    )
-                )
-            for source, grade in (("practitioner", item.practitioner_grade), ("manager", item.manager_grade)):
-                session.add(GradeRecord(audit_id=audit.id, source=source, section="overall", grade=grade.value))
-            if item.moderated:
-                moderator, moderated_grade, done = item.moderated
-                at = datetime.combine(done, time(11), tzinfo=UTC)
-                session.add(
-                    Moderation(
-                        audit_id=audit.id,
-                        moderator_id=moderator,
-                        stream="head_of_service",
-                        status="completed",
-                        requested_at=submitted,
-                        completed_at=at,
-                        original_grade=item.manager_grade.value,
-                        moderated_grade=moderated_grade.value,
-                    )
-                )
-            for action in item.actions:
-                confirmed = datetime.combine(action.confirmed_on, time(12), tzinfo=UTC) if action.confirmed_on else None
-                session.add(
-                    ActionItem(
-                        audit_id=audit.id,
-                        text="Synthetic action from the demo history",
-                        status=action.status,
-                        deadline=action.deadline,
-                        confirmed_at=confirmed,
-                    )
-                )
+            await _add_returned_audit(session, item, field_of)
         return len(history)
+
+
+async def _history_cases(session: AsyncSession) -> list[HistoryCase]:
+    """The borough's cases that have an allocated worker, each with its team's Practice Lead, in case order."""
+    rows = await session.execute(
+        select(Case.id, Case.allocated_worker_id, Team.practice_lead_id)
+        .join(Team, Team.id == Case.team_id)
+        .where(Case.allocated_worker_id.is_not(None))
+        .order_by(Case.id)
+    )
+    return [HistoryCase(c, w, lead) for c, w, lead in rows if w is not None]
+
+
+async def _moderators(session: AsyncSession) -> list[int]:
+    """Who moderates in the demo history: the Heads of Service and QA managers, by id."""
+    rows = await session.execute(
+        select(PersonRole.person_id).where(PersonRole.role.in_([Role.HEAD_OF_SERVICE.value, Role.QA_MANAGER.value]))
+    )
+    return sorted(set(rows.scalars()))
+
+
+async def _add_returned_audit(session: AsyncSession, item: HistoryAudit, field_of: FieldOf) -> None:
+    """One audit of the history as returned: the audit, its outcome scores, its answers, the
+    practitioner's and manager's grades, and its moderation and actions if it has them."""
+    submitted = datetime.combine(item.submitted_on, time(15), tzinfo=UTC)
+    audit = Audit(
+        form_id=PLC,
+        case_id=item.case_id,
+        practitioner_id=item.practitioner_id,
+        second_person_id=item.second_person_id,
+        status="completed" if item.moderated else "submitted",
+        version=2,
+        created_at=datetime.combine(item.created_on, time(10), tzinfo=UTC),
+        updated_at=submitted,
+        submitted_at=submitted,
+        submitted_by_id=item.second_person_id or item.practitioner_id,
+        final_grade=(item.moderated[1] if item.moderated else item.manager_grade).value,
+        pim_due_on=item.pim[0] if item.pim else None,
+        pim_held_on=item.pim[1] if item.pim else None,
+    )
+    session.add(audit)
+    await session.flush()
+    session.add_all(_outcome_scores(audit.id, item))
+    for page_id, values in _answers(item, field_of).items():
+        session.add(
+            Answer(audit_id=audit.id, page_id=page_id, version=1, values=values, is_draft=False, saved_at=submitted)
+        )
+    for source, grade in (("practitioner", item.practitioner_grade), ("manager", item.manager_grade)):
+        session.add(GradeRecord(audit_id=audit.id, source=source, section="overall", grade=grade.value))
+    if item.moderated:
+        session.add(_moderation(audit.id, item.moderated, item.manager_grade, submitted))
+    session.add_all(_actions(audit.id, item))
+
+
+def _outcome_scores(audit_id: int, item: HistoryAudit) -> list[OutcomeScore]:
+    """The audit's outcome scales: the practitioner's and the child's by area, and the manager's overall."""
+    return [
+        *(OutcomeScore(audit_id=audit_id, source="practitioner", area=a, score=s) for a, s in item.scales.items()),
+        *(OutcomeScore(audit_id=audit_id, source="child", area=a, score=s) for a, s in item.child.items()),
+        OutcomeScore(audit_id=audit_id, source="manager", area="overall", score=item.manager_overall),
+    ]
+
+
+def _answers(item: HistoryAudit, field_of: FieldOf) -> dict[str, dict[str, object]]:
+    """The form's answers the audit holds, page by page: each outcome scale and both grades, in the
+    field that means it (a meaning the form does not have is left out)."""
+    given: list[tuple[str, object]] = [
+        *((f"practitioner:{area}", str(score)) for area, score in item.scales.items()),
+        *((f"child:{area}", str(score)) for area, score in item.child.items()),
+        ("manager:overall", str(item.manager_overall)),
+        ("grade:practitioner", item.practitioner_grade.value),
+        ("grade:manager", item.manager_grade.value),
+    ]
+    pages: dict[str, dict[str, object]] = {}
+    for meaning, value in given:
+        if meaning in field_of:
+            page_id, field_id = field_of[meaning]
+            pages.setdefault(page_id, {})[field_id] = value
+    return pages
+
+
+def _moderation(
+    audit_id: int, moderated: tuple[int, Grade, date], original_grade: Grade, submitted: datetime
+) -> Moderation:
+    """The audit's completed moderation (moderator, moderated grade, day done), in the Head of
+    Service's stream, requested when the audit was submitted."""
+    moderator, moderated_grade, done = moderated
+    return Moderation(
+        audit_id=audit_id,
+        moderator_id=moderator,
+        stream="head_of_service",
+        status="completed",
+        requested_at=submitted,
+        completed_at=datetime.combine(done, time(11), tzinfo=UTC),
+        original_grade=original_grade.value,
+        moderated_grade=moderated_grade.value,
+    )
+
+
+def _actions(audit_id: int, item: HistoryAudit) -> list[ActionItem]:
+    """The audit's actions, each with its deadline and status, and when it was confirmed if it was."""
+    return [
+        ActionItem(
+            audit_id=audit_id,
+            text="Synthetic action from the demo history",
+            status=action.status,
+            deadline=action.deadline,
+            confirmed_at=datetime.combine(action.confirmed_on, time(12), tzinfo=UTC) if action.confirmed_on else None,
+        )
+        for action in item.actions
+    ]

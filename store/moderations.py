@@ -11,7 +11,7 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from plf_core.audits import PLC_FORM
-from plf_core.layered import ModerationResult, ModerationRow
+from plf_core.moderating import ModerationResult, ModerationRow
 from plf_core.moderation import Moderated, Request, Returned
 from plf_core.vocabulary import AuditStatus, Grade
 from store import queries

@@ -7,6 +7,7 @@ from importlib import import_module
 
 from plf_core.errors import ConfigurationError
 from plf_core.forms.model import (
+    Field,
     FieldKind,
     Form,
     RequiredWhenDiffers,
@@ -53,29 +54,36 @@ def check_form(form: Form) -> list[str]:
             if f.id in seen:
                 problems.append(f"{where} is defined twice")
             seen.add(f.id)
-            if not f.id or not set(f.id) <= ID_CHARACTERS:
-                problems.append(f"{where} has an id with characters other than letters, digits and _")
-            if f.kind in CHOICE_KINDS and not f.choices:
-                problems.append(f"{where} is a {f.kind} without choices")
-            if f.kind not in CHOICE_KINDS and f.choices:
-                problems.append(f"{where} is a {f.kind} with choices")
-            if f.max_length is not None and f.max_length <= 0:
-                problems.append(f"{where} has a maximum length of {f.max_length}")
-            if not f.label or not f.short:
-                problems.append(f"{where} needs a label and a short name")
-            condition = f.required_when
-            others: tuple[str, ...] = ()
-            if isinstance(condition, RequiredWhenDiffers):
-                others = (condition.first, condition.second)
-            elif isinstance(condition, (RequiredWhenEquals, RequiredWhenFilled)):
-                others = (condition.other,)
-            problems += [f"{where} depends on unknown field '{o}'" for o in others if o not in all_ids]
-            if f.required and condition is not None:
-                problems.append(f"{where} is always required and also conditionally required")
+            problems += [f"{where} {problem}" for problem in _field_problems(f, all_ids)]
     for who, field_id in form.overall_grades.items():
         grade_field = form.fields.get(field_id)
         if grade_field is None or grade_field.kind is not FieldKind.GRADE:
             problems.append(f"overall grade of '{who}' names '{field_id}', which is not a grade field")
+    return problems
+
+
+def _field_problems(f: Field, all_ids: set[str]) -> list[str]:
+    """What is wrong with one field's definition, each said after the field's name."""
+    problems: list[str] = []
+    if not f.id or not set(f.id) <= ID_CHARACTERS:
+        problems.append("has an id with characters other than letters, digits and _")
+    if f.kind in CHOICE_KINDS and not f.choices:
+        problems.append(f"is a {f.kind} without choices")
+    if f.kind not in CHOICE_KINDS and f.choices:
+        problems.append(f"is a {f.kind} with choices")
+    if f.max_length is not None and f.max_length <= 0:
+        problems.append(f"has a maximum length of {f.max_length}")
+    if not f.label or not f.short:
+        problems.append("needs a label and a short name")
+    condition = f.required_when
+    others: tuple[str, ...] = ()
+    if isinstance(condition, RequiredWhenDiffers):
+        others = (condition.first, condition.second)
+    elif isinstance(condition, (RequiredWhenEquals, RequiredWhenFilled)):
+        others = (condition.other,)
+    problems += [f"depends on unknown field '{o}'" for o in others if o not in all_ids]
+    if f.required and condition is not None:
+        problems.append("is always required and also conditionally required")
     return problems
 
 

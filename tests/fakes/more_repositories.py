@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from plf_core.audits import PLC_FORM
 from plf_core.dips import DipRow
-from plf_core.layered import ModerationResult, ModerationRow
+from plf_core.moderating import ModerationResult, ModerationRow
 from plf_core.moderation import Moderated, Request, Returned
 from plf_core.notices import DipAction
 from plf_core.sampling import CaseFacts, Draw

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from plf_core import layered, periods
+from plf_core import layered, moderating, periods
 from plf_core.clock import FixedClock
 from plf_core.errors import NotAllowed
 from plf_core.moderation import Rules
@@ -90,14 +90,14 @@ async def test_moderating_needs_a_reason_where_a_grade_differs_and_then_becomes_
     head = actor(uow, borough.head)
     lower = {"M_compliance_grade": "amber", "M_overall_grade": "amber", "M_actions": "Update the plan\nSee the child"}
     async with uow:
-        refused = await layered.save_moderation(uow, head, audit_id, lower, True, clock.now())
-    assert isinstance(refused, layered.ModerationScreen)
+        refused = await moderating.save_moderation(uow, head, audit_id, lower, True, clock.now())
+    assert isinstance(refused, moderating.ModerationScreen)
     assert "please give your reason" in refused.errors["M_overall_reason"]
     assert refused.values["M_overall_grade"] == "amber"  # nothing typed is lost
     reasons = {**lower, "M_compliance_reason": "Visits late", "M_overall_reason": "The plan is out of date"}
     async with uow:
-        done = await layered.save_moderation(uow, head, audit_id, reasons, True, clock.now())
-    assert isinstance(done, layered.ModerationDone)
+        done = await moderating.save_moderation(uow, head, audit_id, reasons, True, clock.now())
+    assert isinstance(done, moderating.ModerationDone)
     assert borough.world.audits[audit_id].final_grade == "amber"
     assert borough.world.audits[audit_id].status == "completed"
     assert sorted(a.text for a in borough.world.actions.values()) == ["See the child", "Update the plan"]
@@ -112,12 +112,12 @@ async def test_nobody_moderates_an_audit_they_were_not_asked_to_or_took_part_in(
     audit_id = returned(borough.world, borough.case, borough.worker, borough.lead, clock.now(), "green")
     with pytest.raises(NotAllowed, match="you have not been asked to moderate"):
         async with uow:
-            await layered.open_moderation(uow, actor(uow, borough.head), audit_id)
+            await moderating.open_moderation(uow, actor(uow, borough.head), audit_id)
     async with uow:
         await uow.moderations.add(audit_id, borough.lead, "practice_learning_reviewer")
     with pytest.raises(NotAllowed, match="you took part in audit"):
         async with uow:
-            await layered.open_moderation(uow, actor(uow, borough.lead), audit_id)
+            await moderating.open_moderation(uow, actor(uow, borough.lead), audit_id)
 
 
 async def test_agreement_is_for_qa_and_slt_over_the_quarter_so_far_by_default(
