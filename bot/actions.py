@@ -29,7 +29,7 @@ def _whole(data: Mapping[str, Any], key: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise BadAction(f"'{key}' is not a number")
     text = str(value).strip()
-    if not text.isdigit() or len(text) > 12:
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:  # "²".isdigit(), but int("²") fails
         raise BadAction(f"'{key}' is not a number")
     return int(text)
 
@@ -59,4 +59,19 @@ def parse_action(data: Mapping[str, Any]) -> ActionRequest:
     inputs = {k: v for k, v in data.items() if k not in RESERVED}
     if len(inputs) > MAX_INPUTS or any(not isinstance(k, str) or len(k) > MAX_KEY for k in inputs):
         raise BadAction("it carries more, or longer, fields than any page has")
+    if _has_nul([*inputs, *inputs.values(), command]):
+        raise BadAction("an answer holds a NUL character (U+0000), which cannot be stored: please remove it")
     return ActionRequest(Verb(verb), audit_id, version, page, command, inputs, dip_id)
+
+
+def _has_nul(values: object, depth: int = 0) -> bool:
+    """A NUL anywhere in the strings (PostgreSQL stores none: JSONB and text refuse U+0000)."""
+    if isinstance(values, str):
+        return "\x00" in values
+    if depth > 20:  # deeper than any card input; the rest is refused by the form's validation
+        return False
+    if isinstance(values, dict):
+        return any(_has_nul(k, depth + 1) or _has_nul(v, depth + 1) for k, v in values.items())
+    if isinstance(values, list | tuple):
+        return any(_has_nul(v, depth + 1) for v in values)
+    return False

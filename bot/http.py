@@ -99,6 +99,8 @@ def read_activity(raw: bytes) -> tuple[dict[str, object], Activity] | web.Respon
         body = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError):
         return _bad_request("the body is not JSON")
+    except RecursionError:
+        return _bad_request("the body is nested too deeply to be an activity")
     if not isinstance(body, dict):
         return _bad_request("the body is not a JSON object")
     try:
@@ -108,6 +110,8 @@ def read_activity(raw: bytes) -> tuple[dict[str, object], Activity] | web.Respon
         return _bad_request(f"not an activity: {where}: {exc.errors()[0]['msg']}")
     except (TypeError, ValueError) as exc:  # the SDK's own checks (an empty channelId, ...) raise these
         return _bad_request(f"not an activity: {str(exc).splitlines()[0][:200]}")
+    except RecursionError:
+        return _bad_request("the body is nested too deeply to be an activity")
     if not activity.type or not activity.conversation or not activity.conversation.id:
         return _bad_request("an activity needs a type and conversation.id")
     if not activity.from_property or not activity.recipient:

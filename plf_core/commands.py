@@ -242,6 +242,8 @@ MAX_COMMAND_CHARS = 300
 def parse(text: str) -> tuple[c.Command, Route[Any]]:
     """The command a message asks for, or ValidationFailed with what to type instead."""
     words = " ".join(text.strip().split())
+    if "\x00" in words:
+        raise ValidationFailed("that message holds a NUL character (U+0000): please type the command again")
     if len(words) > MAX_COMMAND_CHARS:
         raise ValidationFailed(f"that message is too long for a command ({len(words)} characters)")
     words = re.sub(r"^plf\s+", "", words, flags=re.IGNORECASE)

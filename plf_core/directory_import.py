@@ -291,7 +291,7 @@ def parse_cases(
         if gender is None:
             reasons.append(f"gender '{_cell(raw, 'gender')}' must be female, male, other or unknown")
         age_text = _cell(raw, "age")
-        age = int(age_text) if age_text.isdigit() else -1
+        age = int(age_text) if age_text.isascii() and age_text.isdigit() else -1
         if not 0 <= age <= MAX_AGE:
             reasons.append(f"age '{age_text}' must be a whole number from 0 to {MAX_AGE}")
         cohort = COHORT_ALIASES.get(_cell(raw, "cohort").lower())

@@ -30,6 +30,11 @@ class BadPayload(ValueError):
     """An outbox payload that cannot be read as its kind of notice."""
 
 
+def _digits(text: str) -> bool:
+    """0-9 only: "²".isdigit() is true, but int("²") raises."""
+    return text.isascii() and text.isdigit()
+
+
 def day_of(value: object) -> date | None:
     if isinstance(value, date):
         return value
@@ -47,7 +52,7 @@ def iso(value: date | None) -> str:
 
 def whole_number(payload: Mapping[str, Any], key: str) -> int:
     value = payload.get(key)
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).lstrip("-").isdigit():
+    if isinstance(value, bool) or not isinstance(value, int | str) or not _digits(str(value).lstrip("-")):
         raise BadPayload(f"'{key}' should be a whole number")
     return int(value)
 

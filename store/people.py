@@ -65,7 +65,7 @@ class SqlPeople(SqlRepository):
     async def find_person(self, ref: str) -> PersonSummary | None:
         ref = ref.strip().lstrip("#")
         query = select(Person)
-        if ref.isdigit():
+        if ref.isascii() and ref.isdigit():
             query = query.where(Person.id == int(ref))
         elif "@" in ref:
             query = query.where(func.lower(Person.email) == ref.lower())

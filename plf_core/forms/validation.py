@@ -40,6 +40,11 @@ class Checked:
         return not self.errors
 
 
+def _digits(text: str) -> bool:
+    """0-9 only: "²".isdigit() is true, but int("²") raises."""
+    return text.isascii() and text.isdigit()
+
+
 def message(f: Field, problem: str) -> str:
     """'B3a — health and development scale must be between 1 and 10'."""
     if f.ref:
@@ -87,7 +92,7 @@ def _whole_number(f: Field, raw: object) -> int:
         raise ValueError("must be a whole number")
     if isinstance(raw, int):
         number = raw
-    elif isinstance(raw, str) and raw.strip().lstrip("-").isdigit() and len(raw.strip()) <= 6:
+    elif isinstance(raw, str) and _digits(raw.strip().lstrip("-")) and len(raw.strip()) <= 6:
         number = int(raw.strip())
     elif isinstance(raw, float) and raw.is_integer():
         number = int(raw)
