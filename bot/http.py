@@ -12,6 +12,7 @@ import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable, Collection
 
+import jwt
 from aiohttp import web
 from microsoft_agents.activity import Activity, DeliveryModes
 from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator
@@ -187,11 +188,65 @@ def messages_handler(
         if isinstance(read, web.Response):
             return read
         body, activity = read
+        claims = request.get("claims_identity")
+        wrong = _claims_problem(claims, body, activity) if authenticated else None
+        if wrong is not None:
+            log.warning("activity refused: %s", wrong, extra={"activity_id": activity.id})
+            return web.json_response({"error": "Invalid token or authentication failed."}, status=401)
         refused = _refusal(body, activity, allowed, guard)
         if refused is not None:
             return refused
-        return await _process(adapter, agent, request.get("claims_identity") or ClaimsIdentity(), activity)
+        return await _process(adapter, agent, claims or ClaimsIdentity(), activity)
 
-    if authenticated:
-        return jwt_authorization_decorator(handle)  # type: ignore[no-untyped-call,no-any-return]
-    return handle
+    if not authenticated:
+        return handle
+    checked: Handler = jwt_authorization_decorator(handle)  # type: ignore[no-untyped-call]
+
+    async def with_token(request: web.Request) -> web.StreamResponse:
+        problem = _token_header_problem(request.headers.get("Authorization", ""))
+        if problem is not None:  # the SDK would raise (KeyError: 'kid'), a 500, on these
+            log.warning("token refused before validation: %s", problem)
+            return web.json_response({"error": "Invalid token or authentication failed."}, status=401)
+        return await checked(request)
+
+    return with_token
+
+
+def _token_header_problem(authorization: str) -> str | None:
+    """What is wrong with a bearer token's header, before its signature is checked: Bot Framework
+    tokens are RS256 with a key id (alg none, HS256 and a missing kid are refused here)."""
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None  # no token: the SDK answers 401 naming it
+    try:
+        header = jwt.get_unverified_header(token.strip())
+    except jwt.PyJWTError:
+        return "not a JWT"
+    if header.get("alg") != "RS256":
+        return f"algorithm {str(header.get('alg'))[:10]!r} is not RS256"
+    if not isinstance(header.get("kid"), str) or not header["kid"]:
+        return "no key id (kid)"
+    return None
+
+
+def _claims_problem(claims: ClaimsIdentity | None, body: dict[str, object], activity: Activity) -> str | None:
+    """A valid token must also be for this activity: its serviceurl claim is the activity's serviceUrl
+    (else the bot would send its own token to a URL the sender chose), and its tenant, where it names one,
+    is the activity's."""
+    if claims is None or not claims.claims:
+        return None
+    claimed_url = claims.claims.get("serviceurl")
+    if not isinstance(claimed_url, str) or _url(claimed_url) != _url(activity.service_url or ""):
+        return "the token's serviceurl is not the activity's serviceUrl"
+    tid = claims.claims.get("tid")
+    tenant = activity_tenant(body)
+    if isinstance(tid, str) and tid and (tenant is None or tenant.lower() != tid.lower()):
+        return "the token's tenant is not the activity's"
+    return None
+
+
+def _url(text: str) -> str:
+    """A URL compared as Bot Framework does: scheme and host without case, and no trailing slash."""
+    scheme, _, rest = text.strip().partition("://")
+    host, _, path = rest.partition("/")
+    return f"{scheme.lower()}://{host.lower()}/{path.rstrip('/')}"

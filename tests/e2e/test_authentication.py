@@ -9,6 +9,10 @@ per URL; the test gives that cache a PyJWKClient pointed at the fake issuer (mic
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 import threading
 import time
 import uuid
@@ -22,6 +26,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from jwt import PyJWKClient
 from microsoft_agents.authentication.msal import MsalAuth
 from microsoft_agents.hosting.core.authorization import AuthenticationConstants
@@ -125,11 +130,16 @@ async def bot(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         yield str(server.make_url("/api/messages"))
 
 
-def activity(tenant: str = TENANT, service_url: str = "http://127.0.0.1:9/") -> dict[str, Any]:
+def activity(
+    tenant: str = TENANT, service_url: str = "http://127.0.0.1:9/", kind: str = "installationUpdate"
+) -> dict[str, Any]:
     worker = cast()["worker"]
+    what: dict[str, Any] = {"type": "installationUpdate", "action": "add"}
+    if kind == "invoke":
+        execute = {"type": "Action.Execute", "verb": "command.run", "data": {"command": "my audits"}}
+        what = {"type": "invoke", "name": "adaptiveCard/action", "value": {"action": execute, "trigger": "manual"}}
     return {
-        "type": "installationUpdate",
-        "action": "add",
+        **what,
         "id": str(uuid.uuid4()),
         "channelId": "msteams",
         "serviceUrl": service_url,
@@ -138,6 +148,18 @@ def activity(tenant: str = TENANT, service_url: str = "http://127.0.0.1:9/") -> 
         "conversation": {"id": f"a:{uuid.uuid4().hex}", "conversationType": "personal", "tenantId": tenant},
         "channelData": {"tenant": {"id": tenant}},
     }
+
+
+def unsigned(claims: dict[str, Any], header: dict[str, Any], secret: bytes = b"") -> str:
+    """A token made by hand, as an attacker would: any header, signed with HMAC-SHA256 over `secret`
+    (PyJWT itself refuses to use a public key as an HMAC secret), or not at all."""
+
+    def part(value: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    signing_input = f"{part(header)}.{part(claims)}"
+    signature = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest() if secret else b""
+    return f"{signing_input}.{base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}"
 
 
 async def state(database_url: str) -> tuple[int, ...]:
@@ -158,31 +180,55 @@ async def post(url: str, body: dict[str, Any], token: str | None) -> int:
         return response.status
 
 
+@pytest.mark.parametrize("kind", ["installationUpdate", "invoke"])
 async def test_every_bad_token_is_refused_with_401_and_changes_nothing(
-    bot: str, issuer: FakeIssuer, connector: FakeConnector, database_url: str
+    bot: str, issuer: FakeIssuer, connector: FakeConnector, database_url: str, kind: str
 ) -> None:
     forger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    long_ago = int(time.time()) - 7200
+    now = int(time.time())
+    long_ago = now - 7200
+    here = connector.url  # every activity below names the real connector: a token let in would show there
+    claims = {
+        "iss": BOT_FRAMEWORK,
+        "aud": APP_ID,
+        "nbf": now - 60,
+        "iat": now - 60,
+        "exp": now + 3600,
+        "serviceurl": here,
+    }
+    public_pem = issuer.key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
     cases = {
         "missing token": None,
-        "forged signature": issuer.token(key=forger),
-        "expired": issuer.token(iat=long_ago - 3600, nbf=long_ago - 3600, exp=long_ago),
-        "wrong audience": issuer.token(aud="99999999-2222-4333-8444-555555555555"),
-        "wrong issuer": issuer.token(iss="https://issuer.example.invalid"),
+        "forged signature": issuer.token(key=forger, serviceurl=here),
+        "expired": issuer.token(iat=long_ago - 3600, nbf=long_ago - 3600, exp=long_ago, serviceurl=here),
+        "not yet valid (nbf in an hour)": issuer.token(nbf=now + 3600, iat=now, serviceurl=here),
+        "wrong audience": issuer.token(aud="99999999-2222-4333-8444-555555555555", serviceurl=here),
+        "wrong issuer": issuer.token(iss="https://issuer.example.invalid", serviceurl=here),
+        "no key id": jwt.encode(claims, issuer.key, algorithm="RS256"),
+        "alg none": unsigned(claims, {"alg": "none", "typ": "JWT", "kid": KID}),
+        "alg none without kid": unsigned(claims, {"alg": "none", "typ": "JWT"}),
+        "HS256 signed with the public key": unsigned(claims, {"alg": "HS256", "typ": "JWT", "kid": KID}, public_pem),
+        "serviceurl of another host": issuer.token(serviceurl="https://smba.attacker.example.invalid/"),
+        "no serviceurl": issuer.token(),
+        "the token's tenant is another": issuer.token(serviceurl=here, tid=OTHER_TENANT),
+        "not a JWT": "not.a.jwt",
     }
     before = await state(database_url)
     for name, token in cases.items():
-        assert await post(bot, activity(), token) == 401, name
-    assert await post(bot, activity(OTHER_TENANT), issuer.token()) == 401, "tenant outside ALLOWED_TENANT_IDS"
+        assert await post(bot, activity(service_url=here, kind=kind), token) == 401, name
+    outside = activity(OTHER_TENANT, service_url=here, kind=kind)
+    assert await post(bot, outside, issuer.token(serviceurl=here)) == 401, "tenant outside ALLOWED_TENANT_IDS"
     assert await state(database_url) == before
     assert issuer.fetched >= 1  # the keys really came from the fake issuer
 
     assert connector.received == []
 
-    valid = activity(service_url=connector.url)
-    assert await post(bot, valid, issuer.token(serviceurl=connector.url)) in (200, 202)
+    valid = activity(service_url=here, kind=kind)
+    token = issuer.token(serviceurl=f"{here}/", tid=TENANT)  # the same URL, with a trailing slash
+    assert await post(bot, valid, token) in (200, 202)
     after = await state(database_url)
     assert after[0] == before[0] + 1  # the valid one is let in: its sender is remembered
-    welcome = connector.received[0]
-    assert welcome.conversation_id == valid["conversation"]["id"]
-    assert welcome.authorization == "Bearer synthetic-outbound-token"
+    if kind == "installationUpdate":
+        welcome = connector.received[0]
+        assert welcome.conversation_id == valid["conversation"]["id"]
+        assert welcome.authorization == "Bearer synthetic-outbound-token"
