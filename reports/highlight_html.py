@@ -4,14 +4,13 @@ and as CSV files, one per table."""
 from __future__ import annotations
 
 import base64
-import csv
-import io
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from plf_core.highlight import HighlightReport
 from reports import report_charts
+from reports.spreadsheet import csv_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 _environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
@@ -31,15 +30,8 @@ def highlight_html(report: HighlightReport) -> str:
 
 
 def highlight_csv(report: HighlightReport) -> dict[str, str]:
-    """File name -> CSV text, one per table."""
-    files = {}
-    for table in report.tables:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(table.columns)
-        writer.writerows(table.rows)
-        files[f"{report.period.code}-{table.key}.csv"] = buffer.getvalue()
-    return files
+    """File name -> CSV text, one per table, safe to open in a spreadsheet."""
+    return {f"{report.period.code}-{table.key}.csv": csv_text(table.columns, table.rows) for table in report.tables}
 
 
 def forbidden_html(message: str) -> str:
