@@ -3,7 +3,9 @@ Teams edge, scheduler) and serves it. `plf` builds from the same core (compositi
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import uuid
 import warnings
 from collections.abc import AsyncIterator, Callable
 
@@ -20,10 +22,11 @@ from composition import Core, build_core
 from plf_core.clock import Clock
 from plf_core.pacing import Pacer
 from plf_core.ports import UnitOfWorkFactory
-from scheduler import add_dispatch_job, add_monthly_moderation_job, add_sweep_job, build_scheduler
+from scheduler import add_alive_job, add_dispatch_job, add_monthly_moderation_job, add_sweep_job, build_scheduler
 from scheduler.jobs import monthly_moderation, sweep
 from settings import Settings
 from store.database import DatabaseUnavailable, create_engine, masked, normalise_url, ping
+from store.limits import SharedLimits
 from store.unit_of_work import unit_of_work_factory
 
 log = logging.getLogger("plf.app")
@@ -32,6 +35,8 @@ MAX_BODY_BYTES = 256 * 1024
 ENGINE = web.AppKey("engine", AsyncEngine)
 SETTINGS = web.AppKey("settings", Settings)
 DISPATCHER = web.AppKey("dispatcher", Dispatcher)
+ALIVE_EVERY_S = 5.0  # how often an instance says it is alive (store.limits counts those seen in 15 s)
+SharedUse = tuple[SharedLimits, FloodGuard]
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -71,7 +76,9 @@ def _links(core: Core) -> SignedLinks:
     return links
 
 
-def _dispatcher(core: Core, uow: UnitOfWorkFactory, edge: TeamsEdge, links: SignedLinks) -> Dispatcher:
+def _dispatcher(
+    core: Core, uow: UnitOfWorkFactory, edge: TeamsEdge, links: SignedLinks, limits: SharedLimits
+) -> Dispatcher:
     settings = core.settings
     return Dispatcher(
         uow,
@@ -82,18 +89,26 @@ def _dispatcher(core: Core, uow: UnitOfWorkFactory, edge: TeamsEdge, links: Sign
         links=links,
         pacer=Pacer(per_app=settings.dispatch_rate, per_app_window=min(49, int(settings.dispatch_rate) + 1)),
         clock=core.clock,
+        send_turn=limits.take_send_turn if limits.shared else None,
     )
 
 
 def _jobs(
-    core: Core, engine: AsyncEngine, uow: UnitOfWorkFactory, dispatcher: Dispatcher
+    core: Core, engine: AsyncEngine, uow: UnitOfWorkFactory, dispatcher: Dispatcher, shared: SharedUse
 ) -> list[Callable[[web.Application], AsyncIterator[None]]]:
     """The resources that start and stop with the app: the database, then the scheduler's jobs."""
     settings, clock = core.settings, core.clock
+    limits, flood = shared
+
+    async def alive() -> None:
+        flood.instances = await limits.alive()  # each person's flood limit, shared by the instances alive
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         await ping(engine)  # fail start-up now, naming the (masked) URL and the reason
+        await alive()
         yield
+        with contextlib.suppress(Exception):  # the others notice it has gone within ALIVE_FOR_S anyway
+            await limits.gone()
         await engine.dispose()
 
     async def scheduler(app: web.Application) -> AsyncIterator[None]:
@@ -108,6 +123,8 @@ def _jobs(
 
         add_monthly_moderation_job(jobs, moderation_job)
         add_sweep_job(jobs, sweep_job, settings.sweep_interval_seconds)
+        if limits.shared:
+            add_alive_job(jobs, alive, ALIVE_EVERY_S)
         jobs.start()
         yield
         jobs.shutdown(wait=False)
@@ -127,9 +144,11 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     app[ENGINE] = engine
     uow = unit_of_work_factory(engine, core.clock)
     links = _links(core)
-    dispatcher = app[DISPATCHER] = _dispatcher(core, uow, edge, links)
+    limits = SharedLimits(engine, settings.dispatch_rate, instance_id=uuid.uuid4().hex)
+    flood = FloodGuard(settings.flood_limit)
+    dispatcher = app[DISPATCHER] = _dispatcher(core, uow, edge, links, limits)
     agent = PlfAgent(uow, core.chat, core.clock, notices_written=dispatcher.wake, links=links)
-    app.cleanup_ctx.extend(_jobs(core, engine, uow, dispatcher))
+    app.cleanup_ctx.extend(_jobs(core, engine, uow, dispatcher, (limits, flood)))
     app.router.add_get("/healthz", healthz)
     app.router.add_get(r"/links/charts/{token:[A-Za-z0-9_.\-]+}.png", chart_handler(uow, links))
     app.router.add_get(r"/links/reports/{token:[A-Za-z0-9_.\-]+}.html", report_handler(uow, links, core.clock))
@@ -138,7 +157,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         agent,
         authenticated=not settings.local_mode,
         allowed_tenants=settings.allowed_tenant_ids,
-        flood=FloodGuard(settings.flood_limit),
+        flood=flood,
     )
     app.router.add_post("/api/messages", in_flight_limit(settings.max_in_flight)(handler))
     return app

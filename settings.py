@@ -64,8 +64,8 @@ class Settings(BaseSettings):
     max_in_flight: int = Field(default=100, ge=1, le=10_000)
     #: The council's retention schedule (YAML: record type -> period); unset: nothing is ever deleted.
     retention_file: Path | None = None
-    #: Proactive messages a second this instance sends (Teams allows 50 per app and tenant in all):
-    #: with N instances, give each about 48/N.
+    #: Proactive messages a second (Teams allows 50 per app and tenant in all): on PostgreSQL the
+    #: instances share this budget through the database, whatever their number; on SQLite, one instance's.
     dispatch_rate: float = Field(default=48.0, gt=0, le=49)
     #: Activities one person may send in any 10 seconds; beyond that a polite 429 with Retry-After.
     flood_limit: int = Field(default=30, ge=1, le=10_000)

@@ -35,37 +35,13 @@ from scheduler.timetable_file import load_timetable
 from store.database import create_engine, session_factory
 from tests.databases import SKIP_POSTGRES, fresh_database
 from tests.e2e.running_app import plf, plf_env, running_app
-from tests.fakes.connector import running_connector
+from tests.fakes.connector import TeamsLimits, running_connector
 from tests.instants import DEFAULT_NOW
 
 FANOUT = int(os.environ.get("BENCH_FANOUT", "10000"))
 LONDON = ZoneInfo("Europe/London")
 TODAY = date(2026, 11, 26)
 DUE = 1_000
-
-
-class TeamsLimits:
-    """Teams' limits, enforced by the fake connector: 429 (Retry-After: 1) beyond 50 messages in any
-    second for the app, or 7 in any second for one conversation."""
-
-    def __init__(self) -> None:
-        self.app: collections.deque[float] = collections.deque()
-        self.conversations: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
-        self.refused = 0
-        self.why: collections.Counter[str] = collections.Counter()
-
-    def __call__(self, conversation: str) -> int | None:
-        now = time.monotonic()
-        for window, limit, kind in ((self.app, 50, "app"), (self.conversations[conversation], 7, "conversation")):
-            while window and window[0] <= now - 1.0:
-                window.popleft()
-            if len(window) >= limit:
-                self.refused += 1
-                self.why[kind] += 1
-                return 1
-        self.app.append(now)
-        self.conversations[conversation].append(now)
-        return None
 
 
 async def fan_out(workdir: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -29,6 +30,7 @@ from plf_core.ports import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 CLAIM_SECONDS = 120.0
+LATE_S = 0.03  # a message later than this for its shared turn takes another
 
 
 class Dispatcher:
@@ -45,8 +47,11 @@ class Dispatcher:
         claim_seconds: float = CLAIM_SECONDS,
         links: SignedLinks | None = None,
         clock: Clock,
+        send_turn: Callable[[], Awaitable[float]] | None = None,
     ) -> None:
+        """`send_turn`: the pace all instances share, if they share one: the seconds until this message's turn."""
         self.clock = clock
+        self.send_turn = send_turn
         self.links = links
         self.uow = uow
         self.adapter = adapter
@@ -148,7 +153,7 @@ class Dispatcher:
         async with self.uow() as uow:
             if await uow.outbox.renew(message, self.claim_seconds) is None:
                 return None
-        await self._wait_turn(conversation)  # last, so the send leaves on its slot
+        await self._wait_turn(conversation)  # last, so the send leaves on its turn
         try:
             decision = await self._send(reference, card, attempt)
         finally:
@@ -159,15 +164,26 @@ class Dispatcher:
         return decision
 
     async def _wait_turn(self, conversation: str) -> None:
-        """Within Teams' limits: this instance's rate, the conversation's rate, any pause after a 429."""
+        """Within Teams' limits: this instance's rate, the conversation's rate, any pause after a 429,
+        and last the budget all instances share."""
         delay = self.pacer.reserve(conversation, time.monotonic())
         while True:
             if delay > 0:
                 await asyncio.sleep(delay)
             now = time.monotonic()
             delay = self.pacer.pause_left(now) or self.pacer.departure_wait(conversation, now)
-            if delay <= 0:
+            if delay > 0:
+                continue
+            if self.send_turn is None or await self._shared_turn():
                 return
+
+    async def _shared_turn(self) -> bool:
+        """Wait for this message's turn in the pace the instances share; False if this instance woke
+        too late for it (a stall here would put it beside the next turn's message): take another."""
+        wait = await self.send_turn() if self.send_turn is not None else 0.0
+        due = time.monotonic() + wait
+        await asyncio.sleep(wait)
+        return time.monotonic() - due <= LATE_S
 
     async def _send(self, reference: dict[str, Any], card: dict[str, Any], attempt: int) -> Decision:
         failure: list[BaseException] = []

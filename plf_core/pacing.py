@@ -71,14 +71,19 @@ class Pacer:
         self._in_flight_to[conversation] = self._in_flight_to.get(conversation, 0) + 1
         return 0.0
 
-    def landed(self, conversation: str, now: float) -> None:
-        """The message that left for `conversation` has its answer (whatever it was)."""
+    def release(self, conversation: str) -> None:
+        """The message that was let go by `departure_wait` did not leave after all (the instances'
+        shared budget had no room): it is no longer in flight, and nothing landed."""
         self._in_flight = max(0, self._in_flight - 1)
         left = self._in_flight_to.get(conversation, 0) - 1
         if left > 0:
             self._in_flight_to[conversation] = left
         else:
             self._in_flight_to.pop(conversation, None)
+
+    def landed(self, conversation: str, now: float) -> None:
+        """The message that left for `conversation` has its answer (whatever it was)."""
+        self.release(conversation)
         self._landed.append(now)
         self._landed_to.setdefault(conversation, deque()).append(now)
         if len(self._landed_to) > 10_000:

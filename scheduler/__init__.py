@@ -30,3 +30,8 @@ def add_monthly_moderation_job(scheduler: AsyncIOScheduler, run: Callable[[], Aw
 def add_sweep_job(scheduler: AsyncIOScheduler, run: Callable[[], Awaitable[object]], seconds: float) -> None:
     """Ask the database what the timetable says is due; write it to the outbox (each notice once)."""
     scheduler.add_job(run, "interval", seconds=seconds, id="sweep", replace_existing=True)
+
+
+def add_alive_job(scheduler: AsyncIOScheduler, run: Callable[[], Awaitable[object]], seconds: float) -> None:
+    """Say every few seconds that this instance is alive: the instances alive share the limits."""
+    scheduler.add_job(run, "interval", seconds=seconds, id="alive", replace_existing=True)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -325,3 +326,20 @@ class SnoozeRow(Base):
     __tablename__ = "snoozes"
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
     until: Mapped[date] = mapped_column(Date)
+
+
+class SendPace(Base):
+    """When the next proactive message of any instance may leave (seconds since the epoch by the
+    database's clock): Teams' limit shared by every instance (PostgreSQL, store.limits). One row."""
+
+    __tablename__ = "send_pace"
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    next_at: Mapped[float] = mapped_column(Float)
+
+
+class LiveInstance(Base):
+    """Each running instance, seen every few seconds: how many share the limits (PostgreSQL)."""
+
+    __tablename__ = "live_instances"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)

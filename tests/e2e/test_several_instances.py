@@ -17,7 +17,8 @@ from store.database import create_engine
 from store.models import ConversationReference, OutboxMessage, Person
 from tests.databases import SKIP_POSTGRES, fresh_database
 from tests.e2e.running_app import plf, plf_env, running_app
-from tests.fakes.connector import FakeConnector, running_connector
+from tests.e2e.teams import TeamsUser
+from tests.fakes.connector import FakeConnector, TeamsLimits, running_connector
 from tests.instants import DEFAULT_NOW
 
 MESSAGES = 240
@@ -25,7 +26,7 @@ PEOPLE = 80
 pytestmark = pytest.mark.skipif(SKIP_POSTGRES, reason="several instances need the shared PostgreSQL")
 
 
-async def fill_outbox(database_url: str, connector: FakeConnector) -> None:
+async def fill_outbox(database_url: str, connector: FakeConnector, messages: int = MESSAGES) -> None:
     engine = create_engine(database_url)
     now = DEFAULT_NOW  # the clock of the instances (PLF_NOW)
     try:
@@ -69,7 +70,7 @@ async def fill_outbox(database_url: str, connector: FakeConnector) -> None:
                         "not_before": now,
                         "created_at": now,
                     }
-                    for n in range(MESSAGES)
+                    for n in range(messages)
                 ],
             )
     finally:
@@ -130,3 +131,54 @@ async def test_three_instances_deliver_each_notice_once_even_when_one_is_killed(
         assert len(counts) == MESSAGES
         assert set(counts.values()) == {1}
         assert await outbox_counts(database_url) == {"sent": MESSAGES}
+
+
+SHARED = 900  # notices: about 20 s at Teams' pace, long enough for every instance to take part
+
+
+async def test_three_instances_share_teams_limit_and_the_flood_limit_through_the_database(tmp_path: Path) -> None:
+    """Three instances each allowed DISPATCH_RATE=48 (the default) would send up to 144 a second; sharing
+    the budget in the database they stay within Teams' 50 a second: no 429 from a connector that
+    enforces it, every notice once. And one person gets FLOOD_LIMIT in all, not per instance."""
+    async with fresh_database("postgres", tmp_path) as database_url, running_connector() as connector:
+        env = plf_env(database_url)
+        assert plf(["migrate"], env).returncode == 0
+        assert plf(["demo"], env).returncode == 0
+        await fill_outbox(database_url, connector, SHARED)
+        connector.throttle = limits = TeamsLimits()
+        settings = {"DISPATCH_INTERVAL_SECONDS": "0.5", "LOG_LEVEL": "WARNING", "FLOOD_LIMIT": "12"}
+        async with (
+            running_app(database_url, tmp_path, **settings) as a,
+            running_app(database_url, tmp_path, **settings) as b,
+            running_app(database_url, tmp_path, **settings) as c,
+        ):
+            async with asyncio.timeout(120):
+                while len(connector.received) < SHARED:
+                    await asyncio.sleep(0.2)  # counting only: reading every card here would stall the connector
+            arrivals = sorted(r.at for r in connector.received)
+            busiest = max(sum(1 for t in arrivals if s <= t < s + 1.0) for s in arrivals)
+            refused, why = limits.refused, dict(limits.why)
+            connector.throttle = None  # the replies to the flood below are answers, not the outbox
+            await asyncio.sleep(1.0)
+            flood = await flood_from_one_person(database_url, connector, [a.url, b.url, c.url])
+        assert refused == 0, why
+        assert busiest <= 50
+        counts = delivered(connector)
+        assert len(counts) == SHARED
+        assert set(counts.values()) == {1}
+        assert flood == (12, 18)  # accepted, refused with 429: 4 per instance alive, 12 in all
+
+
+async def flood_from_one_person(database_url: str, connector: FakeConnector, urls: list[str]) -> tuple[int, int]:
+    """One person sends 30 messages within a few seconds, spread over the instances by a load balancer."""
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            aad = (await connection.execute(select(Person.aad_object_id).order_by(Person.id).limit(1))).scalar_one()
+    finally:
+        await engine.dispose()
+    statuses = []
+    for n in range(30):
+        user = TeamsUser(urls[n % len(urls)], connector.url, aad)
+        statuses.append(await user.say("help"))
+    return statuses.count(202), statuses.count(429)

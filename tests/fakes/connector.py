@@ -7,7 +7,9 @@ with `{"id": ...}`, and can be told to answer with an error status for the next 
 from __future__ import annotations
 
 import asyncio
+import collections
 import itertools
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -22,6 +24,7 @@ class Received:
     reply_to: str | None
     activity: dict[str, Any]
     authorization: str | None
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
 
 @dataclass
@@ -52,6 +55,7 @@ class FakeConnector:
         return self.received
 
     async def _activities(self, request: web.Request) -> web.Response:
+        arrived = time.monotonic()
         conversation_id = request.match_info["conversation_id"]
         if self.throttle is not None and (retry_after := self.throttle(conversation_id)) is not None:
             self.refused.append((429, conversation_id))
@@ -76,10 +80,35 @@ class FakeConnector:
                 reply_to=request.match_info.get("reply_to"),
                 activity=await request.json(),
                 authorization=request.headers.get("Authorization"),
+                at=arrived,
             )
         )
         self._arrived.set()
         return web.json_response({"id": f"sent-{next(self._ids)}"})
+
+
+class TeamsLimits:
+    """Teams' limits, enforced by the fake connector: 429 (Retry-After: 1) beyond 50 messages in any
+    second for the app, or 7 in any second for one conversation."""
+
+    def __init__(self) -> None:
+        self.app: collections.deque[float] = collections.deque()
+        self.conversations: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
+        self.refused = 0
+        self.why: collections.Counter[str] = collections.Counter()
+
+    def __call__(self, conversation: str) -> int | None:
+        now = time.monotonic()
+        for window, limit, kind in ((self.app, 50, "app"), (self.conversations[conversation], 7, "conversation")):
+            while window and window[0] <= now - 1.0:
+                window.popleft()
+            if len(window) >= limit:
+                self.refused += 1
+                self.why[kind] += 1
+                return 1
+        self.app.append(now)
+        self.conversations[conversation].append(now)
+        return None
 
 
 @asynccontextmanager
