@@ -151,7 +151,18 @@ def example_notices() -> list[tuple[str, NoticeData]]:
     )
     return [
         ("notices/audit-assigned", n.AuditAssigned(1234, "DEMO-900123", "CNP-N (demo)", DAY)),
-        ("notices/red-alert", n.RedAlert(1234, "DEMO-900123", "CNP-N (demo)", "Rowan Demoford", "practitioner", DAY)),
+        (
+            "notices/red-alert",
+            n.RedAlert(
+                1234,
+                "DEMO-900123",
+                "CNP-N (demo)",
+                "Rowan Demoford",
+                "practitioner and manager",
+                DAY,
+                "the practitioner's judgement (Rowan Demoford) and the manager's judgement (Pat Leadwell)",
+            ),
+        ),
         ("notices/pim-request", n.PimRequest(1300, 1234, "DEMO-900123", "CNP-N (demo)", DAY)),
         ("notices/outcomes-chart", n.OutcomesChart(1234, "DEMO-900123")),
         ("notices/audit-final", n.AuditFinal(1234, "DEMO-900123", "Practice Learning Conversation", "amber")),

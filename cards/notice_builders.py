@@ -21,7 +21,7 @@ def _assigned(notice: n.AuditAssigned, context: CardContext) -> CardDict:
 def _red(notice: n.RedAlert, context: CardContext) -> CardDict:
     due = notice.pim_due or context.today
     return notices.red_alert(
-        notices.RedAlert(notice.audit_id, notice.case, notice.team, notice.by, notice.sources, due)
+        notices.RedAlert(notice.audit_id, notice.case, notice.team, notice.by, notice.sources, due, notice.graders)
     )
 
 

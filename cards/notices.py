@@ -166,6 +166,7 @@ class RedAlert:
     graded_by: str
     grade_source: str  # "practitioner" or "manager"
     pim_due: date
+    graders: str = ""  # each source with who gave it; "" in alerts written before it was recorded
 
 
 def red_alert(alert: RedAlert) -> CardDict:
@@ -176,8 +177,9 @@ def red_alert(alert: RedAlert) -> CardDict:
             items=[
                 heading(f"Red — Inadequate: case {alert.case_ref}", size="Large"),
                 para(
-                    f"An audit of this case in {alert.team} has been graded {GRADE_LABELS[Grade.RED]} "
-                    f"by the {alert.grade_source} ({alert.graded_by})."
+                    f"An audit of this case in {alert.team} has been graded {GRADE_LABELS[Grade.RED]} by "
+                    + (alert.graders or f"the {alert.grade_source}")
+                    + "."
                 ),
             ],
         ),

@@ -184,6 +184,9 @@ class RedAlert(NoticeData):
     by: str
     sources: str
     pim_due: date | None
+    #: each source of the Red with who gave it ("the manager's judgement (Pat Leadwell)"); "" in
+    #: notices written before it was recorded, whose `by` is the practitioner whatever the source
+    graders: str = ""
 
 
 @kind

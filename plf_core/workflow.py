@@ -286,12 +286,34 @@ async def _after_submit(
     return pim_due
 
 
+JUDGEMENTS = {
+    "practitioner": "the practitioner's judgement",
+    "manager": "the manager's judgement",
+    "head_of_service": "the Head of Service's judgement",
+    "pim": "the Practice Improvement Meeting",
+}
+
+
+async def _graders(uow: AbstractUnitOfWork, audit: AuditView, reds: tuple[str, ...]) -> str:
+    """Each source of the Red with the person who gave it (whoever saved the page its grade is on):
+    "the practitioner's judgement (Rowan Demoford) and the manager's judgement (Pat Leadwell)"."""
+    form = audit.form
+    page_of = {source: form.page_of(form.overall_grades[source]).id for source in reds}
+    names = await uow.audits.saved_by(audit.id, set(page_of.values()))
+    return " and ".join(
+        f"{JUDGEMENTS.get(source, source)} ({names.get(page_of[source], 'not known')})" for source in reds
+    )
+
+
 async def _red_alerts(
     uow: AbstractUnitOfWork, audit: AuditView, case: CaseRef, reds: tuple[str, ...], pim_due: date
 ) -> None:
     """A Red audit alerts the Service Manager and Head of Service at once (line 759), and the Head of
     Service gets its Practice Improvement Meeting record; with no Head of Service, QA is alerted."""
-    alert = RedAlert(audit.id, case.azeus_number, case.team_name, audit.practitioner_name, " and ".join(reds), pim_due)
+    graders = await _graders(uow, audit, reds)
+    alert = RedAlert(
+        audit.id, case.azeus_number, case.team_name, audit.practitioner_name, " and ".join(reds), pim_due, graders
+    )
     for person in {case.service_manager_id, case.head_of_service_id} - {None}:
         assert person is not None
         await uow.outbox.add(Notice(f"red:{audit.id}:{person}", person, alert, urgent=True))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date, datetime
 
 from sqlalchemy import RowMapping, insert, or_, select, update
@@ -34,6 +34,11 @@ class SqlAudits(SqlRepository):
         connection = await self.session.connection()
         rows = await connection.execute(queries.ANSWERS, {"audit_id": audit_id})
         return {k: v for _, values in rows for k, v in values.items()}
+
+    async def saved_by(self, audit_id: int, page_ids: Collection[str]) -> dict[str, str]:
+        connection = await self.session.connection()
+        rows = await connection.execute(queries.SAVED_BY, {"audit_id": audit_id, "pages": list(page_ids)})
+        return {page: name for page, name in rows}
 
     async def open_for(self, actor: Actor) -> list[AuditView]:
         A, C, T = queries.A, queries.C, queries.T

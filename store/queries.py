@@ -91,6 +91,18 @@ ANSWERS = (
         .scalar_subquery()
     )
 )
+#: Who saved each page's latest answers (a grade is given by whoever saved its page).
+SAVED_BY = (
+    select(_N.page_id, Person.__table__.c.display_name)
+    .join(Person.__table__, Person.__table__.c.id == _N.saved_by_id)
+    .where(_N.audit_id == bindparam("audit_id"), _N.page_id.in_(bindparam("pages", expanding=True)))
+    .where(
+        _N.version
+        == select(func.max(_LATER.c.version))
+        .where(_LATER.c.audit_id == _N.audit_id, _LATER.c.page_id == _N.page_id)
+        .scalar_subquery()
+    )
+)
 NAMES = select(Person.__table__.c.id, Person.__table__.c.display_name).where(
     Person.__table__.c.id.in_(bindparam("ids", expanding=True))
 )

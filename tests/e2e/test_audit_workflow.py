@@ -141,6 +141,8 @@ async def test_a_red_self_audit_alerts_the_service_manager_and_head_of_service(b
 
     alert_sm = await wait_for_card(connector, u["manager"], f"Red — Inadequate: case {case}")
     alert_hos = await wait_for_card(connector, u["head"], f"Red — Inadequate: case {case}")
+    said = f"graded Red — Inadequate by the practitioner's judgement ({worker.display_name})."  # the PL gave Amber
+    assert any(said in t for t in card_texts(alert_sm)), card_texts(alert_sm)
     pim = await wait_for_card(connector, u["head"], "Practice Improvement Meeting needed")
     await wait_for_card(connector, u["worker"], "Final audit")
     assert find_action(pim, "Open the PIM record")["data"]["audit"] != audit_id

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any
@@ -161,6 +161,10 @@ class FakeAudits(FakeRepository):
     async def answers_of(self, audit_id: int) -> dict[str, Value]:
         return {k: v for page in self.world.audits[audit_id].pages.values() for k, v in page.items()}
 
+    async def saved_by(self, audit_id: int, page_ids: Collection[str]) -> dict[str, str]:
+        saved = self.world.audits[audit_id].saved_by
+        return {page: self.world.people[saved[page]].name for page in page_ids if page in saved}
+
     async def open_for(self, actor: Actor) -> list[AuditView]:
         def mine(row: AuditRow) -> bool:
             if actor.person_id in (row.practitioner_id, row.second_person_id):
@@ -226,6 +230,7 @@ class FakeAudits(FakeRepository):
         row.version += 1
         row.current_page, row.status = current_page, status
         row.pages[page_id] = dict(values)
+        row.saved_by[page_id] = by
         return True
 
     async def submit(

@@ -134,7 +134,8 @@ def test_the_review_card_summarises_every_page_with_edit_and_submit() -> None:
 
 
 def test_a_red_alert_says_what_is_asked_by_when_and_opens_the_audit() -> None:
-    card = red_alert(RedAlert(44, "DEMO-900007", "CNP-N", "Rowan Demoford", "manager", date(2026, 12, 10)))
+    graders = "the manager's judgement (Pat Leadwell)"
+    card = red_alert(RedAlert(44, "DEMO-900007", "CNP-N", "Rowan Demoford", "manager", date(2026, 12, 10), graders))
     assert card == {
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard",
@@ -156,7 +157,7 @@ def test_a_red_alert_says_what_is_asked_by_when_and_opens_the_audit() -> None:
                     {
                         "type": "TextBlock",
                         "wrap": True,
-                        "text": "An audit of this case in CNP-N has been graded Red — Inadequate by the manager (Rowan Demoford).",
+                        "text": "An audit of this case in CNP-N has been graded Red — Inadequate by the manager's judgement (Pat Leadwell).",
                     },
                 ],
             },

@@ -141,6 +141,30 @@ async def test_a_red_submission_alerts_the_service_manager_and_head_of_service_a
     assert len(borough.world.notices("red_alert")) == 2
 
 
+async def test_a_red_alert_names_the_person_who_gave_the_red_not_the_practitioner(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock
+) -> None:
+    """The practitioner grades Green, their Practice Lead Red: the alert names the Practice Lead."""
+    audit_id = await assigned(uow, borough, clock)
+    version = borough.world.audits[audit_id].version
+    for page in PLC.pages:
+        who, grade = {
+            Contributor.PRACTITIONER: (borough.worker, "green"),
+            Contributor.MANAGER: (borough.lead, "red"),
+        }.get(page.editor, (None, ""))
+        if who is None:
+            continue
+        async with uow:
+            await workflow.save_page(
+                uow, actor(uow, who), audit_id, version, page.id, answers_for(page.id, {page.editor}, grade), 0
+            )
+        version += 1
+    async with uow:
+        await workflow.submit(uow, actor(uow, borough.lead), audit_id, version, clock.today(), clock.now(), SETTINGS)
+    lead = borough.world.people[borough.lead].name
+    assert {n.payload["graders"] for n in borough.world.notices("red_alert")} == {f"the manager's judgement ({lead})"}
+
+
 async def test_an_incomplete_audit_comes_back_to_review_naming_what_is_missing(
     uow: FakeUnitOfWork, borough: Borough, clock: FixedClock
 ) -> None:
