@@ -69,7 +69,7 @@ def _action_escalation(notice: t.ActionEscalation, context: CardContext) -> Card
 def _dip_follow_up(notice: t.DipFollowUp, context: CardContext) -> CardDict:
     title = f"Dip sample {notice.dip_id}: {notice.theme}"
     if notice.asks_to_agree:
-        line = "Please agree the dip sample's actions: they were sent to you a week ago (line 545)."
+        line = "Please agree the dip sample's actions: they were sent to you a week ago, to agree within a week."
         return layered.timetable_notice(
             title, [line], ("Agree the actions", Verb.DIP_AGREE, {"dip_sample": notice.dip_id})
         )
@@ -96,7 +96,7 @@ def _pim_due(notice: t.PimDue, context: CardContext) -> CardDict:
     return layered.timetable_notice(
         f"Practice Improvement Meeting due: case {notice.case}",
         [
-            "A Practice Improvement Meeting must be held for this Red audit, and it is due today (line 759). "
+            "A Practice Improvement Meeting must be held for this Red audit, and it is due today. "
             "Record the date it was held on the PIM record."
         ],
         ("Open the audit (read-only)", Verb.AUDIT_VIEW, {"audit": notice.audit_id}),

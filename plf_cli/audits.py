@@ -57,6 +57,7 @@ async def cmd_assign(core: Core, args: argparse.Namespace) -> int:
 async def cmd_export(core: Core, args: argparse.Namespace) -> int:
     from cards.screens import prefilled  # heavy: imported only when this command runs
     from plf_cli.export import audit_html
+    from reports.outcomes_chart import outcomes_chart_png
 
     async def work(engine: AsyncEngine, uow: UnitOfWorkFactory) -> int:
         async with uow() as unit:
@@ -64,8 +65,11 @@ async def cmd_export(core: Core, args: argparse.Namespace) -> int:
             if audit is None:
                 raise ValidationFailed(f"there is no audit {args.audit_id}")
             await unit.access.log(None, "export", audit.id, "plf export", "ok")
+            picture = await unit.reports.outcomes_picture(audit.id)
+        has_scales = picture is not None and (picture.scales.practitioner or picture.scales.child)
+        png = await asyncio.to_thread(outcomes_chart_png, picture) if picture is not None and has_scales else None
         out = Path(args.out or f"var/exports/audit-{audit.id}.html")
-        html = audit_html(audit, prefilled(audit), core.clock.now())
+        html = audit_html(audit, prefilled(audit), core.clock.now(), png)
         await asyncio.to_thread(out.parent.mkdir, parents=True, exist_ok=True)
         await asyncio.to_thread(out.write_text, html, "utf-8")
         say(

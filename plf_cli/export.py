@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +28,8 @@ class PageRows:
     rows: list[Row]
 
 
-def audit_html(audit: AuditView, prefilled: dict[str, str], exported: datetime) -> str:
+def audit_html(audit: AuditView, prefilled: dict[str, str], exported: datetime, chart_png: bytes | None = None) -> str:
+    """The audit as printable HTML; `chart_png`: its outcomes chart, embedded (a Practice Learning Conversation's)."""
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     form = audit.form
     pages = [
@@ -55,4 +57,5 @@ def audit_html(audit: AuditView, prefilled: dict[str, str], exported: datetime) 
         submitted=submitted,
         grade=GRADE_LABELS[audit.final_grade] if audit.final_grade else "",
         exported=f"{exported.astimezone(UTC):%d %B %Y %H:%M} UTC",
+        chart=f"data:image/png;base64,{base64.b64encode(chart_png).decode()}" if chart_png else None,
     )

@@ -105,10 +105,15 @@ def _draw(template: _Template, picture: OutcomesPicture) -> bytes:
             artists += axes.plot(angles, radii, color=EARLIER, linewidth=1.2, alpha=0.6, label=label)
             artists += axes.fill(angles, filled, color=EARLIER, alpha=0.08)
         elif label.startswith("Practitioner"):
-            artists += axes.plot(angles, radii, color=PRACTITIONER, linewidth=2.2, marker="o", label=label)
+            artists += axes.plot(angles, radii, color=PRACTITIONER, linewidth=2.2, marker="o", label=label, zorder=3)
             artists += axes.fill(angles, filled, color=PRACTITIONER, alpha=0.15)
         else:
-            artists += axes.plot(angles, radii, color=CHILD, linewidth=2.2, linestyle="--", marker="s", label=label)
+            # on top, thinner, with hollow markers: where the child rates an area as the practitioner does,
+            # both stay visible (the practitioner's dot inside the child's square)
+            artists += axes.plot(
+                angles, radii, color=CHILD, linewidth=1.6, linestyle=(0, (4, 3)), label=label, zorder=5,
+                marker="s", markersize=9, markerfacecolor="none", markeredgewidth=1.8,
+            )  # fmt: skip
     if picture.scales.manager_overall is not None:
         ring = [2 * math.pi * n / 120 for n in range(121)]
         artists += axes.plot(

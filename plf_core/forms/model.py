@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -128,6 +129,11 @@ class Form:
     overall_grades: dict[str, str] = field(default_factory=dict)
     #: Whose required answers must be complete at Submit (default: the first page's editor).
     submitted_by: tuple[Contributor, ...] = ()
+
+    @property
+    def reference(self) -> str:
+        """Where the form is in the framework, as staff know it ("Appendix 2"), without the seed's line numbers."""
+        return re.sub(r",?\s*seed lines? [0-9]+(?:-[0-9]+)?", "", self.source).strip(" ,;")
 
     @property
     def submit_contributors(self) -> frozenset[Contributor]:

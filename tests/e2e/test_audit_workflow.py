@@ -383,3 +383,6 @@ async def test_the_pim_date_shows_on_the_audit_once_held_and_qa_marks_it_uploade
     assert "A1a: Is the record up to date, comprehensive and tells the child&#39;s story?" in html
     assert "Synthetic evidence: the plan was reviewed with the family." in html
     assert "<script" not in html
+    assert '<img src="data:image/png;base64,' in html  # the outcomes chart, embedded
+    assert "(Appendix 2)" in html
+    assert "seed" not in html
