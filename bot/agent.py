@@ -23,12 +23,13 @@ from cards.base import CardDict
 from cards.screens import ScreenContext, screen_card
 from plf_core import card_actions, chat, unknown_senders
 from plf_core.clock import Clock
-from plf_core.errors import Conflict, NotAllowed, NotFound, PlfError, Refused, ValidationFailed
+from plf_core.errors import Conflict, Contended, NotAllowed, NotFound, PlfError, Refused, ValidationFailed
 from plf_core.people import Actor
 from plf_core.ports import AbstractUnitOfWork, Conversations, People, UnitOfWorkFactory
 from plf_core.turn import Turn
 from plf_core.workflow import PageScreen, ReviewScreen
 
+CONTENDED_TRIES = 3
 AnyScreen = object  # what a use case answers: cards.screens has a card for each kind
 
 log = logging.getLogger(__name__)
@@ -271,13 +272,19 @@ class PlfAgent(ActivityHandler):
         actor: Actor | None = None
         wrote_notices = False
         try:
-            async with self.uow() as uow:
-                actor = await self.actors.get(uow.people, aad) if aad else None
-                if actor is None:
-                    card = await self._unknown(uow, activity)
-                else:
-                    card = await self._card_of(uow, actor, work, refresh)
-                wrote_notices = uow.notices_added > 0
+            for attempt in range(1, CONTENDED_TRIES + 1):
+                try:
+                    async with self.uow() as uow:
+                        actor = await self.actors.get(uow.people, aad) if aad else None
+                        if actor is None:
+                            card = await self._unknown(uow, activity)
+                        else:
+                            card = await self._card_of(uow, actor, work, refresh)
+                        wrote_notices = uow.notices_added > 0
+                    break
+                except Contended:  # another write got in first: again, in a new transaction that sees it
+                    if attempt == CONTENDED_TRIES:
+                        raise
         except ValidationFailed as exc:
             details = [str(p) for p in exc.problems]
             return workflow_cards.problem(" ".join([str(exc), *details]))

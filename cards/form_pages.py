@@ -230,6 +230,7 @@ class ReviewView:
     problems: Mapping[str, str] = field(default_factory=dict)
     can_submit: bool = True
     refresh_user_ids: tuple[str, ...] = ()
+    note: str | None = None
 
 
 def review_card(view: ReviewView) -> CardDict:
@@ -241,6 +242,8 @@ def review_card(view: ReviewView) -> CardDict:
             subtle=True,
         ),
     ]
+    if view.note:
+        body.append(para(view.note, color="Attention", bold=True))
     if view.problems:
         body.append(
             para(

@@ -109,6 +109,7 @@ def _review(screen: ReviewScreen, context: ScreenContext) -> CardDict:
         screen.problems,
         bool(screen.editors),
         context.refresh_user_ids,
+        screen.note,
     )
     return review_card(view)
 

@@ -7,6 +7,7 @@
     │   ├── NotFound            a case, audit, person or team that does not exist
     │   └── NotAllowed          the person may not do this (authorisation)
     ├── Conflict                the thing changed underneath (stale version, duplicate)
+    │   └── Contended           a write lost a race with another: run the use case again, afresh
     └── ConfigurationError      a setting or configuration file is wrong
 
 The edges (`bot/`, `plf_cli/`) map these to a friendly reply in one place each;
@@ -62,6 +63,11 @@ class NotAllowed(Refused):
 
 class Conflict(PlfError):
     pass
+
+
+class Contended(Conflict):
+    """Another write got in between this one's read and its write (SQLite has no row locks): the
+    edge runs the whole use case again in a new transaction, which reads what the other wrote."""
 
 
 class ConfigurationError(PlfError):

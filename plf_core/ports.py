@@ -128,6 +128,10 @@ class Audits(Protocol):
 
     async def answers_of(self, audit_id: int) -> dict[str, Value]: ...
 
+    async def page_answers_at(self, audit_id: int, page_id: str, version: int) -> dict[str, Value]:
+        """A page's answers as they were at the audit's `version` (what a card made then showed)."""
+        ...
+
     async def saved_by(self, audit_id: int, page_ids: Collection[str]) -> dict[str, str]:
         """page id -> the name of whoever saved that page's latest answers."""
         ...

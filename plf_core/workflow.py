@@ -12,30 +12,28 @@ from datetime import date, datetime
 
 from plf_core import access
 from plf_core.audits import (
-    PIM_FORM,
     PLC_FORM,
     AuditView,
-    CaseRef,
     final_grade,
     next_page,
-    overall_grades,
     red_sources,
     status_after_save,
 )
-from plf_core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from plf_core.errors import Conflict, Contended, NotAllowed, NotFound, ValidationFailed
 from plf_core.forms.model import Contributor
-from plf_core.forms.validation import Value, check_page, check_submission
-from plf_core.notices import AuditAssigned, AuditFinal, OutcomesChart, PimRequest, RedAlert
-from plf_core.outcomes import scales_of
+from plf_core.forms.validation import check_page, check_submission
+from plf_core.notices import AuditAssigned
+from plf_core.page_merge import conflict_message, merge_page
 from plf_core.people import Actor
 from plf_core.ports import AbstractUnitOfWork, Notice, UnknownSender
+from plf_core.submission import after_submit
 from plf_core.vocabulary import AuditStatus
-from plf_core.working_days import add_working_days
 
-STALE_NOTE = (
-    "Someone saved newer answers to this audit while your card was open, so your last change was not "
-    "saved. This is the latest version: please make your change again."
+STALE_SUBMIT_NOTE = (
+    "Nothing was submitted: someone saved answers to this audit after this card was made. "
+    "Here are the answers as they are now: check them and press Submit again."
 )
+CONFLICT_NOTE = "Saved, except where someone else changed the same answer meanwhile: see below."
 SAVED_NOTE = "Saved. You can close this and carry on later: type 'my audits' to come back."
 
 
@@ -65,6 +63,7 @@ class ReviewScreen:
     audit: AuditView
     editors: frozenset[Contributor]
     problems: Mapping[str, str] = field(default_factory=dict)
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -146,10 +145,6 @@ async def view_audit(
     return PageScreen(audit, audit.page_or_first(page_id), frozenset(), audit.answers)
 
 
-def _same_answers(audit: AuditView, values: Mapping[str, Value]) -> bool:
-    return all(audit.answers.get(k) == v for k, v in values.items())
-
-
 async def save_page(
     uow: AbstractUnitOfWork,
     actor: Actor,
@@ -163,17 +158,14 @@ async def save_page(
     """Save (0), Next (1) or Back (-1): the page is stored as a draft whatever the direction.
 
     Valid answers are kept even when others on the page are wrong; the page comes back with
-    the errors and everything typed. A card older than the audit never overwrites it."""
+    the errors and everything typed. A save that changes nothing writes nothing. A card older
+    than the audit conflicts only where someone else changed the same field since: then the
+    page comes back with both values, what this person typed kept in the box."""
     audit, editors = await _audit(uow, actor, audit_id, "write", activity, write=True, lock=True)
     form = audit.form
     if page_id not in {p.id for p in form.pages}:
         raise ValidationFailed(f"'{page_id[:40]}' is not a page of this form")
     checked = check_page(form, page_id, submitted, editors)
-    if version != audit.version:
-        if not checked.errors and _same_answers(audit, checked.values):
-            return _moved(audit, editors, page_id, direction, None)  # a repeated click: already saved
-        await uow.access.log(actor, "write", audit_id, activity, "stale")
-        return PageScreen(audit, page_id, editors, audit.answers, note=STALE_NOTE)
     page = form.page(page_id)
     page_fields = {f.id for f in page.fields if page.editor_of(f) in editors}
     if not page_fields:  # nothing on this page is theirs to write: move on, write nothing
@@ -183,31 +175,47 @@ async def save_page(
     page_ids = {f.id for f in page.fields}
     stored = {k: v for k, v in audit.answers.items() if k in page_ids}
     cleared = {k for k, raw in submitted.items() if k in page_fields and (raw is None or raw == "")}
-    values = {k: v for k, v in {**stored, **checked.values}.items() if k not in cleared}
-    moving = direction if not checked.errors else 0
-    target = next_page(form, page_id, moving) if moving else page_id
-    current = target or page_id
-    ok = await uow.audits.save_answers(
-        audit_id, version, page_id, values, actor.person_id, current, status_after_save(audit.status).value
-    )
-    if not ok:
-        fresh = await uow.audits.get(audit_id)
-        assert fresh is not None
-        return PageScreen(fresh, page_id, editors, fresh.answers, note=STALE_NOTE)
+    typed = {k: v for k, v in {**stored, **checked.values}.items() if k not in cleared}
+    conflicts: dict[str, str] = {}
+    if version != audit.version:  # others saved since this card: keep what they changed that this did not
+        base = await uow.audits.page_answers_at(audit_id, page_id, version)
+        typed, theirs = merge_page(page_fields, base, stored, typed)
+        if theirs:
+            await uow.access.log(actor, "write", audit_id, activity, "conflict")
+            who = (await uow.audits.saved_by(audit_id, [page_id])).get(page_id, "Someone")
+            who = "You (on another card)" if who == actor.name else who
+            conflicts = {k: conflict_message(who, v) for k, v in theirs.items()}
+    if typed == stored:  # nothing changed: nothing written, the version stays
+        return _after_save(audit, editors, page_id, submitted, checked.errors, conflicts, direction)
+    moving = direction if not (checked.errors or conflicts) else 0
+    current = (next_page(form, page_id, moving) if moving else None) or page_id
+    status = status_after_save(audit.status)
+    if not await uow.audits.save_answers(
+        audit_id, audit.version, page_id, typed, actor.person_id, current, status.value
+    ):
+        raise Contended("the audit changed while it was being saved: please press Save again")
     # what the store now holds, without reading it back: the row is locked and its version checked
-    saved = replace(
-        audit,
-        version=audit.version + 1,
-        current_page=current,
-        status=status_after_save(audit.status),
-        answers={**{k: v for k, v in audit.answers.items() if k not in page_ids}, **values},
-    )
-    if checked.errors:
-        shown = {**saved.answers, **{k: v for k, v in submitted.items() if k in checked.errors}}
-        return PageScreen(
-            saved, page_id, editors, shown, errors=checked.errors, note="The other answers on this page were saved."
-        )
-    return _moved(saved, editors, page_id, direction, SAVED_NOTE if direction == 0 else None)
+    others = {k: v for k, v in audit.answers.items() if k not in page_ids}
+    saved = replace(audit, version=audit.version + 1, current_page=current, status=status, answers={**others, **typed})
+    return _after_save(saved, editors, page_id, submitted, checked.errors, conflicts, direction)
+
+
+def _after_save(
+    audit: AuditView,
+    editors: frozenset[Contributor],
+    page_id: str,
+    submitted: Mapping[str, object],
+    errors: Mapping[str, str],
+    conflicts: Mapping[str, str],
+    direction: int,
+) -> Screen:
+    """The page again with its problems (what was typed kept in the boxes), or where the person goes."""
+    if not errors and not conflicts:
+        return _moved(audit, editors, page_id, direction, SAVED_NOTE if direction == 0 else None)
+    shown = {**audit.answers, **{k: v for k, v in submitted.items() if k in errors or k in conflicts}}
+    problems = {**errors, **conflicts}
+    note = "The other answers on this page were saved." if errors else CONFLICT_NOTE
+    return PageScreen(audit, page_id, editors, shown, errors=problems, note=note)
 
 
 def _moved(audit: AuditView, editors: frozenset[Contributor], page_id: str, direction: int, note: str | None) -> Screen:
@@ -243,7 +251,7 @@ async def submit(
     if version != audit.version:
         await uow.access.log(actor, "submit", audit_id, activity, "stale")
         problems = check_submission(audit.form, audit.answers, audit.form.submit_contributors).errors
-        return ReviewScreen(audit, editors, problems)
+        return ReviewScreen(audit, editors, problems, note=STALE_SUBMIT_NOTE)
     checked = check_submission(audit.form, audit.answers, audit.form.submit_contributors)
     if checked.errors:
         return ReviewScreen(audit, editors, checked.errors)
@@ -253,86 +261,8 @@ async def submit(
     submitted = await uow.audits.get(audit_id)
     assert submitted is not None
     reds = tuple(red_sources(audit.form, audit.answers))
-    pim_due = await _after_submit(uow, submitted, reds, today, settings)
+    pim_due = await after_submit(uow, submitted, reds, today, settings.pim_working_days)
     return SubmittedScreen(submitted, reds, pim_due)
-
-
-async def _after_submit(
-    uow: AbstractUnitOfWork, audit: AuditView, reds: tuple[str, ...], today: date, settings: Settings
-) -> date | None:
-    """The consequences of a submission, written with it: alerts, the PIM, the final audit."""
-    pim_due: date | None = None
-    if audit.form_id == PIM_FORM and audit.parent_audit_id is not None:
-        held = audit.answers.get("PIM_held")
-        if isinstance(held, str):
-            await uow.audits.set_pim_held(audit.parent_audit_id, date.fromisoformat(held))
-    if audit.case is None:
-        return None
-    if reds and audit.form_id == PLC_FORM:
-        pim_due = add_working_days(today, settings.pim_working_days)
-        await _red_alerts(uow, audit, audit.case, reds, pim_due)
-    final = AuditFinal(
-        audit.id, audit.case.azeus_number, audit.form.title, audit.final_grade.value if audit.final_grade else ""
-    )
-    for person in {audit.practitioner_id, audit.second_person_id, audit.case.practice_lead_id} - {None}:
-        assert person is not None
-        await uow.outbox.add(Notice(f"final:{audit.id}:{person}", person, final))
-    practitioner = audit.practitioner_id
-    scales = scales_of(audit.form, audit.answers)
-    await uow.audits.record_scores(audit.id, overall_grades(audit.form, audit.answers), scales)
-    if audit.form_id == PLC_FORM and practitioner is not None and not scales.empty:
-        chart = OutcomesChart(audit.id, audit.case.azeus_number)  # the child's outcomes, to use with them
-        await uow.outbox.add(Notice(f"outcomes:{audit.id}:{practitioner}", practitioner, chart))
-    return pim_due
-
-
-JUDGEMENTS = {
-    "practitioner": "the practitioner's judgement",
-    "manager": "the manager's judgement",
-    "head_of_service": "the Head of Service's judgement",
-    "pim": "the Practice Improvement Meeting",
-}
-
-
-async def _graders(uow: AbstractUnitOfWork, audit: AuditView, reds: tuple[str, ...]) -> str:
-    """Each source of the Red with the person who gave it (whoever saved the page its grade is on):
-    "the practitioner's judgement (Rowan Demoford) and the manager's judgement (Pat Leadwell)"."""
-    form = audit.form
-    page_of = {source: form.page_of(form.overall_grades[source]).id for source in reds}
-    names = await uow.audits.saved_by(audit.id, set(page_of.values()))
-    return " and ".join(
-        f"{JUDGEMENTS.get(source, source)} ({names.get(page_of[source], 'not known')})" for source in reds
-    )
-
-
-async def _red_alerts(
-    uow: AbstractUnitOfWork, audit: AuditView, case: CaseRef, reds: tuple[str, ...], pim_due: date
-) -> None:
-    """A Red audit alerts the Service Manager and Head of Service at once (line 759), and the Head of
-    Service gets its Practice Improvement Meeting record; with no Head of Service, QA is alerted."""
-    graders = await _graders(uow, audit, reds)
-    alert = RedAlert(
-        audit.id, case.azeus_number, case.team_name, audit.practitioner_name, " and ".join(reds), pim_due, graders
-    )
-    for person in {case.service_manager_id, case.head_of_service_id} - {None}:
-        assert person is not None
-        await uow.outbox.add(Notice(f"red:{audit.id}:{person}", person, alert, urgent=True))
-    head = case.head_of_service_id
-    if head is None:
-        for qa in await uow.people.qa_people():
-            await uow.outbox.add(Notice(f"red-no-hos:{audit.id}:{qa}", qa, alert, urgent=True))
-        return
-    pim_id = await uow.audits.create(
-        form_id=PIM_FORM,
-        case_id=case.case_id,
-        practitioner_id=head,
-        second_person_id=None,
-        due_on=pim_due,
-        parent_audit_id=audit.id,
-    )
-    await uow.audits.set_pim_due(audit.id, pim_due)
-    request = PimRequest(pim_id, audit.id, case.azeus_number, case.team_name, pim_due)
-    await uow.outbox.add(Notice(f"pim:{audit.id}", head, request, urgent=True))
 
 
 async def my_audits(uow: AbstractUnitOfWork, actor: Actor) -> AuditList:

@@ -35,6 +35,13 @@ class SqlAudits(SqlRepository):
         rows = await connection.execute(queries.ANSWERS, {"audit_id": audit_id})
         return {k: v for _, values in rows for k, v in values.items()}
 
+    async def page_answers_at(self, audit_id: int, page_id: str, version: int) -> dict[str, Value]:
+        connection = await self.session.connection()
+        row = (
+            await connection.execute(queries.PAGE_AT, {"audit_id": audit_id, "page_id": page_id, "version": version})
+        ).first()
+        return dict(row[0]) if row is not None else {}
+
     async def saved_by(self, audit_id: int, page_ids: Collection[str]) -> dict[str, str]:
         connection = await self.session.connection()
         rows = await connection.execute(queries.SAVED_BY, {"audit_id": audit_id, "pages": list(page_ids)})

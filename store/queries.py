@@ -91,6 +91,14 @@ ANSWERS = (
         .scalar_subquery()
     )
 )
+#: One page's answers as they were at an audit version (its latest row at or before it).
+PAGE_AT = (
+    select(_N["values"])
+    .where(_N.audit_id == bindparam("audit_id"), _N.page_id == bindparam("page_id"))
+    .where(_N.version <= bindparam("version"))
+    .order_by(_N.version.desc())
+    .limit(1)
+)
 #: Who saved each page's latest answers (a grade is given by whoever saved its page).
 SAVED_BY = (
     select(_N.page_id, Person.__table__.c.display_name)

@@ -235,7 +235,8 @@ async def test_a_forged_audit_id_and_a_stale_card_are_refused(bot: Any, database
     saved = await u["worker"].press(card, "Save", {"H_how": "self", "H_date": "2026-11-20"})
     assert any(t.startswith("Saved.") for t in card_texts(saved))
     stale = await u["worker"].press(card, "Save", {"H_how": "plc", "H_date": "2026-11-21"})  # the old card
-    assert any("Someone saved newer answers" in t for t in card_texts(stale))
+    assert any("changed this meanwhile to \u201c2026-11-20\u201d" in t for t in card_texts(stale))  # both values
+    assert {n["id"]: n.get("value") for n in _inputs(stale)}["H_date"] == "2026-11-21"  # the typing kept
     reopened = await u["worker"].execute("audit.open", {"audit": audit_id})
     values = {n["id"]: n.get("value") for n in _inputs(reopened)}
     assert values["H_how"] == "self"
@@ -245,7 +246,7 @@ async def test_a_forged_audit_id_and_a_stale_card_are_refused(bot: Any, database
     stranger = cast()["stranger"].aad_object_id
     assert (stranger, "open", "audit", str(audit_id), "denied") in [(*r[:4], r[5]) for r in log]
     assert (stranger, "write", "audit", str(audit_id), "denied") in [(*r[:4], r[5]) for r in log]
-    assert (worker.aad_object_id, "write", "audit", str(audit_id), "stale") in [(*r[:4], r[5]) for r in log]
+    assert (worker.aad_object_id, "write", "audit", str(audit_id), "conflict") in [(*r[:4], r[5]) for r in log]
     assert all(r[4] for r in log if r[1] in ("open", "write"))  # which activity
     assert "2026-11-20" not in str(log)  # the log holds no answers
 

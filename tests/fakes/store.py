@@ -161,6 +161,10 @@ class FakeAudits(FakeRepository):
     async def answers_of(self, audit_id: int) -> dict[str, Value]:
         return {k: v for page in self.world.audits[audit_id].pages.values() for k, v in page.items()}
 
+    async def page_answers_at(self, audit_id: int, page_id: str, version: int) -> dict[str, Value]:
+        rows = [(v, a) for v, page, a in self.world.audits[audit_id].history if page == page_id and v <= version]
+        return dict(max(rows, key=lambda r: r[0])[1]) if rows else {}
+
     async def saved_by(self, audit_id: int, page_ids: Collection[str]) -> dict[str, str]:
         saved = self.world.audits[audit_id].saved_by
         return {page: self.world.people[saved[page]].name for page in page_ids if page in saved}
@@ -231,6 +235,7 @@ class FakeAudits(FakeRepository):
         row.current_page, row.status = current_page, status
         row.pages[page_id] = dict(values)
         row.saved_by[page_id] = by
+        row.history.append((row.version, page_id, dict(values)))
         return True
 
     async def submit(

@@ -63,6 +63,7 @@ class AuditRow:
     current_page: str | None = None
     pages: dict[str, dict[str, Any]] = field(default_factory=dict)  # latest answers of each page
     saved_by: dict[str, int] = field(default_factory=dict)  # who saved each page last
+    history: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)  # (version, page, answers)
     submitted_by_id: int | None = None
     submitted_at: datetime | None = None
     final_grade: str | None = None

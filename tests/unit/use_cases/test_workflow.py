@@ -80,7 +80,7 @@ async def test_a_page_keeps_its_valid_answers_and_shows_the_wrong_ones_with_what
     assert (row.version, row.pages["header"].get("H_how"), row.status) == (2, "self", "in_progress")
 
 
-async def test_an_old_card_never_overwrites_newer_answers_and_a_double_click_does_no_harm(
+async def test_a_save_that_changes_nothing_writes_nothing_and_a_double_click_does_no_harm(
     uow: FakeUnitOfWork, borough: Borough, clock: FixedClock
 ) -> None:
     audit_id = await assigned(uow, borough, clock)
@@ -88,16 +88,70 @@ async def test_an_old_card_never_overwrites_newer_answers_and_a_double_click_doe
     values = {"H_how": "self", "H_date": "2026-11-19"}
     async with uow:
         await workflow.save_page(uow, worker, audit_id, 1, "header", values, 0)
+    assert borough.world.audits[audit_id].version == 2
     async with uow:
         again = await workflow.save_page(uow, worker, audit_id, 1, "header", values, 0)  # the same click twice
-    assert isinstance(again, PageScreen)
-    assert again.note is None or "newer answers" not in again.note
     async with uow:
-        stale = await workflow.save_page(uow, worker, audit_id, 1, "header", {**values, "H_how": "plc"}, 0)
-    assert isinstance(stale, PageScreen)
-    assert stale.note == workflow.STALE_NOTE
-    assert borough.world.audits[audit_id].pages["header"]["H_how"] == "self"
-    assert (borough.worker, "write", audit_id, "stale") in borough.world.access_log
+        onwards = await workflow.save_page(uow, worker, audit_id, 2, "header", values, 1)  # Next, nothing changed
+    assert isinstance(again, PageScreen)
+    assert not again.errors
+    assert isinstance(onwards, PageScreen)
+    assert onwards.page_id != "header"
+    assert borough.world.audits[audit_id].version == 2  # nothing written, nothing bumped
+
+
+async def test_two_people_on_different_pages_or_fields_both_keep_their_answers(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock
+) -> None:
+    audit_id = await assigned(uow, borough, clock)
+    worker, lead = actor(uow, borough.worker), actor(uow, borough.lead)
+    async with uow:  # both opened their cards at version 1
+        await workflow.save_page(uow, worker, audit_id, 1, "header", {"H_how": "self", "H_date": "2026-11-19"}, 0)
+    async with uow:
+        done = await workflow.save_page(uow, lead, audit_id, 1, "header", {"H_how": "self", "H_second": "Pat"}, 0)
+    assert isinstance(done, PageScreen)
+    assert not done.errors
+    assert borough.world.audits[audit_id].pages["header"] == {
+        "H_how": "self",
+        "H_date": "2026-11-19",
+        "H_second": "Pat",
+    }
+
+
+async def test_the_same_field_changed_by_two_shows_the_later_person_both_values_and_keeps_their_typing(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock
+) -> None:
+    audit_id = await assigned(uow, borough, clock)
+    worker, lead = actor(uow, borough.worker), actor(uow, borough.lead)
+    async with uow:
+        await workflow.save_page(uow, worker, audit_id, 1, "header", {"H_how": "self", "H_date": "2026-11-19"}, 0)
+    async with uow:
+        raced = await workflow.save_page(uow, lead, audit_id, 1, "header", {"H_how": "plc", "H_date": "2026-11-20"}, 1)
+    assert isinstance(raced, PageScreen)
+    assert raced.page_id == "header"  # it stays, to choose
+    assert raced.values["H_date"] == "2026-11-20"  # what the later person typed is in the box
+    assert "changed this meanwhile to \u201c2026-11-19\u201d" in raced.errors["H_date"]
+    assert borough.world.audits[audit_id].pages["header"]["H_date"] == "2026-11-19"  # nothing overwritten unseen
+    assert (borough.lead, "write", audit_id, "conflict") in borough.world.access_log
+    async with uow:  # pressing Save keeps theirs
+        kept = await workflow.save_page(uow, lead, audit_id, 3, "header", {"H_how": "plc", "H_date": "2026-11-20"}, 0)
+    assert isinstance(kept, PageScreen)
+    assert not kept.errors
+    assert borough.world.audits[audit_id].pages["header"]["H_date"] == "2026-11-20"
+
+
+async def test_a_stale_submit_says_nothing_was_submitted(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock
+) -> None:
+    audit_id = await assigned(uow, borough, clock)
+    version = await filled(uow, borough, audit_id, "green")
+    async with uow:
+        stale = await workflow.submit(
+            uow, actor(uow, borough.lead), audit_id, version - 1, clock.today(), clock.now(), SETTINGS
+        )
+    assert isinstance(stale, workflow.ReviewScreen)
+    assert stale.note == workflow.STALE_SUBMIT_NOTE
+    assert borough.world.audits[audit_id].submitted_by_id is None
 
 
 async def filled(uow: FakeUnitOfWork, b: Borough, audit_id: int, grade: str) -> int:
