@@ -152,6 +152,10 @@ def example_notices() -> list[tuple[str, NoticeData]]:
     return [
         ("notices/audit-assigned", n.AuditAssigned(1234, "DEMO-900123", "CNP-N (demo)", DAY)),
         (
+            "notices/audit-ready",
+            n.AuditReady(1234, "DEMO-900123", "Rowan Demoford", "Manager judgement, Manager overall and Action plan"),
+        ),
+        (
             "notices/red-alert",
             n.RedAlert(
                 1234,

@@ -24,6 +24,7 @@ from microsoft_teams.cards import (
 from microsoft_teams.cards.core import Action, CardElement
 
 from cards.base import CardDict, action_row, card, execute, facts, heading, para, toggled
+from plf_core.audits import next_page
 from plf_core.card_actions import Verb
 from plf_core.forms.model import Contributor, Field, FieldKind, Form, Page
 from plf_core.forms.validation import required_now
@@ -202,10 +203,10 @@ def page_card(view: PageView) -> CardDict:
     body += [para(view.errors[key], color="Attention") for key in unknown]
     data = view.audit.data(page=page.id)
     actions: list[Action] = []
-    if view.index > 0:
+    if next_page(view.form, page.id, -1, view.editors) is not None:  # Back and Next go through one's own pages
         actions.append(execute("Back", Verb.PAGE_BACK, data))
     actions.append(execute("Save", Verb.PAGE_SAVE, data))
-    last = view.index == len(view.form.pages) - 1
+    last = next_page(view.form, page.id, 1, view.editors) is None
     actions.append(execute("Review and submit" if last else "Next", Verb.PAGE_NEXT, data, style="positive"))
     return card(
         body,
@@ -231,6 +232,7 @@ class ReviewView:
     can_submit: bool = True
     refresh_user_ids: tuple[str, ...] = ()
     note: str | None = None
+    handed_on: str | None = None  # this person's part is complete; who will finish what
 
 
 def review_card(view: ReviewView) -> CardDict:
@@ -244,7 +246,12 @@ def review_card(view: ReviewView) -> CardDict:
     ]
     if view.note:
         body.append(para(view.note, color="Attention", bold=True))
-    if view.problems:
+    mine = {
+        k: v for k, v in view.problems.items() if view.form.page_of(k).editor_of(view.form.fields[k]) in view.editors
+    }
+    if view.handed_on:
+        body.append(para(view.handed_on, color="Good", bold=True))
+    elif view.problems:
         body.append(
             para(
                 f"{len(view.problems)} answer(s) must be completed or corrected before you can "
@@ -259,8 +266,10 @@ def review_card(view: ReviewView) -> CardDict:
             if f.prefilled_from is not None:
                 continue
             shown = summary(display_value(f, view.answers.get(f.id))) or "—"
-            if f.id in view.problems:
+            if f.id in mine:
                 shown = f"⚠ {view.problems[f.id]}"
+            elif f.id in view.problems:
+                shown = "to be completed by the " + page.editor_of(f).value.replace("_", " ")
             rows.append((f.ref or summary(f.short, 30), shown))
         editable = any(page.editor_of(f) in view.editors for f in page.fields)
         items: list[CardElement] = [para(page.part, bold=True), facts(rows)]
@@ -268,7 +277,7 @@ def review_card(view: ReviewView) -> CardDict:
             items.append(action_row([execute("Edit", Verb.PAGE_OPEN, view.audit.data(page=page.id))]))
         body.append(Container(items=items, separator=True))
     actions: list[Action] = []
-    if view.can_submit:
+    if view.can_submit and not view.handed_on:
         actions.append(execute("Submit", Verb.AUDIT_SUBMIT, view.audit.data(), style="positive"))
     return card(
         body,

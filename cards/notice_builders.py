@@ -17,6 +17,11 @@ def _assigned(notice: n.AuditAssigned, context: CardContext) -> CardDict:
     return workflow.audit_assigned(notice.audit_id, notice.case, notice.team, notice.due)
 
 
+@builds(n.AuditReady)
+def _ready(notice: n.AuditReady, context: CardContext) -> CardDict:
+    return workflow.audit_ready(notice.audit_id, notice.case, notice.done_by, notice.sections)
+
+
 @builds(n.RedAlert)
 def _red(notice: n.RedAlert, context: CardContext) -> CardDict:
     due = notice.pim_due or context.today

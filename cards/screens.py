@@ -110,6 +110,7 @@ def _review(screen: ReviewScreen, context: ScreenContext) -> CardDict:
         bool(screen.editors),
         context.refresh_user_ids,
         screen.note,
+        screen.handed_on,
     )
     return review_card(view)
 

@@ -77,6 +77,20 @@ def audit_assigned(audit_id: int, case_ref: str, team: str, due: date | None) ->
     )
 
 
+def audit_ready(audit_id: int, case_ref: str, done_by: str, sections: str) -> CardDict:
+    """To the next contributor (a Practice Lead, say): the practitioner's part is done, theirs is next."""
+    body: list[CardElement] = [
+        heading(f"Ready for you: case {case_ref}"),
+        para(f"{done_by} has completed their part of this audit. Please complete yours: {sections}."),
+        para("You can save and come back at any time; nothing is lost.", subtle=True),
+    ]
+    return card(
+        body,
+        [execute("Continue", Verb.AUDIT_OPEN, {"audit": audit_id}, style="positive")],
+        fallback_text=f"Ready for you: case {case_ref}",
+    )
+
+
 def submitted(
     audit_id: int, case_ref: str, form_title: str, red_by: Sequence[str], pim_due: date | None, repeated: bool
 ) -> CardDict:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from plf_core.forms.model import Contributor, Form
 from plf_core.forms.registry import get_form
-from plf_core.forms.validation import Value
+from plf_core.forms.validation import Value, check_submission
 from plf_core.vocabulary import OPEN_AUDIT_STATUSES, AuditStatus, Grade
 
 PLC_FORM = "practice_learning_conversation"
@@ -94,10 +94,34 @@ def final_grade(form: Form, answers: Mapping[str, object]) -> Grade | None:
     return None
 
 
-def next_page(form: Form, page_id: str, direction: int) -> str | None:
-    """The page after (1) or before (-1) this one; None past either end."""
+def own_pages(form: Form, editors: Collection[Contributor]) -> list[str]:
+    """The pages with something these contributors write, in order."""
+    return [p.id for p in form.pages if any(p.editor_of(f) in editors for f in p.fields)]
+
+
+def next_page(form: Form, page_id: str, direction: int, editors: Collection[Contributor] = ()) -> str | None:
+    """The page after (1) or before (-1) this one; None past either end. With `editors`, only their
+    own pages: a practitioner's Next goes from their last page to the review, past the manager's."""
     index = form.page_index(page_id) + direction
-    return form.pages[index].id if 0 <= index < len(form.pages) else None
+    mine = set(own_pages(form, editors)) if editors else {p.id for p in form.pages}
+    while 0 <= index < len(form.pages):
+        if form.pages[index].id in mine:
+            return form.pages[index].id
+        index += direction
+    return None
+
+
+def continue_page(audit: AuditView, editors: Collection[Contributor]) -> str:
+    """Where Continue opens for these contributors: their first page with something required still
+    missing; else where the audit was left, if it is theirs; else their first page."""
+    mine = own_pages(audit.form, editors)
+    if not mine:
+        return audit.page_or_first(audit.current_page)
+    missing = check_submission(audit.form, audit.answers, editors).errors
+    for page_id in mine:
+        if any(f.id in missing for f in audit.form.page(page_id).fields):
+            return page_id
+    return audit.current_page if audit.current_page in mine else mine[0]
 
 
 def status_after_save(status: AuditStatus) -> AuditStatus:

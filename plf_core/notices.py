@@ -175,6 +175,19 @@ class AuditAssigned(NoticeData):
 
 @kind
 @dataclass(frozen=True)
+class AuditReady(NoticeData):
+    """One contributor's part is complete: the next contributor is told the audit is ready for them."""
+
+    KEYS: ClassVar[Mapping[str, str]] = {"audit_id": "audit"}
+    KIND = "audit_ready"
+    audit_id: int
+    case: str
+    done_by: str  # who completed their part
+    sections: str  # what is left for the reader ("Manager judgement, Manager overall and Action plan")
+
+
+@kind
+@dataclass(frozen=True)
 class RedAlert(NoticeData):
     KEYS: ClassVar[Mapping[str, str]] = {"audit_id": "audit"}
     KIND = "red_alert"

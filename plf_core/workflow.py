@@ -14,6 +14,7 @@ from plf_core import access
 from plf_core.audits import (
     PLC_FORM,
     AuditView,
+    continue_page,
     final_grade,
     next_page,
     red_sources,
@@ -22,6 +23,7 @@ from plf_core.audits import (
 from plf_core.errors import Conflict, Contended, NotAllowed, NotFound, ValidationFailed
 from plf_core.forms.model import Contributor
 from plf_core.forms.validation import check_page, check_submission
+from plf_core.handoff import handed_on, tell_the_next
 from plf_core.notices import AuditAssigned
 from plf_core.page_merge import conflict_message, merge_page
 from plf_core.people import Actor
@@ -64,6 +66,8 @@ class ReviewScreen:
     editors: frozenset[Contributor]
     problems: Mapping[str, str] = field(default_factory=dict)
     note: str | None = None
+    #: for someone whose part is complete while others' is not: who will finish what
+    handed_on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,7 @@ async def open_audit(
 ) -> Screen:
     """Continue: the current page to edit, or the read-only view for someone who may only read."""
     audit, editors = await _audit(uow, actor, audit_id, "open", activity)
-    page = audit.page_or_first(page_id or audit.current_page)
+    page = audit.page_or_first(page_id) if page_id or not editors else continue_page(audit, editors)
     if page_id == "review" and editors:
         return await review(uow, actor, audit_id, activity)
     return PageScreen(audit, page, editors, audit.answers)
@@ -188,7 +192,7 @@ async def save_page(
     if typed == stored:  # nothing changed: nothing written, the version stays
         return _after_save(audit, editors, page_id, submitted, checked.errors, conflicts, direction)
     moving = direction if not (checked.errors or conflicts) else 0
-    current = (next_page(form, page_id, moving) if moving else None) or page_id
+    current = (next_page(form, page_id, moving, editors) if moving else None) or page_id
     status = status_after_save(audit.status)
     if not await uow.audits.save_answers(
         audit_id, audit.version, page_id, typed, actor.person_id, current, status.value
@@ -197,6 +201,7 @@ async def save_page(
     # what the store now holds, without reading it back: the row is locked and its version checked
     others = {k: v for k, v in audit.answers.items() if k not in page_ids}
     saved = replace(audit, version=audit.version + 1, current_page=current, status=status, answers={**others, **typed})
+    await tell_the_next(uow, audit, saved, editors, actor.name)
     return _after_save(saved, editors, page_id, submitted, checked.errors, conflicts, direction)
 
 
@@ -219,17 +224,20 @@ def _after_save(
 
 
 def _moved(audit: AuditView, editors: frozenset[Contributor], page_id: str, direction: int, note: str | None) -> Screen:
-    target = next_page(audit.form, page_id, direction) if direction else page_id
+    target = next_page(audit.form, page_id, direction, editors) if direction else page_id
     if target is None and direction > 0:
-        problems = check_submission(audit.form, audit.answers, audit.form.submit_contributors).errors
-        return ReviewScreen(audit, editors, problems)
+        return _review_screen(audit, editors)
     return PageScreen(audit, target or page_id, editors, audit.answers, note=note)
+
+
+def _review_screen(audit: AuditView, editors: frozenset[Contributor], note: str | None = None) -> ReviewScreen:
+    problems = check_submission(audit.form, audit.answers, audit.form.submit_contributors).errors
+    return ReviewScreen(audit, editors, problems, note, handed_on(audit, editors))
 
 
 async def review(uow: AbstractUnitOfWork, actor: Actor, audit_id: int, activity: str | None = None) -> ReviewScreen:
     audit, editors = await _audit(uow, actor, audit_id, "open", activity, write=True)
-    problems = check_submission(audit.form, audit.answers, audit.form.submit_contributors).errors
-    return ReviewScreen(audit, editors, problems)
+    return _review_screen(audit, editors)
 
 
 async def submit(
@@ -250,11 +258,10 @@ async def submit(
     audit, editors = await _audit(uow, actor, audit_id, "submit", activity, write=True, loaded=audit)
     if version != audit.version:
         await uow.access.log(actor, "submit", audit_id, activity, "stale")
-        problems = check_submission(audit.form, audit.answers, audit.form.submit_contributors).errors
-        return ReviewScreen(audit, editors, problems, note=STALE_SUBMIT_NOTE)
+        return _review_screen(audit, editors, STALE_SUBMIT_NOTE)
     checked = check_submission(audit.form, audit.answers, audit.form.submit_contributors)
     if checked.errors:
-        return ReviewScreen(audit, editors, checked.errors)
+        return _review_screen(audit, editors)
     grade = final_grade(audit.form, audit.answers)
     if not await uow.audits.submit(audit_id, version, actor.person_id, now, grade):
         raise Conflict("the audit changed while it was being submitted: please open it again")

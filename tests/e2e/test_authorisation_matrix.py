@@ -30,7 +30,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "worker":     {"open": "Y", "edit": "Y", "manager": "N", "submit": "Y", "uploaded": "N"},
     "lead":       {"open": "Y", "edit": "Y", "manager": "Y", "submit": "Y", "uploaded": "N"},
     "manager":    {"open": "Y", "edit": "N", "manager": "Y", "submit": "Y", "uploaded": "N"},
-    "head":       {"open": "R", "edit": "N", "manager": "N", "submit": "Y", "uploaded": "N"},
+    "head":       {"open": "Y", "edit": "N", "manager": "N", "submit": "Y", "uploaded": "N"},  # opens on their page
     "other_head": {"open": "N", "edit": "N", "manager": "N", "submit": "N", "uploaded": "N"},
     "stranger":   {"open": "N", "edit": "N", "manager": "N", "submit": "N", "uploaded": "N"},
     "qa":         {"open": "R", "edit": "N", "manager": "N", "submit": "N", "uploaded": "Y"},

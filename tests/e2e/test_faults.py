@@ -44,7 +44,7 @@ def assign_audits(database_url: str) -> list[tuple[int, TeamsUser]]:
 
 async def save_until_stopped(user: TeamsUser, audit_id: int, acknowledged: dict[int, int]) -> None:
     """Save the header page again and again, each time with the next number; record each one acknowledged."""
-    card = await user.execute("audit.open", {"audit": audit_id})
+    card = await user.execute("audit.open", {"audit": audit_id, "page": "header"})
     n = 0
     while True:
         n += 1
@@ -98,7 +98,7 @@ async def test_sigkill_during_a_burst_of_saves_loses_no_acknowledged_save(databa
     async with running_app(database_url, tmp_path) as again:  # and the bot serves them after a restart
         audit_id, user = audits[0]
         user.app_url = again.url
-        reopened = await user.execute("audit.open", {"audit": audit_id})
+        reopened = await user.execute("audit.open", {"audit": audit_id, "page": "header"})
         assert f"save-{acknowledged[audit_id]}" in str(reopened) or f"save-{acknowledged[audit_id] + 1}" in str(
             reopened
         )
@@ -209,7 +209,7 @@ async def keep_saving(user: TeamsUser, audit_id: int, acknowledged: dict[int, in
     while True:
         try:
             if card is None:
-                card = await user.execute("audit.open", {"audit": audit_id})
+                card = await user.execute("audit.open", {"audit": audit_id, "page": "header"})
             answer = await user.press(card, "Save", {**HEADER, "H_second": f"save-{n + 1}"})
         except (AssertionError, aiohttp.ClientError):
             card = None

@@ -60,12 +60,12 @@ async def test_a_nul_in_an_answer_is_refused_by_name_and_the_draft_is_kept(bot: 
     for user in u.values():
         await user.install()
     audit_id = await assigned(u, connector)
-    card = await u["worker"].execute("audit.open", {"audit": audit_id})
+    card = await u["worker"].execute("audit.open", {"audit": audit_id, "page": "header"})
     saved = await u["worker"].press(card, "Save", {"H_how": "self", "H_date": "2026-11-20"})
     assert any(t.startswith("Saved.") for t in card_texts(saved))
     texts = card_texts(await u["worker"].press(saved, "Save", {"H_how": "self", "H_date": "2026-11-2\x000"}))
     assert any("NUL character (U+0000)" in t for t in texts), texts
-    reopened = await u["worker"].execute("audit.open", {"audit": audit_id})
+    reopened = await u["worker"].execute("audit.open", {"audit": audit_id, "page": "header"})
     values = {i["id"]: i.get("value") for i in _inputs(reopened)}
     assert values["H_date"] == "2026-11-20"  # what was saved before is intact
     again = await u["worker"].press(reopened, "Save", {"H_how": "self", "H_date": "2026-11-21"})

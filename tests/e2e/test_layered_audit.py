@@ -37,7 +37,7 @@ async def complete(worker: TeamsUser, lead: TeamsUser, audit_id: int) -> None:
     card = await fill_pages(
         lead, card, ["manager_judgement", "manager_overall", "action_plan"], {Contributor.MANAGER}, "amber"
     )
-    card = await lead.press(card, "Review and submit")
+    # the Practice Lead's own last page leads to the review
     done = await lead.press(card, "Submit")
     assert any("submitted" in t.lower() for t in card_texts(done)), card_texts(done)
 

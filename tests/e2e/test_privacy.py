@@ -62,7 +62,7 @@ async def test_nothing_a_user_types_about_a_child_reaches_logs_notices_or_report
     card = await fill_pages(
         u["lead"], card, ["manager_judgement", "manager_overall", "action_plan"], {Contributor.MANAGER}, "amber"
     )
-    card = await u["lead"].press(card, "Review and submit")
+    # the Practice Lead's own last page leads to the review
     done = await u["lead"].press(card, "Submit")
     assert any("Submitted" in t or "submitted" in t for t in card_texts(done)), card_texts(done)
     stored = await _query(database_url, 'SELECT "values" FROM answers WHERE audit_id = :a', a=audit_id)

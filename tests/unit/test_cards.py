@@ -56,7 +56,9 @@ def test_a_page_card_prefills_answers_and_sends_back_audit_version_and_page() ->
 
 def test_the_last_page_leads_to_review_and_the_first_has_no_back() -> None:
     last = page_card(PageView(PLC, REF, "head_of_service", {}, frozenset({C.HEAD_OF_SERVICE})))
-    assert [a["title"] for a in last["actions"]] == ["Back", "Save", "Review and submit"]
+    assert [a["title"] for a in last["actions"]] == ["Save", "Review and submit"]  # their only page
+    theirs = page_card(PageView(PLC, REF, "practitioner_overall", {}, frozenset({C.PRACTITIONER})))
+    assert [a["title"] for a in theirs["actions"]] == ["Back", "Save", "Review and submit"]  # not on to the manager's
     first = page_card(
         PageView(
             PLC,

@@ -19,6 +19,8 @@ ROWS = [[9001, "DEMO-900101", "CNP-N", "2026-12-31"], [9002, "DEMO-900102", "CNP
 #: a payload of each kind as the outbox held them on 2 December 2026 (before the types), verbatim
 STORED: dict[str, dict[str, Any]] = {
     "audit_assigned": {"audit": 12, "case": "DEMO-900001", "team": "Team CNP-N", "due": "2026-12-31"},
+    # new on 4 December 2026 (the hand-off between contributors): as written since
+    "audit_ready": {"audit": 12, "case": "DEMO-900001", "done_by": "Rowan Demoford", "sections": "Action plan"},
     "red_alert": {
         "audit": 12,
         "case": "DEMO-900001",
