@@ -132,6 +132,14 @@ def form_cards(form: Form) -> Iterator[tuple[str, CardDict]]:
         f"{form.id}/review-with-problems",
         review_card(ReviewView(form, ref, answers, frozenset({main}), problems=problems)),
     )
+    others = [p for p in form.pages if p.editor is not main]
+    if others and len(form.submit_contributors) > 1:  # one part done, another's to come
+        left = {f.id: message(f, "is required") for p in others for f in p.fields if not f.prefilled_from}
+        handed = f"Your part is complete — Pat Leadwell will finish {', '.join(p.part for p in others[:3])}."
+        yield (
+            f"{form.id}/review-part-complete",
+            review_card(ReviewView(form, ref, answers, frozenset({main}), problems=left, handed_on=handed)),
+        )
 
 
 def example_notices() -> list[tuple[str, NoticeData]]:
