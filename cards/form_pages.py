@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from microsoft_teams.cards import (
     Choice,
@@ -165,6 +166,11 @@ def display_value(f: Field, value: object) -> str:
     for choice in f.choices:
         if choice.value == str(value):
             return choice.title
+    if f.kind is FieldKind.DATE:  # one date format wherever staff read a date: "Thu 31 Dec 2026"
+        try:
+            return date.fromisoformat(str(value)).strftime("%a %d %b %Y")
+        except ValueError:
+            return str(value)
     return str(value)
 
 

@@ -184,3 +184,11 @@ def test_a_red_alert_says_what_is_asked_by_when_and_opens_the_audit() -> None:
             }
         ],
     }
+
+
+def test_a_date_answer_reads_as_staff_read_dates_everywhere() -> None:
+    from cards.form_pages import display_value
+
+    field = PLC.fields["H_date"]
+    assert display_value(field, "2026-12-31") == "Thu 31 Dec 2026"
+    assert display_value(field, "not a date") == "not a date"  # shown as it was stored, never an error
