@@ -160,6 +160,10 @@ def example_notices() -> list[tuple[str, NoticeData]]:
     return [
         ("notices/audit-assigned", n.AuditAssigned(1234, "DEMO-900123", "CNP-N (demo)", DAY)),
         (
+            "notices/audit-assigned-to-the-practice-lead",
+            n.AuditAssigned(1234, "DEMO-900123", "CNP-N (demo)", DAY, "second", "Rowan Demoford"),
+        ),
+        (
             "notices/audit-ready",
             n.AuditReady(1234, "DEMO-900123", "Rowan Demoford", "Manager judgement, Manager overall and Action plan"),
         ),

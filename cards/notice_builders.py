@@ -14,7 +14,7 @@ from plf_core.forms.registry import get_form
 
 @builds(n.AuditAssigned)
 def _assigned(notice: n.AuditAssigned, context: CardContext) -> CardDict:
-    return workflow.audit_assigned(notice.audit_id, notice.case, notice.team, notice.due)
+    return workflow.audit_assigned(notice.audit_id, notice.case, notice.team, notice.due, notice.reader, notice.other)
 
 
 @builds(n.AuditReady)

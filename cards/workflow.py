@@ -58,16 +58,27 @@ def audit_list(lines: Sequence[AuditLine], total: int | None = None, moderations
     return card(body, fallback_text=f"{len(lines)} open audit(s)")
 
 
-def audit_assigned(audit_id: int, case_ref: str, team: str, due: date | None) -> CardDict:
-    """The start card: a new Practice Learning Conversation for the practitioner and their PL."""
+def audit_assigned(
+    audit_id: int, case_ref: str, team: str, due: date | None, reader: str = "", other: str = ""
+) -> CardDict:
+    """The start card, worded for its reader: the practitioner, or the second person (their Practice Lead)."""
     due_text = f"by {when(due)}" if due else "this cycle"
+    if reader == "second":
+        worker = other or "the social worker"
+        what = (
+            f"A case from {team} has been selected for a Practice Learning Conversation with {worker}, "
+            f"due {due_text}. {worker[0].upper()}{worker[1:]} completes the practitioner's part first; you will get "
+            "a card when it is ready for your sections. You can open it with Start at any time."
+        )
+    else:
+        lead = f"{other} (your Practice Lead)" if other else "your Practice Lead (or a Practice Learning Reviewer)"
+        what = (
+            f"A case from {team} has been selected for a Practice Learning Conversation. Please complete it "
+            f"with {lead} {due_text}. It takes about 1.5-2 hours; you can save and come back at any time."
+        )
     body: list[CardElement] = [
         heading(f"New Practice Learning Conversation: case {case_ref}"),
-        para(
-            f"A case from {team} has been selected for a Practice Learning Conversation. Please complete it "
-            f"with your Practice Lead (or a Practice Learning Reviewer) {due_text}. It takes about 1.5-2 hours; "
-            "you can save and come back at any time."
-        ),
+        para(what),
         facts([("Case", case_ref), ("Due", when(due) if due else "—")]),
     ]
     return card(

@@ -137,9 +137,9 @@ async def _create_audits(
         )
         await uow.audits.link_to_draw(audit_id, draw_id)
         await uow.access.log(actor, "create", audit_id, activity, "ok")
-        start = AuditAssigned(audit_id, case.azeus_number, case.team_code, due)
-        for person in (pick.worker_id, second):
+        for person, reader in ((pick.worker_id, "practitioner"), (second, "second")):
             if person is not None:
+                start = AuditAssigned(audit_id, case.azeus_number, case.team_code, due, reader)
                 await uow.outbox.add(Notice(f"assigned:{audit_id}:{person}", person, start))
         created += 1
     return created, skipped

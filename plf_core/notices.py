@@ -171,6 +171,9 @@ class AuditAssigned(NoticeData):
     case: str
     team: str
     due: date | None
+    #: who reads it: "practitioner", or "second" (their Practice Lead); "" in notices written before
+    reader: str = ""
+    other: str = ""  # the other person's name, where known
 
 
 @kind

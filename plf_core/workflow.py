@@ -314,9 +314,9 @@ async def assign(
         due_on=due,
     )
     await uow.access.log(actor, "create", audit_id, activity, "ok")
-    start = AuditAssigned(audit_id, case.azeus_number, case.team_name, due)
-    for who in [person, second]:
+    for who, reader, other in ((person, "practitioner", second), (second, "second", person)):
         if who is not None:
+            start = AuditAssigned(audit_id, case.azeus_number, case.team_name, due, reader, other.name if other else "")
             await uow.outbox.add(Notice(f"assigned:{audit_id}:{who.person_id}", who.person_id, start))
     with_whom = f" with {second.name}" if second else ""
     due_text = f", due {due.isoformat()}" if due else ""

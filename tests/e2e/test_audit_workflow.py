@@ -119,7 +119,10 @@ async def test_a_red_self_audit_alerts_the_service_manager_and_head_of_service(b
     created = await wait_for_card(connector, u["qa"], "created")
     audit_id = int(re.search(r"Audit (\d+) created", " ".join(card_texts(created)))[1])  # type: ignore[index]
     start = await wait_for_card(connector, u["worker"], "New Practice Learning Conversation")
-    await wait_for_card(connector, u["lead"], "New Practice Learning Conversation")
+    lead_start = await wait_for_card(connector, u["lead"], "New Practice Learning Conversation")
+    # each start card is worded for its reader
+    assert any(f"with {lead.display_name} (your Practice Lead)" in t for t in card_texts(start))
+    assert any(f"with {worker.display_name}" in t and "ready for your sections" in t for t in card_texts(lead_start))
 
     assert await u["worker"].say("my audits") == 202
     listing = await wait_for_card(connector, u["worker"], "Your open audits")
