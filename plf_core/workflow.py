@@ -85,12 +85,22 @@ class AuditList:
     to_moderate: tuple[AuditView, ...] = ()
 
     def role_in(self, audit: AuditView) -> str:
-        """How the viewer takes part in an audit of the list, in words."""
+        """How the viewer takes part in an audit of the list, in words (a Head of Service holding a PIM
+        record is its chair, not "the practitioner")."""
         if audit.practitioner_id == self.viewer_id:
-            return "practitioner"
+            return MAIN_ROLES.get(audit.main_contributor, "author")
         if audit.second_person_id == self.viewer_id:
-            return "second person"
+            return "Practice Lead" if audit.main_contributor is Contributor.PRACTITIONER else "moderator"
         return "manager"
+
+
+MAIN_ROLES = {
+    Contributor.PRACTITIONER: "practitioner",
+    Contributor.REVIEWER: "reviewer",
+    Contributor.PIM_CHAIR: "chair of the Practice Improvement Meeting",
+    Contributor.SUPERVISEE: "supervisee",
+    Contributor.QA: "QA officer",
+}
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ async def test_sample_submit_moderate_and_measure(bot: Any, database_url: str) -
     lead = await person_user(database_url, app.url, connector.url, audits[0][2])
     assert await lead.say("my audits") == 202
     listing = await wait_for_card(connector, lead, "Your open audits")
-    assert any("You are the second person" in t for t in card_texts(listing)), card_texts(listing)
+    assert any("You are the Practice Lead" in t for t in card_texts(listing)), card_texts(listing)
     for audit_id, worker_id, _, _ in audits:
         worker = await person_user(database_url, app.url, connector.url, worker_id)
         await wait_for_card(connector, worker, "New Practice Learning Conversation")

@@ -264,3 +264,16 @@ async def test_my_audits_lists_the_practitioners_and_the_leads_open_audits(
     assert mine.role_in(mine.audits[0]) == "practitioner"
     assert [a.id for a in lead.audits] == [audit_id]
     assert other.audits == ()
+
+
+def test_my_audits_names_each_role_as_the_reader_holds_it() -> None:
+    from dataclasses import replace as changed
+
+    from plf_core.audits import AuditView
+    from plf_core.vocabulary import AuditStatus
+
+    plc = AuditView(1, "practice_learning_conversation", None, 10, 20, AuditStatus.ASSIGNED, 1)
+    pim = changed(plc, form_id="practice_improvement_meeting", practitioner_id=30, second_person_id=None)
+    assert workflow.AuditList((plc,), viewer_id=10).role_in(plc) == "practitioner"
+    assert workflow.AuditList((plc,), viewer_id=20).role_in(plc) == "Practice Lead"
+    assert workflow.AuditList((pim,), viewer_id=30).role_in(pim) == "chair of the Practice Improvement Meeting"
