@@ -25,6 +25,7 @@ from microsoft_teams.cards import (
 from microsoft_teams.cards.core import Action, CardElement
 
 from cards.base import CardDict, action_row, card, execute, facts, heading, para, toggled
+from cards.notices import when
 from plf_core.audits import next_page
 from plf_core.card_actions import Verb
 from plf_core.forms.model import Contributor, Field, FieldKind, Form, Page
@@ -166,9 +167,9 @@ def display_value(f: Field, value: object) -> str:
     for choice in f.choices:
         if choice.value == str(value):
             return choice.title
-    if f.kind is FieldKind.DATE:  # one date format wherever staff read a date: "Thu 31 Dec 2026"
+    if f.kind is FieldKind.DATE:  # one date format wherever staff read a date: the notices' own
         try:
-            return date.fromisoformat(str(value)).strftime("%a %d %b %Y")
+            return when(date.fromisoformat(str(value)))
         except ValueError:
             return str(value)
     return str(value)

@@ -53,7 +53,8 @@ def handed_on(audit: AuditView, editors: Collection[Contributor]) -> str | None:
     if not left or any(c in left for c in editors) or not set(editors) & audit.form.submit_contributors:
         return None
     rest = [f"{who_is(audit, c)[1]} will finish {said(parts)}" for c, parts in left.items()]
-    return "Your part is complete — " + "; ".join(rest) + ". They have been told."
+    told = all(who_is(audit, c)[0] is not None for c in left)  # tell_the_next reaches only a known person
+    return "Your part is complete — " + "; ".join(rest) + (". They have been told." if told else ".")
 
 
 async def tell_the_next(

@@ -5,6 +5,7 @@ both, their own typing still in the box. Nothing typed is lost."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
@@ -13,7 +14,7 @@ import pytest
 
 from tests.card_tree import inputs
 from tests.e2e.running_app import serving
-from tests.e2e.teams import card_texts, find_action
+from tests.e2e.teams import card_texts
 from tests.e2e.test_audit_workflow import BOROUGH, cast, users, wait_for_card
 from tests.fakes.connector import running_connector
 
@@ -28,21 +29,7 @@ async def shared_audit(u: dict[str, Any], connector: Any) -> int:
     worker, lead = cast()["worker"], cast()["lead"]
     await u["qa"].say(f"assign {BOROUGH.cases[0].azeus_number} to {worker.email} with {lead.email}")
     created = await wait_for_card(connector, u["qa"], "created")
-    return int(find_action(created, "Open the audit", partial=True)["data"]["audit"]) if _has(created) else _id(created)
-
-
-def _has(card: dict[str, Any]) -> bool:
-    try:
-        find_action(card, "Open the audit", partial=True)
-    except AssertionError:
-        return False
-    return True
-
-
-def _id(card: dict[str, Any]) -> int:
-    import re
-
-    return int(re.search(r"Audit (\d+) created", " ".join(card_texts(card)))[1])  # type: ignore[index]
+    return int(re.search(r"Audit (\d+) created", " ".join(card_texts(created)))[1])  # type: ignore[index]
 
 
 def values(card: dict[str, Any]) -> dict[str, Any]:
