@@ -31,22 +31,36 @@ def can_read(actor: Actor, audit: AuditView) -> bool:
 
 
 def contributions(actor: Actor, audit: AuditView) -> frozenset[Contributor]:
-    """The parts of this audit the person may write now (empty: read-only)."""
+    """The parts of this audit the person may write now (empty: read-only).
+
+    Each field's contributor comes from the form definition: the practitioner writes the
+    practitioner's part, the second person the manager's (or the moderator's column of a
+    thematic review), the team's Practice Lead and the area's Service Manager the manager's.
+    Nobody writes a part that is not theirs (a Practice Lead cannot change A14, the practitioner's
+    reflections)."""
     form_editors = {page.editor_of(f) for page in audit.form.pages for f in page.fields}
     mine: set[Contributor] = set()
     if audit.is_open:
-        if is_participant(actor, audit):
-            if actor.person_id == audit.second_person_id and Contributor.MODERATOR in form_editors:
-                mine.add(Contributor.MODERATOR)  # a thematic review's second person is its moderator
-            else:
-                mine.add(audit.main_contributor)
+        if actor.person_id == audit.practitioner_id:
+            mine.add(audit.main_contributor)
+        if actor.person_id == audit.second_person_id:
+            mine.add(_second_part(form_editors, audit.main_contributor))
         if audit.case is not None and audit.case.team_id in actor.led_team_ids:
-            mine |= {audit.main_contributor, Contributor.MANAGER}
+            mine.add(Contributor.MANAGER)
         if audit.case is not None and audit.case.service_area_id in actor.managed_area_ids:
             mine.add(Contributor.MANAGER)
     if audit.case is not None and audit.case.service_area_id in actor.headed_area_ids and audit.uploaded_at is None:
         mine.add(Contributor.HEAD_OF_SERVICE)
     return frozenset(mine & form_editors)
+
+
+def _second_part(form_editors: set[Contributor], main: Contributor) -> Contributor:
+    """What the second person writes: a thematic review's moderator column, a Practice Learning
+    Conversation's manager sections, else the same part as the first (a joint record)."""
+    for part in (Contributor.MODERATOR, Contributor.MANAGER):
+        if part in form_editors:
+            return part
+    return main
 
 
 def require_read(actor: Actor, audit: AuditView) -> None:

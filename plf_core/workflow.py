@@ -21,7 +21,7 @@ from plf_core.audits import (
     status_after_save,
 )
 from plf_core.errors import Conflict, Contended, NotAllowed, NotFound, ValidationFailed
-from plf_core.forms.model import Contributor
+from plf_core.forms.model import Contributor, Page
 from plf_core.forms.validation import check_page, check_submission
 from plf_core.handoff import handed_on, tell_the_next
 from plf_core.notices import AuditAssigned
@@ -179,8 +179,9 @@ async def save_page(
     form = audit.form
     if page_id not in {p.id for p in form.pages}:
         raise ValidationFailed(f"'{page_id[:40]}' is not a page of this form")
-    checked = check_page(form, page_id, submitted, editors)
     page = form.page(page_id)
+    _refuse_others_fields(page, submitted, editors, audit_id)
+    checked = check_page(form, page_id, submitted, editors)
     page_fields = {f.id for f in page.fields if page.editor_of(f) in editors}
     if not page_fields:  # nothing on this page is theirs to write: move on, write nothing
         note = None if direction else "This page is completed by someone else: nothing of yours to save here."
@@ -213,6 +214,22 @@ async def save_page(
     saved = replace(audit, version=audit.version + 1, current_page=current, status=status, answers={**others, **typed})
     await tell_the_next(uow, audit, saved, editors, actor.name)
     return _after_save(saved, editors, page_id, submitted, checked.errors, conflicts, direction)
+
+
+def _refuse_others_fields(
+    page: Page, submitted: Mapping[str, object], editors: frozenset[Contributor], audit_id: int
+) -> None:
+    """A card only offers a person their own fields: a save naming another contributor's is forged
+    (or from a card made before their part changed). Nothing of it is stored; the refusal is logged."""
+    for f in page.fields:
+        if f.id in submitted and f.prefilled_from is None and page.editor_of(f) not in editors:
+            who = page.editor_of(f).value.replace("_", " ")
+            raise NotAllowed(
+                f"{f.ref or f.short} is completed by the {who}, not by you: nothing on this page was saved. "
+                "Open the audit again from 'my audits' for a card with your own questions.",
+                action="write",
+                audit_id=audit_id,
+            )
 
 
 def _after_save(

@@ -130,7 +130,7 @@ async def test_a_red_self_audit_alerts_the_service_manager_and_head_of_service(b
 
     card = await u["worker"].press(start, "Start")
     practitioner_pages = [p.id for p in PLC.pages if p.editor is Contributor.PRACTITIONER]
-    card = await fill_pages(u["worker"], card, practitioner_pages, {Contributor.PRACTITIONER}, "red")
+    card = await fill_pages(u["worker"], card, practitioner_pages, {Contributor.PRACTITIONER}, "amber")
     clicks = 1 + len(practitioner_pages)  # Start, then Next on each page ("Review and submit" on the last)
     print(f"\ncard actions for a practitioner to complete their part of a Practice Learning Conversation: {clicks}")
     assert clicks <= 12
@@ -143,14 +143,14 @@ async def test_a_red_self_audit_alerts_the_service_manager_and_head_of_service(b
     card = await u["lead"].press(ready, "Continue")
     assert find_action(card, "Save")["data"]["page"] == "manager_judgement"  # their first page with work left
     manager_pages = ["manager_judgement", "manager_overall", "action_plan", "head_of_service"]
-    card = await fill_pages(u["lead"], card, manager_pages[:3], {Contributor.MANAGER}, "amber")
+    card = await fill_pages(u["lead"], card, manager_pages[:3], {Contributor.MANAGER}, "red")
     assert find_action(card, "Submit")  # past the Head of Service's page (nothing for the PL): the review
     done = await u["lead"].press(card, "Submit")
     assert any("Graded Red" in t for t in card_texts(done))
 
     alert_sm = await wait_for_card(connector, u["manager"], f"Red — Inadequate: case {case}")
     alert_hos = await wait_for_card(connector, u["head"], f"Red — Inadequate: case {case}")
-    said = f"graded Red — Inadequate by the practitioner's judgement ({worker.display_name})."  # the PL gave Amber
+    said = f"graded Red — Inadequate by the manager's judgement ({lead.display_name})."  # the practitioner gave Amber
     assert any(said in t for t in card_texts(alert_sm)), card_texts(alert_sm)
     pim = await wait_for_card(connector, u["head"], "Practice Improvement Meeting needed")
     await wait_for_card(connector, u["worker"], "Final audit")
@@ -356,10 +356,19 @@ async def test_the_pim_date_shows_on_the_audit_once_held_and_qa_marks_it_uploade
     await u["qa"].say(f"assign {BOROUGH.cases[0].azeus_number} to {worker.email} with {lead.email}")
     created = await wait_for_card(connector, u["qa"], "created")
     audit_id = int(re.search(r"Audit (\d+) created", " ".join(card_texts(created)))[1])  # type: ignore[index]
+    card = await u["worker"].execute("audit.open", {"audit": audit_id})
+    await fill_pages(
+        u["worker"],
+        card,
+        [p.id for p in PLC.pages if p.editor is Contributor.PRACTITIONER],
+        {Contributor.PRACTITIONER},
+        "red",
+    )
     card = await u["lead"].execute("audit.open", {"audit": audit_id})
-    editors = {Contributor.PRACTITIONER, Contributor.MANAGER}
-    card = await fill_pages(u["lead"], card, [p.id for p in PLC.pages[:-1]], editors, "red")  # ends on the review
-    await u["lead"].press(card, "Submit")
+    card = await fill_pages(
+        u["lead"], card, ["manager_judgement", "manager_overall", "action_plan"], {Contributor.MANAGER}, "red"
+    )
+    await u["lead"].press(card, "Submit")  # on the review
 
     pim_notice = await wait_for_card(connector, u["head"], "Practice Improvement Meeting needed")
     pim = await u["head"].press(pim_notice, "Open the PIM record")

@@ -16,7 +16,7 @@ import pytest
 
 from tests.e2e.running_app import serving
 from tests.e2e.teams import TeamsUser, card_texts
-from tests.e2e.test_audit_workflow import assigned, users, wait_for_card
+from tests.e2e.test_audit_workflow import access_log, assigned, cast, users, wait_for_card
 from tests.fakes.connector import running_connector
 
 
@@ -78,6 +78,29 @@ async def test_a_nul_in_a_chat_message_gets_an_answer_naming_it(bot: Any) -> Non
     await qa.install()
     assert await qa.say("assign DEMO-900100\x00 to someone") == 202
     await wait_for_card(connector, qa, "NUL character (U+0000)")
+
+
+async def test_a_forged_save_of_another_contributors_field_is_refused_logged_and_stores_nothing(
+    bot: Any, database_url: str
+) -> None:
+    app, connector = bot
+    u = users(app.url, connector)
+    for user in u.values():
+        await user.install()
+    audit_id = await assigned(u, connector)
+    card = await u["worker"].execute("audit.open", {"audit": audit_id, "page": "part_a_judgement"})
+    saved = await u["worker"].press(card, "Save", {"A13": "green", "A14": "Visits were on time"})
+    assert any(t.startswith("Saved.") for t in card_texts(saved))
+    # the Practice Lead's card has no input for A14; a forged save names it beside their own field
+    forged = {"audit": audit_id, "version": 2, "page": "part_a_judgement", "A14": "", "MA2": "x"}
+    texts = await refused(u["lead"], "page.save", forged)
+    assert any("A14 is completed by the practitioner, not by you: nothing on this page was saved" in t for t in texts)
+    reopened = await u["worker"].execute("audit.open", {"audit": audit_id, "page": "part_a_judgement"})
+    assert {i["id"]: i.get("value") for i in _inputs(reopened)}["A14"] == "Visits were on time"
+    lead_id = cast()["lead"].aad_object_id
+    assert (lead_id, "write", "audit", str(audit_id), "denied") in [
+        (*row[:4], row[5]) for row in await access_log(database_url)
+    ]
 
 
 def _inputs(card: dict[str, Any]) -> list[dict[str, Any]]:

@@ -67,9 +67,9 @@ SLT = actor(10, Role.SLT)
     ("who", "reads", "writes"),
     [
         (PRACTITIONER, True, {C.PRACTITIONER}),
-        (SECOND, True, {C.PRACTITIONER}),
+        (SECOND, True, {C.MANAGER}),
         (OTHER_WORKER, False, set()),
-        (LEAD, True, {C.PRACTITIONER, C.MANAGER}),
+        (LEAD, True, {C.MANAGER}),
         (OTHER_LEAD, False, set()),
         (MANAGER, True, {C.MANAGER}),
         (HEAD, True, {C.HEAD_OF_SERVICE}),

@@ -108,36 +108,34 @@ async def test_two_people_on_different_pages_or_fields_both_keep_their_answers(
     async with uow:  # both opened their cards at version 1
         await workflow.save_page(uow, worker, audit_id, 1, "header", {"H_how": "self", "H_date": "2026-11-19"}, 0)
     async with uow:
-        done = await workflow.save_page(uow, lead, audit_id, 1, "header", {"H_how": "self", "H_second": "Pat"}, 0)
+        done = await workflow.save_page(uow, lead, audit_id, 1, "manager_judgement", {"MA2": "Visits are recorded"}, 0)
     assert isinstance(done, PageScreen)
     assert not done.errors
-    assert borough.world.audits[audit_id].pages["header"] == {
-        "H_how": "self",
-        "H_date": "2026-11-19",
-        "H_second": "Pat",
-    }
+    assert borough.world.audits[audit_id].pages["header"] == {"H_how": "self", "H_date": "2026-11-19"}
+    assert borough.world.audits[audit_id].pages["manager_judgement"] == {"MA2": "Visits are recorded"}
 
 
 async def test_the_same_field_changed_by_two_shows_the_later_person_both_values_and_keeps_their_typing(
     uow: FakeUnitOfWork, borough: Borough, clock: FixedClock
 ) -> None:
     audit_id = await assigned(uow, borough, clock)
-    worker, lead = actor(uow, borough.worker), actor(uow, borough.lead)
+    lead, manager = actor(uow, borough.lead), actor(uow, borough.manager)  # both write the manager's part
+    page = "manager_judgement"
     async with uow:
-        await workflow.save_page(uow, worker, audit_id, 1, "header", {"H_how": "self", "H_date": "2026-11-19"}, 0)
+        await workflow.save_page(uow, lead, audit_id, 1, page, {"MA1": "green", "MA2": "Visits on time"}, 0)
     async with uow:
-        raced = await workflow.save_page(uow, lead, audit_id, 1, "header", {"H_how": "plc", "H_date": "2026-11-20"}, 1)
+        raced = await workflow.save_page(uow, manager, audit_id, 1, page, {"MA1": "green", "MA2": "Visits late"}, 1)
     assert isinstance(raced, PageScreen)
-    assert raced.page_id == "header"  # it stays, to choose
-    assert raced.values["H_date"] == "2026-11-20"  # what the later person typed is in the box
-    assert "changed this meanwhile to \u201c2026-11-19\u201d" in raced.errors["H_date"]
-    assert borough.world.audits[audit_id].pages["header"]["H_date"] == "2026-11-19"  # nothing overwritten unseen
-    assert (borough.lead, "write", audit_id, "conflict") in borough.world.access_log
+    assert raced.page_id == page  # it stays, to choose
+    assert raced.values["MA2"] == "Visits late"  # what the later person typed is in the box
+    assert "changed this meanwhile to \u201cVisits on time\u201d" in raced.errors["MA2"]
+    assert borough.world.audits[audit_id].pages[page]["MA2"] == "Visits on time"  # nothing overwritten unseen
+    assert (borough.manager, "write", audit_id, "conflict") in borough.world.access_log
     async with uow:  # pressing Save keeps theirs
-        kept = await workflow.save_page(uow, lead, audit_id, 3, "header", {"H_how": "plc", "H_date": "2026-11-20"}, 0)
+        kept = await workflow.save_page(uow, manager, audit_id, 3, page, {"MA1": "green", "MA2": "Visits late"}, 0)
     assert isinstance(kept, PageScreen)
     assert not kept.errors
-    assert borough.world.audits[audit_id].pages["header"]["H_date"] == "2026-11-20"
+    assert borough.world.audits[audit_id].pages[page]["MA2"] == "Visits late"
 
 
 async def test_a_stale_submit_says_nothing_was_submitted(
@@ -155,15 +153,15 @@ async def test_a_stale_submit_says_nothing_was_submitted(
 
 
 async def filled(uow: FakeUnitOfWork, b: Borough, audit_id: int, grade: str) -> int:
-    """Every page the practitioner and the manager write, by the Practice Lead; returns the version."""
-    lead = actor(uow, b.lead)
+    """Every page the practitioner writes, by them, then the manager's, by the Practice Lead; returns the version."""
+    by = {Contributor.PRACTITIONER: actor(uow, b.worker), Contributor.MANAGER: actor(uow, b.lead)}
     version = b.world.audits[audit_id].version
     for page in PLC.pages:
-        if page.editor not in (Contributor.PRACTITIONER, Contributor.MANAGER):
+        if page.editor not in by:
             continue
-        values = answers_for(page.id, {Contributor.PRACTITIONER, Contributor.MANAGER}, grade)
+        values = answers_for(page.id, {page.editor}, grade)
         async with uow:
-            await workflow.save_page(uow, lead, audit_id, version, page.id, values, 0)
+            await workflow.save_page(uow, by[page.editor], audit_id, version, page.id, values, 0)
         version += 1
     return version
 
