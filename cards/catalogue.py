@@ -257,6 +257,7 @@ def layered_cards() -> Iterator[tuple[str, CardDict]]:
 
 
 def moderation_cards() -> Iterator[tuple[str, CardDict]]:
+    guidance = load_forms()["practice_learning_conversation"].grade_guidance
     """The moderation form (empty, full, with errors) and its outcome, at their largest."""
     sections = [
         layered.ModerationSection("compliance", "Compliance", Grade.AMBER),
@@ -271,10 +272,13 @@ def moderation_cards() -> Iterator[tuple[str, CardDict]]:
         "M_actions": "\n".join(("Action: " + SENTENCE)[:500] for _ in range(20)),
     }
     subtitle = "Practice Learning Conversation · Team CNP-N · due 2026-12-31 · submitted"
-    yield "layered/moderation-empty", layered.moderation_form(9001, "DEMO-900123", subtitle, sections, {}, {}, None)
+    yield (
+        "layered/moderation-empty",
+        layered.moderation_form(9001, "DEMO-900123", subtitle, sections, {}, {}, None, guidance),
+    )
     yield (
         "layered/moderation-full",
-        layered.moderation_form(9001, "DEMO-900123", subtitle, sections, full, {}, "Saved."),
+        layered.moderation_form(9001, "DEMO-900123", subtitle, sections, full, {}, "Saved.", guidance),
     )
     errors = {
         "M_compliance_reason": "Your grade differs from Amber — Requires Improvement: please give your reason.",
@@ -291,6 +295,7 @@ def moderation_cards() -> Iterator[tuple[str, CardDict]]:
             full,
             errors,
             "Your answers are saved; please see the messages in red.",
+            guidance,
         ),
     )
     outcome_rows = [["Compliance", "amber", "red", reason], ["Overall grade", "green", "blue", reason]]

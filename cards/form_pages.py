@@ -105,8 +105,11 @@ def _shown(value: object) -> str | None:
     return str(value)
 
 
-def input_for(f: Field, value: object, answers: Mapping[str, object]) -> CardElement:
-    """One field as a typed Adaptive Card input, pre-filled and with its limits declared."""
+def input_for(
+    f: Field, value: object, answers: Mapping[str, object], hints: Mapping[str, str] | None = None
+) -> CardElement:
+    """One field as a typed Adaptive Card input, pre-filled and with its limits declared. A grade's
+    options each carry what the grade means on this form (`hints`), where the grade is chosen."""
     label = _label(f, answers)
     shown = _shown(value)
     error = f"{f.short[0].upper()}{f.short[1:]}: please check this answer"
@@ -147,10 +150,36 @@ def input_for(f: Field, value: object, answers: Mapping[str, object]) -> CardEle
         label=label,
         value=shown,
         style="expanded" if expanded else "compact",
-        choices=[Choice(title=c.title, value=c.value) for c in f.choices],
+        choices=[Choice(title=_titled(c.title, c.value, f, hints), value=c.value) for c in f.choices],
         wrap=True,
         error_message=error,
     )
+
+
+def _titled(title: str, value: str, f: Field, hints: Mapping[str, str] | None) -> str:
+    hint = (hints or {}).get(value) if f.kind is FieldKind.GRADE else None
+    return f"{title}: {hint}" if hint else title
+
+
+def guidance_paras(text: str) -> list[CardElement]:
+    """Guidance as one text block per line: Teams drops single line breaks inside a block."""
+    return [para(line.strip()) for line in text.split("\n") if line.strip()]
+
+
+def _compared(view: PageView, f: Field) -> list[CardElement]:
+    """Another contributor's answer beside this one, read-only (the practitioner's grade beside the manager's)."""
+    if f.compare is None:
+        return []
+    form = view.form
+    other = form.fields[f.compare]
+    who = form.page_of(other.id).editor_of(other).value.replace("_", " ")
+    shown = display_value(other, view.values.get(other.id)) or "not answered yet"
+    return [
+        Container(
+            style="emphasis",
+            items=[para(f"The {who}'s answer ({other.ref or other.short})", subtle=True, bold=True), para(shown)],
+        )
+    ]
 
 
 def _read_only(f: Field, value: object, note: str | None = None) -> list[CardElement]:
@@ -184,9 +213,9 @@ def _field_block(view: PageView, f: Field, index: int) -> list[CardElement]:
     if editor not in view.editors:
         who = editor.value.replace("_", " ")
         return [Container(items=_read_only(f, value, f"Completed by the {who}."), separator=True)]
-    items: list[CardElement] = [input_for(f, value, view.values)]
+    items: list[CardElement] = [*_compared(view, f), input_for(f, value, view.values, view.form.grade_guidance)]
     if f.help:
-        items += toggled(f"help_{f.id}", "Show guidance", [para(f.help)])
+        items += toggled(f"help_{f.id}", "Show guidance", guidance_paras(f.help))
     error = view.errors.get(f.id)
     if error:
         items.append(para(error, color="Attention"))
@@ -203,7 +232,7 @@ def page_card(view: PageView) -> CardDict:
     if page.intro:
         body.append(para(page.intro, subtle=True))
     if page.guidance and not any(f.help == page.guidance for f in page.fields):
-        body += toggled(f"guidance_{page.id}", "Show guidance", [para(page.guidance)])
+        body += toggled(f"guidance_{page.id}", "Show guidance", guidance_paras(page.guidance))
     for i, f in enumerate(page.fields):
         body += _field_block(view, f, i)
     unknown = [key for key in view.errors if key not in {f.id for f in page.fields}]

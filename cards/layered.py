@@ -15,7 +15,7 @@ from cards.base import MAX_CARD_BYTES, CardDict, action_row, card, execute, fact
 from cards.notices import STOP_REMINDERS, when
 from plf_core.card_actions import Verb
 from plf_core.moderation import GRADES, Agreement, Coefficient
-from plf_core.vocabulary import GRADE_LABELS, Grade
+from plf_core.vocabulary import GRADE_LABELS, GRADE_ORDER, Grade
 
 MAX_LINES = 30
 
@@ -69,8 +69,10 @@ def moderation_form(
     values: Mapping[str, object],
     errors: Mapping[str, str],
     note: str | None,
+    guidance: Mapping[str, str] | None = None,
 ) -> CardDict:
-    """The moderator grades each section and the whole; a changed grade needs a reason."""
+    """The moderator grades each section and the whole; a changed grade needs a reason. Each grade
+    option carries what it means on the audit's form (`guidance`, by grade value)."""
     body: list[CardElement] = [heading(f"Moderation — case {case_ref}"), para(subtitle, subtle=True)]
     if note:
         body.append(para(note, color="Attention" if errors else "Accent", bold=True))
@@ -81,7 +83,7 @@ def moderation_form(
             subtle=True,
         )
     )
-    body += [_moderated_section(s, values, errors) for s in sections]
+    body += [_moderated_section(s, values, errors, guidance or {}) for s in sections]
     body.append(
         Container(
             separator=True,
@@ -109,11 +111,18 @@ def moderation_form(
     )
 
 
-def _moderated_section(s: ModerationSection, values: Mapping[str, object], errors: Mapping[str, str]) -> Container:
+def _moderated_section(
+    s: ModerationSection, values: Mapping[str, object], errors: Mapping[str, str], guidance: Mapping[str, str]
+) -> Container:
     """One section to grade again: the grade it had, the moderator's grade and reason, and any problem."""
     grade_key, reason_key = f"M_{s.section}_grade", f"M_{s.section}_reason"
     given = GRADE_LABELS[s.original] if s.original else "not graded"
-    choices = [Choice(title=GRADE_LABELS[g], value=g.value) for g in reversed(GRADES)]
+    choices = [
+        Choice(
+            title=f"{GRADE_LABELS[g]}: {guidance[g.value]}" if g.value in guidance else GRADE_LABELS[g], value=g.value
+        )
+        for g in GRADE_ORDER
+    ]
     grade = ChoiceSetInput(
         id=grade_key,
         label="Your grade",
@@ -122,7 +131,7 @@ def _moderated_section(s: ModerationSection, values: Mapping[str, object], error
         choices=choices,
         wrap=True,
     )
-    items: list[CardElement] = [para(s.label, bold=True), para(f"Graded: {given}", subtle=True), grade]
+    items: list[CardElement] = [para(s.label, bold=True), para(f"The auditor's grade: {given}", bold=True), grade]
     if grade_key in errors:
         items.append(para(errors[grade_key], color="Attention"))
     items.append(
@@ -220,10 +229,8 @@ def agreement_card(
     body.append(facts(rows))
     body.append(para("Auditor's grade (rows) × moderator's grade", bold=True))
     short = {Grade.RED: "Red", Grade.AMBER: "Amber", Grade.GREEN: "Green", Grade.BLUE: "Blue"}
-    grid = [
-        (f"Auditor {short[g]}", " · ".join(f"{short[m]} {overall.grid[i][j]}" for j, m in enumerate(GRADES)))
-        for i, g in enumerate(GRADES)
-    ]
+    cell = {(g, m): overall.grid[i][j] for i, g in enumerate(GRADES) for j, m in enumerate(GRADES)}
+    grid = [(f"Auditor {short[g]}", " · ".join(f"{short[m]} {cell[g, m]}" for m in GRADE_ORDER)) for g in GRADE_ORDER]
     body.append(facts(grid))
     if dimension and breakdown:
         body.append(para(f"By {dimension}", bold=True))

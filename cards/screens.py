@@ -257,7 +257,14 @@ def _moderation(screen: moderating.ModerationScreen, context: ScreenContext) -> 
     sections = [layered.ModerationSection(s.section, s.label, s.original) for s in screen.sections]
     subtitle = f"{screen.audit.form.title} · {ref.subtitle}" if ref.subtitle else screen.audit.form.title
     return layered.moderation_form(
-        screen.audit.id, ref.case_ref, subtitle, sections, screen.values, screen.errors, screen.note
+        screen.audit.id,
+        ref.case_ref,
+        subtitle,
+        sections,
+        screen.values,
+        screen.errors,
+        screen.note,
+        screen.audit.form.grade_guidance,
     )
 
 

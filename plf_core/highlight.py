@@ -18,11 +18,11 @@ from datetime import date, datetime
 from plf_core.moderation import Agreement, agreement
 from plf_core.outcomes import AREA_LABELS, AREAS
 from plf_core.periods import Period
-from plf_core.vocabulary import COHORT_LABELS, GRADE_LABELS, Cohort, Grade
+from plf_core.vocabulary import COHORT_LABELS, GRADE_LABELS, GRADE_ORDER, Cohort, Grade
 
 SMALL = 5  # fewer audits than this in a cell: a small number
 LOW_SCALE = 4  # an outcome scale at or below this is low: "what needs to be different"
-GRADES = (Grade.BLUE, Grade.GREEN, Grade.AMBER, Grade.RED)
+GRADES = GRADE_ORDER
 SMALL_NOTE = "* fewer than 5 audits: a small number, read with care."
 TREND_PERIODS = 4
 COHORT_VALUES = {c.value for c in Cohort}

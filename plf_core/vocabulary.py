@@ -82,6 +82,10 @@ class Grade(StrEnum):
         return _GRADE_RANK[self]
 
 
+#: The one order grades are shown in, everywhere staff read them (forms, moderation, reports,
+#: alerts): best first, as the framework's guidance lists them. Statistics use Grade.rank.
+GRADE_ORDER: tuple[Grade, ...] = (Grade.BLUE, Grade.GREEN, Grade.AMBER, Grade.RED)
+
 GRADE_LABELS: dict[Grade, str] = {
     Grade.RED: "Red — Inadequate",
     Grade.AMBER: "Amber — Requires Improvement",

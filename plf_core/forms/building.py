@@ -11,10 +11,9 @@ from plf_core.forms.model import (
     RequiredWhenDiffers,
     RequiredWhenFilled,
 )
-from plf_core.vocabulary import GRADE_LABELS, Grade, Rag
+from plf_core.vocabulary import GRADE_LABELS, GRADE_ORDER, Rag
 
 YES_NO = (Choice("yes", "Yes"), Choice("no", "No"))
-GRADE_ORDER = (Grade.RED, Grade.AMBER, Grade.GREEN, Grade.BLUE)
 GRADE_CHOICES = tuple(Choice(g.value, GRADE_LABELS[g]) for g in GRADE_ORDER)
 RAG_CHOICES = tuple(Choice(r.value, wording.RAG_MEANING[r.value]) for r in Rag)
 SCALE_10_CHOICES = tuple(Choice(str(n), f"{n} — {sentence}") for n, sentence in enumerate(wording.OUTCOME_SCALE, 1))

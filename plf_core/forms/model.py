@@ -90,6 +90,9 @@ class Field:
     prefilled_from: str | None = None
     #: What the field stands for in reports: an outcome area, a grade, an action column.
     meaning: str | None = None
+    #: Another contributor's field shown beside this one, read-only, for comparison (the
+    #: practitioner's grade beside the manager's).
+    compare: str | None = None
 
     @property
     def ref(self) -> str:
@@ -129,6 +132,8 @@ class Form:
     overall_grades: dict[str, str] = field(default_factory=dict)
     #: Whose required answers must be complete at Submit (default: the first page's editor).
     submitted_by: tuple[Contributor, ...] = ()
+    #: What each grade means on this form, by grade value: shown beside each grade option.
+    grade_guidance: dict[str, str] = field(default_factory=dict)
 
     @property
     def reference(self) -> str:

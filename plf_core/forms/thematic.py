@@ -13,7 +13,7 @@ from plf_core.forms.building import (
     thematic_section,
 )
 from plf_core.forms.model import Contributor, Field, Form, Page, RequiredWhenDiffers
-from plf_core.vocabulary import GRADE_LABELS, Grade
+from plf_core.vocabulary import GRADE_ORDER, Grade
 
 R = Contributor.REVIEWER
 MOD = Contributor.MODERATOR
@@ -32,13 +32,6 @@ OVERALL_QUESTION = (
 )
 
 
-def grading_text(grading: dict[Grade, str]) -> str:
-    return (
-        "\n\n".join(f"{GRADE_LABELS[g]}: {grading[g]}" for g in (Grade.BLUE, Grade.GREEN, Grade.AMBER, Grade.RED))
-        + f"\n\nNotes for Practice Reviewer: {wording.REVIEWER_NOTES}"
-    )
-
-
 def thematic_form(
     *,
     form_id: str,
@@ -55,7 +48,7 @@ def thematic_form(
     pim_label: str,
     corrections: tuple[str, ...],
 ) -> Form:
-    guidance = grading_text(grading)
+    guidance = f"Notes for Practice Reviewer: {wording.REVIEWER_NOTES}"  # each grade's meaning is beside it
     header = Page(
         "header",
         "About this practice review",
@@ -285,4 +278,5 @@ def thematic_form(
             "_reasons; the overall grading is O_*, the child's experience X_*, moderation MOD_*, actions AP1-AP5.",
         ),
         overall_grades={"reviewer": "O_rating", "moderator": "MOD_grade"},
+        grade_guidance={g.value: grading[g] for g in GRADE_ORDER},
     )

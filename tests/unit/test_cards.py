@@ -192,3 +192,27 @@ def test_a_date_answer_reads_as_staff_read_dates_everywhere() -> None:
     field = PLC.fields["H_date"]
     assert display_value(field, "2026-12-31") == "Thu 31 Dec 2026"
     assert display_value(field, "not a date") == "not a date"  # shown as it was stored, never an error
+
+
+def test_each_grade_option_carries_its_guidance_in_one_order_best_first() -> None:
+    card = page_card(PageView(PLC, REF, "part_a_judgement", {}, frozenset({C.PRACTITIONER})))
+    options = [c["title"] for c in inputs(card)["A13"]["choices"]]
+    assert [o.split(":")[0] for o in options] == [
+        "Blue — Outstanding",
+        "Green — Good",
+        "Amber — Requires Improvement",
+        "Red — Inadequate",
+    ]
+    assert options[0].startswith("Blue — Outstanding: Recording is consistently clear")
+    assert "Show guidance" not in {a.get("title") for a in walk(card)}  # nothing hidden behind a button
+
+
+def test_the_managers_page_shows_the_practitioners_answer_beside_theirs_read_only() -> None:
+    answers = {"A13": "amber", "A14": "Visits were late (synthetic)", "B7": "6"}
+    card = page_card(PageView(PLC, REF, "manager_judgement", answers, frozenset({C.MANAGER})))
+    shown = texts(card)
+    at = shown.index("The practitioner's answer (A13)")
+    assert shown[at + 1] == "Amber — Requires Improvement"
+    assert "Visits were late (synthetic)" in shown
+    assert {"A13", "A14", "B7"}.isdisjoint(inputs(card))  # for comparison only: nothing of theirs to send
+    assert shown[shown.index("The practitioner's answer (B8)") + 1] == "not answered yet"

@@ -153,7 +153,7 @@ def test_the_self_audit_has_its_structure() -> None:
     assert fields["A1a"].kind is FieldKind.YES_NO
     assert fields["A1b"].kind is FieldKind.LONG_TEXT
     assert fields["A13"].kind is FieldKind.GRADE
-    assert "Recording is consistently clear" in (fields["A13"].help or "")
+    assert form.grade_guidance["blue"].startswith("Recording is consistently clear")  # beside each option
     assert next(c.title for c in fields["B3a"].choices) == "1 — " + wording.OUTCOME_SCALE[0]
     assert len(fields["B3a"].choices) == 10
     assert form.page_of("MA1").editor is C.MANAGER

@@ -5,6 +5,7 @@ from __future__ import annotations
 from plf_core.forms import wording
 from plf_core.forms.building import action_rows, date, grade, long_text, prefilled, text
 from plf_core.forms.model import Contributor, Form, Page
+from plf_core.vocabulary import GRADE_ORDER
 
 C = Contributor.PIM_CHAIR
 
@@ -82,4 +83,5 @@ FORM = Form(
         "The grading's tick boxes are one choice of the four grades.",
     ),
     overall_grades={"pim": "PIM_grade"},
+    grade_guidance={g.value: wording.PRACTICE_STANDARDS_GUIDANCE[g] for g in GRADE_ORDER},
 )

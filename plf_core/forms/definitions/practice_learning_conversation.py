@@ -24,15 +24,13 @@ from plf_core.forms.model import (
     Page,
     RequiredWhenEquals,
 )
-from plf_core.vocabulary import GRADE_LABELS, Grade
+from plf_core.vocabulary import GRADE_ORDER
 
 P = Contributor.PRACTITIONER
 M = Contributor.MANAGER
 
-STANDARDS_GUIDANCE = "\n\n".join(
-    f"{GRADE_LABELS[g]}: {wording.PRACTICE_STANDARDS_GUIDANCE[g]}"
-    for g in (Grade.BLUE, Grade.GREEN, Grade.AMBER, Grade.RED)
-)
+#: Beside each grade option, on every grade of this form (Appendix 1's practice standards).
+STANDARDS_GUIDANCE = {g.value: wording.PRACTICE_STANDARDS_GUIDANCE[g] for g in GRADE_ORDER}
 SCALE_GUIDANCE = "Scale guidance (1 being poor and 10 being good):\n" + "\n".join(
     f"{n}. {s}" for n, s in enumerate(wording.OUTCOME_SCALE, 1)
 )
@@ -206,7 +204,6 @@ PART_A_JUDGEMENT = Page(
             "A13",
             "A13: BRAG Rating",
             "BRAG rating for compliance",
-            help=STANDARDS_GUIDANCE,
             meaning="grade:practitioner:compliance",
         ),
         long_text(
@@ -215,7 +212,6 @@ PART_A_JUDGEMENT = Page(
             "reflections on compliance",
         ),
     ),
-    guidance=STANDARDS_GUIDANCE,
 )
 
 PART_B_1 = Page(
@@ -343,7 +339,6 @@ PRACTITIONER_OVERALL = Page(
             "P1",
             "Overall Grade",
             "practitioner's overall grade",
-            help=STANDARDS_GUIDANCE,
             meaning="grade:practitioner",
         ),
         long_text(
@@ -356,7 +351,6 @@ PRACTITIONER_OVERALL = Page(
         "Considering both your assessment of how well you have complied with practice standards and how well "
         "we are achieving the desired outcomes for the child, now is your opportunity to give an overall grade."
     ),
-    guidance=STANDARDS_GUIDANCE,
 )
 
 MANAGER_JUDGEMENT = Page(
@@ -369,21 +363,23 @@ MANAGER_JUDGEMENT = Page(
             "MA1",
             "BRAG Rating for PART A",
             "manager's BRAG rating for Part A",
-            help=STANDARDS_GUIDANCE,
+            compare="A13",
             meaning="grade:manager:compliance",
         ),
         long_text(
             "MA2",
             "Please add your reflections regarding your management judgement in relation to compliance with required standards.",
             "manager's reflections on compliance",
+            compare="A14",
         ),
         scale_10(
             "MB1",
             "Please complete the scaling below for the overall outcomes for the child or young person on a scale of 1-10 (1 being poor and 10 being outstanding).",
             "manager's overall outcomes scale",
+            compare="B7",
             meaning="manager:overall",
         ),
-        long_text("MB2", "Evidence that supports your grade.", "manager's evidence"),
+        long_text("MB2", "Evidence that supports your grade.", "manager's evidence", compare="B8"),
         long_text(
             "MB3",
             "What needs to be different and what actions need to be considered in order for things to improve further for the child?",
@@ -401,12 +397,11 @@ MANAGER_OVERALL = Page(
             "MO1",
             "Overall Grade",
             "manager's overall grade",
-            help=STANDARDS_GUIDANCE,
+            compare="P1",
             meaning="grade:manager",
         ),
-        long_text("MO2", "Please give a narrative next to your grade.", "manager's narrative"),
+        long_text("MO2", "Please give a narrative next to your grade.", "manager's narrative", compare="P2"),
     ),
-    guidance=STANDARDS_GUIDANCE,
 )
 
 ACTION_PLAN = Page(
@@ -475,4 +470,5 @@ FORM = Form(
     ),
     overall_grades={"practitioner": "P1", "manager": "MO1"},
     submitted_by=(Contributor.PRACTITIONER, Contributor.MANAGER),
+    grade_guidance=STANDARDS_GUIDANCE,
 )
