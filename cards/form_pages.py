@@ -21,6 +21,7 @@ from microsoft_teams.cards import (
     DateInput,
     NumberInput,
     TextInput,
+    ToggleVisibilityAction,
 )
 from microsoft_teams.cards.core import Action, CardElement
 
@@ -276,7 +277,8 @@ def review_card(view: ReviewView) -> CardDict:
     body: list[CardElement] = [
         heading(f"Review before submitting — {view.form.title}, case {view.audit.case_ref}"),
         para(
-            "Check each page. Long answers are shortened here; Edit opens the page with everything.",
+            "Each section says where it stands; 'Show or hide answers' opens it. Long answers are shortened "
+            "here; Edit opens the page with everything.",
             subtle=True,
         ),
     ]
@@ -296,22 +298,7 @@ def review_card(view: ReviewView) -> CardDict:
                 bold=True,
             )
         )
-    for page in view.form.pages:
-        rows = []
-        for f in page.fields:
-            if f.prefilled_from is not None:
-                continue
-            shown = summary(display_value(f, view.answers.get(f.id))) or "—"
-            if f.id in mine:
-                shown = f"⚠ {view.problems[f.id]}"
-            elif f.id in view.problems:
-                shown = "to be completed by the " + page.editor_of(f).value.replace("_", " ")
-            rows.append((f.ref or summary(f.short, 30), shown))
-        editable = any(page.editor_of(f) in view.editors for f in page.fields)
-        items: list[CardElement] = [para(page.part, bold=True), facts(rows)]
-        if editable:
-            items.append(action_row([execute("Edit", Verb.PAGE_OPEN, view.audit.data(page=page.id))]))
-        body.append(Container(items=items, separator=True))
+    body += [_review_section(view, page, mine) for page in view.form.pages]
     actions: list[Action] = []
     if view.can_submit and not view.handed_on:
         actions.append(execute("Submit", Verb.AUDIT_SUBMIT, view.audit.data(), style="positive"))
@@ -322,6 +309,51 @@ def review_card(view: ReviewView) -> CardDict:
         refresh_user_ids=view.refresh_user_ids,
         fallback_text=f"Review {view.form.title} before submitting",
     )
+
+
+def answer_title(f: Field) -> str:
+    """A question as the review names it: its id and short label ("A7a: section 47 enquiry")."""
+    short = summary(f.short, 60)
+    return f"{f.ref}: {short}" if f.ref else short[0].upper() + short[1:]
+
+
+def _review_section(view: ReviewView, page: Page, mine: Mapping[str, str]) -> Container:
+    """One section of the review, collapsed to a line saying where it stands; opened where there is
+    something of the reader's to put right."""
+    rows: list[tuple[str, str]] = []
+    answered = total = 0
+    others: set[str] = set()
+    for f in page.fields:
+        if f.prefilled_from is not None:
+            continue
+        value = view.answers.get(f.id)
+        total += 1
+        answered += value not in (None, "") and f.id not in view.problems
+        shown = summary(display_value(f, value)) or "—"
+        if f.id in mine:
+            shown = f"⚠ {view.problems[f.id]}"
+        elif f.id in view.problems:
+            others.add(page.editor_of(f).value.replace("_", " "))
+            shown = "to be completed by the " + page.editor_of(f).value.replace("_", " ")
+        rows.append((answer_title(f), shown))
+    mine_here = [f.id for f in page.fields if f.id in mine and f.prefilled_from is None]
+    problems_here = bool(mine_here)
+    state = f"{answered} of {total} answered"
+    if mine_here:
+        state += f" · ⚠ {len(mine_here)} for you to complete or correct"
+    if others:
+        state += " · still to do by the " + " and the ".join(sorted(others))
+    box = f"review_{page.id}"
+    buttons: list[Action] = [ToggleVisibilityAction(title="Show or hide answers", target_elements=[box])]
+    if any(page.editor_of(f) in view.editors for f in page.fields):
+        buttons.append(execute("Edit", Verb.PAGE_OPEN, view.audit.data(page=page.id)))
+    items: list[CardElement] = [
+        para(page.part, bold=True),
+        para(state, subtle=not (problems_here or others), color="Attention" if problems_here else None),
+        action_row(buttons),
+        Container(id=box, is_visible=None if problems_here else False, items=[facts(rows)], style="emphasis"),
+    ]
+    return Container(items=items, separator=True)
 
 
 def readonly_card(view: PageView) -> CardDict:

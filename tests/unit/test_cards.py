@@ -120,19 +120,27 @@ def test_the_review_card_summarises_every_page_with_edit_and_submit() -> None:
             REF,
             answers,
             frozenset({C.PRACTITIONER}),
-            problems={"A2a": "A2a — essential information on file is required"},
+            problems={"A2a": "A2a — essential information on file is required", "MO1": "MO1 is required"},
         )
     )
     edits = [
         n["data"]["page"] for n in walk(card) if n.get("verb") == "page.open" and n.get("type") == "Action.Execute"
     ]
     assert len(edits) == 10  # the practitioner's pages; manager and HoS pages are not theirs to edit
-    facts = {f["title"]: f["value"] for n in walk(card) if n.get("type") == "FactSet" for f in n["facts"]}
-    assert facts["P1"] == "Red — Inadequate"
-    assert facts["A1b"].endswith("…")
-    assert len(facts["A1b"]) <= 90
-    assert facts["A2a"] == "⚠ A2a — essential information on file is required"
+    facts = {f["title"].split(":")[0]: f for n in walk(card) if n.get("type") == "FactSet" for f in n["facts"]}
+    assert facts["P1"] == {"title": "P1: practitioner's overall grade", "value": "Red — Inadequate"}
+    assert facts["A1b"]["value"].endswith("…")
+    assert len(facts["A1b"]["value"]) <= 90
+    assert facts["A2a"]["value"] == "⚠ A2a — essential information on file is required"
     assert card["actions"][0]["verb"] == "audit.submit"
+    # each section is one line saying where it stands, its answers behind Show answers; the section with
+    # something of the reader's to put right is open
+    boxes = {n["id"]: n.get("isVisible", True) for n in walk(card) if str(n.get("id", "")).startswith("review_")}
+    assert len(boxes) == len(PLC.pages)
+    assert [k for k, shown in boxes.items() if shown] == ["review_part_a_assessment"]
+    shown = texts(card)
+    assert "0 of 2 answered · still to do by the manager" in shown  # the manager's overall grade
+    assert any(t.endswith("⚠ 1 for you to complete or correct") for t in shown)
 
 
 def test_a_red_alert_says_what_is_asked_by_when_and_opens_the_audit() -> None:
