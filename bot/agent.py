@@ -337,7 +337,7 @@ class PlfAgent(ActivityHandler):
             if audit.case is not None:
                 people |= {p for p in (audit.case.practice_lead_id, audit.case.service_manager_id) if p}
             users = await self.refresh_users.get(uow.conversations, people)
-        return screen_card(screen, ScreenContext(users, self.links))
+        return screen_card(screen, ScreenContext(users, self.links, self.clock.today()))
 
     async def _unknown(self, uow: AbstractUnitOfWork, activity: Activity) -> CardDict:
         sender = activity.from_property

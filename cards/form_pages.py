@@ -210,6 +210,8 @@ def _field_block(view: PageView, f: Field, index: int) -> list[CardElement]:
     if f.prefilled_from is not None:
         return []
     value = view.values.get(f.id)
+    if value in (None, "") and f.suggested_from and f.id not in view.errors:
+        value = view.prefilled.get(f.suggested_from) or None  # offered until answered
     editor = page.editor_of(f)
     if editor not in view.editors:
         who = editor.value.replace("_", " ")

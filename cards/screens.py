@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 
 from cards import layered, reports, workflow
 from cards.base import CardDict
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
+from cards.notices import when
 from cards.registry import LinkSigner
 from plf_core import dips, moderating, timetable_commands
 from plf_core import layered as layered_audit
@@ -27,6 +29,7 @@ from plf_core.workflow import AuditList, PageScreen, Reply, ReviewScreen, Submit
 class ScreenContext:
     refresh_user_ids: tuple[str, ...] = ()
     links: LinkSigner | None = None
+    today: date | None = None
 
 
 S = TypeVar("S")
@@ -53,20 +56,27 @@ def audit_ref(audit: AuditView) -> AuditRef:
     if audit.case is not None:
         parts.append(f"Team {audit.case.team_code}")
     if audit.due_on:
-        parts.append(f"due {audit.due_on.isoformat()}")
+        parts.append(f"due {when(audit.due_on)}")
     if audit.pim_held_on:
-        parts.append(f"PIM held on {audit.pim_held_on.isoformat()}")
+        parts.append(f"PIM held on {when(audit.pim_held_on)}")
     elif audit.pim_due_on:
-        parts.append(f"PIM due by {audit.pim_due_on.isoformat()}")
+        parts.append(f"PIM due by {when(audit.pim_due_on)}")
     if audit.status.value not in ("assigned", "in_progress"):
         parts.append(audit.status.value.replace("_", " "))
     return AuditRef(audit.id, audit.version, audit.case.azeus_number if audit.case else "—", " · ".join(parts))
 
 
-def prefilled(audit: AuditView) -> dict[str, str]:
-    """The answers a form fills in itself: the case, its team and the people."""
+def prefilled(audit: AuditView, today: date | None = None) -> dict[str, str]:
+    """The answers a form fills in itself (the case, its team and the people) and those it offers
+    until answered (the second person, today's date)."""
     case = audit.case
-    values = {"audit.practitioner": audit.practitioner_name, "audit.manager": audit.second_person_name}
+    values = {
+        "audit.practitioner": audit.practitioner_name,
+        "audit.manager": audit.second_person_name,
+        "audit.second_person": audit.second_person_name,
+    }
+    if today is not None:
+        values["today"] = today.isoformat()
     if case is not None:
         values |= {
             "case.azeus_number": case.azeus_number,
@@ -90,7 +100,7 @@ def _page(screen: PageScreen, context: ScreenContext) -> CardDict:
         screen.page_id,
         screen.values,
         screen.editors,
-        prefilled(screen.audit),
+        prefilled(screen.audit, context.today),
         screen.errors,
         screen.note,
         context.refresh_user_ids,

@@ -128,7 +128,7 @@ def _save(direction: int) -> Run:
     async def save(t: Turn, r: ActionRequest) -> object:
         assert r.page is not None
         page = r.at_version, r.page, r.inputs, direction
-        return await workflow.save_page(t.uow, t.actor, r.audit, *page, t.activity_id)
+        return await workflow.save_page(t.uow, t.actor, r.audit, *page, t.activity_id, t.today)
 
     return save
 

@@ -87,5 +87,10 @@ async def _red_alerts(
         parent_audit_id=audit.id,
     )
     await uow.audits.set_pim_due(audit.id, pim_due)
+    # what the bot knows, written in for the chair to check: the social worker and their Practice Lead
+    sw_tm = " / ".join(n for n in (audit.practitioner_name, audit.second_person_name) if n)
+    if sw_tm:
+        by = audit.submitted_by_id or head
+        await uow.audits.save_answers(pim_id, 1, "header", {"PIM_sw_tm": sw_tm[:200]}, by, "header", "assigned")
     request = PimRequest(pim_id, audit.id, case.azeus_number, case.team_name, pim_due)
     await uow.outbox.add(Notice(f"pim:{audit.id}", head, request, urgent=True))

@@ -168,6 +168,7 @@ async def save_page(
     submitted: Mapping[str, object],
     direction: int,
     activity: str | None = None,
+    today: date | None = None,
 ) -> Screen:
     """Save (0), Next (1) or Back (-1): the page is stored as a draft whatever the direction.
 
@@ -181,7 +182,7 @@ async def save_page(
         raise ValidationFailed(f"'{page_id[:40]}' is not a page of this form")
     page = form.page(page_id)
     _refuse_others_fields(page, submitted, editors, audit_id)
-    checked = check_page(form, page_id, submitted, editors)
+    checked = check_page(form, page_id, submitted, editors, today, audit.answers)
     page_fields = {f.id for f in page.fields if page.editor_of(f) in editors}
     if not page_fields:  # nothing on this page is theirs to write: move on, write nothing
         note = None if direction else "This page is completed by someone else: nothing of yours to save here."

@@ -6,6 +6,7 @@ from plf_core.forms import wording
 from plf_core.forms.model import (
     Choice,
     Contributor,
+    DateRule,
     Field,
     FieldKind,
     RequiredWhenDiffers,
@@ -55,6 +56,16 @@ def text(id_: str, label: str, short: str, **kw: object) -> Field:
 
 def date(id_: str, label: str, short: str, **kw: object) -> Field:
     return Field(id_, label, FieldKind.DATE, short, **kw)  # type: ignore[arg-type]
+
+
+def done_date(id_: str, label: str, short: str, **kw: object) -> Field:
+    """The date something was done (completed, held, sent): never in the future."""
+    return date(id_, label, short, dated=DateRule.DONE, **kw)
+
+
+def due_date(id_: str, label: str, short: str, **kw: object) -> Field:
+    """The date something is due (a deadline, a review): never in the past when it is set."""
+    return date(id_, label, short, dated=DateRule.DUE, **kw)
 
 
 def grade(id_: str, label: str, short: str, **kw: object) -> Field:
@@ -139,6 +150,7 @@ def action_rows(
                 required=required,
                 required_when=when,
                 meaning="action:deadline",
+                dated=DateRule.DUE,
             ),
         ]
         if impact:

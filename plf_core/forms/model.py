@@ -33,6 +33,13 @@ class Contributor(StrEnum):
     QA = "qa"
 
 
+class DateRule(StrEnum):
+    """Which side of today a date answer may fall on."""
+
+    DONE = "done"  # something that has happened (a completion date): today or earlier
+    DUE = "due"  # something still to do (an action's deadline): today or later
+
+
 #: Default maximum lengths, in characters.
 TEXT_MAX = 200
 LONG_TEXT_MAX = 2000
@@ -93,6 +100,10 @@ class Field:
     #: Another contributor's field shown beside this one, read-only, for comparison (the
     #: practitioner's grade beside the manager's).
     compare: str | None = None
+    #: Offered in the input until answered (the person can change it): "today", "audit.second_person".
+    suggested_from: str | None = None
+    #: For a date: whether it records something done (not in the future) or due (not in the past).
+    dated: DateRule | None = None
 
     @property
     def ref(self) -> str:

@@ -6,6 +6,8 @@ from plf_core.forms import wording
 from plf_core.forms.building import (
     action_rows,
     date,
+    done_date,
+    due_date,
     grade,
     long_text,
     prefilled,
@@ -64,8 +66,8 @@ def thematic_form(
                 "audit.practitioner",
             ),
             prefilled("T_age", "Age of Child", "age of child", "case.age"),
-            date("T_date", "Date of Audit", "date of audit"),
-            date(
+            done_date("T_date", "Date of Audit", "date of audit"),
+            due_date(
                 "T_deadline",
                 "Deadline for submission of practice review",
                 "deadline for submission",
@@ -209,7 +211,7 @@ def thematic_form(
         "Sign-off",
         R,
         (
-            date(
+            done_date(
                 "SO_sent",
                 "Date sent by the reviewer to the social worker and Practice Lead",
                 "date sent to the social worker and Practice Lead",
@@ -229,21 +231,21 @@ def thematic_form(
                 required=False,
                 editor=HOS,
             ),
-            date(
+            done_date(
                 "SO_sm_date",
                 "Date of Service Manager Sign off",
                 "date of Service Manager sign off",
                 required=False,
                 editor=Contributor.MANAGER,
             ),
-            date(
+            done_date(
                 "SO_hos_date",
                 "Date of Head of Service Sign off (if inadequate)",
                 "date of Head of Service sign off",
                 required=False,
                 editor=HOS,
             ),
-            date(
+            due_date(
                 "SO_review",
                 "Review date for HoS: actions completed?",
                 "review date for the Head of Service",

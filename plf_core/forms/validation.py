@@ -13,6 +13,7 @@ from datetime import date
 
 from plf_core.forms.model import (
     Contributor,
+    DateRule,
     Field,
     FieldKind,
     Form,
@@ -109,11 +110,15 @@ def check_page(
     page_id: str,
     submitted: Mapping[str, object],
     editors: Collection[Contributor] | None = None,
+    today: date | None = None,
+    stored: Mapping[str, object] | None = None,
 ) -> Checked:
     """A draft of one page: types and ranges, not completeness.
 
     `editors` are the contributions the person may make; a value for a field they may not
-    edit is refused (the card shows such fields read-only)."""
+    edit is refused (the card shows such fields read-only). With `today`, a date that records
+    something done may not be in the future and a deadline may not be in the past, when it
+    is set or changed (a deadline that has passed since it was set stays as it was)."""
     page = form.page(page_id)
     by_id = {f.id: f for f in page.fields}
     values: dict[str, Value] = {}
@@ -133,9 +138,23 @@ def check_page(
             continue
         try:
             values[key] = clean_value(f, raw)
+            if today is not None and values[key] != (stored or {}).get(key):
+                _check_side_of_today(f, values[key], today)
         except ValueError as exc:
+            values.pop(key, None)
             errors[key] = message(f, str(exc))
     return Checked(values, errors)
+
+
+def _check_side_of_today(f: Field, value: Value, today: date) -> None:
+    if f.dated is None:
+        return
+    day = date.fromisoformat(str(value))
+    shown = f"{today:%a %d %b %Y}"
+    if f.dated is DateRule.DONE and day > today:
+        raise ValueError(f"cannot be in the future (today is {shown})")
+    if f.dated is DateRule.DUE and day < today:
+        raise ValueError(f"cannot be in the past (today is {shown})")
 
 
 def required_now(f: Field, answers: Mapping[str, object]) -> bool:

@@ -16,7 +16,7 @@ import pytest
 
 from plf_core.demo_borough import build_demo_borough
 from plf_core.directory_import import PersonRow
-from plf_core.forms.model import Contributor, FieldKind
+from plf_core.forms.model import Contributor, DateRule, FieldKind
 from plf_core.forms.registry import get_form
 from plf_core.vocabulary import Role
 from tests.card_tree import inputs, walk
@@ -241,15 +241,15 @@ async def test_a_forged_audit_id_and_a_stale_card_are_refused(bot: Any, database
     assert any("is not one you can open" in t for t in card_texts(forged_save))
 
     card = await u["worker"].execute("audit.open", {"audit": audit_id})
-    saved = await u["worker"].press(card, "Save", {"H_how": "self", "H_date": "2026-11-20"})
+    saved = await u["worker"].press(card, "Save", {"H_how": "self", "H_date": "2026-11-18"})
     assert any(t.startswith("Saved.") for t in card_texts(saved))
-    stale = await u["worker"].press(card, "Save", {"H_how": "plc", "H_date": "2026-11-21"})  # the old card
-    assert any("changed this meanwhile to \u201c2026-11-20\u201d" in t for t in card_texts(stale))  # both values
-    assert {n["id"]: n.get("value") for n in _inputs(stale)}["H_date"] == "2026-11-21"  # the typing kept
+    stale = await u["worker"].press(card, "Save", {"H_how": "plc", "H_date": "2026-11-19"})  # the old card
+    assert any("changed this meanwhile to \u201c2026-11-18\u201d" in t for t in card_texts(stale))  # both values
+    assert {n["id"]: n.get("value") for n in _inputs(stale)}["H_date"] == "2026-11-19"  # the typing kept
     reopened = await u["worker"].execute("audit.open", {"audit": audit_id, "page": "header"})
     values = {n["id"]: n.get("value") for n in _inputs(reopened)}
     assert values["H_how"] == "self"
-    assert values["H_date"] == "2026-11-20"
+    assert values["H_date"] == "2026-11-18"
 
     log = await access_log(database_url)
     stranger = cast()["stranger"].aad_object_id
@@ -372,20 +372,25 @@ async def test_the_pim_date_shows_on_the_audit_once_held_and_qa_marks_it_uploade
 
     pim_notice = await wait_for_card(connector, u["head"], "Practice Improvement Meeting needed")
     pim = await u["head"].press(pim_notice, "Open the PIM record")
+    from tests.card_tree import inputs
+
+    offered = inputs(pim)["PIM_sw_tm"]["value"]  # what the bot knows, written in for the chair
+    assert offered == f"{worker.display_name} / {lead.display_name}"
     pim_form = get_form("practice_improvement_meeting")
     for page in pim_form.pages:
         values: dict[str, Any] = {}
         for f in page.fields:
             if f.prefilled_from:
                 continue
-            values[f.id] = {FieldKind.DATE: "2026-12-01", FieldKind.GRADE: "amber"}.get(f.kind, "Synthetic minutes.")
+            held = "2026-12-01" if f.dated is DateRule.DUE else "2026-11-19"  # deadlines ahead, the rest done
+            values[f.id] = {FieldKind.DATE: held, FieldKind.GRADE: "amber"}.get(f.kind, "Synthetic minutes.")
         title = "Review and submit" if page.id == pim_form.pages[-1].id else "Next"
         pim = await u["head"].press(pim, title, values)
     done = await u["head"].press(pim, "Submit")
     assert any("Submitted" in t for t in card_texts(done))
 
     view = await u["worker"].execute("audit.view", {"audit": audit_id})
-    assert any("PIM held on 2026-12-01" in t for t in card_texts(view))
+    assert any("PIM held on Thu 19 Nov 2026" in t for t in card_texts(view))
 
     await u["qa"].say(f"uploaded {audit_id}")
     await wait_for_card(connector, u["qa"], "is recorded as uploaded to Azeus")
@@ -397,7 +402,7 @@ async def test_the_pim_date_shows_on_the_audit_once_held_and_qa_marks_it_uploade
     html = out.read_text()
     assert f"<strong>{BOROUGH.cases[0].azeus_number}</strong>" in html
     assert "Red — Inadequate" in html
-    assert "held on 2026-12-01" in html
+    assert "held on 2026-11-19" in html
     assert "A1a: Is the record up to date, comprehensive and tells the child&#39;s story?" in html
     assert "Synthetic evidence: the plan was reviewed with the family." in html
     assert "<script" not in html

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from plf_core.forms.model import Contributor, FieldKind
+from plf_core.forms.model import Contributor, DateRule, FieldKind
 from plf_core.forms.registry import get_form
 from plf_core.vocabulary import Role
 from tests.e2e.teams import TeamsUser, card_texts, input_ids
@@ -23,7 +23,7 @@ def terms_answers(page_id: str) -> dict[str, Any]:
         values[f.id] = {
             FieldKind.YES_NO: "no",
             FieldKind.RAG: "amber",
-            FieldKind.DATE: "2026-12-18",
+            FieldKind.DATE: "2026-12-18" if f.dated is DateRule.DUE else "2026-11-18",
             FieldKind.TEXT: "Synthetic: team managers",
             FieldKind.LONG_TEXT: f"Synthetic {f.id}: voice of the child recorded in plans.",
         }[f.kind]

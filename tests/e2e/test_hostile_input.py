@@ -68,7 +68,7 @@ async def test_a_nul_in_an_answer_is_refused_by_name_and_the_draft_is_kept(bot: 
     reopened = await u["worker"].execute("audit.open", {"audit": audit_id, "page": "header"})
     values = {i["id"]: i.get("value") for i in _inputs(reopened)}
     assert values["H_date"] == "2026-11-20"  # what was saved before is intact
-    again = await u["worker"].press(reopened, "Save", {"H_how": "self", "H_date": "2026-11-21"})
+    again = await u["worker"].press(reopened, "Save", {"H_how": "self", "H_date": "2026-11-19"})
     assert any(t.startswith("Saved.") for t in card_texts(again))  # and the audit still saves
 
 

@@ -128,7 +128,7 @@ async def test_message_card_action_execute_and_a_stored_answer_through_the_playg
         page = await pg.invoke(http, message["messageId"], find_action(card, "Continue"), {})
         assert "About this audit · page 1 of 14" in card_texts(page)
         saved = await pg.invoke(
-            http, message["messageId"], find_action(page, "Save"), {"H_how": "self", "H_date": "2026-11-24"}
+            http, message["messageId"], find_action(page, "Save"), {"H_how": "self", "H_date": "2026-11-19"}
         )
         assert any(t.startswith("Saved.") for t in card_texts(saved))
 
@@ -141,4 +141,4 @@ async def test_message_card_action_execute_and_a_stored_answer_through_the_playg
     assert len(stored) == 1
     page_id, values = stored[0]
     assert page_id == "header"
-    assert (json.loads(values) if isinstance(values, str) else values) == {"H_how": "self", "H_date": "2026-11-24"}
+    assert (json.loads(values) if isinstance(values, str) else values) == {"H_how": "self", "H_date": "2026-11-19"}

@@ -224,3 +224,11 @@ def test_the_managers_page_shows_the_practitioners_answer_beside_theirs_read_onl
     assert "Visits were late (synthetic)" in shown
     assert {"A13", "A14", "B7"}.isdisjoint(inputs(card))  # for comparison only: nothing of theirs to send
     assert shown[shown.index("The practitioner's answer (B8)") + 1] == "not answered yet"
+
+
+def test_what_the_bot_knows_is_offered_until_answered() -> None:
+    known = {"audit.second_person": "Pat Leadwell", "today": "2026-11-20"}
+    card = page_card(PageView(PLC, REF, "header", {}, frozenset({C.PRACTITIONER}), known))
+    assert (inputs(card)["H_second"]["value"], inputs(card)["H_date"]["value"]) == ("Pat Leadwell", "2026-11-20")
+    answered = page_card(PageView(PLC, REF, "header", {"H_date": "2026-11-02"}, frozenset({C.PRACTITIONER}), known))
+    assert inputs(answered)["H_date"]["value"] == "2026-11-02"

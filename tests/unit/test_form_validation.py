@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from plf_core.forms.model import Contributor as C
@@ -195,3 +197,19 @@ def test_fields_for_others_are_not_required_of_this_submitter() -> None:
     answers = {k: v for k, v in complete_plc().items() if PLC.page_of(k).editor_of(PLC.fields[k]) is C.PRACTITIONER}
     assert check_submission(PLC, answers, {C.PRACTITIONER}).ok
     assert "MO1" in check_submission(PLC, answers, {C.PRACTITIONER, C.MANAGER}).errors
+
+
+def test_a_completion_date_in_the_future_and_a_deadline_in_the_past_are_refused_by_name() -> None:
+    plc = get_form("practice_learning_conversation")
+    today = date(2026, 11, 20)
+    header = check_page(plc, "header", {"H_how": "self", "H_date": "2026-11-21"}, today=today)
+    assert header.errors == {
+        "H_date": "Date the audit was completed cannot be in the future (today is Fri 20 Nov 2026)"
+    }
+    assert header.values == {"H_how": "self"}  # the valid answer is kept
+    plan = check_page(plc, "action_plan", {"AP1": "Visit", "AP1_who": "SW", "AP1_by": "2026-11-19"}, today=today)
+    assert plan.errors == {"AP1_by": "Deadline of action 1 cannot be in the past (today is Fri 20 Nov 2026)"}
+    # today itself is fine both ways, and a deadline that has passed since it was set stays as it was
+    assert check_page(plc, "header", {"H_date": "2026-11-20"}, today=today).ok
+    assert check_page(plc, "action_plan", {"AP1_by": "2026-11-20"}, today=today).ok
+    assert check_page(plc, "action_plan", {"AP1_by": "2026-11-02"}, today=today, stored={"AP1_by": "2026-11-02"}).ok

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plf_core.forms.building import action_rows, date, long_text, prefilled, text, yes_no
+from plf_core.forms.building import action_rows, done_date, due_date, long_text, prefilled, text, yes_no
 from plf_core.forms.model import Contributor, Form, Page, RequiredWhenEquals
 
 Q = Contributor.QA
@@ -19,8 +19,8 @@ FORM = Form(
             (
                 text("TOR_title", "Title of Thematic / Dip Sampling", "title"),
                 prefilled("TOR_by", "Completed by", "completed by", "audit.practitioner"),
-                date("TOR_started", "Date Commenced", "date commenced"),
-                date("TOR_completed", "Date Completed", "date completed", required=False),
+                done_date("TOR_started", "Date Commenced", "date commenced"),
+                done_date("TOR_completed", "Date Completed", "date completed", required=False),
                 yes_no("TOR_previous", "Previously Sampled", "previously sampled"),
                 text(
                     "TOR_previous_when",
@@ -72,7 +72,7 @@ FORM = Form(
                     "how learning will be shared",
                     required=False,
                 ),
-                date("TOR_review", "Date to be Reviewed", "date to be reviewed", required=False),
+                due_date("TOR_review", "Date to be Reviewed", "date to be reviewed", required=False),
                 long_text(
                     "TOR_moderators",
                     "Moderators Comments",

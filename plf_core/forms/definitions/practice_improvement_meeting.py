@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from plf_core.forms import wording
-from plf_core.forms.building import action_rows, date, grade, long_text, prefilled, text
+from plf_core.forms.building import action_rows, done_date, grade, long_text, prefilled, text
 from plf_core.forms.model import Contributor, Form, Page
 from plf_core.vocabulary import GRADE_ORDER
 
@@ -19,12 +19,12 @@ FORM = Form(
             "About the meeting",
             C,
             (
-                date("PIM_date", "Date", "date of the record"),
+                done_date("PIM_date", "Date", "date of the record"),
                 prefilled("PIM_case", "Case ID", "case id", "case.azeus_number"),
                 text("PIM_sw_tm", "SW/TM", "social worker / team manager"),
                 prefilled("PIM_team", "Team & Service Area", "team and service area", "case.team_and_area"),
                 prefilled("PIM_chair", "Chair of PIM", "chair of the PIM", "audit.practitioner"),
-                date("PIM_held", "Date of PIM", "date of the PIM", meaning="pim:held_on"),
+                done_date("PIM_held", "Date of PIM", "date of the PIM", meaning="pim:held_on"),
                 long_text("PIM_attendees", "List of attendees (in addition to above)", "list of attendees"),
             ),
         ),
@@ -50,7 +50,7 @@ FORM = Form(
             (
                 *action_rows(6, who_label="By whom", when_label="By when"),
                 text("PIM_sent_to", "Minutes to be sent to", "who the minutes go to", required=False),
-                date("PIM_sent_on", "Date sent", "date the minutes were sent", required=False),
+                done_date("PIM_sent_on", "Date sent", "date the minutes were sent", required=False),
             ),
         ),
         Page(

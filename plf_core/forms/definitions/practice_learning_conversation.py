@@ -7,6 +7,7 @@ from plf_core.forms.building import (
     action_rows,
     child_rating,
     date,
+    done_date,
     grade,
     long_text,
     prefilled,
@@ -94,8 +95,9 @@ HEADER = Page(
             "name of the 2nd person",
             required=False,
             required_when=RequiredWhenEquals("H_how", "plc"),
+            suggested_from="audit.second_person",
         ),
-        date("H_date", "Date Audit Completed", "date the audit was completed"),
+        done_date("H_date", "Date Audit Completed", "date the audit was completed", suggested_from="today"),
     ),
 )
 
@@ -422,7 +424,7 @@ HEAD_OF_SERVICE = Page(
     (
         text("HOS1", "HOS Name", "Head of Service's name", required=False),
         long_text("HOS2", "HOS Comments", "Head of Service's comments", required=False),
-        date("HOS3", "Date", "date of the Head of Service's comments", required=False),
+        done_date("HOS3", "Date", "date of the Head of Service's comments", required=False),
         yes_no(
             "HOS4",
             "If audit is graded 'good' or 'outstanding', do you want to submit this audit as an example of good practice that may be used in an Ofsted inspection?",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from plf_core.forms import wording
-from plf_core.forms.building import date, long_text, prefilled, scale_5, text
+from plf_core.forms.building import done_date, long_text, prefilled, scale_5, text
 from plf_core.forms.model import Contributor, Form, Page
 
 S = Contributor.SUPERVISEE
@@ -57,7 +57,7 @@ FORM = Form(
             (
                 prefilled("SE_staff", "Staff Name", "staff name", "audit.practitioner"),
                 text("SE_reviewer", "Practice Reviewer", "practice reviewer"),
-                date("SE_date", "Date", "date of the evaluation"),
+                done_date("SE_date", "Date", "date of the evaluation"),
             ),
         ),
         statements_page(1, 8),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plf_core.forms.building import action_rows, date, long_text, prefilled, text, yes_no
+from plf_core.forms.building import action_rows, done_date, long_text, prefilled, text, yes_no
 from plf_core.forms.model import Contributor, Field, Form, Page
 
 R = Contributor.REVIEWER
@@ -60,7 +60,7 @@ FORM = Form(
             (
                 text("SR_staff", "Staff Name", "staff name"),
                 prefilled("SR_reviewer", "Practice Reviewer", "practice reviewer", "audit.practitioner"),
-                date("SR_date", "Date", "date of the review"),
+                done_date("SR_date", "Date", "date of the review"),
             ),
         ),
         checks_page(1, 5),
