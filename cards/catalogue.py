@@ -6,7 +6,7 @@ Pure: returns (name, card) pairs; `plf cards` writes them to disk with a gallery
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 from cards import layered, reports
 from cards.base import CardDict
@@ -180,6 +180,15 @@ def example_notices() -> list[tuple[str, NoticeData]]:
             ),
         ),
         ("notices/pim-request", n.PimRequest(1300, 1234, "DEMO-900123", "CNP-N (demo)", DAY)),
+        (
+            "notices/actions-assigned",
+            t.ActionsAssigned(
+                1234,
+                "DEMO-900123",
+                "action_plan",
+                tuple(t.AssignedAction(40 + i, i + 1, DAY) for i in range(6)),
+            ),
+        ),
         ("notices/outcomes-chart", n.OutcomesChart(1234, "DEMO-900123")),
         ("notices/audit-final", n.AuditFinal(1234, "DEMO-900123", "Practice Learning Conversation", "amber")),
         ("notices/moderation-request", n.ModerationRequest(1234, "DEMO-900123", "CNP-N (demo)", reason, DAY)),
@@ -321,6 +330,8 @@ def example_timetable_notices() -> list[NoticeData]:
         t.DipFollowUp(7, theme, DAY, "dip_agree"),
         t.DipEscalation(7, theme, DAY, "dip_escalation"),
         t.PimDue(9001, "DEMO-900123", DAY, "pim_due"),
+        t.ActionDue(41, 9001, "DEMO-900123", "Rowan Demoford", DAY + timedelta(days=3), DAY, "action_reminder"),
+        t.ActionDue(41, 9001, "DEMO-900123", "Rowan Demoford", DAY, DAY + timedelta(days=1), "action_overdue"),
     ]
     return [*examples, t.DailyDigest(DAY, tuple(t.DigestItem(e.KIND, e) for e in examples))]
 
@@ -329,7 +340,8 @@ def timetable_cards() -> Iterator[tuple[str, CardDict]]:
     """Every timetable notice, alone and in a day's digest, as the dispatcher renders them."""
     context = CardContext(DAY, CATALOGUE_LINKS)
     for notice in example_timetable_notices():
-        yield f"timetable/{notice.KIND.replace('_', '-')}", notice_card(notice, context)
+        name = notice.KIND if not isinstance(notice, t.ActionDue) else notice.rule  # a reminder, then overdue
+        yield f"timetable/{name.replace('_', '-')}", notice_card(notice, context)
 
 
 class CatalogueLinks:

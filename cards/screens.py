@@ -129,7 +129,7 @@ def _review(screen: ReviewScreen, context: ScreenContext) -> CardDict:
 def _submitted(screen: SubmittedScreen, context: ScreenContext) -> CardDict:
     audit = screen.audit
     return workflow.submitted(
-        audit.id, _case(audit), audit.form.title, screen.red_by, screen.pim_due_on, screen.repeated
+        audit.id, _case(audit), audit.form.title, screen.red_by, screen.pim_due_on, screen.repeated, screen.actions
     )
 
 

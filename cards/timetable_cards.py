@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from microsoft_teams.cards import Container
+from microsoft_teams.cards.core import CardElement
+
 from cards import layered, notices
-from cards.base import CardDict
+from cards.base import CardDict, action_row, card, execute, heading, para
 from cards.registry import CardContext, builds
 from plf_core import timetable_notices as t
 from plf_core.card_actions import Verb
@@ -100,4 +103,57 @@ def _pim_due(notice: t.PimDue, context: CardContext) -> CardDict:
             "Record the date it was held on the PIM record."
         ],
         ("Open the audit (read-only)", Verb.AUDIT_VIEW, {"audit": notice.audit_id}),
+    )
+
+
+@builds(t.ActionDue)
+def _action_due(notice: t.ActionDue, context: CardContext) -> CardDict:
+    deadline = notices.when(notice.deadline) if notice.deadline else "its deadline"
+    owner = notice.owner or "the person the plan names"
+    if notice.overdue:
+        title = f"Overdue action: case {notice.case}"
+        line = f"An action of this case's action plan, for {owner}, was due by {deadline} and is not marked done."
+    else:
+        title = f"Action due {deadline}: case {notice.case}"
+        line = f"An action of this case's action plan, for you, is due by {deadline}."
+    body: list[CardElement] = [
+        heading(title),
+        para(line),
+        para("Read it in the audit; press Done once it is done and the reminders stop.", subtle=True),
+    ]
+    buttons = [
+        execute("Done", Verb.ACTION_DONE, {"action": notice.action_id}, style="positive"),
+        execute("Read the audit", Verb.AUDIT_VIEW, {"audit": notice.audit_id}),
+    ]
+    return card(body, buttons, fallback_text=title)
+
+
+@builds(t.ActionsAssigned)
+def _actions_assigned(notice: t.ActionsAssigned, context: CardContext) -> CardDict:
+    """An owner's actions from a submitted audit, each with Done. The actions are read in the audit:
+    what was typed about a child never travels in a notice."""
+    body: list[CardElement] = [
+        heading(f"Actions for you from the audit of case {notice.case}"),
+        para(
+            "The audit's action plan gives you these. You will be reminded before each deadline, and the "
+            "Practice Lead told if one passes; press Done when an action is done.",
+            subtle=True,
+        ),
+    ]
+    for item in notice.items[:10]:
+        deadline = f", by {notices.when(item.deadline)}" if item.deadline else ""
+        body.append(
+            Container(
+                separator=True,
+                items=[
+                    para(f"Action {item.row}{deadline}", bold=True),
+                    action_row([execute("Done", Verb.ACTION_DONE, {"action": item.action_id}, style="positive")]),
+                ],
+            )
+        )
+    read = {"audit": notice.audit_id, "page": notice.page} if notice.page else {"audit": notice.audit_id}
+    return card(
+        body,
+        [execute("Read the action plan", Verb.AUDIT_VIEW, read)],
+        fallback_text=f"{len(notice.items)} action(s) for you: case {notice.case}",
     )

@@ -103,16 +103,25 @@ def audit_ready(audit_id: int, case_ref: str, done_by: str, sections: str) -> Ca
 
 
 def submitted(
-    audit_id: int, case_ref: str, form_title: str, red_by: Sequence[str], pim_due: date | None, repeated: bool
+    audit_id: int,
+    case_ref: str,
+    form_title: str,
+    red_by: Sequence[str],
+    pim_due: date | None,
+    repeated: bool,
+    actions: int = 0,
 ) -> CardDict:
     body: list[CardElement] = [heading(f"Submitted: {form_title}, case {case_ref}")]
     if repeated:
         body.append(para("This audit was already submitted; nothing has changed.", subtle=True))
+    followed = (
+        f"its {actions} action(s) have been sent to their owners, each with Done; the bot reminds them before "
+        "each deadline and tells the Practice Lead of any overdue."
+        if actions
+        else "the actions will be followed up in supervision."
+    )
     body.append(
-        para(
-            "Thank you. The final audit will be sent to the practitioner and the Practice Lead, and the "
-            "actions will be followed up in supervision."
-        )
+        para(f"Thank you. The final audit will be sent to the practitioner and the Practice Lead, and {followed}")
     )
     if red_by:
         pim = f" A Practice Improvement Meeting is to be held by {when(pim_due)}." if pim_due else ""

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from plf_core import chat, dips, follow_ups, moderating, timetable_commands, workflow
+from plf_core import action_plans, chat, dips, follow_ups, moderating, timetable_commands, workflow
 from plf_core.errors import ValidationFailed
 from plf_core.turn import Turn
 
@@ -31,6 +31,7 @@ class Verb(StrEnum):
     DIP_AGREE = "dip.agree"
     DIP_OPEN = "dip.open"
     ACTIONS_DONE = "actions.done"
+    ACTION_DONE = "action.done"  # one tracked action
     ACTIONS_NOT_YET = "actions.not_yet"
     COMMAND_RUN = "command.run"
     REMINDER_SNOOZE = "reminder.snooze"
@@ -99,6 +100,13 @@ async def _data_sent(t: Turn, r: ActionRequest) -> object:
 
 async def _actions_done(t: Turn, r: ActionRequest) -> object:
     return await follow_ups.actions_done(t.uow, t.actor, r.audit, t.now, t.activity_id)
+
+
+async def _action_done(t: Turn, r: ActionRequest) -> object:
+    action = r.inputs.get("action")
+    if not isinstance(action, int) or isinstance(action, bool):
+        raise ValidationFailed("the card does not say which action is done")
+    return workflow.Reply(await action_plans.action_done(t.uow, t.actor, action, t.now, t.activity_id))
 
 
 async def _actions_not_yet(t: Turn, r: ActionRequest) -> object:
@@ -170,6 +178,7 @@ ACTIONS: dict[Verb, Action] = {
     Verb.DIP_OPEN: Action(_dip_open, needs_dip=True),
     Verb.ACTIONS_DONE: Action(_actions_done, needs_audit=True),
     Verb.ACTIONS_NOT_YET: Action(_actions_not_yet, needs_audit=True),
+    Verb.ACTION_DONE: Action(_action_done, refreshes=False),
     Verb.COMMAND_RUN: Action(_command),
     Verb.REMINDER_SNOOZE: Action(_snooze),
     Verb.DATA_REQUEST_SENT: Action(_data_sent),

@@ -34,8 +34,13 @@ async def actions_done(
 ) -> Reply:
     """The actions are done: recorded; later follow-ups stop and a pending escalation is cancelled."""
     case, _ = await _audit_for_follow_up(uow, actor, audit_id, "actions_done")
+    _, recorded = await uow.follow_ups.action_counts(audit_id)
+    if recorded == 0:
+        return Reply(f"No actions were recorded for case {case} (audit {audit_id}), so there is nothing to confirm.")
     count = await uow.follow_ups.confirm_actions(audit_id, actor.person_id, now)
     await uow.outbox.cancel_pending(("followup_", "followup_escalation"), f"audit-{audit_id}")
+    for action_id in await uow.follow_ups.action_ids(audit_id):
+        await uow.outbox.cancel_pending(("action_",), f"action-{action_id}")
     await uow.access.log(actor, "actions_done", audit_id, activity, "ok")
     if count == 0:
         return Reply(f"The actions for case {case} were already confirmed; thank you.")

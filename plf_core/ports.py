@@ -77,6 +77,33 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class PlannedAction:
+    """A row of an audit's action plan, to track: what, who (as typed) and by when. The owner is the
+    person of that name in the directory, else `default_owner_id`."""
+
+    text: str
+    who: str
+    deadline: date | None
+    default_owner_id: int | None
+    row: int = 0  # its number in the plan (Action 1, 2, ...)
+
+
+@dataclass(frozen=True)
+class TrackedAction:
+    """An action being followed up: for its owner's card and for 'done'."""
+
+    action_id: int
+    audit_id: int | None
+    text: str
+    owner_id: int | None
+    deadline: date | None
+    status: str  # open, not_yet, done
+    confirmed_by: str = ""
+    confirmed_at: datetime | None = None
+    row: int = 0
+
+
+@dataclass(frozen=True)
 class UnknownSender:
     aad_object_id: str
     name: str
@@ -227,6 +254,22 @@ class Dips(Protocol):
 
 class FollowUps(Protocol):
     async def confirm_actions(self, audit_id: int, by: int, at: datetime) -> int: ...
+
+    async def record_actions(
+        self, audit_id: int, planned: Sequence[PlannedAction], at: datetime
+    ) -> list[TrackedAction]: ...
+
+    async def action(self, action_id: int) -> TrackedAction | None: ...
+
+    async def action_done(self, action_id: int, by: int, at: datetime) -> bool:
+        """False when it was already done (nothing changed)."""
+        ...
+
+    async def action_counts(self, audit_id: int) -> tuple[int, int]:
+        """(still open, recorded in all) for an audit."""
+        ...
+
+    async def action_ids(self, audit_id: int) -> list[int]: ...
 
     async def actions_not_yet(self, audit_id: int, reason: str, at: datetime) -> int: ...
 

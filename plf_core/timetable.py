@@ -40,6 +40,9 @@ from plf_core.timetable_state import (
 from plf_core.timetable_state import (
     State as State,
 )
+from plf_core.timetable_state import (
+    TrackedAction as TrackedAction,
+)
 from plf_core.working_days import add_working_days, is_working_day
 
 
@@ -50,6 +53,7 @@ class Trigger(StrEnum):
     MODERATED = "moderated"  # a moderation with actions was completed
     DIP_SENT = "dip_sent"  # a dip sample was sent to its Head of Service
     PIM_DUE = "pim_due"  # a Red audit's Practice Improvement Meeting is due
+    ACTION_DUE = "action_due"  # an action plan's action reaches its deadline
 
 
 class Unit(StrEnum):
@@ -67,6 +71,7 @@ class Recipient(StrEnum):
     SLT = "slt"
     DIRECTOR_OF_OPERATIONS = "director_of_operations"
     QA = "qa"
+    OWNER = "owner"  # the person an action is for
 
 
 class Unless(StrEnum):
@@ -94,6 +99,7 @@ ALLOWED: dict[Trigger, frozenset[Recipient]] = {
     ),
     Trigger.DIP_SENT: frozenset({Recipient.HEAD_OF_SERVICE, Recipient.DIRECTOR_OF_OPERATIONS, Recipient.QA}),
     Trigger.PIM_DUE: frozenset({Recipient.HEAD_OF_SERVICE, Recipient.QA}),
+    Trigger.ACTION_DUE: frozenset({Recipient.OWNER, Recipient.PRACTICE_LEAD, Recipient.SERVICE_MANAGER, Recipient.QA}),
 }
 CARDS = TIMETABLE_CARDS  # the timetable's notice kinds (plf_core.timetable_notices)
 MAX_OFFSET_DAYS = 366
@@ -262,6 +268,8 @@ def _subjects(rule: Rule, state: State, today: date) -> list[Subject]:
         return [_moderated_subject(rule, state, m) for m in state.moderated]
     if rule.trigger is Trigger.DIP_SENT:
         return [_dip_subject(rule, state, d) for d in state.dips]
+    if rule.trigger is Trigger.ACTION_DUE:
+        return [_action_subject(rule, state, a) for a in state.actions]
     return [_pim_subject(rule, state, p) for p in state.pims]
 
 
@@ -318,6 +326,25 @@ def _dip_subject(rule: Rule, state: State, d: SentDip) -> Subject:
         people.add(d.head_of_service_id)
     done = (rule.unless is Unless.AGREED and d.agreed) or (rule.unless is Unless.CONFIRMED and d.confirmed)
     return d.sent_on, f"dip-{d.dip_id}", people, {"dip": d.dip_id, "theme": d.theme}, done
+
+
+def _action_subject(rule: Rule, state: State, a: TrackedAction) -> Subject:
+    people = _everyone(rule, state, Recipient.QA)
+    for role, who in (
+        (Recipient.OWNER, a.owner_id),
+        (Recipient.PRACTICE_LEAD, a.practice_lead_id),
+        (Recipient.SERVICE_MANAGER, a.service_manager_id),
+    ):
+        if role in rule.to and who is not None:
+            people.add(who)
+    data = {
+        "action": a.action_id,
+        "audit": a.audit_id,
+        "case": a.case_ref,
+        "owner": a.owner,
+        "deadline": a.deadline.isoformat(),
+    }
+    return a.deadline, f"action-{a.action_id}", people, data, a.done and rule.unless is Unless.CONFIRMED
 
 
 def _pim_subject(rule: Rule, state: State, p: PimDue) -> Subject:

@@ -77,6 +77,64 @@ class PimDue(TimetableNotice):
     rule: str = ""
 
 
+@kind
+@dataclass(frozen=True)
+class ActionDue(TimetableNotice):
+    """An action plan's action near or past its deadline: to its owner, then their managers."""
+
+    KIND = "action_due"
+    KEYS: ClassVar[Mapping[str, str]] = {"action_id": "action", "audit_id": "audit"}
+    action_id: int
+    audit_id: int
+    case: str
+    owner: str  # the owner's name from the directory ("" when the plan named nobody listed)
+    deadline: date | None
+    due: date | None
+    rule: str = ""
+
+    @property
+    def overdue(self) -> bool:
+        return self.deadline is not None and self.due is not None and self.due > self.deadline
+
+
+@dataclass(frozen=True)
+class AssignedAction:
+    """One of an owner's actions, by its place in the plan and its deadline: what was typed stays in
+    the audit, never in a notice."""
+
+    action_id: int
+    row: int
+    deadline: date | None
+
+
+@kind
+@dataclass(frozen=True)
+class ActionsAssigned(NoticeData):
+    """An audit's action plan, submitted: each owner is sent their actions, each with Done. The
+    timetable then reminds them before each deadline (ActionDue)."""
+
+    KIND = "actions_assigned"
+    audit_id: int
+    case: str
+    page: str  # the action plan's page, to read the actions
+    items: tuple[AssignedAction, ...]
+
+    def to_payload(self) -> dict[str, Any]:
+        rows = [{"action": i.action_id, "row": i.row, "deadline": iso(i.deadline)} for i in self.items]
+        return {"audit": self.audit_id, "case": self.case, "page": self.page, "items": rows}
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> Self:
+        items = []
+        for row in listed(payload, "items"):
+            if not isinstance(row, Mapping):
+                raise BadPayload("an assigned action should be a mapping")
+            items.append(
+                AssignedAction(whole_number(row, "action"), whole_number(row, "row"), day_of(row.get("deadline")))
+            )
+        return cls(whole_number(payload, "audit"), text_of(payload, "case"), text_of(payload, "page"), tuple(items))
+
+
 @dataclass(frozen=True)
 class _Reviews(TimetableNotice):
     """A notice listing open reviews (`items`)."""

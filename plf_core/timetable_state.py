@@ -65,6 +65,22 @@ class PimDue:
 
 
 @dataclass(frozen=True)
+class TrackedAction:
+    """An action from an audit's action plan, with its deadline, owner and the case's managers. Its
+    text is not here: what was typed stays in the audit (notices name the case and the deadline)."""
+
+    action_id: int
+    audit_id: int
+    case_ref: str
+    owner: str
+    deadline: date
+    done: bool
+    owner_id: int | None
+    practice_lead_id: int | None
+    service_manager_id: int | None
+
+
+@dataclass(frozen=True)
 class State:
     cycles: Sequence[CycleState] = ()
     open_audits: Sequence[OpenAudit] = ()
@@ -75,3 +91,4 @@ class State:
     #: for SLT's escalation: moderations requested and not done, actions past their deadline
     moderations_outstanding: int = 0
     actions_unconfirmed: int = 0
+    actions: Sequence[TrackedAction] = ()

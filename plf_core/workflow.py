@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from plf_core import access
+from plf_core.action_plans import track_actions
 from plf_core.audits import (
     PLC_FORM,
     AuditView,
@@ -76,6 +77,7 @@ class SubmittedScreen:
     red_by: tuple[str, ...] = ()
     pim_due_on: date | None = None
     repeated: bool = False
+    actions: int = 0  # actions of its plan now tracked (each owner sent theirs)
 
 
 @dataclass(frozen=True)
@@ -297,7 +299,7 @@ async def submit(
     assert submitted is not None
     reds = tuple(red_sources(audit.form, audit.answers))
     pim_due = await after_submit(uow, submitted, reds, today, settings.pim_working_days)
-    return SubmittedScreen(submitted, reds, pim_due)
+    return SubmittedScreen(submitted, reds, pim_due, actions=await track_actions(uow, submitted, now))
 
 
 async def my_audits(uow: AbstractUnitOfWork, actor: Actor) -> AuditList:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
+from plf_core.ports import PlannedAction, TrackedAction
 from store.models import ActionItem, Cycle, Person, SnoozeRow
 from store.repository import SqlRepository
+
+OPEN = ("open", "not_yet")
 
 
 class SqlFollowUps(SqlRepository):
@@ -22,6 +26,68 @@ class SqlFollowUps(SqlRepository):
             .values(status="done", confirmed_by_id=by, confirmed_at=at, updated_at=at)
         )
         return int(done.rowcount)  # type: ignore[attr-defined]
+
+    async def record_actions(
+        self, audit_id: int, planned: Sequence[PlannedAction], at: datetime
+    ) -> list[TrackedAction]:
+        """Each row becomes a tracked action; its owner is the one person of the name typed, if any."""
+        recorded = []
+        for p in planned:
+            named = (
+                await self.session.execute(
+                    select(Person.id).where(func.lower(Person.display_name) == p.who.strip().lower()).limit(2)
+                )
+            ).scalars()
+            found = list(named)
+            owner = found[0] if len(found) == 1 else p.default_owner_id
+            row = ActionItem(
+                audit_id=audit_id,
+                text=p.text,
+                owner_id=owner,
+                owner_text=p.who[:200],
+                deadline=p.deadline,
+                status="open",
+                created_at=at,
+                updated_at=at,
+            )
+            self.session.add(row)
+            await self.session.flush()
+            recorded.append(TrackedAction(row.id, audit_id, p.text, owner, p.deadline, "open", row=p.row))
+        return recorded
+
+    async def action(self, action_id: int) -> TrackedAction | None:
+        found = (
+            await self.session.execute(
+                select(ActionItem, Person.display_name)
+                .outerjoin(Person, Person.id == ActionItem.confirmed_by_id)
+                .where(ActionItem.id == action_id)
+            )
+        ).first()
+        if found is None:
+            return None
+        a, by = found
+        return TrackedAction(a.id, a.audit_id, a.text, a.owner_id, a.deadline, a.status, by or "", a.confirmed_at)
+
+    async def action_done(self, action_id: int, by: int, at: datetime) -> bool:
+        done = await self.session.execute(
+            update(ActionItem)
+            .where(ActionItem.id == action_id, ActionItem.status.in_(OPEN))
+            .values(status="done", confirmed_by_id=by, confirmed_at=at, updated_at=at)
+        )
+        return bool(done.rowcount)  # type: ignore[attr-defined]
+
+    async def action_counts(self, audit_id: int) -> tuple[int, int]:
+        still_open = func.count().filter(ActionItem.status.in_(OPEN))
+        row = (
+            await self.session.execute(
+                select(still_open, func.count()).select_from(ActionItem).where(ActionItem.audit_id == audit_id)
+            )
+        ).one()
+        return int(row[0]), int(row[1])
+
+    async def action_ids(self, audit_id: int) -> list[int]:
+        rows = await self.session.execute(select(ActionItem.id).where(ActionItem.audit_id == audit_id))
+        return list(rows.scalars())
 
     async def actions_not_yet(self, audit_id: int, reason: str, at: datetime) -> int:
         marked = await self.session.execute(

@@ -26,6 +26,7 @@ from plf_core.timetable import (
     Rule,
     SentDip,
     State,
+    TrackedAction,
     Trigger,
     Unit,
 )
@@ -40,6 +41,7 @@ from store.models import (
     DipSample,
     Moderation,
     OutboxMessage,
+    Person,
     PersonRole,
     SnoozeRow,
     Team,
@@ -97,7 +99,8 @@ async def load_state(
     outstanding = (0, 0)
     if due_now and any(Recipient.SLT in r.to for r in rules if r.trigger is Trigger.CYCLE_DUE):
         outstanding = await _load_outstanding(session, today)
-    return State(cycles, open_audits, moderated, dips, pims, people, *outstanding)
+    actions = await _load_actions_due(session, windows[Trigger.ACTION_DUE])
+    return State(cycles, open_audits, moderated, dips, pims, people, *outstanding, actions=actions)
 
 
 def _days_between(window: tuple[date, date], zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -211,6 +214,33 @@ async def _load_pims_due(session: AsyncSession, window: tuple[date, date] | None
         .where(and_(A.pim_due_on >= window[0], A.pim_due_on <= window[1]))
     )
     return [PimDue(audit, case_ref, due, held is not None, hos) for audit, case_ref, due, held, hos in rows]
+
+
+async def _load_actions_due(session: AsyncSession, window: tuple[date, date] | None) -> list[TrackedAction]:
+    """The audits' actions whose deadline is within the window: done or not, their owner and the case's
+    Practice Lead and Service Manager."""
+    if window is None:
+        return []
+    rows = await session.execute(
+        select(
+            ActionItem.id,
+            ActionItem.audit_id,
+            C.azeus_number,
+            func.coalesce(Person.display_name, ""),
+            ActionItem.deadline,
+            ActionItem.status,
+            ActionItem.owner_id,
+            T.practice_lead_id,
+            T.service_manager_id,
+        )
+        .select_from(queries.AUDIT_IN_AREA.join(ActionItem, ActionItem.audit_id == A.id))
+        .outerjoin(Person, Person.id == ActionItem.owner_id)
+        .where(and_(ActionItem.deadline >= window[0], ActionItem.deadline <= window[1]))
+    )
+    return [
+        TrackedAction(action, audit, case, owner, deadline, status == "done", owner_id, lead, manager)
+        for action, audit, case, owner, deadline, status, owner_id, lead, manager in rows
+    ]
 
 
 async def _load_people_by_role(session: AsyncSession, rules: Sequence[Rule]) -> dict[Recipient, list[int]]:

@@ -171,6 +171,16 @@ async def test_a_red_self_audit_alerts_the_service_manager_and_head_of_service(b
     again = await u["lead"].execute("audit.submit", {"audit": audit_id, "version": 1})
     assert any("already submitted" in t for t in card_texts(again))  # a double click is harmless
 
+    # the action plan's rows are tracked actions: their owner (here nobody of the name typed, so the
+    # practitioner) has them, each with Done; Done says what is left, and 'done' confirms the rest
+    mine = await wait_for_card(connector, u["worker"], f"Actions for you from the audit of case {case}")
+    dones = [a for a in walk(mine) if a.get("type") == "Action.Execute" and a.get("title") == "Done"]
+    assert len(dones) == 5
+    first = card_texts(await u["worker"].execute(dones[0]["verb"], dones[0]["data"]))
+    assert any(t.startswith("Thank you: ") and "4 action(s) of this audit are still open" in t for t in first), first
+    assert await u["lead"].say(f"done {audit_id}") == 202
+    await wait_for_card(connector, u["lead"], f"4 action(s) for case {case} are recorded as completed")
+
 
 async def check_chart_link(url: str) -> None:
     """The link gives a PNG of the chart; the same link altered by one character gives 404."""

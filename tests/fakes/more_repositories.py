@@ -10,6 +10,7 @@ from plf_core.dips import DipRow
 from plf_core.moderating import ModerationResult, ModerationRow
 from plf_core.moderation import Moderated, Request, Returned
 from plf_core.notices import DipAction
+from plf_core.ports import PlannedAction, TrackedAction
 from plf_core.sampling import CaseFacts, Draw
 from plf_core.vocabulary import OPEN_AUDIT_STATUSES, AuditStatus, Grade
 from tests.fakes.world import ActionRow, DipRowData, FakeRepository
@@ -192,6 +193,39 @@ class FakeFollowUps(FakeRepository):
         for a in actions:
             a.status, a.confirmed_by_id = "done", by
         return len(actions)
+
+    async def record_actions(
+        self, audit_id: int, planned: Sequence[PlannedAction], at: datetime
+    ) -> list[TrackedAction]:
+        recorded = []
+        for p in planned:
+            named = [x.id for x in self.world.people.values() if x.name.lower() == p.who.strip().lower()]
+            owner = named[0] if len(named) == 1 else p.default_owner_id
+            row = ActionRow(self.world.next_id(), p.text, audit_id, owner_id=owner, deadline=p.deadline)
+            self.world.actions[row.id] = row
+            recorded.append(TrackedAction(row.id, audit_id, p.text, owner, p.deadline, "open", row=p.row))
+        return recorded
+
+    async def action(self, action_id: int) -> TrackedAction | None:
+        a = self.world.actions.get(action_id)
+        if a is None:
+            return None
+        by = self.world.people[a.confirmed_by_id].name if a.confirmed_by_id else ""
+        return TrackedAction(a.id, a.audit_id, a.text, a.owner_id, a.deadline, a.status, by, None)
+
+    async def action_done(self, action_id: int, by: int, at: datetime) -> bool:
+        a = self.world.actions.get(action_id)
+        if a is None or a.status not in ("open", "not_yet"):
+            return False
+        a.status, a.confirmed_by_id = "done", by
+        return True
+
+    async def action_counts(self, audit_id: int) -> tuple[int, int]:
+        mine = [a for a in self.world.actions.values() if a.audit_id == audit_id]
+        return len([a for a in mine if a.status in ("open", "not_yet")]), len(mine)
+
+    async def action_ids(self, audit_id: int) -> list[int]:
+        return [a.id for a in self.world.actions.values() if a.audit_id == audit_id]
 
     async def actions_not_yet(self, audit_id: int, reason: str, at: datetime) -> int:
         actions = self._open_actions(audit_id)

@@ -135,6 +135,22 @@ STORED: dict[str, dict[str, Any]] = {
         "urgent": True,
     },
     "pim_due": {"audit": 12, "case": "DEMO-900001", "rule": "pim_due", "due": "2026-12-29", "urgent": False},
+    "action_due": {
+        "action": 40,
+        "audit": 12,
+        "case": "DEMO-900001",
+        "owner": "Rowan Demoford",
+        "deadline": "2026-12-10",
+        "rule": "action_overdue",
+        "due": "2026-12-11",
+        "urgent": False,
+    },
+    "actions_assigned": {
+        "audit": 12,
+        "case": "DEMO-900001",
+        "page": "action_plan",
+        "items": [{"action": 40, "row": 1, "deadline": "2026-12-10"}],
+    },
 }
 STORED["daily_digest"] = {
     "day": "2026-12-01",

@@ -20,6 +20,7 @@ from plf_core.timetable import (
     Recipient,
     SentDip,
     State,
+    TrackedAction,
     due_notices,
 )
 from plf_core.timetable_notices import SltEscalation
@@ -71,6 +72,9 @@ def test_the_shipped_timetable_covers_the_framework() -> None:
         "dip_followup_2",
         "dip_escalation",
         "pim_due",
+        "action_reminder",
+        "action_overdue",
+        "action_overdue_sm",
     ]
 
 
@@ -93,6 +97,22 @@ def test_follow_ups_stop_once_the_actions_are_confirmed_and_escalate_otherwise()
     assert [(n.person_id, n.urgent) for n in escalation] == [(SLT, True)]
     confirmed = state(moderated=[ModeratedAudit(12, "AZ000012", date(2026, 10, 1), True, WORKER, LEAD, MANAGER)])
     assert not {k for k in keys(at(date(2026, 11, 19)), confirmed) if k.startswith("followup")}
+
+
+def test_an_action_is_reminded_before_its_deadline_then_overdue_to_the_lead_then_the_manager_until_done() -> None:
+    def action(done: bool) -> TrackedAction:
+        return TrackedAction(40, 12, "AZ000012", "Sam", date(2026, 11, 20), done, WORKER, LEAD, MANAGER)
+
+    s = state(actions=[action(False)])
+    assert {k for k in keys(at(date(2026, 11, 17)), s) if k.startswith("action")} == {"action_reminder:action-40:1"}
+    overdue = due_notices(RULES, s, at(date(2026, 11, 21)), HOURS)  # a Saturday: at Monday's opening
+    assert not [n for n in overdue if n.rule == "action_overdue"]
+    monday = {n.dedupe_key for n in due_notices(RULES, s, at(date(2026, 11, 23)), HOURS) if n.rule == "action_overdue"}
+    assert monday == {"action_overdue:action-40:1", "action_overdue:action-40:2"}
+    week = {k for k in keys(at(date(2026, 11, 30)), s) if k.startswith("action_overdue_sm")}
+    assert week == {"action_overdue_sm:action-40:3"}
+    done = state(actions=[action(True)])
+    assert not {k for k in keys(at(date(2026, 11, 30)), done) if k.startswith("action")}
 
 
 def test_a_notice_due_at_a_weekend_or_on_a_bank_holiday_goes_at_the_next_opening() -> None:
