@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from cards import layered, reports
+from cards import layered, reports, workflow
 from cards.base import CardDict
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
 from cards.notice_cards import CardContext, notice_card
@@ -223,6 +223,10 @@ def notice_cards() -> Iterator[tuple[str, CardDict]]:
         ("Red (Inadequate)", "14%"),
     ]
     report_url = "https://plf.example.org/links/reports/" + "x" * 160 + ".html"
+    submitted = workflow.submitted(
+        1234, "DEMO-900123", "Practice Learning Conversation / Self-Audit", ("manager",), DAY, False, 3
+    )
+    yield "workflow/submitted-red", submitted
     yield "reports/summary", reports.report_summary("2026 Q3", "the whole service", headline, report_url, False, 7)
     yield "reports/summary-empty", reports.report_summary("2026 Q3", "Front Door (demo)", headline, report_url, True, 7)
 

@@ -93,3 +93,29 @@ def screenshot(gallery: Path, out: Path, root: Path, chromium: str) -> str:
 
         raise PlfError(f"screenshots failed: {result.stderr.strip() or result.stdout.strip()}")
     return result.stdout.strip()
+
+
+#: The README's row of pictures: a practitioner's journey, from the card gallery's screenshots.
+JOURNEY = (
+    ("notices__audit-assigned", "assigned"),
+    ("practice_learning_conversation__part_a_judgement__edit-practitioner", "a-page"),
+    ("practice_learning_conversation__review-part-complete", "review"),
+    ("workflow__submitted-red", "submitted"),
+    ("notices__red-alert", "red-alert"),
+)
+
+
+def journey(png: Path, out: Path, width: int = 292, tallest: int = 1100) -> list[Path]:
+    """The journey's screenshots, the top of each (at most `tallest` pixels of card) at half size."""
+    from PIL import Image
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for n, (name, label) in enumerate(JOURNEY, 1):
+        with Image.open(png / f"{name}.png") as shot:
+            top = shot.crop((0, 0, shot.width, min(shot.height, tallest)))
+            small = top.resize((width, round(top.height * width / shot.width)), Image.Resampling.LANCZOS)
+            path = out / f"{n}-{label}.png"
+            small.save(path, optimize=True)
+            written.append(path)
+    return written

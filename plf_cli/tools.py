@@ -74,6 +74,7 @@ async def cmd_package(core: Core, args: argparse.Namespace) -> int:
 
 async def cmd_cards(core: Core, args: argparse.Namespace) -> int:
     from plf_cli.card_catalogue import (  # heavy: imported only when this command runs
+        journey,
         screenshot,
         validate_with_renderer,
         write_catalogue,
@@ -105,4 +106,6 @@ async def cmd_cards(core: Core, args: argparse.Namespace) -> int:
             "no Chromium for the screenshots: install Debian's 'chromium' (make cards does) or pass --no-screenshots"
         )
     say(await asyncio.to_thread(screenshot, out / "gallery.html", out / "png", root, chromium))
+    pictures = await asyncio.to_thread(journey, out / "png", root / "docs" / "journey")
+    say(f"the README's journey: {len(pictures)} pictures in docs/journey")
     return 1 if with_events or over else 0
