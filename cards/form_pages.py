@@ -292,14 +292,11 @@ def review_card(view: ReviewView) -> CardDict:
     if view.handed_on:
         body.append(para(view.handed_on, color="Good", bold=True))
     elif view.problems:
-        body.append(
-            para(
-                f"{len(view.problems)} answer(s) must be completed or corrected before you can "
-                "submit: they are marked below.",
-                color="Attention",
-                bold=True,
-            )
-        )
+        others = len(view.problems) - len(mine)
+        said = f"{len(mine)} of your answer(s) must be completed or corrected: they are marked below." if mine else ""
+        if others:
+            said += f" {others} answer(s) are still to come from others, as each section says."
+        body.append(para(said.strip(), color="Attention" if mine else None, bold=bool(mine)))
     body += [_review_section(view, page, mine) for page in view.form.pages]
     actions: list[Action] = []
     if view.can_submit and not view.handed_on:

@@ -69,7 +69,8 @@ def reminder_digest(person_name: str, items: Sequence[DueItem], digest_key: str)
     body: list[CardElement] = [
         heading("Your Practice Learning reminders"),
         para(
-            f"Hello {person_name}. You have {len(items)} item(s) to complete"
+            (f"Hello {person_name}. " if person_name else "")
+            + f"You have {len(items)} item(s) to complete"
             + (f"; the first is due {when(first)}." if first else ".")
         ),
         *_items(items),

@@ -141,6 +141,11 @@ def test_the_review_card_summarises_every_page_with_edit_and_submit() -> None:
     shown = texts(card)
     assert "0 of 2 answered · still to do by the manager" in shown  # the manager's overall grade
     assert any(t.endswith("⚠ 1 for you to complete or correct") for t in shown)
+    # the count at the top is the reader's own; the others' are said apart
+    assert (
+        "1 of your answer(s) must be completed or corrected: they are marked below. "
+        "1 answer(s) are still to come from others, as each section says." in shown
+    )
 
 
 def test_a_red_alert_says_what_is_asked_by_when_and_opens_the_audit() -> None:

@@ -32,9 +32,6 @@ M = Contributor.MANAGER
 
 #: Beside each grade option, on every grade of this form (Appendix 1's practice standards).
 STANDARDS_GUIDANCE = {g.value: wording.PRACTICE_STANDARDS_GUIDANCE[g] for g in GRADE_ORDER}
-SCALE_GUIDANCE = "Scale guidance (1 being poor and 10 being good):\n" + "\n".join(
-    f"{n}. {s}" for n, s in enumerate(wording.OUTCOME_SCALE, 1)
-)
 PART_A_INTRO = (
     "This part of the practice learning tool requires you to evaluate practice against the quality "
     "standards for the service for the key practice areas. Standards of record keeping need to have "
@@ -235,7 +232,6 @@ PART_B_1 = Page(
         ),
     ),
     intro=PART_B_INTRO,
-    guidance=SCALE_GUIDANCE,
 )
 PART_B_2 = Page(
     "part_b_health_relationships",
@@ -255,7 +251,6 @@ PART_B_2 = Page(
             "relationships",
         ),
     ),
-    guidance=SCALE_GUIDANCE,
 )
 PART_B_3 = Page(
     "part_b_wellbeing_self",
@@ -275,7 +270,6 @@ PART_B_3 = Page(
             "sense of self",
         ),
     ),
-    guidance=SCALE_GUIDANCE,
 )
 
 PART_B_JUDGEMENT = Page(
