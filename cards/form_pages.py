@@ -247,6 +247,8 @@ def page_card(view: PageView) -> CardDict:
     actions.append(execute("Save", Verb.PAGE_SAVE, data))
     last = next_page(view.form, page.id, 1, view.editors) is None
     actions.append(execute("Review and submit" if last else "Next", Verb.PAGE_NEXT, data, style="positive"))
+    if not last and view.values:  # under way: back to the review without paging through the rest
+        actions.append(execute("Save and review", Verb.PAGE_TO_REVIEW, data))
     return card(
         body,
         actions,

@@ -25,6 +25,7 @@ class Verb(StrEnum):
     PAGE_SAVE = "page.save"
     PAGE_NEXT = "page.next"
     PAGE_BACK = "page.back"
+    PAGE_TO_REVIEW = "page.review"  # save, then the review (after an Edit from it)
     MODERATION_OPEN = "moderation.open"
     MODERATION_SAVE = "moderation.save"
     MODERATION_SUBMIT = "moderation.submit"
@@ -169,6 +170,7 @@ ACTIONS: dict[Verb, Action] = {
     Verb.PAGE_SAVE: Action(_save(0), needs_audit=True, needs_version=True, needs_page=True),
     Verb.PAGE_NEXT: Action(_save(1), needs_audit=True, needs_version=True, needs_page=True),
     Verb.PAGE_BACK: Action(_save(-1), needs_audit=True, needs_version=True, needs_page=True),
+    Verb.PAGE_TO_REVIEW: Action(_save(workflow.TO_REVIEW), needs_audit=True, needs_version=True, needs_page=True),
     Verb.AUDIT_REVIEW: Action(_review, needs_audit=True),
     Verb.AUDIT_SUBMIT: Action(_submit, needs_audit=True, needs_version=True),
     Verb.MODERATION_OPEN: Action(_open_moderation, needs_audit=True),

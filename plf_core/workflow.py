@@ -93,7 +93,10 @@ class AuditList:
             return MAIN_ROLES.get(audit.main_contributor, "author")
         if audit.second_person_id == self.viewer_id:
             return "Practice Lead" if audit.main_contributor is Contributor.PRACTITIONER else "moderator"
-        return "manager"
+        form = audit.form
+        if any(p.editor_of(f) is Contributor.MANAGER for p in form.pages for f in p.fields):
+            return "manager"  # the team's Practice Lead or the area's Service Manager writes the manager's part
+        return "team's manager, reading it"  # a PIM record the Head of Service chairs, say: nothing to write
 
 
 MAIN_ROLES = {
@@ -161,6 +164,10 @@ async def view_audit(
     return PageScreen(audit, audit.page_or_first(page_id), frozenset(), audit.answers)
 
 
+#: The direction of "Save and review": the page is saved and the review comes next.
+TO_REVIEW = 2
+
+
 async def save_page(
     uow: AbstractUnitOfWork,
     actor: Actor,
@@ -206,7 +213,7 @@ async def save_page(
     if typed == stored:  # nothing changed: nothing written, the version stays
         return _after_save(audit, editors, page_id, submitted, checked.errors, conflicts, direction)
     moving = direction if not (checked.errors or conflicts) else 0
-    current = (next_page(form, page_id, moving, editors) if moving else None) or page_id
+    current = (next_page(form, page_id, moving, editors) if moving in (-1, 1) else None) or page_id
     status = status_after_save(audit.status)
     if not await uow.audits.save_answers(
         audit_id, audit.version, page_id, typed, actor.person_id, current, status.value
@@ -254,6 +261,8 @@ def _after_save(
 
 
 def _moved(audit: AuditView, editors: frozenset[Contributor], page_id: str, direction: int, note: str | None) -> Screen:
+    if direction == TO_REVIEW:  # after an Edit from the review: saved, and straight back to it
+        return _review_screen(audit, editors)
     target = next_page(audit.form, page_id, direction, editors) if direction else page_id
     if target is None and direction > 0:
         return _review_screen(audit, editors)

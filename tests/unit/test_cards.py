@@ -41,7 +41,7 @@ def test_a_page_card_prefills_answers_and_sends_back_audit_version_and_page() ->
         "for child/young person. (required)",
         "errorMessage": "Reflections on outcomes: please check this answer (at most 2,000 characters)",
     }
-    assert [a["verb"] for a in card["actions"]] == ["page.back", "page.save", "page.next"]
+    assert [a["verb"] for a in card["actions"]] == ["page.back", "page.save", "page.next", "page.review"]
     save = card["actions"][1]
     assert save["data"] == {
         "verb": "page.save",

@@ -100,6 +100,19 @@ async def test_a_save_that_changes_nothing_writes_nothing_and_a_double_click_doe
     assert borough.world.audits[audit_id].version == 2  # nothing written, nothing bumped
 
 
+async def test_save_and_review_stores_the_page_and_goes_straight_back_to_the_review(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock
+) -> None:
+    audit_id = await assigned(uow, borough, clock)
+    worker = actor(uow, borough.worker)
+    async with uow:
+        back = await workflow.save_page(
+            uow, worker, audit_id, 1, "part_a_judgement", {"A13": "green"}, workflow.TO_REVIEW
+        )
+    assert isinstance(back, ReviewScreen)
+    assert borough.world.audits[audit_id].pages["part_a_judgement"] == {"A13": "green"}
+
+
 async def test_two_people_on_different_pages_or_fields_both_keep_their_answers(
     uow: FakeUnitOfWork, borough: Borough, clock: FixedClock
 ) -> None:
@@ -275,3 +288,6 @@ def test_my_audits_names_each_role_as_the_reader_holds_it() -> None:
     assert workflow.AuditList((plc,), viewer_id=10).role_in(plc) == "practitioner"
     assert workflow.AuditList((plc,), viewer_id=20).role_in(plc) == "Practice Lead"
     assert workflow.AuditList((pim,), viewer_id=30).role_in(pim) == "chair of the Practice Improvement Meeting"
+    # a Service Manager sees the PIM record in their area but writes nothing on it; a PLC's manager part is theirs
+    assert workflow.AuditList((pim,), viewer_id=40).role_in(pim) == "team's manager, reading it"
+    assert workflow.AuditList((plc,), viewer_id=40).role_in(plc) == "manager"
