@@ -140,12 +140,13 @@ async def cmd_people(core: Core, args: argparse.Namespace) -> int:
             if args.team and args.team.lower() not in await directory.team_ids(session):
                 raise ValidationFailed(f"unknown team '{args.team}'")
             people = await directory.list_people(session, role=role, team_code=args.team)
-        say(f"{'id':>5}  {'Entra object id':36}  {'team':8}  {'name':28}  roles")
+        # the email first after the id: it is what `make playground AS=...` and `assign` take
+        say(f"{'id':>5}  {'email':40}  {'team':8}  {'name':28}  {'Entra object id':36}  roles")
         for p in people:
             flag = "" if p.reachable else "  (unreachable)"
             say(
-                f"{p.id:>5}  {p.aad_object_id:36}  {p.team_code or '-':8}  {p.display_name:28}  "
-                f"{','.join(r.value for r in p.roles)}{flag}"
+                f"{p.id:>5}  {p.email or '-':40}  {p.team_code or '-':8}  {p.display_name:28}  "
+                f"{p.aad_object_id:36}  {','.join(r.value for r in p.roles)}{flag}"
             )
         say(f"{len(people)} people")
         return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 
@@ -53,6 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _refused(args.command, f"the database refused: {first} (is it migrated? run `plf migrate`)")
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `plf people | head`: the reader has all it wanted; end quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's last flush does not complain either
+        return 0
     if status == 0 and args.command == "serve":
         from app import serve
 

@@ -57,6 +57,7 @@ def test_people_lists_by_role_and_team_and_names_an_unknown_team(database_url: s
     assert plf(["demo"], env).returncode == 0
     heads = plf(["people", "--role", "head_of_service"], env)
     assert heads.stdout.strip().endswith("4 people")
+    assert "@" in heads.stdout.splitlines()[1]  # each person's email: what AS=... and assign take
     team = plf(["people", "--team", "fda-n"], env)
     assert all("FDA-N" in line for line in team.stdout.splitlines()[1:-1])
     unknown = plf(["people", "--team", "nowhere"], env)
@@ -185,3 +186,25 @@ def test_plf_report_writes_the_html_and_one_csv_per_table_and_names_bad_input(
     empty = plf(["report", "2019-Q1", "--out", str(out)], env)
     assert empty.returncode == 0
     assert "nothing was assigned, returned or moderated in 2019 Q1" in empty.stdout
+
+
+def test_plf_people_piped_into_head_ends_quietly(database_url: str) -> None:
+    """`plf people | head -2`: the reader stops early; plf ends without a BrokenPipe traceback."""
+    import subprocess
+    import sys
+
+    env = plf_env(database_url)
+    assert plf(["migrate"], env).returncode == 0
+    assert plf(["demo"], env).returncode == 0
+    plf_bin = str(Path(sys.executable).with_name("plf"))
+    piped = subprocess.run(
+        ["bash", "-c", f'"{plf_bin}" people | head -2'],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert len(piped.stdout.splitlines()) == 2
+    assert "Traceback" not in piped.stderr, piped.stderr
+    assert "BrokenPipe" not in piped.stderr, piped.stderr
