@@ -11,7 +11,7 @@ from plf_core.sampling import PER_PRACTICE_LEAD, Criteria, Method
 
 @dataclass(frozen=True)
 class Help:
-    pass
+    greeting: str = ""  # "hello" or "thanks" when the message was one, answered with the menu
 
 
 @dataclass(frozen=True)

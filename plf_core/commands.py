@@ -42,9 +42,17 @@ def _audit_id(text: str) -> int:
     return int(text.lstrip("#"))
 
 
-async def _help(t: Turn, _: c.Help) -> ChatScreen:
+#: "help", and the greetings and thanks people type to a bot: each answered kindly, with the menu.
+HELP = re.compile(
+    r"(?i)^(?:(help|\?)|(hi|hello|hey|hiya|morning|good\s+(?:morning|afternoon|evening))"
+    r"|(thanks|thank\s+you|thx|cheers|ta))(?:\s+(?:there|bot|all|again|very\s+much|so\s+much))?[\s!.,?:)]*$"
+)
+OPENINGS = {"hello": "Hello! ", "thanks": "You're welcome. "}
+
+
+async def _help(t: Turn, command: c.Help) -> ChatScreen:
     lines = [f"{r.usage}: {r.what}" for r in commands_for(t.actor)]
-    return workflow.Reply("You can type:\n\n" + "\n\n".join(lines))
+    return workflow.Reply(OPENINGS.get(command.greeting, "") + "You can type:\n\n" + "\n\n".join(lines))
 
 
 def _moderate(m: re.Match[str]) -> c.Moderate:
@@ -52,7 +60,13 @@ def _moderate(m: re.Match[str]) -> c.Moderate:
 
 
 ROUTES: tuple[Route[Any], ...] = (
-    Route(re.compile(r"(?i)^(help|\?)$"), lambda m: c.Help(), _help, "help", "what you can ask me"),
+    Route(
+        HELP,
+        lambda m: c.Help("thanks" if m[3] else "hello" if m[2] else ""),
+        _help,
+        "help",
+        "what you can ask me",
+    ),
     Route(
         re.compile(r"(?i)^my\s+audits?$"),
         lambda m: c.MyAudits(),

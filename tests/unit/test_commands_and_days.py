@@ -16,6 +16,11 @@ from plf_core.working_days import add_working_days, is_working_day
     ("text", "command"),
     [
         ("help", Help()),
+        ("Help!", Help()),
+        ("hi", Help("hello")),
+        ("Good morning :)", Help("hello")),
+        ("Thanks!", Help("thanks")),
+        ("thank you very much", Help("thanks")),
         ("My  Audits", MyAudits()),
         ("plf my audit", MyAudits()),
         ("assign DEMO-900001 to Rowan@Example.org", Assign("DEMO-900001", "Rowan@Example.org")),
@@ -27,6 +32,11 @@ from plf_core.working_days import add_working_days, is_working_day
 )
 def test_commands_are_read_keeping_the_spelling_of_ids(text: str, command: object) -> None:
     assert parse(text)[0] == command
+
+
+def test_a_sentence_that_merely_starts_with_a_greeting_is_not_taken_for_one() -> None:
+    with pytest.raises(ValidationFailed, match="I don't know the command"):
+        parse("hi can you delete audit 4")
 
 
 def test_an_unknown_command_says_what_to_type() -> None:
