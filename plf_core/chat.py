@@ -20,5 +20,5 @@ async def run(
     """Parse what was typed, check who may, and run the command's handler from the route table."""
     command, route = commands.parse(text)
     if not route.allowed(actor):
-        raise NotAllowed(f"only the QA team can use '{route.usage.split()[0]}'", action="command")
+        raise NotAllowed(f"only {route.who_may} can use '{route.usage.split()[0]}'", action="command")
     return await route.run(Turn(uow, actor, now, settings, activity_id), command)

@@ -33,6 +33,14 @@ class Route(Generic[C]):
     also_slt: bool = False  # a QA command SLT may use too (read-only figures)
     also_heads: bool = False  # ... and Heads of Service and Service Managers (for their own service areas)
 
+    @property
+    def who_may(self) -> str:
+        """Who may use it, in words, for a refusal ("the QA team, SLT, Heads of Service and Service Managers")."""
+        who = ["the QA team"] + (["SLT"] if self.also_slt else [])
+        if self.also_heads:
+            who += ["Heads of Service", "Service Managers (for their own areas)"]
+        return ", ".join(who[:-1]) + (" and " if len(who) > 1 else "") + who[-1]
+
     def allowed(self, actor: Actor) -> bool:
         heads = self.also_heads and bool(actor.headed_area_ids or actor.managed_area_ids)
         return not self.qa_only or actor.is_qa or (self.also_slt and actor.is_slt) or heads

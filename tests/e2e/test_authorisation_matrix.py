@@ -10,6 +10,7 @@ here as a table, not computed from the code under test."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from plf_core.forms.model import Contributor
@@ -186,7 +187,7 @@ async def test_every_role_against_every_chat_command(bot: Any, database_url: str
                 or (slt and command in (*QA_AND_SLT, *QA_SLT_AND_AREA_MANAGERS))
                 or (area_manager and command in QA_SLT_AND_AREA_MANAGERS)
             )
-            said_no = "only the qa team can use" in " ".join(card_texts(reply)).lower()
+            said_no = re.search(r"only the qa team\b.* can use", " ".join(card_texts(reply)).lower()) is not None
             if said_no == may:
                 failures.append((role, command, may, card_texts(reply)[:2]))
         listed = " ".join(card_texts(await say(connector, user, "help")))

@@ -75,7 +75,8 @@ async def test_qa_gets_a_summary_card_linking_to_the_full_report(bot: Any) -> No
     assert await u["qa"].say("report quarter Narnia") == 202
     await wait_for_card(connector, u["qa"], "there is no service area 'Narnia'; the service areas are: ")
     assert await u["worker"].say("report") == 202
-    await wait_for_card(connector, u["worker"], "only the QA team can use 'report'")
+    said = "only the QA team, SLT, Heads of Service and Service Managers (for their own areas) can use 'report'"
+    await wait_for_card(connector, u["worker"], said)
 
 
 async def test_a_head_of_service_sees_their_own_area_until_they_no_longer_lead_it(bot: Any, database_url: str) -> None:
