@@ -15,6 +15,7 @@ from microsoft_teams.cards.core import Action, CardElement
 from cards.base import CardDict, action_row, card, execute, facts, heading, para
 from plf_core.card_actions import Verb
 from plf_core.notices import DipAction
+from plf_core.periods import staff_date
 from plf_core.vocabulary import GRADE_LABELS, Grade
 
 MAX_LISTED = 25
@@ -25,7 +26,7 @@ STOP_REMINDERS = (
 
 
 def when(day: date) -> str:
-    return day.strftime("%a %d %b %Y")
+    return staff_date(day)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from plf_core import access
 from plf_core.audits import PIM_FORM, PLC_FORM, AuditView
 from plf_core.errors import NotAllowed, NotFound
 from plf_core.people import Actor
+from plf_core.periods import staff_date
 from plf_core.ports import AbstractUnitOfWork, Notice, PlannedAction
 from plf_core.timetable_notices import ActionsAssigned, AssignedAction
 
@@ -71,9 +72,9 @@ async def action_done(
         raise NotAllowed("this action is not yours to mark done", action="action_done", audit_id=audit.id)
     case = audit.case.azeus_number if audit.case else "—"
     # named by its deadline, never by what was typed (that stays in the audit)
-    what = f"the action due {action.deadline:%a %d %b %Y}" if action.deadline else "the action"
+    what = f"the action due {staff_date(action.deadline)}" if action.deadline else "the action"
     if not await uow.follow_ups.action_done(action_id, actor.person_id, now):
-        on = f" on {action.confirmed_at:%a %d %b %Y}" if action.confirmed_at else ""
+        on = f" on {staff_date(action.confirmed_at)}" if action.confirmed_at else ""
         by = action.confirmed_by or "someone"
         return f"{what[0].upper()}{what[1:]} (case {case}) was already marked done by {by}{on}."
     await uow.outbox.cancel_pending(ACTION_RULES, f"action-{action_id}")

@@ -21,6 +21,11 @@ from zoneinfo import ZoneInfo
 from plf_core.errors import ValidationFailed
 
 
+def staff_date(day: date | datetime) -> str:
+    """The one way staff read a date, in cards and replies alike: "Thu 31 Dec 2026"."""
+    return day.strftime("%a %d %b %Y")
+
+
 class Kind(StrEnum):
     MONTH = "month"
     QUARTER = "quarter"

@@ -26,6 +26,8 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 
+from plf_core.action_records import ActionRecord as ActionRecord
+from plf_core.action_records import PlannedAction as PlannedAction
 from plf_core.notices import NoticeData
 
 if TYPE_CHECKING:
@@ -74,33 +76,6 @@ class Notice:
     @property
     def kind(self) -> str:
         return self.data.KIND
-
-
-@dataclass(frozen=True)
-class PlannedAction:
-    """A row of an audit's action plan, to track: what, who (as typed) and by when. The owner is the
-    person of that name in the directory, else `default_owner_id`."""
-
-    text: str
-    who: str
-    deadline: date | None
-    default_owner_id: int | None
-    row: int = 0  # its number in the plan (Action 1, 2, ...)
-
-
-@dataclass(frozen=True)
-class TrackedAction:
-    """An action being followed up: for its owner's card and for 'done'."""
-
-    action_id: int
-    audit_id: int | None
-    text: str
-    owner_id: int | None
-    deadline: date | None
-    status: str  # open, not_yet, done
-    confirmed_by: str = ""
-    confirmed_at: datetime | None = None
-    row: int = 0
 
 
 @dataclass(frozen=True)
@@ -257,9 +232,9 @@ class FollowUps(Protocol):
 
     async def record_actions(
         self, audit_id: int, planned: Sequence[PlannedAction], at: datetime
-    ) -> list[TrackedAction]: ...
+    ) -> list[ActionRecord]: ...
 
-    async def action(self, action_id: int) -> TrackedAction | None: ...
+    async def action(self, action_id: int) -> ActionRecord | None: ...
 
     async def action_done(self, action_id: int, by: int, at: datetime) -> bool:
         """False when it was already done (nothing changed)."""

@@ -278,6 +278,11 @@ def _everyone(rule: Rule, state: State, *roles: Recipient) -> set[int]:
     return {person for role in roles if role in rule.to for person in state.people_by_role.get(role, ())}
 
 
+def _named(rule: Rule, *holders: tuple[Recipient, int | None]) -> set[int]:
+    """The people holding a role about one subject (its practitioner, its Practice Lead) the rule sends to."""
+    return {who for role, who in holders if role in rule.to and who is not None}
+
+
 def _cycle_subjects(rule: Rule, state: State) -> list[Subject]:
     subjects: list[Subject] = []
     for cycle in state.cycles:
@@ -309,13 +314,8 @@ def _month_subjects(rule: Rule, state: State, today: date) -> list[Subject]:
 
 def _moderated_subject(rule: Rule, state: State, m: ModeratedAudit) -> Subject:
     people = _everyone(rule, state, Recipient.SLT, Recipient.QA)
-    for role, who in (
-        (Recipient.PRACTITIONER, m.practitioner_id),
-        (Recipient.PRACTICE_LEAD, m.practice_lead_id),
-        (Recipient.SERVICE_MANAGER, m.service_manager_id),
-    ):
-        if role in rule.to and who is not None:
-            people.add(who)
+    people |= _named(rule, (Recipient.PRACTITIONER, m.practitioner_id), (Recipient.PRACTICE_LEAD, m.practice_lead_id))
+    people |= _named(rule, (Recipient.SERVICE_MANAGER, m.service_manager_id))
     data = {"audit": m.audit_id, "case": m.case_ref, "actions": list(m.actions)}
     return m.moderated_on, f"audit-{m.audit_id}", people, data, m.confirmed and rule.unless is Unless.CONFIRMED
 
@@ -330,13 +330,8 @@ def _dip_subject(rule: Rule, state: State, d: SentDip) -> Subject:
 
 def _action_subject(rule: Rule, state: State, a: TrackedAction) -> Subject:
     people = _everyone(rule, state, Recipient.QA)
-    for role, who in (
-        (Recipient.OWNER, a.owner_id),
-        (Recipient.PRACTICE_LEAD, a.practice_lead_id),
-        (Recipient.SERVICE_MANAGER, a.service_manager_id),
-    ):
-        if role in rule.to and who is not None:
-            people.add(who)
+    people |= _named(rule, (Recipient.OWNER, a.owner_id), (Recipient.PRACTICE_LEAD, a.practice_lead_id))
+    people |= _named(rule, (Recipient.SERVICE_MANAGER, a.service_manager_id))
     data = {
         "action": a.action_id,
         "audit": a.audit_id,

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select, update
 
-from plf_core.ports import PlannedAction, TrackedAction
+from plf_core.ports import ActionRecord, PlannedAction
 from store.models import ActionItem, Cycle, Person, SnoozeRow
 from store.repository import SqlRepository
 
@@ -27,9 +27,7 @@ class SqlFollowUps(SqlRepository):
         )
         return int(done.rowcount)  # type: ignore[attr-defined]
 
-    async def record_actions(
-        self, audit_id: int, planned: Sequence[PlannedAction], at: datetime
-    ) -> list[TrackedAction]:
+    async def record_actions(self, audit_id: int, planned: Sequence[PlannedAction], at: datetime) -> list[ActionRecord]:
         """Each row becomes a tracked action; its owner is the one person of the name typed, if any."""
         recorded = []
         for p in planned:
@@ -52,10 +50,10 @@ class SqlFollowUps(SqlRepository):
             )
             self.session.add(row)
             await self.session.flush()
-            recorded.append(TrackedAction(row.id, audit_id, p.text, owner, p.deadline, "open", row=p.row))
+            recorded.append(ActionRecord(row.id, audit_id, p.text, owner, p.deadline, "open", row=p.row))
         return recorded
 
-    async def action(self, action_id: int) -> TrackedAction | None:
+    async def action(self, action_id: int) -> ActionRecord | None:
         found = (
             await self.session.execute(
                 select(ActionItem, Person.display_name)
@@ -66,7 +64,7 @@ class SqlFollowUps(SqlRepository):
         if found is None:
             return None
         a, by = found
-        return TrackedAction(a.id, a.audit_id, a.text, a.owner_id, a.deadline, a.status, by or "", a.confirmed_at)
+        return ActionRecord(a.id, a.audit_id, a.text, a.owner_id, a.deadline, a.status, by or "", a.confirmed_at)
 
     async def action_done(self, action_id: int, by: int, at: datetime) -> bool:
         done = await self.session.execute(

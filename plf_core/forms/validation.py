@@ -22,6 +22,7 @@ from plf_core.forms.model import (
     RequiredWhenEquals,
     RequiredWhenFilled,
 )
+from plf_core.periods import staff_date
 
 Value = str | int
 EARLIEST = date(1990, 1, 1)
@@ -150,7 +151,7 @@ def _check_side_of_today(f: Field, value: Value, today: date) -> None:
     if f.dated is None:
         return
     day = date.fromisoformat(str(value))
-    shown = f"{today:%a %d %b %Y}"
+    shown = staff_date(today)
     if f.dated is DateRule.DONE and day > today:
         raise ValueError(f"cannot be in the future (today is {shown})")
     if f.dated is DateRule.DUE and day < today:

@@ -10,7 +10,7 @@ from plf_core.dips import DipRow
 from plf_core.moderating import ModerationResult, ModerationRow
 from plf_core.moderation import Moderated, Request, Returned
 from plf_core.notices import DipAction
-from plf_core.ports import PlannedAction, TrackedAction
+from plf_core.ports import ActionRecord, PlannedAction
 from plf_core.sampling import CaseFacts, Draw
 from plf_core.vocabulary import OPEN_AUDIT_STATUSES, AuditStatus, Grade
 from tests.fakes.world import ActionRow, DipRowData, FakeRepository
@@ -194,24 +194,22 @@ class FakeFollowUps(FakeRepository):
             a.status, a.confirmed_by_id = "done", by
         return len(actions)
 
-    async def record_actions(
-        self, audit_id: int, planned: Sequence[PlannedAction], at: datetime
-    ) -> list[TrackedAction]:
+    async def record_actions(self, audit_id: int, planned: Sequence[PlannedAction], at: datetime) -> list[ActionRecord]:
         recorded = []
         for p in planned:
             named = [x.id for x in self.world.people.values() if x.name.lower() == p.who.strip().lower()]
             owner = named[0] if len(named) == 1 else p.default_owner_id
             row = ActionRow(self.world.next_id(), p.text, audit_id, owner_id=owner, deadline=p.deadline)
             self.world.actions[row.id] = row
-            recorded.append(TrackedAction(row.id, audit_id, p.text, owner, p.deadline, "open", row=p.row))
+            recorded.append(ActionRecord(row.id, audit_id, p.text, owner, p.deadline, "open", row=p.row))
         return recorded
 
-    async def action(self, action_id: int) -> TrackedAction | None:
+    async def action(self, action_id: int) -> ActionRecord | None:
         a = self.world.actions.get(action_id)
         if a is None:
             return None
         by = self.world.people[a.confirmed_by_id].name if a.confirmed_by_id else ""
-        return TrackedAction(a.id, a.audit_id, a.text, a.owner_id, a.deadline, a.status, by, None)
+        return ActionRecord(a.id, a.audit_id, a.text, a.owner_id, a.deadline, a.status, by, None)
 
     async def action_done(self, action_id: int, by: int, at: datetime) -> bool:
         a = self.world.actions.get(action_id)
