@@ -182,7 +182,7 @@ async def prepare(database_url: str) -> list[Target]:
     people = {p.email: p for p in borough.people}
     targets: list[Target] = []
     from plf_cli.running import qa_actor
-    from plf_core import workflow
+    from plf_core import assigning
     from store.database import create_engine
     from store.unit_of_work import unit_of_work_factory
 
@@ -193,7 +193,8 @@ async def prepare(database_url: str) -> list[Target]:
             qa = await qa_actor(uow, None)
             for case in borough.cases[:AUDITS]:
                 worker = people[case.allocated_worker_email or ""]
-                reply = await workflow.assign(uow, qa, case.azeus_number, worker.email, None, clock.today())
+                today = clock.today()
+                reply = await assigning.assign(uow, qa, case.azeus_number, worker.email, None, today, anyway=True)
                 targets.append(Target(int(reply.text.split()[1]), worker.aad_object_id))
     finally:
         await engine.dispose()

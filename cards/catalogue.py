@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+from cards import chat_cards as chat
 from cards import layered, reports, workflow
 from cards.base import CardDict
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
 from cards.notice_cards import CardContext, notice_card
+from plf_core import command_hints as hints
 from plf_core import notices as n
 from plf_core import timetable_notices as t
 from plf_core.dips import DEFAULT_THEMES
@@ -363,6 +365,30 @@ class CatalogueLinks:
 CATALOGUE_LINKS = CatalogueLinks()
 
 
+def chat_cards() -> Iterator[tuple[str, CardDict]]:
+    from plf_core.commands import ROUTES
+
+    yield "chat/help-qa", chat.help_menu(hints.help_menu(ROUTES, "", DAY))
+    yield (
+        "chat/help-practitioner",
+        chat.help_menu(hints.help_menu([r for r in ROUTES if not r.qa_only], "Hello! ", DAY)),
+    )
+    yield "chat/did-you-mean", chat.choice(hints.did_you_mean("smaple 12 by team cohort cp,cla", ROUTES))
+    twins = [
+        hints.Option("Hazel Testbury", f"assign DEMO-900123 to hazel.{n}@demo-borough.invalid", d)
+        for n, d in (
+            (1, "Children in Need & Protection North (demo) · Practitioner (social worker)"),
+            (2, "Leaving Care Service West (demo) · Practice Lead"),
+        )
+    ]
+    yield (
+        "chat/which-person",
+        chat.choice(
+            hints.Choice("Which Hazel Testbury?", "2 people are called Hazel Testbury: which one?", tuple(twins))
+        ),
+    )
+
+
 def all_cards() -> list[tuple[str, CardDict]]:
     cards: list[tuple[str, CardDict]] = []
     for form in load_forms().values():
@@ -370,4 +396,5 @@ def all_cards() -> list[tuple[str, CardDict]]:
     cards += notice_cards()
     cards += layered_cards()
     cards += timetable_cards()
+    cards += chat_cards()
     return cards

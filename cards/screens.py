@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from cards import layered, reports, workflow
+from cards import chat_cards, layered, reports, workflow
 from cards.base import CardDict
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
 from cards.notices import when
 from cards.registry import LinkSigner
-from plf_core import dips, moderating, timetable_commands
+from plf_core import command_hints, dips, moderating, timetable_commands
 from plf_core import layered as layered_audit
 from plf_core.audits import AuditView
 from plf_core.report_command import ReportSummary
@@ -157,6 +157,16 @@ def _unknown(screen: UnknownList, context: ScreenContext) -> CardDict:
 @shows(NotInDirectory)
 def _stranger(screen: NotInDirectory, context: ScreenContext) -> CardDict:
     return workflow.text_card("Practice Learning Framework", [screen.text])
+
+
+@shows(command_hints.HelpMenu)
+def _help(screen: command_hints.HelpMenu, context: ScreenContext) -> CardDict:
+    return chat_cards.help_menu(screen)
+
+
+@shows(command_hints.Choice)
+def _choice(screen: command_hints.Choice, context: ScreenContext) -> CardDict:
+    return chat_cards.choice(screen)
 
 
 @shows(Reply)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from composition import Core
 from plf_cli.playground import playground_config
 from plf_cli.running import Subparsers, qa_actor, say, with_database
-from plf_core import workflow
+from plf_core import assigning
 from plf_core.errors import ValidationFailed
 from plf_core.ports import AbstractUnitOfWork, PersonSummary, UnitOfWorkFactory
 from plf_core.vocabulary import OPEN_AUDIT_STATUSES, Role
@@ -26,6 +26,7 @@ def register(sub: Subparsers) -> None:
     a.add_argument("person")
     a.add_argument("with_word", nargs="?", metavar="with")
     a.add_argument("second", nargs="?")
+    a.add_argument("--anyway", action="store_true", help="assign a case of another team without asking")
     a.add_argument("--by", help="the QA person acting (email); default: the first QA officer")
     a.set_defaults(run=cmd_assign)
     g = sub.add_parser("playground-config", help="write the Agents Playground's config to act as a demo person")
@@ -47,8 +48,10 @@ async def cmd_assign(core: Core, args: argparse.Namespace) -> int:
         async with uow() as unit:
             actor = await qa_actor(unit, args.by)
             today = core.clock.today()
-            reply = await workflow.assign(unit, actor, args.case, args.person, args.second, today, "plf assign")
-        say(reply.text.replace("The start card is on its way.", "The running bot will send the start card."))
+            reply = await assigning.assign(
+                unit, actor, args.case, args.person, args.second, today, "plf assign", anyway=args.anyway
+            )
+        say(reply.text)
         return 0
 
     return await with_database(core, work)
@@ -103,8 +106,10 @@ async def _give_an_audit(core: Core, unit: AbstractUnitOfWork, person: PersonSum
     qa = await qa_actor(unit, None)
     second = lead.email if lead else None
     today = core.clock.today()
-    reply = await workflow.assign(unit, qa, cases[0].azeus_number, person.email, second, today, "plf playground-config")
-    say(reply.text.replace("The start card is on its way.", "The start card will arrive in the Playground."))
+    reply = await assigning.assign(
+        unit, qa, cases[0].azeus_number, person.email, second, today, "plf playground-config"
+    )
+    say(reply.text)
 
 
 async def cmd_playground_config(core: Core, args: argparse.Namespace) -> int:

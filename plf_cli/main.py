@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from composition import build_core
 from logs import configure_logging
 from plf_cli import audits, chat, database, layered, reports, retention, tools
-from plf_core.errors import PlfError, ValidationFailed
+from plf_core.errors import AskFirst, PlfError, ValidationFailed
 from settings import load_settings
 from store.database import DatabaseUnavailable
 
@@ -47,6 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = int(asyncio.run(args.run(core, args)))
     except ValidationFailed as exc:
         return _refused(args.command, str(exc), exc.problems)
+    except AskFirst as exc:  # a terminal cannot press a button: say what each answer is typed as
+        answers = [f"{a.label}: {a.detail or ''} (type {a.by or a.add.strip() or a.label})" for a in exc.answers]
+        return _refused(args.command, str(exc), [a.replace(":  (", ": (") for a in answers])
     except (PlfError, DatabaseUnavailable) as exc:
         return _refused(args.command, str(exc))
     except SQLAlchemyError as exc:

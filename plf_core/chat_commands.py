@@ -24,6 +24,7 @@ class Assign:
     case_ref: str
     person_ref: str
     second_person_ref: str | None = None
+    anyway: bool = False  # assign another team's case without asking
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,11 @@ class ListUnknown:
 @dataclass(frozen=True)
 class OpenAudit:
     audit_id: int
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    case_ref: str
 
 
 @dataclass(frozen=True)
@@ -106,12 +112,13 @@ class Escalate:
 
 @dataclass(frozen=True)
 class OutboxCmd:
-    pass
+    page: int = 1
 
 
 @dataclass(frozen=True)
 class Status:
     scope: str | None = None
+    period: str | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +157,7 @@ Command = (
     | MarkUploaded
     | ListUnknown
     | OpenAudit
+    | OpenCase
     | Sample
     | Moderate
     | AgreementReport
@@ -178,8 +186,8 @@ _METHODS = {
 }
 _LISTS = {"cohort": "cohorts", "team": "teams", "area": "service_areas", "legal": "legal_statuses"}
 SAMPLE_USAGE = (
-    "sample <number|quota> [random|systematic|by team|by cohort] [cohort cp,cla] [team T1] [area North] "
-    "[legal s20] [age 0-10] [ehcp yes|no] [unaudited 6] [seed 42]"
+    "sample NUMBER or quota [random, systematic, by team or by cohort] [cohort cp,cla] [team FDA-N] "
+    "[area North] [legal s20] [age 0-10] [ehcp yes or no] [unaudited 6]"
 )
 
 

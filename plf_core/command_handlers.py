@@ -5,8 +5,19 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
+from plf_core import (
+    assigning,
+    command_hints,
+    dips,
+    follow_ups,
+    layered,
+    periods,
+    report_command,
+    reviews,
+    timetable_commands,
+    workflow,
+)
 from plf_core import chat_commands as c
-from plf_core import dips, follow_ups, layered, periods, report_command, reviews, timetable_commands, workflow
 from plf_core.errors import ValidationFailed
 from plf_core.turn import Turn
 
@@ -14,6 +25,8 @@ MONTHS = frozenset({periods.Kind.MONTH})
 
 ChatScreen = (
     workflow.Screen
+    | command_hints.HelpMenu
+    | command_hints.Choice
     | layered.SamplePreview
     | layered.ModeratePreview
     | layered.AgreementScreen
@@ -37,13 +50,16 @@ async def my_audits(t: Turn, _: c.MyAudits) -> ChatScreen:
     return await workflow.my_audits(t.uow, t.actor)
 
 
-async def open_audit(t: Turn, command: c.OpenAudit) -> ChatScreen:
+async def open_audit(t: Turn, command: c.OpenAudit | c.OpenCase) -> ChatScreen:
+    if isinstance(command, c.OpenCase):
+        return await assigning.open_case(t.uow, t.actor, command.case_ref, t.activity_id)
     return await workflow.open_audit(t.uow, t.actor, command.audit_id, activity=t.activity_id)
 
 
 async def assign(t: Turn, command: c.Assign) -> ChatScreen:
     people = command.person_ref, command.second_person_ref
-    return await workflow.assign(t.uow, t.actor, command.case_ref, *people, t.today, t.activity_id)
+    how = t.today, t.activity_id
+    return await assigning.assign(t.uow, t.actor, command.case_ref, *people, *how, anyway=command.anyway)
 
 
 async def mark_uploaded(t: Turn, command: c.MarkUploaded) -> ChatScreen:
@@ -104,7 +120,7 @@ async def escalate(t: Turn, command: c.Escalate) -> ChatScreen:
 
 
 async def status(t: Turn, command: c.Status) -> ChatScreen:
-    return await timetable_commands.status(t.uow, t.actor, command.scope, t.today, t.settings.zone)
+    return await timetable_commands.status(t.uow, t.actor, command.scope, command.period, t.today, t.settings.zone)
 
 
 async def report(t: Turn, command: c.Report) -> ChatScreen:

@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from plf_core import chat_commands as c
 from plf_core import command_handlers as h
-from plf_core import workflow
+from plf_core import command_hints as hints
 from plf_core.command_handlers import ChatScreen
 from plf_core.errors import ValidationFailed
 from plf_core.people import Actor
@@ -27,8 +27,10 @@ class Route(Generic[C]):
     pattern: re.Pattern[str]
     build: Callable[[re.Match[str]], C]
     run: Callable[[Turn, C], Awaitable[ChatScreen]]
-    usage: str
+    usage: str  # how it is typed, placeholders in capitals (never in angle brackets: Teams drops them)
     what: str
+    task: str  # the heading help lists it under
+    example: str  # one real example with the demo borough's values ({quarter}, {month}, {due} from today)
     qa_only: bool = False
     also_slt: bool = False  # a QA command SLT may use too (read-only figures)
     also_heads: bool = False  # ... and Heads of Service and Service Managers (for their own service areas)
@@ -56,15 +58,33 @@ HELP = re.compile(
     r"|(thanks|thank\s+you|thx|cheers|ta))(?:\s+(?:there|bot|all|again|very\s+much|so\s+much))?[\s!.,?:)]*$"
 )
 OPENINGS = {"hello": "Hello! ", "thanks": "You're welcome. "}
+DAYS_AHEAD = 1, 90  # how far `timetable` looks
+#: A word that starts like a period (2026-Q3, 2026-10, 2026) is read as one, and named as a bad one if it is not.
+PERIODISH = r"month|quarter|year|\d{4}\S*"
 
 
 async def _help(t: Turn, command: c.Help) -> ChatScreen:
-    lines = [f"{r.usage}: {r.what}" for r in commands_for(t.actor)]
-    return workflow.Reply(OPENINGS.get(command.greeting, "") + "You can type:\n\n" + "\n\n".join(lines))
+    return hints.help_menu(commands_for(t.actor), OPENINGS.get(command.greeting, ""), t.today)
 
 
 def _moderate(m: re.Match[str]) -> c.Moderate:
     return c.Moderate(m[1], m[2].lower() if m[2] else None)
+
+
+def _open(m: re.Match[str]) -> c.OpenAudit | c.OpenCase:
+    ref = m[1]
+    return c.OpenAudit(_audit_id(ref)) if re.fullmatch(r"#?\d{1,9}", ref) else c.OpenCase(ref)
+
+
+def _timetable(m: re.Match[str]) -> c.TimetableCmd:
+    low, high = DAYS_AHEAD
+    if m[1] is None:
+        return c.TimetableCmd(14)
+    if not (m[1].isascii() and m[1].isdigit()) or not low <= int(m[1]) <= high:
+        raise ValidationFailed(
+            f"'timetable' looks {low} to {high} days ahead, not '{m[1][:12]}': for example 'timetable 30'"
+        )
+    return c.TimetableCmd(int(m[1]))
 
 
 ROUTES: tuple[Route[Any], ...] = (
@@ -74,6 +94,8 @@ ROUTES: tuple[Route[Any], ...] = (
         _help,
         "help",
         "what you can ask me",
+        hints.MY_WORK,
+        "help",
     ),
     Route(
         re.compile(r"(?i)^my\s+audits?$"),
@@ -81,35 +103,46 @@ ROUTES: tuple[Route[Any], ...] = (
         h.my_audits,
         "my audits",
         "your open audits, each with Continue",
+        hints.MY_WORK,
+        "my audits",
     ),
     Route(
-        re.compile(r"(?i)^open\s+#?(\d{1,9})$"),
-        lambda m: c.OpenAudit(_audit_id(m[1])),
+        re.compile(r"(?i)^open\s+(\S+)$"),
+        _open,
         h.open_audit,
-        "open <audit>",
-        "open an audit you may see",
-    ),
-    Route(
-        re.compile(r"(?i)^assign\s+(\S+)\s+to\s+(\S+)(?:\s+with\s+(\S+))?$"),
-        lambda m: c.Assign(m[1], m[2], m[3]),
-        h.assign,
-        "assign <case> to <person> [with <second person>]",
-        "start a Practice Learning Conversation (people by email or id)",
-        qa_only=True,
+        "open AUDIT or CASE",
+        "open an audit you may see, by its number or its case",
+        hints.MY_WORK,
+        "open DEMO-900100",
     ),
     Route(
         re.compile(r"(?i)^done\s+#?(\d{1,9})$"),
         lambda m: c.ActionsDone(_audit_id(m[1])),
         h.actions_done,
-        "done <audit>",
+        "done AUDIT",
         "confirm that an audit's actions are completed (stops the follow-ups)",
+        hints.MY_WORK,
+        "done 12",
+    ),
+    Route(
+        re.compile(r"(?i)^assign\s+(\S+)\s+to\s+(.+?)(?:\s+with\s+(.+?))?(\s+anyway)?$"),
+        lambda m: c.Assign(m[1], m[2], m[3], bool(m[4])),
+        h.assign,
+        "assign CASE to PERSON [with SECOND PERSON]",
+        "start a Practice Learning Conversation; people by name, email or id; the second person is "
+        "the practitioner's Practice Lead unless you say 'with' someone",
+        hints.AUDITS,
+        "assign DEMO-900100 to Juniper Samplewell",
+        qa_only=True,
     ),
     Route(
         re.compile(r"(?i)^uploaded\s+#?(\d{1,9})$"),
         lambda m: c.MarkUploaded(_audit_id(m[1])),
         h.mark_uploaded,
-        "uploaded <audit>",
+        "uploaded AUDIT",
         "record that a completed audit is uploaded to Azeus",
+        hints.AUDITS,
+        "uploaded 12",
         qa_only=True,
     ),
     Route(
@@ -117,136 +150,32 @@ ROUTES: tuple[Route[Any], ...] = (
         lambda m: c.parse_sample(m[1] or ""),
         h.sample,
         c.SAMPLE_USAGE,
-        "draw a reproducible sample of cases and assign their audits (shows a preview first)",
+        "draw a reproducible sample of cases and assign their audits (shows the cases first)",
+        hints.AUDITS,
+        "sample 12 by team cohort cp,cla",
         qa_only=True,
-    ),
-    Route(
-        re.compile(r"(?i)^moderate(?:\s+(\d{4}-\d{1,2}))?(?:\s+confirm\s+([0-9a-f]{16}))?$"),
-        _moderate,
-        h.moderate,
-        "moderate [2026-11]",
-        "choose the month's audits for moderation and ask the moderators (shows a preview first)",
-        qa_only=True,
-    ),
-    Route(
-        re.compile(r"(?i)^agreement(?:\s+(\d{4}(?:-\d{1,2}|-?q[1-4])?))?(?:\s+by\s+(team|cohort|area|auditor))?$"),
-        lambda m: c.AgreementReport(m[1], {"area": "service area"}.get(m[2].lower(), m[2].lower()) if m[2] else None),
-        h.agreement,
-        "agreement [2026-11|2026-Q3|2026] [by team|cohort|area|auditor]",
-        "how far moderators agreed with auditors: agreement, kappa and AC2",
-        qa_only=True,
-        also_slt=True,
     ),
     Route(
         re.compile(
-            r"(?i)^thematic\s+(\S+)\s+to\s+(\S+)\s+due\s+(\d{4}-\d{2}-\d{2})\s+theme\s+(.+?)"
-            r"(?:\s+focus\s+(.+?))?(?:\s+moderator\s+(\S+))?$"
+            r"(?i)^thematic\s+(\S+)\s+to\s+(.+?)\s+due\s+(\S+)\s+theme\s+(.+?)"
+            r"(?:\s+focus\s+(.+?))?(?:\s+moderator\s+(.+?))?$"
         ),
         lambda m: c.AssignThematic(m[1], m[2], m[3], m[4], m[5], m[6]),
         h.assign_thematic,
-        "thematic <case> to <reviewer> due <YYYY-MM-DD> theme <theme> [focus <focus>] [moderator <person>]",
+        "thematic CASE to REVIEWER due DATE theme THEME [focus FOCUS] [moderator PERSON]",
         "assign a thematic practice review (CiN & CP, or CLA & Care Leavers by the case's cohort)",
+        hints.AUDITS,
+        "thematic DEMO-900100 to Ember Placeholme due {due} theme Voice of the child",
         qa_only=True,
     ),
     Route(
-        re.compile(
-            r"(?i)^supervision\s+(\S+)\s+to\s+(\S+)(?:\s+supervisee\s+(\S+))?(?:\s+due\s+(\d{4}-\d{2}-\d{2}))?$"
-        ),
+        re.compile(r"(?i)^supervision\s+(.+?)\s+to\s+(.+?)(?:\s+supervisee\s+(.+?))?(?:\s+due\s+(\S+))?$"),
         lambda m: c.AssignSupervision(m[1], m[2], m[3], m[4]),
         h.assign_supervision,
-        "supervision <supervisor> to <reviewer> [supervisee <person>] [due <YYYY-MM-DD>]",
+        "supervision SUPERVISOR to REVIEWER [supervisee PERSON] [due DATE]",
         "assign a review of a supervisor's records, and the supervisee's evaluation linked to it",
-        qa_only=True,
-    ),
-    Route(
-        re.compile(r"(?i)^timetable(?:\s+(\d{1,2}))?(?:\s+days?)?$"),
-        lambda m: c.TimetableCmd(int(m[1]) if m[1] else 14),
-        h.timetable,
-        "timetable [days]",
-        "the notices due in the next days (default 14), by rule and number of people",
-        qa_only=True,
-    ),
-    Route(
-        re.compile(r"(?i)^remind(?:\s+(?!--dry-run|dry\s+run)(.+?))?(\s+(?:--dry-run|dry\s+run))?$"),
-        lambda m: c.Remind(m[1], bool(m[2])),
-        h.remind,
-        "remind [team|service area] [--dry-run]",
-        "send reminders now to everyone with open audits (a dry run shows who, and sends nothing)",
-        qa_only=True,
-    ),
-    Route(
-        re.compile(r"(?i)^escalate(\s+(?:--dry-run|dry\s+run))?$"),
-        lambda m: c.Escalate(bool(m[1])),
-        h.escalate,
-        "escalate [--dry-run]",
-        "send SLT the overdue reviews now (a dry run shows who, and sends nothing)",
-        qa_only=True,
-    ),
-    Route(
-        re.compile(r"(?i)^status(?:\s+(.+))?$"),
-        lambda m: c.Status(m[1]),
-        h.status,
-        "status [team|service area|2026-Q4]",
-        "returned, outstanding, moderated and overdue actions for this cycle",
-        qa_only=True,
-        also_slt=True,
-    ),
-    Route(
-        re.compile(r"(?i)^report(?:\s+(month|quarter|\d{4}-\d{1,2}|\d{4}-?q[1-4]))?(?:\s+(.+))?$"),
-        lambda m: c.Report(m[1], m[2]),
-        h.report,
-        "report [month|quarter|2026-10|2026-Q3] [service area]",
-        "the highlight report: a summary here, the full report (printable) behind a link",
-        qa_only=True,
-        also_slt=True,
-        also_heads=True,
-    ),
-    Route(
-        re.compile(r"(?i)^outbox$"),
-        lambda m: c.OutboxCmd(),
-        h.outbox,
-        "outbox",
-        "messages that could not be delivered, each with Retry",
-        qa_only=True,
-    ),
-    Route(
-        re.compile(r"(?i)^dip\s+themes?$"),
-        lambda m: c.DipThemes(),
-        h.dip_themes,
-        "dip themes",
-        "the default annual themes, each with a button to start a dip sample",
-        qa_only=True,
-    ),
-    Route(
-        re.compile(r"(?i)^dip\s+new\s+(.+)$"),
-        lambda m: c.NewDip(m[1]),
-        h.new_dip,
-        "dip new <theme>",
-        "start a dip sample: its Terms of Reference open to fill in",
-        qa_only=True,
-    ),
-    Route(
-        re.compile(r"(?i)^dip\s+approve\s+#?(\d{1,9})$"),
-        lambda m: c.ApproveDip(int(m[1])),
-        h.approve_dip,
-        "dip approve <dip>",
-        "approve a dip sample (QA manager)",
-        qa_only=True,
-    ),
-    Route(
-        re.compile(r"(?i)^dip\s+send\s+#?(\d{1,9})\s+to\s+(\S+)$"),
-        lambda m: c.SendDip(int(m[1]), m[2]),
-        h.send_dip,
-        "dip send <dip> to <Head of Service>",
-        "send an approved dip sample to its Head of Service to agree the actions within a week",
-        qa_only=True,
-    ),
-    Route(
-        re.compile(r"(?i)^dips$"),
-        lambda m: c.ListDips(),
-        h.list_dips,
-        "dips",
-        "the dip samples and where each one is",
+        hints.AUDITS,
+        "supervision Ember Fictionby to Fern Stubworth",
         qa_only=True,
     ),
     Route(
@@ -255,10 +184,164 @@ ROUTES: tuple[Route[Any], ...] = (
         h.unknown_people,
         "unknown people",
         "people who wrote to the bot but are not in the directory",
+        hints.AUDITS,
+        "unknown people",
+        qa_only=True,
+    ),
+    Route(
+        re.compile(r"(?i)^moderate(?:\s+(\d{4}-\d{1,2}))?(?:\s+confirm\s+([0-9a-f]{16}))?$"),
+        _moderate,
+        h.moderate,
+        "moderate [MONTH]",
+        "choose a month's audits for moderation and ask the moderators (shows them first; "
+        "the last whole month unless you name one)",
+        hints.MODERATION,
+        "moderate {month}",
+        qa_only=True,
+    ),
+    Route(
+        re.compile(r"(?i)^agreement(?:\s+(\d{4}(?:-\d{1,2}|-?q[1-4])?))?(?:\s+by\s+(team|cohort|area|auditor))?$"),
+        lambda m: c.AgreementReport(m[1], {"area": "service area"}.get(m[2].lower(), m[2].lower()) if m[2] else None),
+        h.agreement,
+        "agreement [PERIOD] [by team, cohort, area or auditor]",
+        "how far moderators agreed with auditors: agreement, kappa and AC2",
+        hints.MODERATION,
+        "agreement {quarter} by team",
+        qa_only=True,
+        also_slt=True,
+    ),
+    Route(
+        re.compile(r"(?i)^timetable(?:\s+(\S+?))?(?:\s+days?)?$"),
+        _timetable,
+        h.timetable,
+        "timetable [DAYS]",
+        "the notices due in the next days (default 14, at most 90), by rule and number of people",
+        hints.TIMETABLE,
+        "timetable 30",
+        qa_only=True,
+    ),
+    Route(
+        re.compile(r"(?i)^remind(?:\s+(?!--dry-run|dry\s+run)(.+?))?(\s+(?:--dry-run|dry\s+run))?$"),
+        lambda m: c.Remind(m[1], bool(m[2])),
+        h.remind,
+        "remind [TEAM or SERVICE AREA] [dry run]",
+        "send reminders now to everyone with open audits (a dry run shows who, and sends nothing)",
+        hints.TIMETABLE,
+        "remind FDA-N dry run",
+        qa_only=True,
+    ),
+    Route(
+        re.compile(r"(?i)^escalate(\s+(?:--dry-run|dry\s+run))?$"),
+        lambda m: c.Escalate(bool(m[1])),
+        h.escalate,
+        "escalate [dry run]",
+        "send SLT the overdue reviews now (a dry run shows who, and sends nothing)",
+        hints.TIMETABLE,
+        "escalate dry run",
+        qa_only=True,
+    ),
+    Route(
+        re.compile(r"(?i)^outbox(?:\s+(?:page\s+)?(\d{1,4}))?$"),
+        lambda m: c.OutboxCmd(int(m[1]) if m[1] else 1),
+        h.outbox,
+        "outbox [PAGE]",
+        "messages that could not be delivered, urgent first, each with Retry",
+        hints.TIMETABLE,
+        "outbox",
+        qa_only=True,
+    ),
+    Route(
+        re.compile(rf"(?i)^status(?:\s+({PERIODISH}))?(?:\s+(.+))?$"),
+        lambda m: c.Status(m[2], m[1]),
+        h.status,
+        "status [QUARTER] [TEAM or SERVICE AREA]",
+        "returned, outstanding, moderated and open actions for a quarter (this one unless you name one)",
+        hints.REPORTS,
+        "status {quarter} FDA-N",
+        qa_only=True,
+        also_slt=True,
+    ),
+    Route(
+        re.compile(rf"(?i)^report(?:\s+({PERIODISH}))?(?:\s+(.+))?$"),
+        lambda m: c.Report(m[1], m[2]),
+        h.report,
+        "report [PERIOD] [SERVICE AREA]",
+        "the highlight report: a summary here, the full report (printable) behind a link",
+        hints.REPORTS,
+        "report {quarter}",
+        qa_only=True,
+        also_slt=True,
+        also_heads=True,
+    ),
+    Route(
+        re.compile(r"(?i)^dip\s+themes?$"),
+        lambda m: c.DipThemes(),
+        h.dip_themes,
+        "dip themes",
+        "the default annual themes, each with a button to start a dip sample",
+        hints.DIPS,
+        "dip themes",
+        qa_only=True,
+    ),
+    Route(
+        re.compile(r"(?i)^dip\s+new\s+(.+)$"),
+        lambda m: c.NewDip(m[1]),
+        h.new_dip,
+        "dip new THEME",
+        "start a dip sample: its Terms of Reference open to fill in",
+        hints.DIPS,
+        "dip new Voice of the child",
+        qa_only=True,
+    ),
+    Route(
+        re.compile(r"(?i)^dip\s+approve\s+#?(\d{1,9})$"),
+        lambda m: c.ApproveDip(int(m[1])),
+        h.approve_dip,
+        "dip approve DIP",
+        "approve a dip sample (QA manager)",
+        hints.DIPS,
+        "dip approve 1",
+        qa_only=True,
+    ),
+    Route(
+        re.compile(r"(?i)^dip\s+send\s+#?(\d{1,9})\s+to\s+(.+)$"),
+        lambda m: c.SendDip(int(m[1]), m[2]),
+        h.send_dip,
+        "dip send DIP to HEAD OF SERVICE",
+        "send an approved dip sample to its Head of Service to agree the actions within a week",
+        hints.DIPS,
+        "dip send 1 to Bramble Samplewell",
+        qa_only=True,
+    ),
+    Route(
+        re.compile(r"(?i)^dips$"),
+        lambda m: c.ListDips(),
+        h.list_dips,
+        "dips",
+        "the dip samples and where each one is",
+        hints.DIPS,
+        "dips",
         qa_only=True,
     ),
 )
 MAX_COMMAND_CHARS = 300
+
+
+class Unrecognised(ValidationFailed):
+    """What was typed is no command: `route` is the command it starts like, if any (to say how it is typed)."""
+
+    def __init__(self, message: str, words: str, route: Route[Any] | None = None) -> None:
+        super().__init__(message)
+        self.words = words
+        self.route = route
+
+
+class BadArguments(ValidationFailed):
+    """A command recognised, with arguments that break a rule (the route, to check who may first)."""
+
+    def __init__(self, error: ValidationFailed, route: Route[Any]) -> None:
+        super().__init__(str(error), error.problems)
+        self.route = route
 
 
 def parse(text: str) -> tuple[c.Command, Route[Any]]:
@@ -272,8 +355,14 @@ def parse(text: str) -> tuple[c.Command, Route[Any]]:
     for route in ROUTES:
         match = route.pattern.match(words)  # case ids and emails keep their spelling
         if match:
-            return route.build(match), route
-    raise ValidationFailed(f"I don't know the command '{words[:60]}'. Type 'help' to see what you can ask.")
+            try:
+                return route.build(match), route
+            except ValidationFailed as exc:
+                raise BadArguments(exc, route) from None
+    lowered = words.lower() + " "
+    started = [r for r in ROUTES if lowered.startswith(hints.keyword(r) + " ")]
+    message = f"I don't know the command '{words[:60]}'. Type 'help' to see what you can ask."
+    raise Unrecognised(message, words, max(started, key=lambda r: len(hints.keyword(r)), default=None))
 
 
 def commands_for(actor: Actor) -> list[Route[Any]]:

@@ -108,8 +108,8 @@ class _Staff:
 
     def hire(self, roles: set[Role], team_code: str | None) -> PersonRow:
         n = len(self.people) + 1
-        first = FIRST_NAMES[n % len(FIRST_NAMES)]
-        last = SURNAMES[(n // len(FIRST_NAMES) + n) % len(SURNAMES)]
+        first = FIRST_NAMES[n % len(FIRST_NAMES)]  # one name per person for the first 300 (25 x 12)
+        last = SURNAMES[(n // len(FIRST_NAMES) + n % len(FIRST_NAMES)) % len(SURNAMES)]
         person = PersonRow(
             aad_object_id=str(uuid.UUID(int=self._rng.getrandbits(128), version=4)),
             display_name=f"{first} {last}",

@@ -6,6 +6,7 @@
     ├── Refused                 refusals the access log records (action and audit attached)
     │   ├── NotFound            a case, audit, person or team that does not exist
     │   └── NotAllowed          the person may not do this (authorisation)
+    ├── AskFirst                the command needs a choice first (which Hazel? another team's case?)
     ├── Conflict                the thing changed underneath (stale version, duplicate)
     │   └── Contended           a write lost a race with another: run the use case again, afresh
     └── ConfigurationError      a setting or configuration file is wrong
@@ -59,6 +60,27 @@ class NotFound(Refused):
 
 class NotAllowed(Refused):
     pass
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One way to answer an AskFirst: the command as typed, with `ref` replaced by `by` and `add` appended."""
+
+    label: str
+    detail: str = ""
+    ref: str = ""
+    by: str = ""
+    add: str = ""
+
+
+class AskFirst(PlfError):
+    """Nothing was done: the command needs a choice first. The chat offers each answer as a button that
+    runs the command again, amended (a terminal shows the question)."""
+
+    def __init__(self, title: str, message: str, answers: tuple[Answer, ...]) -> None:
+        super().__init__(message)
+        self.title = title
+        self.answers = answers
 
 
 class Conflict(PlfError):

@@ -54,6 +54,8 @@ class PersonSummary:
     name: str
     email: str
     team_id: int | None
+    team_name: str | None = None  # filled where people are found by what was typed (to tell two apart)
+    roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,14 @@ class People(Protocol):
     async def actor_of(self, person_id: int) -> Actor | None: ...
 
     async def find_person(self, ref: str) -> PersonSummary | None: ...
+
+    async def find_people(self, ref: str) -> list[PersonSummary]:
+        """Who a typed id, email, Entra id or name (any case; may be several) is, with team and roles."""
+        ...
+
+    async def similar_names(self, ref: str) -> list[str]:
+        """Up to three active people's names close to a mistyped one."""
+        ...
 
     async def person_name(self, person_id: int) -> str: ...
 
@@ -143,6 +153,10 @@ class Audits(Protocol):
     async def to_moderate(self, moderator_id: int) -> list[AuditView]: ...
 
     async def open_of(self, form_id: str, case_id: int, practitioner_id: int) -> int | None: ...
+
+    async def open_on_case(self, case_id: int) -> list[AuditView]:
+        """Every open audit on a case, of any form (without answers)."""
+        ...
 
     async def cycle_due_on(self, day: date) -> date | None: ...
 

@@ -171,17 +171,15 @@ class StatusFigures:
 
 
 async def status(
-    uow: AbstractUnitOfWork, actor: Actor, scope: str | None, today: date, zone: ZoneInfo
+    uow: AbstractUnitOfWork, actor: Actor, scope: str | None, period: str | None, today: date, zone: ZoneInfo
 ) -> StatusFigures:
     """Returned, outstanding, moderated and overdue actions, for a team, a service area or a cycle."""
     if not (actor.is_qa or actor.is_slt):
         raise NotAllowed("only the QA team and SLT can see the status", action="status")
     cycle = periods.cycle_containing(today)
-    teams = None
-    if scope and (typed := periods.parse_code(scope)) is not None and typed.kind is periods.Kind.QUARTER:
-        cycle = typed
-    elif scope:
-        teams = await uow.people.scope_teams(scope)
+    if period:
+        cycle = periods.parse(period, today, kinds=frozenset({periods.Kind.QUARTER}))
+    teams = await uow.people.scope_teams(scope) if scope else None
     figures = await uow.timetable.status_figures(teams, cycle.starts, cycle.due_on, today)
     sent = await uow.follow_ups.data_sent(cycle.code)
     return StatusFigures(

@@ -13,7 +13,6 @@ from datetime import date, datetime
 from plf_core import access
 from plf_core.action_plans import track_actions
 from plf_core.audits import (
-    PLC_FORM,
     AuditView,
     continue_page,
     final_grade,
@@ -25,10 +24,9 @@ from plf_core.errors import Conflict, Contended, NotAllowed, NotFound, Validatio
 from plf_core.forms.model import Contributor, Page
 from plf_core.forms.validation import check_page, check_submission
 from plf_core.handoff import handed_on, tell_the_next
-from plf_core.notices import AuditAssigned
 from plf_core.page_merge import conflict_message, merge_page
 from plf_core.people import Actor
-from plf_core.ports import AbstractUnitOfWork, Notice, UnknownSender
+from plf_core.ports import AbstractUnitOfWork, UnknownSender
 from plf_core.submission import after_submit
 from plf_core.vocabulary import AuditStatus
 
@@ -314,54 +312,6 @@ async def submit(
 async def my_audits(uow: AbstractUnitOfWork, actor: Actor) -> AuditList:
     return AuditList(
         tuple(await uow.audits.open_for(actor)), actor.person_id, tuple(await uow.audits.to_moderate(actor.person_id))
-    )
-
-
-async def assign(
-    uow: AbstractUnitOfWork,
-    actor: Actor,
-    case_ref: str,
-    person_ref: str,
-    second_ref: str | None,
-    today: date,
-    activity: str | None = None,
-) -> Reply:
-    """QA starts a Practice Learning Conversation by hand and the start card goes out."""
-    access.require_qa(actor, "assign audits")
-    case = await uow.people.find_case(case_ref)
-    if case is None:
-        raise NotFound(f"there is no case '{case_ref}' (cases are named by their Azeus number)")
-    person = await uow.people.find_person(person_ref)
-    if person is None:
-        raise NotFound(f"there is no person '{person_ref}' (use their email, or their id from 'plf people')")
-    second = None
-    if second_ref is not None:
-        second = await uow.people.find_person(second_ref)
-        if second is None:
-            raise NotFound(f"there is no person '{second_ref}' (use their email, or their id from 'plf people')")
-        if second.person_id == person.person_id:
-            raise ValidationFailed("the second person must be someone other than the practitioner")
-    existing = await uow.audits.open_of(PLC_FORM, case.case_id, person.person_id)
-    if existing is not None:
-        raise Conflict(f"case {case.azeus_number} is already assigned to {person.name} (audit {existing})")
-    due = await uow.audits.cycle_due_on(today)
-    audit_id = await uow.audits.create(
-        form_id=PLC_FORM,
-        case_id=case.case_id,
-        practitioner_id=person.person_id,
-        second_person_id=second.person_id if second else None,
-        due_on=due,
-    )
-    await uow.access.log(actor, "create", audit_id, activity, "ok")
-    for who, reader, other in ((person, "practitioner", second), (second, "second", person)):
-        if who is not None:
-            start = AuditAssigned(audit_id, case.azeus_number, case.team_name, due, reader, other.name if other else "")
-            await uow.outbox.add(Notice(f"assigned:{audit_id}:{who.person_id}", who.person_id, start))
-    with_whom = f" with {second.name}" if second else ""
-    due_text = f", due {due.isoformat()}" if due else ""
-    return Reply(
-        f"Audit {audit_id} created: case {case.azeus_number} assigned to {person.name}{with_whom}"
-        f"{due_text}. The start card is on its way."
     )
 
 

@@ -74,6 +74,12 @@ class SqlAudits(SqlRepository):
         connection = await self.session.connection()
         return [_audit_view(row, {}) for row in (await connection.execute(query)).mappings()]
 
+    async def open_on_case(self, case_id: int) -> list[AuditView]:
+        A = queries.A
+        query = queries.AUDITS_WITH_CASES.where(A.case_id == case_id, A.status.in_(OPEN)).order_by(A.id)
+        connection = await self.session.connection()
+        return [_audit_view(row, {}) for row in (await connection.execute(query.limit(MAX_LISTED))).mappings()]
+
     async def open_of(self, form_id: str, case_id: int, practitioner_id: int) -> int | None:
         return (
             await self.session.execute(

@@ -79,6 +79,31 @@ class SqlPeople(SqlRepository):
             return None
         return PersonSummary(person.id, person.display_name, person.email, person.team_id)
 
+    async def find_people(self, ref: str) -> list[PersonSummary]:
+        ref = " ".join(ref.split()).lstrip("#")
+        query = select(Person, Team.name).outerjoin(Team, Person.team_id == Team.id).order_by(Person.id).limit(20)
+        exact = await self.find_person(ref) if ref.isdigit() or "@" in ref or _is_uuid(ref) else None
+        if exact is not None:
+            query = query.where(Person.id == exact.person_id)
+        elif ref.isdigit() or "@" in ref or _is_uuid(ref):
+            return []
+        else:
+            query = query.where(func.lower(Person.display_name) == ref.lower(), Person.active.is_(True))
+        rows = (await self.session.execute(query)).all()
+        roles: dict[int, list[str]] = {}
+        found = select(PersonRole.person_id, PersonRole.role).where(PersonRole.person_id.in_([p.id for p, _ in rows]))
+        for person_id, role in await self.session.execute(found):
+            roles.setdefault(person_id, []).append(Role(role).label)
+        return [
+            PersonSummary(p.id, p.display_name, p.email, p.team_id, team, tuple(sorted(roles.get(p.id, []))))
+            for p, team in rows
+        ]
+
+    async def similar_names(self, ref: str) -> list[str]:
+        names = (await self.session.execute(select(Person.display_name).where(Person.active.is_(True)))).scalars()
+        by_lower = {name.lower(): name for name in names}
+        return [by_lower[n] for n in difflib.get_close_matches(ref.lower(), list(by_lower), n=3, cutoff=0.75)]
+
     async def person_name(self, person_id: int) -> str:
         name = (await self.session.execute(select(Person.display_name).where(Person.id == person_id))).scalar()
         return name or f"person {person_id}"
@@ -183,3 +208,11 @@ class SqlPeople(SqlRepository):
     async def area_name(self, area_id: int) -> str:
         name = (await self.session.execute(select(ServiceArea.name).where(ServiceArea.id == area_id))).scalar()
         return name or f"service area {area_id}"
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True

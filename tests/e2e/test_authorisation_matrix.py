@@ -191,7 +191,7 @@ async def test_every_role_against_every_chat_command(bot: Any, database_url: str
             if said_no == may:
                 failures.append((role, command, may, card_texts(reply)[:2]))
         listed = " ".join(card_texts(await say(connector, user, "help")))
-        if ("outbox:" in listed) != qa:  # help lists only the commands the person may use
+        if ("**outbox**" in listed) != qa:  # help lists only the commands the person may use
             failures.append((role, "help lists outbox", qa, listed[:200]))
     assert failures == [], "\n".join(map(str, failures))
     # refusals created nothing: the only new audits are the two QA officers' dip sample terms of reference

@@ -53,7 +53,7 @@ async def test_qa_previews_and_sends_reminders_and_escalations(bot: Any, databas
     reminder_day = first_of_next if is_working_day(first_of_next) else add_working_days(first_of_next, 1)
     reminder = f"{reminder_day:%a %d %b}: monthly reminder before reviews are due, to everyone with an open audit"
     if first_of_next <= due_on:  # a month's reminder is about the reviews due from that month on
-        assert f"{reminder} — 1 person" in shown, shown
+        assert f"{reminder} — 2 people" in shown, shown  # the practitioner and their Practice Lead, the second person
     else:
         assert not any(line.startswith(reminder) for line in shown), shown
     outstanding = due_on - timedelta(days=7)
@@ -67,14 +67,14 @@ async def test_qa_previews_and_sends_reminders_and_escalations(bot: Any, databas
     before = await outbox_rows(database_url)
     assert await u["qa"].say(f"remind {team} --dry-run") == 202
     dry = await wait_for_card(connector, u["qa"], "Dry run, nothing sent")
-    assert any(f"1 person in {team} would get a reminder" in t for t in card_texts(dry)), card_texts(dry)
+    assert any(f"2 people in {team} would get a reminder" in t for t in card_texts(dry)), card_texts(dry)
     assert await outbox_rows(database_url) == before  # a dry run sends nothing
 
     assert await u["qa"].say("remind CLA-X") == 202
     await wait_for_card(connector, u["qa"], "there is no team or service area 'CLA-X'; did you mean")
 
     assert await u["qa"].say(f"remind {team}") == 202
-    await wait_for_card(connector, u["qa"], "Sent a reminder to 1 person")
+    await wait_for_card(connector, u["qa"], "Sent a reminder to 2 people")
     digest = await wait_for_card(connector, u["worker"], "Your Practice Learning reminders")
     snoozed = await u["worker"].press(digest, "Snooze 1 day")
     assert any("snoozed until" in t for t in card_texts(snoozed))

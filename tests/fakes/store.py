@@ -58,6 +58,30 @@ class FakePeople(FakeRepository):
                 return PersonSummary(p.id, p.name, p.email, p.team_id)
         return None
 
+    async def find_people(self, ref: str) -> list[PersonSummary]:
+        said = " ".join(ref.split()).lstrip("#").lower()
+        found = [
+            p
+            for p in self.world.people.values()
+            if said in (str(p.id), p.email.lower(), p.aad) or (p.active and p.name.lower() == said)
+        ]
+        teams = self.world.teams
+        return [
+            PersonSummary(
+                p.id,
+                p.name,
+                p.email,
+                p.team_id,
+                teams[p.team_id].name if p.team_id in teams else None,
+                tuple(sorted(r.label for r in p.roles)),
+            )
+            for p in sorted(found, key=lambda p: p.id)
+        ]
+
+    async def similar_names(self, ref: str) -> list[str]:
+        names = {p.name.lower(): p.name for p in self.world.people.values() if p.active}
+        return [names[n] for n in difflib.get_close_matches(ref.lower(), list(names), n=3, cutoff=0.75)]
+
     async def person_name(self, person_id: int) -> str:
         person = self.world.people.get(person_id)
         return person.name if person else f"person {person_id}"
@@ -191,6 +215,10 @@ class FakeAudits(FakeRepository):
             m.audit_id == audit_id and m.moderator_id == moderator_id and m.status != "completed"
             for m in self.world.moderations.values()
         )
+
+    async def open_on_case(self, case_id: int) -> list[AuditView]:
+        rows = [r for r in self.world.audits.values() if r.case_id == case_id and r.status in OPEN]
+        return [audit_view(self.world, r, with_answers=False) for r in sorted(rows, key=lambda r: r.id)]
 
     async def open_of(self, form_id: str, case_id: int, practitioner_id: int) -> int | None:
         for r in self.world.audits.values():

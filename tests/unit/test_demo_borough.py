@@ -39,3 +39,9 @@ def test_the_data_is_obviously_synthetic() -> None:
     assert all(p.email.endswith("@demo-borough.invalid") for p in borough.people)
     assert len({p.aad_object_id for p in borough.people}) == 200
     assert len({p.email for p in borough.people}) == 200
+
+
+def test_no_two_people_share_a_name() -> None:
+    """A name typed in `assign` finds one person in the demo (a duplicate would need a choice)."""
+    names = [p.display_name for p in build_demo_borough().people]
+    assert len(set(names)) == len(names) == 200

@@ -7,15 +7,15 @@ from datetime import timedelta
 
 import pytest
 
-from plf_core import chat, report_command, timetable_commands, workflow
+from plf_core import chat, command_hints, report_command, timetable_commands, workflow
 from plf_core.clock import FixedClock
 from plf_core.delivery import Claimed, Decision, Outcome, record_delivery
-from plf_core.errors import NotAllowed, ValidationFailed
+from plf_core.errors import NotAllowed, NotFound, ValidationFailed
 from plf_core.moderation import Rules
 from plf_core.notices import AuditAssigned
 from plf_core.ports import Notice
 from plf_core.timetable import Hours
-from plf_core.vocabulary import OutboxStatus
+from plf_core.vocabulary import OutboxStatus, Role
 from scheduler.timetable_file import load_timetable
 from tests.fakes.store import FakeUnitOfWork
 from tests.fakes.world import Borough
@@ -44,15 +44,75 @@ async def test_help_lists_what_each_person_may_type_and_a_practitioner_cannot_us
 ) -> None:
     mine = await say(uow, borough.worker, "help", clock, settings)
     theirs = await say(uow, borough.qa, "HELP", clock, settings)
-    assert isinstance(mine, workflow.Reply)
-    assert isinstance(theirs, workflow.Reply)
-    assert "my audits" in mine.text
-    assert "remind" not in mine.text
-    assert "remind" in theirs.text
+    assert isinstance(mine, command_hints.HelpMenu)
+    assert isinstance(theirs, command_hints.HelpMenu)
+    examples = {e.example.split()[0] for _, entries in mine.groups for e in entries}
+    assert examples == {"help", "my", "open", "done"}
+    assert "remind" in {e.example.split()[0] for _, entries in theirs.groups for e in entries}
+    assert [b.label for b in mine.buttons] == ["My audits"]
     with pytest.raises(NotAllowed, match="only the QA team can use 'remind'"):
         await say(uow, borough.worker, "remind", clock, settings)
-    with pytest.raises(ValidationFailed, match="I don't know the command 'sing'"):
-        await say(uow, borough.worker, "sing", clock, settings)
+    with pytest.raises(NotAllowed, match="only the QA team can use 'timetable'"):
+        await say(uow, borough.worker, "timetable 400", clock, settings)  # who may, before what is wrong
+    unknown = await say(uow, borough.worker, "sing", clock, settings)
+    assert isinstance(unknown, command_hints.Choice)
+    assert "I don't know the command 'sing'" in unknown.text
+    guessed = await say(uow, borough.worker, "my audtis", clock, settings)
+    assert isinstance(guessed, command_hints.Choice)
+    assert guessed.options[0].command == "my audits"
+    not_theirs = await say(uow, borough.worker, "stauts", clock, settings)  # status is not theirs to guess
+    assert isinstance(not_theirs, command_hints.Choice)
+    assert [o.command for o in not_theirs.options] == ["help"]
+
+
+async def test_assign_takes_a_name_asks_which_of_two_and_about_another_teams_case(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock, settings: chat.ChatSettings
+) -> None:
+    w = borough.world
+    twin = w.person("Wren Worker", Role.PRACTITIONER, team_id=borough.team)
+    w.people[twin].email = "wren.worker.2@demo.invalid"  # emails are unique, names need not be
+    other_team = w.team("CLA-S", borough.area, lead=None, manager=borough.manager, head=borough.head)
+    elsewhere = w.person("Eli Elsewhere", Role.PRACTITIONER, team_id=other_team)
+    which = await say(uow, borough.qa, "assign DEMO-000001 to wren  WORKER", clock, settings)
+    assert isinstance(which, command_hints.Choice)
+    assert which.title == "Which Wren Worker?"
+    assert [o.detail for o in which.options] == ["Team CIN-N · Practitioner (social worker)"] * 2
+    assert [o.command for o in which.options] == [
+        "assign DEMO-000001 to wren.worker@demo.invalid",
+        "assign DEMO-000001 to wren.worker.2@demo.invalid",
+    ]
+    assert w.audits == {}  # nothing happens until one is chosen
+    assert w.outbox == {}
+    typo = await say(uow, borough.qa, "assign DEMO-000001 to Ola Othr", clock, settings)
+    assert isinstance(typo, command_hints.Choice)
+    assert [o.command for o in typo.options] == ["assign DEMO-000001 to Ola Other"]
+    asked = await say(uow, borough.qa, "assign DEMO-000001 to Eli Elsewhere", clock, settings)
+    assert isinstance(asked, command_hints.Choice)
+    assert "held by Team CIN-N, and Eli Elsewhere works in Team CLA-S" in asked.text
+    assert [o.command for o in asked.options] == ["assign DEMO-000001 to Eli Elsewhere anyway"]
+    assert w.audits == {}
+    done = await say(uow, borough.qa, which.options[0].command, clock, settings)
+    assert isinstance(done, workflow.Reply)
+    audit = next(iter(w.audits.values()))
+    assert (audit.practitioner_id, audit.second_person_id) == (borough.worker, borough.lead)  # their Practice Lead
+    assert "assigned to Wren Worker, with Pat Lead as second person (their Practice Lead), due " in done.text
+    assert done.text.endswith("The start card is on its way to Wren Worker and Pat Lead.")
+    anyway = await say(uow, borough.qa, asked.options[0].command, clock, settings)
+    assert isinstance(anyway, workflow.Reply)
+    assert "assigned to Eli Elsewhere" in anyway.text
+    assert {a.practitioner_id for a in w.audits.values()} == {borough.worker, elsewhere}
+
+
+async def test_open_takes_a_case_and_opens_its_open_audit_the_reader_may_see(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock, settings: chat.ChatSettings
+) -> None:
+    await open_audit(uow, borough, clock, settings)
+    page = await say(uow, borough.worker, "open demo-000001", clock, settings)
+    assert isinstance(page, workflow.PageScreen)
+    with pytest.raises(NotFound, match="case DEMO-000002 has no open audit you can open"):
+        await say(uow, borough.worker, "open DEMO-000002", clock, settings)
+    with pytest.raises(NotFound, match="there is no case or audit 'DEMO-404'"):
+        await say(uow, borough.worker, "open DEMO-404", clock, settings)
 
 
 @at_instants

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from plf_core import workflow
+from plf_core import assigning, workflow
 from plf_core.clock import FixedClock
 from plf_core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from plf_core.forms.model import Contributor
@@ -22,7 +22,7 @@ SETTINGS = workflow.Settings(pim_working_days=10)
 
 async def assigned(uow: FakeUnitOfWork, b: Borough, clock: FixedClock) -> int:
     async with uow:
-        reply = await workflow.assign(
+        reply = await assigning.assign(
             uow, actor(uow, b.qa), "demo-000001", "wren.worker@demo.invalid", str(b.lead), clock.today()
         )
     return int(reply.text.split()[1])
@@ -47,14 +47,14 @@ async def test_assigning_is_refused_by_name_and_changes_nothing(
     today = clock.today()
     with pytest.raises(NotAllowed):
         async with uow:
-            await workflow.assign(uow, actor(uow, borough.worker), "DEMO-000001", str(borough.worker), None, today)
+            await assigning.assign(uow, actor(uow, borough.worker), "DEMO-000001", str(borough.worker), None, today)
     with pytest.raises(NotFound, match="there is no case 'DEMO-9'"):
         async with uow:
-            await workflow.assign(uow, actor(uow, borough.qa), "DEMO-9", str(borough.worker), None, today)
+            await assigning.assign(uow, actor(uow, borough.qa), "DEMO-9", str(borough.worker), None, today)
     qa = actor(uow, borough.qa)
     with pytest.raises(ValidationFailed, match="someone other than the practitioner"):
         async with uow:
-            await workflow.assign(uow, qa, "DEMO-000001", str(borough.worker), str(borough.worker), today)
+            await assigning.assign(uow, qa, "DEMO-000001", str(borough.worker), str(borough.worker), today)
     assert borough.world.audits == {}
     assert borough.world.outbox == {}
     await assigned(uow, borough, clock)

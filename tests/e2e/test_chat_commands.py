@@ -1,0 +1,107 @@
+"""QA's chat the way people type it, over real HTTP on both databases: help as each role (readable in
+Teams: nothing in angle brackets, an example per command), a misspelt command gets "did you mean" with
+a button, arguments out of range say the range, and `assign` by name offers a choice between two
+people of one name and then tells who was assigned, the case, the due date and who is told."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from plf_core.commands import ROUTES
+from tests.card_tree import walk
+from tests.e2e.teams import card_texts, find_action
+from tests.e2e.test_audit_workflow import BOROUGH, _query, bot, cast, users  # noqa: F401
+from tests.e2e.test_authorisation_matrix import say
+from tests.e2e.test_timetable_commands import execute as sql
+
+EVERYONE = 4  # help, my audits, open, done
+
+
+def buttons(card: dict[str, Any]) -> list[str]:
+    return [n["title"] for n in walk(card) if n.get("type") == "Action.Execute"]
+
+
+async def test_help_is_readable_by_each_role_with_an_example_per_command_and_buttons(bot: Any) -> None:  # noqa: F811
+    app, connector = bot
+    u = users(app.url, connector)
+    for role, count in (("worker", EVERYONE), ("lead", EVERYONE), ("qa", len(ROUTES))):
+        menu = await say(connector, u[role], "help")
+        shown = card_texts(menu)
+        assert not [t for t in shown if "<" in t or ">" in t], shown  # Teams drops anything in angle brackets
+        examples = [t for t in shown if re.match(r"\*\*[^*]+\*\*: ", t)]
+        assert len(examples) == count, (role, examples)
+        assert "**open DEMO-900100**: open an audit you may see, by its number or its case" in shown
+        assert buttons(menu)[0] == "My audits"
+    qa_menu = await say(connector, u["qa"], "help")
+    assert buttons(qa_menu)[:4] == ["My audits", "Status", "Timetable", "Report"]
+    assert {
+        "Your work",
+        "Audits",
+        "Moderation",
+        "Timetable and reminders",
+        "Figures and reports",
+        "Dip samples",
+    } <= set(card_texts(qa_menu))
+    hello = await say(connector, u["worker"], "Hi!")
+    assert card_texts(hello)[0] == "Hello! Here is what you can ask me"
+    mine = await u["worker"].press(hello, "My audits")
+    assert "Your open audits" in card_texts(mine)
+
+
+async def test_mistyped_commands_get_a_suggestion_a_range_or_a_bad_period(bot: Any) -> None:  # noqa: F811
+    app, connector = bot
+    u = users(app.url, connector)
+    guess = await say(connector, u["qa"], "smaple 5 seed 7")
+    assert "I don't know the command 'smaple 5 seed 7'. Did you mean 'sample 5 seed 7'?" in card_texts(guess)
+    preview = await u["qa"].press(guess, "sample 5 seed 7")
+    assert card_texts(preview)[0] == "Sample preview — nothing created yet"
+    too_far = await say(connector, u["qa"], "timetable 400")
+    assert any("'timetable' looks 1 to 90 days ahead, not '400'" in t for t in card_texts(too_far))
+    bad = await say(connector, u["qa"], "report 2026-Q9")
+    assert any("'2026-q9' is not a period" in t for t in card_texts(bad)), card_texts(bad)
+    half = await say(connector, u["qa"], "assign DEMO-900100")
+    assert any("Type: assign CASE to PERSON [with SECOND PERSON]" in t for t in card_texts(half)), card_texts(half)
+    refused = await say(connector, u["worker"], "report")
+    assert any("only the QA team, SLT, Heads of Service and Service Managers" in t for t in card_texts(refused))
+
+
+async def test_assign_by_name_offers_a_choice_between_two_people_of_one_name(bot: Any, database_url: str) -> None:  # noqa: F811
+    app, connector = bot
+    u = users(app.url, connector)
+    for role in ("qa", "worker", "lead"):
+        await u[role].install()
+    people = cast()
+    worker, lead, stranger = people["worker"], people["lead"], people["stranger"]
+    team = (await _query(database_url, "SELECT team_id FROM people WHERE email = :e", e=stranger.email))[0][0]
+    await sql(
+        database_url,
+        "INSERT INTO people (aad_object_id, display_name, email, team_id) VALUES (:aad, :name, :email, :team)",
+        aad="99999999-0000-4000-8000-000000000001",
+        name=worker.display_name,
+        email="namesake@demo-borough.invalid",
+        team=team,
+    )
+    await sql(
+        database_url,
+        "INSERT INTO person_roles (person_id, role) SELECT id, 'practitioner' FROM people WHERE email = :e",
+        e="namesake@demo-borough.invalid",
+    )
+    case = BOROUGH.cases[0].azeus_number
+    which = await say(connector, u["qa"], f"assign {case} to {worker.display_name.upper()}")
+    assert card_texts(which)[0] == f"Which {worker.display_name}?"
+    choices = [n for n in walk(which) if n.get("type") == "Action.Execute" and n["title"].startswith("Choose")]
+    assert len(choices) == 2
+    details = [t for t in card_texts(which) if " · " in t]
+    assert len(details) == 2
+    assert all("Practitioner (social worker)" in d for d in details), details
+    before = await _query(database_url, "SELECT count(*) FROM audits")
+    done = await u["qa"].execute(choices[0]["verb"], choices[0]["data"])
+    assert (await _query(database_url, "SELECT count(*) FROM audits"))[0][0] == before[0][0] + 1
+    said = " ".join(card_texts(done))
+    assert f"case {case} " in said, said
+    assert f"assigned to {worker.display_name}, with {lead.display_name} as second person (their Practice Lead)" in said
+    assert re.search(r"due \w{3} \d{2} \w{3} \d{4}", said), said
+    assert f"The start card is on its way to {worker.display_name} and {lead.display_name}." in said
+    namesake = find_action(which, "Choose", partial=True)
+    assert namesake["data"]["command"].endswith(worker.email)  # the first is the case's own worker
