@@ -8,12 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from cards import chat_cards as chat
 from cards import layered, reports, workflow
 from cards.base import CardDict
+from cards.catalogue_chat import chat_cards
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
 from cards.notice_cards import CardContext, notice_card
-from plf_core import command_hints as hints
 from plf_core import notices as n
 from plf_core import timetable_notices as t
 from plf_core.dips import DEFAULT_THEMES
@@ -151,8 +150,11 @@ def example_notices() -> list[tuple[str, NoticeData]]:
         DipAction(long_action, "Service Manager CNP", DAY, rag) for rag in ("red", "amber", "green", "red", None)
     )
     failures = tuple(
-        n.FailedDelivery(5000 + i, "Rowan Demoford", "reminder digest", "403 BotNotInConversationRoster: app removed")
-        for i in range(30)
+        n.FailedDelivery(5000 + i, ("Rowan Demoford", "Hazel Testbury")[i % 2], kind, reason, urgent)
+        for i, (kind, reason, urgent) in enumerate(
+            [("red alert", "403 BotNotInConversationRoster: app removed", True)] * 2
+            + [("reminder digest", "no conversation: the person has not installed the bot yet", False)] * 38
+        )
     )
     reason = "every Red audit goes to its Head of Service"
     sections = (
@@ -206,7 +208,7 @@ def example_notices() -> list[tuple[str, NoticeData]]:
                 9001, "DEMO-900123", "green", "blue", sections, tuple([("Action: " + SENTENCE)[:500]] * 20)
             ),
         ),
-        ("notices/delivery-failures", n.DeliveryFailures(failures, tuple(["Rowan Demoford"] * 30))),
+        ("notices/delivery-failures", n.DeliveryFailures(failures, ("Hazel Testbury", "Rowan Demoford"))),
         (
             "notices/unknown-sender",
             n.UnknownSenderNotice("Newly Joined Worker", "11111111-2222-4333-8444-555555555555"),
@@ -363,30 +365,6 @@ class CatalogueLinks:
 
 
 CATALOGUE_LINKS = CatalogueLinks()
-
-
-def chat_cards() -> Iterator[tuple[str, CardDict]]:
-    from plf_core.commands import ROUTES
-
-    yield "chat/help-qa", chat.help_menu(hints.help_menu(ROUTES, "", DAY))
-    yield (
-        "chat/help-practitioner",
-        chat.help_menu(hints.help_menu([r for r in ROUTES if not r.qa_only], "Hello! ", DAY)),
-    )
-    yield "chat/did-you-mean", chat.choice(hints.did_you_mean("smaple 12 by team cohort cp,cla", ROUTES))
-    twins = [
-        hints.Option("Hazel Testbury", f"assign DEMO-900123 to hazel.{n}@demo-borough.invalid", d)
-        for n, d in (
-            (1, "Children in Need & Protection North (demo) · Practitioner (social worker)"),
-            (2, "Leaving Care Service West (demo) · Practice Lead"),
-        )
-    ]
-    yield (
-        "chat/which-person",
-        chat.choice(
-            hints.Choice("Which Hazel Testbury?", "2 people are called Hazel Testbury: which one?", tuple(twins))
-        ),
-    )
 
 
 def all_cards() -> list[tuple[str, CardDict]]:

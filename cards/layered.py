@@ -318,23 +318,45 @@ def timetable_notice(title: str, lines: Sequence[str], button: tuple[str, Verb, 
     return card(body, [execute(caption, verb, data, style="positive")], fallback_text=title)
 
 
-def failed_messages(rows: Sequence[tuple[int, str, str, str, int, str]]) -> CardDict:
-    """For QA: what could not be delivered, each with Retry."""
-    body: list[CardElement] = [heading("Messages that could not be delivered")]
+def failed_messages(rows: Sequence[FailedRow], page: int = 1, pages: int = 1, total: int = 0) -> CardDict:
+    """For QA: what could not be delivered, the urgent first, each with Retry; a page at a time."""
+    title = "Messages that could not be delivered"
+    body: list[CardElement] = [heading(title if pages == 1 else f"{title} (page {page} of {pages})")]
     if not rows:
         body.append(para("Nothing has failed: every message was delivered or is on its way."))
-    for outbox_id, person, kind, status, attempts, error in rows[:MAX_LINES]:
+    else:
+        body.append(
+            para(f"{total} message(s) in all, the urgent first. A message delivered since is no longer listed.")
+        )
+    for row in rows[:MAX_LINES]:
         body.append(
             Container(
                 separator=True,
                 items=[
-                    para(f"{kind} to {person}", bold=True),
-                    para(f"{status} after {attempts} attempt(s): {error[:200]}", subtle=True),
-                    action_row([execute("Retry", Verb.OUTBOX_RETRY, {"outbox": outbox_id})]),
+                    para(
+                        ("Urgent: " if row.urgent else "") + f"{row.kind} to {row.person}",
+                        bold=True,
+                        color="Attention" if row.urgent else None,
+                    ),
+                    para(f"{row.status} after {row.attempts} attempt(s): {row.error[:200]}", subtle=True),
+                    action_row([execute("Retry", Verb.OUTBOX_RETRY, {"outbox": row.outbox_id})]),
                 ],
             )
         )
-    return card(body, fallback_text=f"{len(rows)} undelivered message(s)")
+    moves = [("Back", page - 1), ("Next", page + 1)]
+    actions = [execute(t, Verb.COMMAND_RUN, {"command": f"outbox page {p}"}) for t, p in moves if 1 <= p <= pages]
+    return card(body, actions, fallback_text=f"{total} undelivered message(s)")
+
+
+@dataclass(frozen=True)
+class FailedRow:
+    outbox_id: int
+    person: str
+    kind: str
+    status: str
+    attempts: int
+    error: str
+    urgent: bool = False
 
 
 MAX_DIGEST_PARTS = 8

@@ -81,7 +81,7 @@ def _moderation_outcome(notice: n.ModerationOutcome, context: CardContext) -> Ca
 
 @builds(n.DeliveryFailures)
 def _failures(notice: n.DeliveryFailures, context: CardContext) -> CardDict:
-    rows = [notices.FailedDelivery(f.outbox_id, f.person, f.what, f.reason) for f in notice.failures]
+    rows = [notices.FailedDelivery(f.outbox_id, f.person, f.what, f.reason, f.urgent) for f in notice.failures]
     return notices.delivery_failures(rows, list(notice.unreachable))
 
 

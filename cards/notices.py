@@ -311,30 +311,46 @@ class FailedDelivery:
     person: str
     kind: str
     reason: str
+    urgent: bool = False
 
 
 def delivery_failures(failures: Sequence[FailedDelivery], unreachable: Sequence[str]) -> CardDict:
-    """For QA: messages that could not be delivered, and people the bot cannot reach."""
+    """For QA, once a working day: what could not be delivered, by person, the urgent first."""
+    shown = list(failures[:MAX_LISTED])
+    urgent = sum(f.urgent for f in failures)
     body: list[CardElement] = [
         heading("Messages that could not be delivered"),
         para(
-            "These people did not receive a message from the bot. Ask them to open the bot in Teams "
-            "(or reinstall it), then retry."
+            f"{len(failures)} message(s) to {len({f.person for f in failures})} people did not arrive"
+            + (f", {urgent} of them urgent" if urgent else "")
+            + ". Ask each person to open the bot in Teams (or reinstall it), then retry.",
         ),
     ]
-    if unreachable:
-        body.append(para("Unreachable: " + ", ".join(unreachable[:MAX_LISTED]), bold=True))
-    for failure in failures[:MAX_LISTED]:
-        body.append(
-            Container(
-                separator=True,
-                items=[
-                    facts([("To", failure.person), ("Message", failure.kind), ("Why", failure.reason)]),
-                    action_row([execute("Retry", Verb.OUTBOX_RETRY, {"outbox": failure.outbox_id})]),
-                ],
+    people = list(dict.fromkeys(f.person for f in shown))  # in order: whoever has an urgent message first
+    for person in people:
+        theirs = [f for f in shown if f.person == person]
+        items: list[CardElement] = [
+            para(person + (" (the bot cannot reach them)" if person in unreachable else ""), bold=True)
+        ]
+        for failure in theirs:
+            label = ("Urgent: " if failure.urgent else "") + failure.kind
+            items.append(
+                para(
+                    f"{label}: {failure.reason[:160]}",
+                    subtle=not failure.urgent,
+                    color="Attention" if failure.urgent else None,
+                )
+            )
+        ids = [f.outbox_id for f in theirs]
+        items.append(
+            action_row(
+                [execute("Retry", Verb.OUTBOX_RETRY, {"outbox": ids[0]} if len(ids) == 1 else {"outboxes": ids})]
             )
         )
-    actions: list[Action] = [execute("Retry all", Verb.OUTBOX_RETRY, {"outbox": "all"})] if failures else []
+        body.append(Container(separator=True, items=items))
+    if len(failures) > len(shown):
+        body.append(para(f"And {len(failures) - len(shown)} more: type 'outbox' to see them all.", subtle=True))
+    actions: list[Action] = [execute("Open the outbox", Verb.COMMAND_RUN, {"command": "outbox"})]
     return card(body, actions, fallback_text=f"{len(failures)} message(s) not delivered")
 
 

@@ -62,6 +62,7 @@ class ActionRequest:
 
 
 Run = Callable[[Turn, ActionRequest], Awaitable[object]]
+MAX_RETRIED = 100
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,12 @@ async def _command(t: Turn, r: ActionRequest) -> object:
 
 
 async def _retry(t: Turn, r: ActionRequest) -> object:
-    message = r.inputs.get("outbox")
-    if not isinstance(message, int) or isinstance(message, bool):
+    """One message (`outbox`), or a person's messages from QA's summary (`outboxes`, at most 100)."""
+    many = r.inputs.get("outboxes")
+    ids = many if isinstance(many, list) and 0 < len(many) <= MAX_RETRIED else [r.inputs.get("outbox")]
+    if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
         raise ValidationFailed("the card does not say which message to retry")
-    return await timetable_commands.retry(t.uow, t.actor, message)
+    return await timetable_commands.retry(t.uow, t.actor, [int(str(i)) for i in ids])
 
 
 async def _snooze(t: Turn, r: ActionRequest) -> object:

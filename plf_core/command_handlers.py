@@ -127,8 +127,8 @@ async def report(t: Turn, command: c.Report) -> ChatScreen:
     return await report_command.report(t.uow, t.actor, command.period, command.scope, t.today, t.activity_id)
 
 
-async def outbox(t: Turn, _: c.OutboxCmd) -> ChatScreen:
-    return await timetable_commands.failed(t.uow, t.actor)
+async def outbox(t: Turn, command: c.OutboxCmd) -> ChatScreen:
+    return await timetable_commands.failed(t.uow, t.actor, command.page)
 
 
 async def actions_done(t: Turn, command: c.ActionsDone) -> ChatScreen:

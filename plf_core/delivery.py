@@ -15,6 +15,7 @@ from typing import Any
 
 from plf_core.notices import DeliveryFailures, FailedDelivery
 from plf_core.ports import AbstractUnitOfWork, Notice
+from plf_core.timetable import Hours
 from plf_core.vocabulary import OutboxStatus
 
 RETRYABLE = frozenset({412, 429, 500, 502, 503, 504})
@@ -84,14 +85,21 @@ def decide(
 
 
 NO_CONVERSATION = "no conversation"  # the reason of a message to someone who has not installed the bot
-NOT_REPORTED = frozenset({"delivery_failures"})  # QA is not told that the telling failed
+SUMMARY = "delivery_failures"  # QA's daily summary: never itself summarised (no failures about failures)
+#: What QA must see first in a summary: the messages about a child's safety and the audits behind it.
+URGENT_KINDS = frozenset({"red_alert", "pim_request"})
+MAX_SUMMARISED = 40
+
+
+def is_urgent(kind: str) -> bool:
+    return kind in URGENT_KINDS
 
 
 async def record_delivery(
     uow: AbstractUnitOfWork, message: Claimed, decision: Decision, today: date, *, had_conversation: bool
 ) -> None:
     """How a delivery went, written down: sent, to retry later, or given up (the person marked
-    unreachable when Teams refused them, and QA told of it once a day per person)."""
+    unreachable when Teams refused them). QA hears of it in the next daily summary, not at once."""
     if decision.outcome is Outcome.SENT:
         await uow.outbox.mark_sent(message.id)
         return
@@ -102,15 +110,29 @@ async def record_delivery(
     await uow.outbox.mark_failed(message.id, decision.reason, OutboxStatus.FAILED if unreachable else OutboxStatus.DEAD)
     if unreachable and message.person_id and had_conversation:
         await uow.conversations.mark_unreachable(message.person_id)
-    if message.kind not in NOT_REPORTED:
-        await _tell_qa(uow, message, decision, today)
 
 
-async def _tell_qa(uow: AbstractUnitOfWork, message: Claimed, decision: Decision, today: date) -> None:
-    person = await uow.people.person_name(message.person_id) if message.person_id else "nobody"
-    failed = FailedDelivery(message.id, person, message.kind.replace("_", " "), decision.reason)
-    told = DeliveryFailures((failed,), (person,) if decision.outcome is Outcome.UNREACHABLE else ())
-    for qa in await uow.people.qa_people():
-        if qa != message.person_id:
-            key = f"undelivered:{message.person_id}:{today.isoformat()}:{qa}"
-            await uow.outbox.add(Notice(key, qa, told))
+async def summarise_failures(uow: AbstractUnitOfWork, now: datetime, hours: Hours) -> int:
+    """Once a working day, in working hours: the messages that could not be delivered since the last
+    summary, grouped by person with the urgent first, to each QA officer the bot can reach (none is
+    sent where it is known not to arrive). Returns how many QA officers are told."""
+    today = now.astimezone(hours.zone).date()
+    if hours.next_opening(now) != now or await uow.outbox.summarised_on(today):
+        return 0
+    failures = await uow.outbox.unreported_failures(MAX_SUMMARISED)
+    if not failures:
+        return 0
+    qa = [q for q in await uow.people.qa_people() if await uow.conversations.reference_of(q) is not None]
+    if not qa:
+        return 0  # nobody to tell yet: the failures wait for a QA officer who has the bot
+    ordered = sorted(failures, key=lambda f: (not is_urgent(f.kind), f.person, f.outbox_id))
+    rows = tuple(
+        FailedDelivery(f.outbox_id, f.person, f.kind.replace("_", " "), f.error, is_urgent(f.kind)) for f in ordered
+    )
+    unreachable = tuple(sorted({f.person for f in failures if f.status == OutboxStatus.FAILED.value}))
+    for person in qa:
+        await uow.outbox.add(
+            Notice(f"undelivered:{today.isoformat()}:{person}", person, DeliveryFailures(rows, unreachable))
+        )
+    await uow.outbox.mark_reported([f.outbox_id for f in failures], today)
+    return len(qa)

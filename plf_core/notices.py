@@ -353,6 +353,7 @@ class FailedDelivery:
     person: str
     what: str
     reason: str
+    urgent: bool = False  # a red alert or a PIM request: listed first
 
 
 @kind
@@ -363,13 +364,22 @@ class DeliveryFailures(NoticeData):
     unreachable: tuple[str, ...]
 
     def to_payload(self) -> dict[str, Any]:
-        rows = [{"outbox": f.outbox_id, "person": f.person, "kind": f.what, "reason": f.reason} for f in self.failures]
+        rows = [
+            {"outbox": f.outbox_id, "person": f.person, "kind": f.what, "reason": f.reason, "urgent": f.urgent}
+            for f in self.failures
+        ]
         return {"failures": rows, "unreachable": list(self.unreachable)}
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> Self:
         failures = tuple(
-            FailedDelivery(whole_number(f, "outbox"), text_of(f, "person"), text_of(f, "kind"), text_of(f, "reason"))
+            FailedDelivery(
+                whole_number(f, "outbox"),
+                text_of(f, "person"),
+                text_of(f, "kind"),
+                text_of(f, "reason"),
+                f.get("urgent") is True,
+            )
             for f in listed(payload, "failures")
         )
         return cls(failures, tuple(str(p) for p in listed(payload, "unreachable")))

@@ -24,15 +24,16 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from plf_core.action_records import ActionRecord as ActionRecord
 from plf_core.action_records import PlannedAction as PlannedAction
 from plf_core.notices import NoticeData
+from plf_core.outbox_ports import Conversations as Conversations
+from plf_core.outbox_ports import Outbox as Outbox
 
 if TYPE_CHECKING:
     from plf_core.audits import AuditView, CaseRef
-    from plf_core.delivery import Claimed
     from plf_core.dips import DipRow
     from plf_core.forms.validation import Value
     from plf_core.highlight import HighlightReport
@@ -44,8 +45,7 @@ if TYPE_CHECKING:
     from plf_core.periods import Period
     from plf_core.sampling import CaseFacts, Draw
     from plf_core.timetable import DueNotice, Rule, State
-    from plf_core.timetable_commands import FailedMessage
-    from plf_core.vocabulary import Grade, OutboxStatus, Role
+    from plf_core.vocabulary import Grade, Role
 
 
 @dataclass(frozen=True)
@@ -279,49 +279,6 @@ class Timetable(Protocol):
     async def status_figures(
         self, teams: tuple[str, ...] | None, starts: date, ends: date, today: date
     ) -> tuple[int, int, int, int, int, int, int]: ...
-
-
-class Outbox(Protocol):
-    async def add(self, notice: Notice) -> None: ...
-
-    async def cancel_pending(self, key_prefixes: tuple[str, ...], subject: str) -> int: ...
-
-    async def failed(self, limit: int) -> list[FailedMessage]: ...
-
-    async def retry(self, outbox_id: int) -> bool: ...
-
-    async def claim(self, limit: int, claim_seconds: float) -> list[Claimed]: ...
-
-    async def renew(self, message: Claimed, claim_seconds: float) -> Claimed | None: ...
-
-    async def mark_sent(self, message_id: int) -> None: ...
-
-    async def mark_retry(self, message_id: int, delay_s: float, error: str) -> None: ...
-
-    async def mark_failed(self, message_id: int, error: str, status: OutboxStatus) -> None: ...
-
-    async def requeue_for(self, person_id: int) -> int: ...
-
-
-class Conversations(Protocol):
-    async def remember(
-        self,
-        *,
-        aad_object_id: str,
-        person_id: int | None,
-        tenant_id: str | None,
-        service_url: str,
-        conversation_id: str,
-        reference: dict[str, Any],
-    ) -> bool: ...
-
-    async def set_installed(self, aad_object_id: str, installed: bool) -> None: ...
-
-    async def mark_unreachable(self, person_id: int) -> None: ...
-
-    async def reference_of(self, person_id: int) -> dict[str, Any] | None: ...
-
-    async def teams_user_ids(self, person_ids: Collection[int]) -> dict[int, list[str]]: ...
 
 
 class Reports(Protocol):

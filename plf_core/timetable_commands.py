@@ -40,6 +40,12 @@ class TimetablePreview:
 @dataclass(frozen=True)
 class OutboxList:
     messages: tuple[FailedMessage, ...]
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+
+
+OUTBOX_PAGE = 10  # a page of the outbox card: small whatever the count
 
 
 async def preview(
@@ -144,16 +150,25 @@ def _count(notice: DueNotice) -> int:
     return len(items)
 
 
-async def failed(uow: AbstractUnitOfWork, actor: Actor) -> OutboxList:
+async def failed(uow: AbstractUnitOfWork, actor: Actor, page: int = 1) -> OutboxList:
+    """What could not be delivered, a page at a time, the urgent first; delivered messages are gone."""
     access.require_qa(actor, "see failed deliveries")
-    return OutboxList(tuple(await uow.outbox.failed(30)))
+    total = await uow.outbox.failed_count()
+    pages = max(1, -(-total // OUTBOX_PAGE))
+    page = min(max(page, 1), pages)
+    shown = await uow.outbox.failed(OUTBOX_PAGE, (page - 1) * OUTBOX_PAGE)
+    return OutboxList(tuple(shown), page, pages, total)
 
 
-async def retry(uow: AbstractUnitOfWork, actor: Actor, outbox_id: int) -> Reply:
+async def retry(uow: AbstractUnitOfWork, actor: Actor, outbox_ids: Sequence[int]) -> Reply:
     access.require_qa(actor, "retry deliveries")
-    if not await uow.outbox.retry(outbox_id):
-        return Reply(f"Message {outbox_id} is not one that failed (it may have gone already).")
-    return Reply(f"Message {outbox_id} will be sent again in a moment.")
+    again = [i for i in outbox_ids if await uow.outbox.retry(i)]
+    if not again:
+        named = "Message" if len(outbox_ids) == 1 else "Messages"
+        return Reply(f"{named} {', '.join(map(str, outbox_ids))}: none failed (they may have gone already).")
+    if len(outbox_ids) == 1:
+        return Reply(f"Message {outbox_ids[0]} will be sent again in a moment.")
+    return Reply(f"{len(again)} of {len(outbox_ids)} message(s) will be sent again in a moment.")
 
 
 @dataclass(frozen=True)

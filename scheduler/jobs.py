@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from plf_core import layered, periods
 from plf_core.clock import Clock
+from plf_core.delivery import summarise_failures
 from plf_core.moderation import Rules
 from plf_core.ports import UnitOfWorkFactory
 from plf_core.timetable import Hours, Rule, due_notices
@@ -45,11 +46,14 @@ async def sweep(
     clock: Clock,
     written: Callable[[], Awaitable[None]] | None = None,
 ) -> int:
-    """The timetable's due notices into the outbox, each once; returns how many are new."""
+    """The timetable's due notices into the outbox, each once, and QA's daily summary of what could not
+    be delivered; returns how many notices are new."""
     now = clock.now()
     async with uow() as work:
         state = await work.timetable.state(rules, now.astimezone(hours.zone).date())
         new = await work.timetable.write_due(due_notices(rules, state, now, hours), digest=True)
+    async with uow() as work:
+        new += await summarise_failures(work, now, hours)
     if new:
         log.info("timetable sweep: %d new notices", new)
         if written is not None:

@@ -276,6 +276,8 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=NOW)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the day QA's summary named this failure (each failure is summarised once)
+    reported_on: Mapped[date | None] = mapped_column(Date)
     __table_args__ = (Index("ix_outbox_status_not_before", "status", "not_before"),)
 
 

@@ -7,14 +7,16 @@ left 'sending' by a dead instance is claimed again once its claim has run out.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from plf_core.clock import Clock
-from plf_core.delivery import NO_CONVERSATION, Claimed
+from plf_core.delivery import NO_CONVERSATION, SUMMARY, URGENT_KINDS, Claimed
 from plf_core.ports import Notice
 from plf_core.timetable_commands import FailedMessage
 from plf_core.vocabulary import OutboxStatus
@@ -89,8 +91,8 @@ class SqlOutbox(SqlRepository):
         await self.session.flush()
         return cancelled
 
-    async def failed(self, limit: int) -> list[FailedMessage]:
-        rows = await self.session.execute(
+    def _failures(self) -> Any:
+        return (
             select(
                 OutboxMessage.id,
                 Person.display_name,
@@ -100,14 +102,30 @@ class SqlOutbox(SqlRepository):
                 OutboxMessage.last_error,
             )
             .outerjoin(Person, Person.id == OutboxMessage.person_id)
-            .where(OutboxMessage.status.in_(["failed", "dead"]))
-            .order_by(OutboxMessage.id.desc())
-            .limit(limit)
+            .where(OutboxMessage.status.in_(FAILED), OutboxMessage.kind != SUMMARY)
         )
-        return [
-            FailedMessage(i, name or "nobody", kind, status, attempts, error or "")
-            for i, name, kind, status, attempts, error in rows
-        ]
+
+    async def failed(self, limit: int, offset: int = 0) -> list[FailedMessage]:
+        urgent_first = case((OutboxMessage.kind.in_(sorted(URGENT_KINDS)), 0), else_=1)
+        query = self._failures().order_by(urgent_first, OutboxMessage.id.desc()).limit(limit).offset(offset)
+        return [_failed(*row) for row in await self.session.execute(query)]
+
+    async def failed_count(self) -> int:
+        query = select(func.count()).where(OutboxMessage.status.in_(FAILED), OutboxMessage.kind != SUMMARY)
+        return int((await self.session.execute(query)).scalar_one())
+
+    async def unreported_failures(self, limit: int) -> list[FailedMessage]:
+        query = self._failures().where(OutboxMessage.reported_on.is_(None)).order_by(OutboxMessage.id).limit(limit)
+        return [_failed(*row) for row in await self.session.execute(query)]
+
+    async def mark_reported(self, outbox_ids: Sequence[int], day: date) -> None:
+        if outbox_ids:
+            reported = update(OutboxMessage).where(OutboxMessage.id.in_(list(outbox_ids))).values(reported_on=day)
+            await self.session.execute(reported)
+
+    async def summarised_on(self, day: date) -> bool:
+        key = OutboxMessage.dedupe_key.like(f"undelivered:{day.isoformat()}:%")
+        return (await self.session.execute(select(OutboxMessage.id).where(key).limit(1))).first() is not None
 
     async def retry(self, outbox_id: int) -> bool:
         result = await self.session.execute(
@@ -219,3 +237,12 @@ class SqlOutbox(SqlRepository):
             .values(status=OutboxStatus.PENDING.value, not_before=self.clock.now(), claimed_until=None)
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+FAILED = [OutboxStatus.FAILED.value, OutboxStatus.DEAD.value]
+
+
+def _failed(
+    outbox_id: int, name: str | None, kind: str, status: str, attempts: int, error: str | None
+) -> FailedMessage:
+    return FailedMessage(outbox_id, name or "nobody", kind, status, attempts, error or "")

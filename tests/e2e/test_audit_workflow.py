@@ -96,6 +96,22 @@ def cards_to(connector: FakeConnector, user: TeamsUser) -> list[dict[str, Any]]:
     ]
 
 
+async def outbox_listing(connector: FakeConnector, qa: TeamsUser, needle: str, timeout: float = 15) -> dict[str, Any]:
+    """QA's `outbox`, asked until it lists `needle` (a failure is recorded a moment after the send)."""
+    import asyncio
+
+    async with asyncio.timeout(timeout):
+        while True:
+            seen = len(cards_to(connector, qa))
+            await qa.say("outbox")
+            while len(cards_to(connector, qa)) <= seen:
+                await asyncio.sleep(0.05)
+            listing = cards_to(connector, qa)[-1]
+            if needle in str(listing):
+                return listing
+            await asyncio.sleep(0.3)
+
+
 async def wait_for_card(connector: FakeConnector, user: TeamsUser, needle: str, timeout: float = 15) -> dict[str, Any]:
     import asyncio
 
@@ -335,8 +351,7 @@ async def test_429_is_retried_and_403_marks_the_person_unreachable_and_tells_qa(
 
     connector.fail_next(403, 5, conversation=u["worker"].conversation_id)
     await assigned(u, connector, case_index=1)
-    report = await wait_for_card(connector, u["qa"], "Messages that could not be delivered")
-    assert any("BotNotInConversationRoster" in str(f) for f in report["body"])
+    await outbox_listing(connector, u["qa"], "BotNotInConversationRoster")  # the day's summary tells QA
     refused_403 = [r for r in connector.refused if r[0] == 403]
     assert len(refused_403) == 1  # a 403 is never retried
 

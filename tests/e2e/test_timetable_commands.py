@@ -12,7 +12,17 @@ from plf_core.vocabulary import Role
 from plf_core.working_days import add_working_days, is_working_day
 from tests.card_tree import walk
 from tests.e2e.teams import card_facts, card_texts
-from tests.e2e.test_audit_workflow import BOROUGH, _query, assigned, bot, cards_to, cast, users, wait_for_card  # noqa: F401
+from tests.e2e.test_audit_workflow import (  # noqa: F401
+    BOROUGH,
+    _query,
+    assigned,
+    bot,
+    cards_to,
+    cast,
+    outbox_listing,
+    users,
+    wait_for_card,
+)
 from tests.instants import at_instants
 
 LONDON = ZoneInfo("Europe/London")
@@ -93,9 +103,7 @@ async def test_failed_deliveries_are_listed_with_retry(bot: Any, database_url: s
         assert await user.install() in (200, 202)
     connector.fail_next(400, 1, conversation=u["worker"].conversation_id)  # refused for good: dead-lettered
     await assigned(u, connector)
-    await wait_for_card(connector, u["qa"], "Messages that could not be delivered")
-    assert await u["qa"].say("outbox") == 202
-    listing = await wait_for_card(connector, u["qa"], "audit assigned to")
+    listing = await outbox_listing(connector, u["qa"], "audit assigned to")
     dead = (await _query(database_url, "SELECT id FROM outbox WHERE status = 'dead'"))[0][0]
     button = next(n for n in walk(listing) if n.get("type") == "Action.Execute" and n["data"].get("outbox") == dead)
     retried = await u["qa"].execute(button["verb"], button["data"])

@@ -8,7 +8,7 @@ from typing import Any
 
 from plf_core.audits import PLC_FORM
 from plf_core.clock import Clock
-from plf_core.delivery import Claimed
+from plf_core.delivery import SUMMARY, Claimed, is_urgent
 from plf_core.errors import ValidationFailed
 from plf_core.highlight import HighlightReport, PeriodFigures, highlight
 from plf_core.outcomes import OutcomesPicture
@@ -121,20 +121,31 @@ class FakeOutbox(FakeRepository):
                 cancelled += 1
         return cancelled
 
-    async def failed(self, limit: int) -> list[FailedMessage]:
-        rows = [r for r in self.world.outbox.values() if r.status in ("failed", "dead")]
+    def _failures(self) -> list[OutboxRow]:
+        return [r for r in self.world.outbox.values() if r.status in ("failed", "dead") and r.kind != SUMMARY]
+
+    def _message(self, r: OutboxRow) -> FailedMessage:
         people = self.world.people
-        return [
-            FailedMessage(
-                r.id,
-                people[r.person_id].name if r.person_id in people else "nobody",
-                r.kind,
-                r.status,
-                r.attempts,
-                r.last_error or "",
-            )
-            for r in sorted(rows, key=lambda r: -r.id)[:limit]
-        ]
+        name = people[r.person_id].name if r.person_id in people else "nobody"
+        return FailedMessage(r.id, name, r.kind, r.status, r.attempts, r.last_error or "")
+
+    async def failed(self, limit: int, offset: int = 0) -> list[FailedMessage]:
+        rows = sorted(self._failures(), key=lambda r: (not is_urgent(r.kind), -r.id))
+        return [self._message(r) for r in rows[offset : offset + limit]]
+
+    async def failed_count(self) -> int:
+        return len(self._failures())
+
+    async def unreported_failures(self, limit: int) -> list[FailedMessage]:
+        rows = sorted((r for r in self._failures() if r.reported_on is None), key=lambda r: r.id)
+        return [self._message(r) for r in rows[:limit]]
+
+    async def mark_reported(self, outbox_ids: Sequence[int], day: date) -> None:
+        for outbox_id in outbox_ids:
+            self.world.outbox[outbox_id].reported_on = day
+
+    async def summarised_on(self, day: date) -> bool:
+        return any(r.dedupe_key.startswith(f"undelivered:{day.isoformat()}:") for r in self.world.outbox.values())
 
     async def retry(self, outbox_id: int) -> bool:
         row = self.world.outbox.get(outbox_id)

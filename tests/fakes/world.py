@@ -125,6 +125,7 @@ class OutboxRow:
     attempts: int = 0
     last_error: str | None = None
     claimed_until: datetime | None = None
+    reported_on: date | None = None
 
 
 @dataclass

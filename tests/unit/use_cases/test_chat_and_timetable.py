@@ -9,10 +9,10 @@ import pytest
 
 from plf_core import chat, command_hints, report_command, timetable_commands, workflow
 from plf_core.clock import FixedClock
-from plf_core.delivery import Claimed, Decision, Outcome, record_delivery
+from plf_core.delivery import Claimed, Decision, Outcome, record_delivery, summarise_failures
 from plf_core.errors import NotAllowed, NotFound, ValidationFailed
 from plf_core.moderation import Rules
-from plf_core.notices import AuditAssigned
+from plf_core.notices import AuditAssigned, RedAlert
 from plf_core.ports import Notice
 from plf_core.timetable import Hours
 from plf_core.vocabulary import OutboxStatus, Role
@@ -188,21 +188,65 @@ async def test_a_head_of_service_reads_their_own_areas_report_and_a_practitioner
             await report_command.report(uow, actor(uow, borough.worker), None, None, clock.today())
 
 
-async def test_a_failed_delivery_tells_qa_once_a_day_and_marks_the_refused_person_unreachable(
+async def test_failures_reach_qa_in_one_summary_a_working_day_by_person_urgent_first_never_to_the_unreachable(
     uow: FakeUnitOfWork, borough: Borough, clock: FixedClock
 ) -> None:
-    refused = Decision(Outcome.UNREACHABLE, reason="403 BotNotInConversationRoster")
+    w, hours = borough.world, Hours()
     async with uow:
-        await uow.outbox.add(Notice("assigned:1:2", borough.worker, AuditAssigned(1, "DEMO-000001", "CIN-N", None)))
-    [row_id] = borough.world.outbox
-    message = Claimed(row_id, borough.worker, "audit_assigned", {}, 0, "assigned:1:2", clock.now())
+        await uow.conversations.remember(
+            aad_object_id=w.people[borough.qa].aad,
+            person_id=borough.qa,
+            tenant_id=None,
+            service_url="http://connector.invalid",
+            conversation_id="a:qa",
+            reference={"conversation": {"id": "a:qa"}},
+        )  # the QA officer has the bot; the QA manager has not: nothing is sent where it cannot arrive
+    sent = [
+        (borough.worker, AuditAssigned(1, "DEMO-000001", "CIN-N", None), Outcome.UNREACHABLE),
+        (borough.lead, RedAlert(1, "DEMO-000001", "CIN-N", "Wren Worker", "A13", None), Outcome.DEAD),
+        (borough.lead, AuditAssigned(2, "DEMO-000002", "CIN-N", None), Outcome.DEAD),
+        (borough.manager, RedAlert(1, "DEMO-000001", "CIN-N", "Wren Worker", "A13", None), Outcome.DEAD),
+        (borough.head, AuditAssigned(3, "DEMO-000001", "CIN-N", None), Outcome.DEAD),
+    ]
+    for n, (person, data, outcome) in enumerate(sent):
+        async with uow:
+            await uow.outbox.add(Notice(f"m:{n}", person, data))
+        row = max(w.outbox)
+        message = Claimed(row, person, data.KIND, {}, 0, f"m:{n}", clock.now())
+        async with uow:
+            await record_delivery(
+                uow, message, Decision(outcome, reason="403 refused"), clock.today(), had_conversation=True
+            )
+    assert w.notices("delivery_failures") == []  # no card per failure
+    assert not w.people[borough.worker].reachable
+    opening = hours.next_opening(clock.now())
     async with uow:
-        await record_delivery(uow, message, refused, clock.today(), had_conversation=True)
-    assert borough.world.outbox[row_id].status == OutboxStatus.FAILED.value
-    assert not borough.world.people[borough.worker].reachable
-    told = borough.world.notices("delivery_failures")
-    assert {n.person_id for n in told} == {borough.qa, borough.qa_manager}
-    assert told[0].payload["unreachable"] == ["Wren Worker"]
-    async with uow:  # the same day again: QA is not told twice
-        await record_delivery(uow, message, refused, clock.today(), had_conversation=True)
-    assert len(borough.world.notices("delivery_failures")) == 2
+        assert await summarise_failures(uow, opening, hours) == 1
+    [summary] = w.notices("delivery_failures")
+    assert summary.person_id == borough.qa
+    rows = summary.payload["failures"]
+    assert [(r["person"], r["urgent"]) for r in rows] == [
+        ("Pat Lead", True),
+        ("Sam Manager", True),
+        ("Hana Head", False),
+        ("Pat Lead", False),
+        ("Wren Worker", False),
+    ]
+    assert summary.payload["unreachable"] == ["Wren Worker"]
+    async with uow:  # the same day again: nothing more, even with a new failure
+        await uow.outbox.add(Notice("m:late", borough.other_worker, AuditAssigned(4, "DEMO-000002", "CIN-N", None)))
+    late = max(w.outbox)
+    async with uow:
+        await uow.outbox.mark_failed(late, "400 bad", OutboxStatus.DEAD)
+        assert await summarise_failures(uow, opening + timedelta(hours=2), hours) == 0
+    tomorrow = hours.next_opening(opening.replace(hour=23))
+    async with uow:
+        assert await summarise_failures(uow, tomorrow, hours) == 1
+    assert [r["person"] for r in w.notices("delivery_failures")[-1].payload["failures"]] == ["Ola Other"]
+    async with uow:  # an entry is gone once its message is delivered
+        listing = await timetable_commands.failed(uow, actor(uow, borough.qa))
+        assert listing.total == 6
+        assert [m.kind for m in listing.messages[:2]] == ["red_alert", "red_alert"]
+        await timetable_commands.retry(uow, actor(uow, borough.qa), [listing.messages[0].outbox_id])
+        await uow.outbox.mark_sent(listing.messages[0].outbox_id)
+        assert (await timetable_commands.failed(uow, actor(uow, borough.qa))).total == 5
