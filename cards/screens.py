@@ -198,7 +198,7 @@ def _status(screen: timetable_commands.StatusFigures, context: ScreenContext) ->
     return layered.status_card(
         f"Status — {screen.scope}, cycle {screen.cycle}",
         [
-            ("Reviews assigned", str(screen.assigned)),
+            ("Audits due in the cycle", str(screen.assigned)),
             ("Returned", str(screen.returned)),
             ("Outstanding", str(screen.outstanding)),
             ("Overdue", str(screen.overdue)),

@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from plf_core.outcomes import AREAS
-from plf_core.periods import Period, quarter
+from plf_core.periods import Period, cycle_containing, quarter
 from plf_core.vocabulary import Grade
 
 QUARTERS = 4  # whole quarters of history, and the current quarter so far
 PER_QUARTER = 120
 RE_AUDITED = 0.3  # the share of a quarter's audits that revisit a case audited the quarter before
 MODERATED = 0.25
+LATE = 0.1  # the share returned after their cycle's due date (outstanding at its end)
 GRADE_WEIGHTS = ((Grade.BLUE, 5), (Grade.GREEN, 45), (Grade.AMBER, 35), (Grade.RED, 15))
 ORDER = (Grade.RED, Grade.AMBER, Grade.GREEN, Grade.BLUE)
 
@@ -50,6 +51,7 @@ class HistoryAudit:
     moderated: tuple[int, Grade, date] | None = None  # moderator, moderated grade, completed on
     actions: tuple[HistoryAction, ...] = field(default_factory=tuple)
     pim: tuple[date, date | None] | None = None  # due, held
+    due_on: date | None = None  # the end of the cycle it was assigned in
 
 
 def _shift(grade: Grade, step: int) -> Grade:
@@ -93,9 +95,12 @@ def _audit(
 ) -> HistoryAudit:
     """One returned audit of `case` in `period`, its scales around `level` (a little better each quarter)."""
     created = _day_in(rng, period, today)
+    due = cycle_containing(created).due_on
     submitted = min(created + timedelta(days=rng.randrange(7, 45)), today - timedelta(days=1))
     if submitted >= period.ends:
         submitted = period.ends - timedelta(days=1)
+    if rng.random() < LATE and due + timedelta(days=3) < today:  # returned late, in the next cycle
+        submitted = min(due + timedelta(days=rng.randrange(3, 28)), today - timedelta(days=1))
     scales = {a: _clip(rng.gauss(level, 1.2)) for a in AREAS}
     child = {a: _clip(v + rng.choice((-1, 0, 0, 1))) for a, v in scales.items()} if rng.random() < 0.7 else {}
     practitioner = rng.choices([g for g, _ in GRADE_WEIGHTS], [w for _, w in GRADE_WEIGHTS])[0]
@@ -112,7 +117,7 @@ def _audit(
     overall = _clip(sum(scales.values()) / len(scales) + rng.choice((-1, 0, 1)))
     who = case.case_id, case.worker_id, case.lead_id
     return HistoryAudit(
-        *who, created, submitted, practitioner, manager, scales, child, overall, moderated, tuple(actions), pim
+        *who, created, submitted, practitioner, manager, scales, child, overall, moderated, tuple(actions), pim, due
     )
 
 

@@ -44,7 +44,7 @@ class PeriodFigures:
     graded_by: Sequence[tuple[str, str, int]] = ()
     #: (auditor's grade, moderator's grade, how many) for the moderations completed
     moderation_pairs: Sequence[tuple[str, str, int]] = ()
-    #: actions due in the period: completed on time, completed late, overdue, open and not yet due
+    #: actions completed on time and late (due in the period), and open (plf_core.figures) overdue and not yet due
     actions: tuple[int, int, int, int] = (0, 0, 0, 0)
     #: (source: practitioner | child, area, mean, how many audits)
     outcomes: Sequence[tuple[str, str, float, int]] = ()
@@ -140,7 +140,7 @@ def _grade_table(key: str, title: str, by: str, counts: dict[str, dict[str, int]
 
 def _how_much(f: PeriodFigures) -> Section:
     rows = (
-        ("Audits assigned", count(f.assigned)),
+        ("Audits due in the period", count(f.assigned)),
         ("Audits returned", count(f.returned)),
         ("Audits outstanding (due in the period, not returned)", count(f.outstanding)),
         ("Audits moderated", count(f.moderated)),
@@ -327,6 +327,7 @@ def highlight(
         ("Red (Inadequate)", "—" if latest.red_pct is None else f"{latest.red_pct:.0f}%"),
         ("Moderated", count(figures.moderated)),
         ("Exact agreement", "—" if agreed.n == 0 else f"{agreed.exact_pct:.0f}%" + ("*" if agreed.n < SMALL else "")),
-        ("Actions overdue", count(figures.actions[2])),
+        ("Actions open", count(figures.actions[2] + figures.actions[3])),
+        ("Actions past their deadline", count(figures.actions[2])),
     )
     return HighlightReport(period, scope, now, figures, tuple(sections), trend, agreed, headline)

@@ -35,6 +35,7 @@ from plf_core.outbox_ports import Outbox as Outbox
 if TYPE_CHECKING:
     from plf_core.audits import AuditView, CaseRef
     from plf_core.dips import DipRow
+    from plf_core.figures import Figures
     from plf_core.forms.validation import Value
     from plf_core.highlight import HighlightReport
     from plf_core.moderating import ModerationResult, ModerationRow
@@ -276,10 +277,6 @@ class Timetable(Protocol):
         """Each notice once; reminders (`digest`) join the person's digest for the day."""
         ...
 
-    async def status_figures(
-        self, teams: tuple[str, ...] | None, starts: date, ends: date, today: date
-    ) -> tuple[int, int, int, int, int, int, int]: ...
-
 
 class Reports(Protocol):
     async def scope(self, text: str | None) -> tuple[int | None, str]: ...
@@ -293,6 +290,10 @@ class Reports(Protocol):
     ) -> HighlightReport: ...
 
     async def outcomes_picture(self, audit_id: int) -> OutcomesPicture | None: ...
+
+    async def figures(self, period: Period, teams: tuple[str, ...] | None, today: date) -> Figures:
+        """plf_core.figures for a period, for some teams' codes (None: the whole service)."""
+        ...
 
 
 class Access(Protocol):

@@ -195,7 +195,8 @@ async def status(
     if period:
         cycle = periods.parse(period, today, kinds=frozenset({periods.Kind.QUARTER}))
     teams = await uow.people.scope_teams(scope) if scope else None
-    figures = await uow.timetable.status_figures(teams, cycle.starts, cycle.due_on, today)
+    f = await uow.reports.figures(cycle, teams, today)
+    figures = f.assigned, f.returned, f.outstanding, f.overdue, f.moderated, f.actions_open, f.actions_overdue
     sent = await uow.follow_ups.data_sent(cycle.code)
     return StatusFigures(
         scope if teams is not None and scope else "the whole service",

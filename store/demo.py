@@ -108,6 +108,7 @@ async def _add_returned_audit(session: AsyncSession, item: HistoryAudit, field_o
         second_person_id=item.second_person_id,
         status="completed" if item.moderated else "submitted",
         version=2,
+        due_on=item.due_on,
         created_at=datetime.combine(item.created_on, time(10), tzinfo=UTC),
         updated_at=submitted,
         submitted_at=submitted,

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from plf_core.audits import PLC_FORM
 from plf_core.clock import Clock
 from plf_core.errors import ValidationFailed
+from plf_core.figures import Figures
 from plf_core.forms.registry import get_form
 from plf_core.highlight import LOW_SCALE, TREND_PERIODS, HighlightReport, PeriodFigures, highlight
 from plf_core.outcomes import OutcomesPicture, scales_of
@@ -82,6 +83,7 @@ class _Counting:
     area_id: int | None
     today: date
     zone: ZoneInfo
+    teams: tuple[str, ...] | None = None  # a team's or an area's codes (status), else area_id alone
 
     @property
     def bounds(self) -> tuple[datetime, datetime]:
@@ -100,6 +102,8 @@ class _Counting:
     def audits(self, *columns: Any) -> Any:
         """`select(columns)` from the audits with their case, team and area, limited to the scope."""
         statement = select(*columns).select_from(queries.AUDIT_IN_AREA)
+        if self.teams is not None:
+            statement = statement.where(Team.code.in_(self.teams))
         return statement.where(Team.service_area_id == self.area_id) if self.area_id is not None else statement
 
     async def rows(self, statement: Any) -> list[Any]:
@@ -122,16 +126,33 @@ class _Counting:
         )
         return [(s, a, float(v), int(n)) for s, a, v, n in rows]
 
-    async def outstanding(self) -> int:
+    @property
+    def due_in(self) -> Any:
+        return and_(Audit.form_id == PLC, Audit.due_on >= self.period.starts, Audit.due_on < self.period.ends)
+
+    @property
+    def not_returned(self) -> Any:
         _, end = self.bounds
-        due_in = Audit.due_on >= self.period.starts, Audit.due_on < self.period.ends
-        return await self.count(
-            Audit.form_id == PLC, *due_in, or_(Audit.submitted_at.is_(None), Audit.submitted_at >= end)
-        )
+        return or_(Audit.submitted_at.is_(None), Audit.submitted_at >= end)
+
+    async def outstanding(self) -> int:
+        return await self.count(self.due_in, self.not_returned)
 
     async def assigned(self) -> int:
-        start, end = self.bounds
-        return await self.count(Audit.form_id == PLC, Audit.created_at >= start, Audit.created_at < end)
+        return await self.count(self.due_in)
+
+    async def figures(self) -> Figures:
+        """The figures plf_core.figures defines, for this period and scope."""
+        _, _, overdue, open_ = await self.actions()
+        return Figures(
+            assigned=await self.assigned(),
+            returned=await self.count(self.returned_in),
+            outstanding=await self.outstanding(),
+            overdue=await self.count(self.due_in, self.not_returned, Audit.due_on < self.today),
+            moderated=await self.moderated(),
+            actions_open=overdue + open_,
+            actions_overdue=overdue,
+        )
 
     async def moderated(self) -> int:
         distinct = self.audits(func.count(func.distinct(Moderation.audit_id)))
@@ -168,16 +189,21 @@ class _Counting:
         return int((await self.session.execute(dips)).scalar_one() or 0)
 
     async def actions(self) -> tuple[int, int, int, int]:
-        """Actions due in the period: completed on time, completed late, overdue, open and not yet due."""
-        due = ActionItem.deadline >= self.period.starts, ActionItem.deadline < self.period.ends
+        """Actions completed on time and late (of those due in the period), and the actions open (not
+        done, due by the period's end) past their deadline today and not yet."""
+        due = or_(ActionItem.deadline < self.period.ends, ActionItem.deadline.is_(None))
         rows = await self.rows(
             self.audits(ActionItem.status, ActionItem.deadline, ActionItem.confirmed_at)
             .join(ActionItem, ActionItem.audit_id == Audit.id)
-            .where(*due)
+            .where(due)
         )
         on_time = late = overdue = open_ = 0
         for status, deadline, confirmed_at in rows:
-            if status == "done":
+            if deadline is None:  # undated: open until done, never late
+                open_ += status != "done"
+            elif status == "done":
+                if deadline < self.period.starts:
+                    continue  # completed, and due before the period: another period's
                 done_on = confirmed_at.astimezone(self.zone).date() if confirmed_at else deadline
                 on_time, late = (on_time + 1, late) if done_on <= deadline else (on_time, late + 1)
             elif deadline < self.today:
@@ -270,6 +296,12 @@ async def period_figures(
     )
 
 
+async def figures(
+    session: AsyncSession, period: Period, teams: tuple[str, ...] | None, today: date, zone: ZoneInfo
+) -> Figures:
+    return await _Counting(session, period, None, today, zone, teams).figures()
+
+
 async def highlight_report(
     session: AsyncSession,
     period: Period,
@@ -328,3 +360,6 @@ class SqlReports(SqlRepository):
 
     async def outcomes_picture(self, audit_id: int) -> OutcomesPicture | None:
         return await outcomes_picture(self.session, audit_id, self.clock)
+
+    async def figures(self, period: Period, teams: tuple[str, ...] | None, today: date) -> Figures:
+        return await figures(self.session, period, teams, today, self.clock.zone)

@@ -15,7 +15,7 @@ from sqlalchemy import Table, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from plf_core.audits import PLC_FORM
-from plf_core.periods import local_date, midnight
+from plf_core.periods import cycle_containing, local_date, midnight, parse_code
 from plf_core.timetable import (
     CycleState,
     DueNotice,
@@ -31,7 +31,7 @@ from plf_core.timetable import (
     Unit,
 )
 from plf_core.vocabulary import OPEN_AUDIT_STATUSES, Role
-from store import queries
+from store import queries, report_store
 from store.digests import add_to_digests, insert_once, nine_in_the_morning
 from store.models import (
     ActionItem,
@@ -98,7 +98,9 @@ async def load_state(
     people = await _load_people_by_role(session, rules)
     outstanding = (0, 0)
     if due_now and any(Recipient.SLT in r.to for r in rules if r.trigger is Trigger.CYCLE_DUE):
-        outstanding = await _load_outstanding(session, today)
+        assert due_window is not None
+        due = next(c.code for c in cycles if due_window[0] <= c.due_on <= due_window[1])
+        outstanding = await _load_outstanding(session, today, zone, due)
     actions = await _load_actions_due(session, windows[Trigger.ACTION_DUE])
     return State(cycles, open_audits, moderated, dips, pims, people, *outstanding, actions=actions)
 
@@ -255,19 +257,15 @@ async def _load_people_by_role(session: AsyncSession, rules: Sequence[Rule]) -> 
     return people
 
 
-async def _load_outstanding(session: AsyncSession, today: date) -> tuple[int, int]:
-    """For SLT's escalation: how many moderations are not completed, and how many actions are still
-    open (or not yet done) past their deadline."""
+async def _load_outstanding(session: AsyncSession, today: date, zone: ZoneInfo, cycle: str) -> tuple[int, int]:
+    """For SLT's escalation: how many moderations are not completed, and the cycle's actions past their
+    deadline as plf_core.figures defines them (what `status` and the report show for it)."""
     moderations = await session.execute(
         select(func.count()).select_from(Moderation).where(Moderation.status != "completed")
     )
-    moderations_outstanding = int(moderations.scalar_one())
-    actions = await session.execute(
-        select(func.count())
-        .select_from(ActionItem)
-        .where(ActionItem.status.in_(["open", "not_yet"]), ActionItem.deadline < today)
-    )
-    return moderations_outstanding, int(actions.scalar_one())
+    period = parse_code(cycle) or cycle_containing(today)
+    figures = await report_store.figures(session, period, None, today, zone)
+    return int(moderations.scalar_one()), figures.actions_overdue
 
 
 async def _open_actions(session: AsyncSession, column: Any, ids: Sequence[int]) -> dict[int, list[str]]:

@@ -109,3 +109,25 @@ async def test_a_head_of_service_sees_their_own_area_until_they_no_longer_lead_i
         database_url, "SELECT outcome FROM access_log WHERE action LIKE 'report % (link)' ORDER BY id"
     )
     assert [r[0] for r in logged] == ["ok", "denied"]
+
+
+async def test_status_and_report_give_the_same_figures_for_a_quarter(bot: Any, database_url: str) -> None:
+    from plf_core.periods import quarter
+    from tests.e2e.test_authorisation_matrix import say
+    from tests.instants import DEFAULT_NOW
+
+    app, connector = bot
+    u = users(app.url, connector)
+    last = quarter(DEFAULT_NOW.date()).previous().code  # the demo history's last whole quarter
+    status = card_facts(await say(connector, u["qa"], f"status {last}"))
+    report = card_facts(await say(connector, u["qa"], f"report {last}"))
+    for name in ("Returned", "Outstanding", "Moderated", "Actions open"):
+        shown = report["Audits returned" if name == "Returned" else name].rstrip("*")
+        assert status[name] == shown, (name, status, report)
+    assert status["Actions past their deadline"] == report["Actions past their deadline"].rstrip("*")
+    assert int(status["Returned"]) > 0
+    assert int(status["Moderated"]) > 0
+    assert int(status["Actions open"]) > 0
+    assert int(status["Outstanding"]) > 0  # the demo history returns some late: outstanding at the quarter's end
+    held = await _query(database_url, "SELECT count(*) FROM actions WHERE status IN ('open', 'not_yet')")
+    assert int(status["Actions open"]) <= held[0][0]

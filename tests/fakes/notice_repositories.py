@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from plf_core.audits import PLC_FORM
 from plf_core.clock import Clock
 from plf_core.delivery import SUMMARY, Claimed, is_urgent
 from plf_core.errors import ValidationFailed
+from plf_core.figures import Figures
 from plf_core.highlight import HighlightReport, PeriodFigures, highlight
 from plf_core.outcomes import OutcomesPicture
 from plf_core.people import Actor
@@ -64,37 +65,6 @@ class FakeTimetable(FakeRepository):
             written += 1
         self.added += written
         return written
-
-    async def status_figures(
-        self, teams: tuple[str, ...] | None, starts: date, ends: date, today: date
-    ) -> tuple[int, int, int, int, int, int, int]:
-        def in_scope(case_id: int | None) -> bool:
-            return case_id is not None and (
-                teams is None or self.world.teams[self.world.cases[case_id].team_id].code in teams
-            )
-
-        rows = [
-            a
-            for a in self.world.audits.values()
-            if a.form_id == PLC_FORM and a.due_on and starts <= a.due_on <= ends and in_scope(a.case_id)
-        ]
-        open_now = [a for a in rows if a.status in OPEN]
-        overdue = [a for a in open_now if a.due_on and a.due_on < today]
-        ids = {a.id for a in rows}
-        moderated = {
-            m.audit_id for m in self.world.moderations.values() if m.audit_id in ids and m.status == "completed"
-        }
-        actions = [x for x in self.world.actions.values() if x.audit_id in ids and x.status in ("open", "not_yet")]
-        late = [x for x in actions if x.deadline is not None and x.deadline < today]
-        return (
-            len(rows),
-            len(rows) - len(open_now),
-            len(open_now),
-            len(overdue),
-            len(moderated),
-            len(actions),
-            len(late),
-        )
 
 
 class FakeOutbox(FakeRepository):
@@ -250,6 +220,36 @@ class FakeReports(FakeRepository):
             if a.form_id == PLC_FORM and a.submitted_at and start <= self.local(a.submitted_at) < end
         ]
         return PeriodFigures(returned=len(returned))
+
+    async def figures(self, period: Period, teams: tuple[str, ...] | None, today: date) -> Figures:
+        """plf_core.figures's definitions over the fake world (the SQL store counts the same)."""
+        w = self.world
+
+        def in_scope(case_id: int | None) -> bool:
+            return case_id is not None and (teams is None or w.teams[w.cases[case_id].team_id].code in teams)
+
+        def within(moment: datetime | None) -> bool:
+            return moment is not None and period.starts <= self.local(moment) < period.ends
+
+        plc = [a for a in w.audits.values() if a.form_id == PLC_FORM and in_scope(a.case_id)]
+        due = [a for a in plc if a.due_on and period.starts <= a.due_on < period.ends]
+        out = [a for a in due if a.submitted_at is None or self.local(a.submitted_at) >= period.ends]
+        ids = {a.id for a in plc}
+        done = {m.audit_id for m in w.moderations.values() if m.status == "completed" and within(m.completed_at)}
+        open_ = [
+            x
+            for x in w.actions.values()
+            if x.audit_id in ids and x.status != "done" and (x.deadline is None or x.deadline < period.ends)
+        ]
+        return Figures(
+            assigned=len(due),
+            returned=sum(within(a.submitted_at) for a in plc),
+            outstanding=len(out),
+            overdue=sum(a.due_on is not None and a.due_on < today for a in out),
+            moderated=len(done & ids),
+            actions_open=len(open_),
+            actions_overdue=sum(x.deadline is not None and x.deadline < today for x in open_),
+        )
 
     async def highlight(
         self, period: Period, area_id: int | None, scope: str, progress: Callable[[str], None] = lambda s: None

@@ -142,7 +142,7 @@ def test_the_timetable_commands_work_from_a_terminal(database_url: str) -> None:
     assert "Nothing has failed" in plf(["outbox"], env).stdout
     status = plf(["status", "CLA-N"], env)
     assert status.returncode == 0, status.stderr
-    assert "  Reviews assigned: 3" in status.stdout
+    assert "  Audits due in the cycle: 3" in status.stdout
     assert "  Outstanding: 3" in status.stdout
     assert "  Returned: 0" in status.stdout
     assert "Status — the whole service" in plf(["status"], env).stdout
