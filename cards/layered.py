@@ -29,6 +29,11 @@ class SampleSummary:
     problems: Sequence[str]
     count: int
     note: str | None = None
+    chosen: Sequence[tuple[str, str, str]] = ()  # (case id, team, practitioner)
+    chosen_title: str = "The cases chosen"
+
+
+MAX_CHOSEN = 60  # listed on the preview; the rest are counted (the card stays well under Teams' limit)
 
 
 def sample_preview(summary: SampleSummary, what: str) -> CardDict:
@@ -42,6 +47,11 @@ def sample_preview(summary: SampleSummary, what: str) -> CardDict:
         if len(summary.strata) > MAX_LINES:
             lines.append(f"… and {len(summary.strata) - MAX_LINES} more")
         body += [para("By group", bold=True), para("\n\n".join(lines))]
+    if summary.chosen:
+        shown = [f"{case} · {team} · {who}" for case, team, who in summary.chosen[:MAX_CHOSEN]]
+        if len(summary.chosen) > MAX_CHOSEN:
+            shown.append(f"… and {len(summary.chosen) - MAX_CHOSEN} more")
+        body += [para(summary.chosen_title, bold=True), para("\n\n".join(shown))]
     if summary.problems:
         body += [para("Please note", bold=True, color="Warning")]
         body += [para(p, color="Warning") for p in summary.problems[:MAX_LINES]]

@@ -251,7 +251,18 @@ def _sample(screen: layered_audit.SamplePreview, context: ScreenContext) -> Card
         rows.append(("Also for Practice Learning Review", str(review)))
     confirm = f"{screen.command} confirm {screen.fingerprint}"
     title = "Sample preview — nothing created yet"
-    summary = layered.SampleSummary(title, confirm, rows, d.strata, d.shortfalls, len(d.picks), screen.note)
+    chosen = screen.chosen
+    summary = layered.SampleSummary(
+        title,
+        confirm,
+        rows,
+        d.strata,
+        d.shortfalls,
+        len(d.picks),
+        screen.note,
+        chosen,
+        "The cases chosen (case, team, practitioner)",
+    )
     return layered.sample_preview(summary, "audits")
 
 

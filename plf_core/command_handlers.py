@@ -74,7 +74,8 @@ async def sample(t: Turn, command: c.Sample) -> ChatScreen:
 
 
 async def moderate(t: Turn, command: c.Moderate) -> ChatScreen:
-    month = periods.parse(command.month, t.today, kinds=MONTHS).starts if command.month else t.today.replace(day=1)
+    last_whole = periods.month(t.today).previous()  # not the current month, a few days old
+    month = periods.parse(command.month, t.today, kinds=MONTHS).starts if command.month else last_whole.starts
     rules = t.settings.moderation
     chosen = await layered.choose_moderations(t.uow, t.actor, month, rules, command.confirm, t.today)
     return workflow.Reply(chosen) if isinstance(chosen, str) else chosen

@@ -50,6 +50,8 @@ class SamplePreview:
     command: str  # the command that creates exactly this draw (seed included)
     fingerprint: str
     note: str | None = None
+    #: each case chosen, as QA checks it: (case id, team, practitioner), in the draw's order
+    chosen: tuple[tuple[str, str, str], ...] = ()
 
 
 def sample_command(size: int, method: Method, criteria: Criteria, seed: int) -> str:
@@ -91,12 +93,9 @@ async def sample(
     result = draw(population, criteria, method, size, seed, today, review_share=share)
     fingerprint = selection_fingerprint(result)
     command = sample_command(size, method, criteria, seed)
-    if confirm is None:
-        return SamplePreview(result, command, fingerprint)
-    if confirm != fingerprint:
-        return SamplePreview(
-            result, command, fingerprint, note="The cases changed since that preview: this is the draw now."
-        )
+    if confirm is None or confirm != fingerprint:
+        note = "The cases changed since that preview: this is the draw now." if confirm else None
+        return SamplePreview(result, command, fingerprint, note, await _chosen(uow, result, population))
     existing = await uow.sampling.draw_with_fingerprint(fingerprint, seed)
     if existing is not None:
         return f"This sample was already created (draw {existing}); nothing more was created."
@@ -111,6 +110,18 @@ async def sample(
     if review:
         parts.append(f"{review} also marked for Practice Learning Review")
     return "; ".join(parts) + ". The start cards are on their way."
+
+
+async def _chosen(
+    uow: AbstractUnitOfWork, result: Draw, population: Sequence[CaseFacts]
+) -> tuple[tuple[str, str, str], ...]:
+    facts = {c.case_id: c for c in population}
+    workers = {p.case_id: p.worker_id or facts[p.case_id].allocated_worker_id for p in result.picks}
+    names = await uow.people.people_names([w for w in workers.values() if w is not None])
+    return tuple(
+        (facts[p.case_id].azeus_number, facts[p.case_id].team_code, names.get(workers[p.case_id] or 0, "no worker"))
+        for p in result.picks
+    )
 
 
 async def _create_audits(

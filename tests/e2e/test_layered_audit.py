@@ -5,6 +5,7 @@ agreement figures show that change (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from plf_core.forms.model import Contributor
@@ -19,6 +20,7 @@ from tests.e2e.test_audit_workflow import (
     users,
     wait_for_card,
 )
+from tests.instants import DEFAULT_NOW
 
 
 async def person_user(database_url: str, app_url: str, connector_url: str, person_id: int) -> TeamsUser:
@@ -54,6 +56,9 @@ async def test_sample_submit_moderate_and_measure(bot: Any, database_url: str) -
     preview = await wait_for_card(connector, u["qa"], "Sample preview")
     assert card_facts(preview)["Seed"] == "7"
     assert card_facts(preview)["Selected"] == "3 (3 per Practice Lead)"
+    chosen = card_texts(preview)[card_texts(preview).index("The cases chosen (case, team, practitioner)") + 1]
+    assert len(chosen.split("\n\n")) == 3  # each case with its team and practitioner, before anything is made
+    assert all(f" · {team} · " in line for line in chosen.split("\n\n")), chosen
     assert await _query(database_url, "SELECT id FROM audits") == []
     created = await u["qa"].press(preview, "Create 3 audits")
     assert any("Sample created" in t for t in card_texts(created)), card_texts(created)
@@ -78,8 +83,11 @@ async def test_sample_submit_moderate_and_measure(bot: Any, database_url: str) -
         await complete(worker, lead, audit_id)
 
     # QA chooses the month's moderations: preview, then the requests go to the right people
-    assert await u["qa"].say("moderate") == 202
-    choice = await wait_for_card(connector, u["qa"], "nothing sent yet")
+    assert await u["qa"].say("moderate") == 202  # with no month: the last whole month's, not this one's
+    month = DEFAULT_NOW.replace(day=1)
+    await wait_for_card(connector, u["qa"], f"No audits were returned in {(month - timedelta(days=1)):%B %Y}")
+    assert await u["qa"].say(f"moderate {month:%Y-%m}") == 202
+    choice = await wait_for_card(connector, u["qa"], f"Moderation for {month:%B %Y}")
     button = find_action(choice, "moderation requests", partial=True)
     count = int(re.search(r"Create (\d+)", button["title"])[1])  # type: ignore[index]
     assert count >= 3  # the Head of Service's share, the reviewers' share, the AD QA's cases
