@@ -147,7 +147,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     limits = SharedLimits(engine, settings.dispatch_rate, instance_id=uuid.uuid4().hex)
     flood = FloodGuard(settings.flood_limit)
     dispatcher = app[DISPATCHER] = _dispatcher(core, uow, edge, links, limits)
-    agent = PlfAgent(uow, core.chat, core.clock, notices_written=dispatcher.wake, links=links)
+    agent = PlfAgent(uow, core.chat, core.clock, notices_written=dispatcher.wake, links=links, pace=dispatcher.pace)
     app.cleanup_ctx.extend(_jobs(core, engine, uow, dispatcher, (limits, flood)))
     app.router.add_get("/healthz", healthz)
     app.router.add_get(r"/links/charts/{token:[A-Za-z0-9_.\-]+}.png", chart_handler(uow, links))

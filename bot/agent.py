@@ -18,6 +18,7 @@ from microsoft_agents.hosting.core import ActivityHandler, MessageFactory
 
 from bot.actions import ActionRequest, BadAction, parse_action
 from bot.links import SignedLinks
+from bot.pace import Pace, reply
 from cards import workflow as workflow_cards
 from cards.base import CardDict
 from cards.screens import ScreenContext, screen_card
@@ -117,7 +118,10 @@ class PlfAgent(ActivityHandler):
         clock: Clock,
         notices_written: Callable[[], Awaitable[None]] | None = None,
         links: SignedLinks | None = None,
+        pace: Pace | None = None,
     ) -> None:
+        """`pace`: the dispatcher's, so that replies and notices together keep within Teams' limits."""
+        self.pace = pace
         self.uow = uow
         self.clock = clock
         self.links = links
@@ -173,12 +177,11 @@ class PlfAgent(ActivityHandler):
         if aad:
             async with self.uow() as uow:
                 await uow.conversations.set_installed(aad, True)
-        await turn_context.send_activity(
-            MessageFactory.text(
-                "Hello. I am the Practice Learning Framework bot: your audits, reminders and alerts will arrive here. "
-                "Type 'my audits' to see your open audits, or 'help'."
-            )
+        welcome = MessageFactory.text(
+            "Hello. I am the Practice Learning Framework bot: your audits, reminders and alerts will arrive here. "
+            "Type 'my audits' to see your open audits, or 'help'."
         )
+        await reply(self.pace, turn_context, welcome)
 
     async def on_installation_update_remove(self, turn_context: TurnContextProtocol[Any]) -> None:
         aad = self._aad(turn_context.activity)
@@ -200,13 +203,13 @@ class PlfAgent(ActivityHandler):
         activity = turn_context.activity
         if isinstance(activity.value, dict) and "verb" in activity.value:
             card = await self._card_for_action(activity, dict(activity.value))
-            await turn_context.send_activity(Activity(type=ActivityTypes.message, attachments=[attachment(card)]))
+            await reply(self.pace, turn_context, Activity(type=ActivityTypes.message, attachments=[attachment(card)]))
             return
         text = (activity.text or "").strip()
         if not text:
             return
         card = await self._run(activity, lambda uow, actor: self._command(uow, actor, text, activity.id))
-        await turn_context.send_activity(Activity(type=ActivityTypes.message, attachments=[attachment(card)]))
+        await reply(self.pace, turn_context, Activity(type=ActivityTypes.message, attachments=[attachment(card)]))
 
     async def _command(self, uow: AbstractUnitOfWork, actor: Actor, text: str, activity_id: str | None) -> AnyScreen:
         return await chat.run(uow, actor, text, self.clock.now(), self.settings, activity_id)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -21,6 +20,7 @@ from microsoft_agents.hosting.core.authorization import ClaimsIdentity
 
 from bot.agent import attachment
 from bot.links import SignedLinks
+from bot.pace import Pace
 from cards.notice_cards import CardContext, notice_card
 from plf_core.clock import Clock
 from plf_core.delivery import NO_CONVERSATION, Claimed, Decision, Outcome, decide, record_delivery
@@ -30,7 +30,6 @@ from plf_core.ports import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 CLAIM_SECONDS = 120.0
-LATE_S = 0.03  # a message later than this for its shared turn takes another
 
 
 class Dispatcher:
@@ -51,7 +50,7 @@ class Dispatcher:
     ) -> None:
         """`send_turn`: the pace all instances share, if they share one: the seconds until this message's turn."""
         self.clock = clock
-        self.send_turn = send_turn
+        self.pace = Pace(pacer, send_turn)  # shared with the replies (bot.pace.reply)
         self.links = links
         self.uow = uow
         self.adapter = adapter
@@ -60,7 +59,7 @@ class Dispatcher:
         self.batch = batch
         self.concurrency = concurrency
         self.claim_seconds = claim_seconds
-        self.pacer = pacer or Pacer()
+        self.pacer = self.pace.pacer
         self._running = asyncio.Lock()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing = False
@@ -153,37 +152,14 @@ class Dispatcher:
         async with self.uow() as uow:
             if await uow.outbox.renew(message, self.claim_seconds) is None:
                 return None
-        await self._wait_turn(conversation)  # last, so the send leaves on its turn
+        await self.pace.turn(conversation)  # last, so the send leaves on its turn
         try:
             decision = await self._send(reference, card, attempt)
         finally:
-            self.pacer.landed(conversation, time.monotonic())
+            self.pace.landed(conversation)
         if decision.throttled:
-            self.pacer.throttled(decision.delay_s, time.monotonic())  # the whole instance slows down
-            log.warning("429 from the connector: pausing delivery for %.1f s", decision.delay_s)
+            self.pace.throttled(decision.delay_s)
         return decision
-
-    async def _wait_turn(self, conversation: str) -> None:
-        """Within Teams' limits: this instance's rate, the conversation's rate, any pause after a 429,
-        and last the budget all instances share."""
-        delay = self.pacer.reserve(conversation, time.monotonic())
-        while True:
-            if delay > 0:
-                await asyncio.sleep(delay)
-            now = time.monotonic()
-            delay = self.pacer.pause_left(now) or self.pacer.departure_wait(conversation, now)
-            if delay > 0:
-                continue
-            if self.send_turn is None or await self._shared_turn():
-                return
-
-    async def _shared_turn(self) -> bool:
-        """Wait for this message's turn in the pace the instances share; False if this instance woke
-        too late for it (a stall here would put it beside the next turn's message): take another."""
-        wait = await self.send_turn() if self.send_turn is not None else 0.0
-        due = time.monotonic() + wait
-        await asyncio.sleep(wait)
-        return time.monotonic() - due <= LATE_S
 
     async def _send(self, reference: dict[str, Any], card: dict[str, Any], attempt: int) -> Decision:
         failure: list[BaseException] = []
