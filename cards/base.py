@@ -41,6 +41,12 @@ def execute(title: str, verb: Verb, data: Mapping[str, object], *, style: str | 
     )
 
 
+def say(title: str, text: str) -> SubmitAction:
+    """A button that types `text` into the chat as the person (Teams' imBack): the card stays where it
+    is and the answer arrives below it, as if typed. For the menu of commands, not for decisions."""
+    return SubmitAction(title=title, data={"msteams": {"type": "imBack", "value": text}})
+
+
 def heading(text: str, *, size: str = "Medium") -> TextBlock:
     return TextBlock(text=text, weight="Bolder", size=size, wrap=True)
 

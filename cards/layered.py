@@ -328,10 +328,15 @@ def timetable_notice(title: str, lines: Sequence[str], button: tuple[str, Verb, 
     return card(body, [execute(caption, verb, data, style="positive")], fallback_text=title)
 
 
-def failed_messages(rows: Sequence[FailedRow], page: int = 1, pages: int = 1, total: int = 0) -> CardDict:
-    """For QA: what could not be delivered, the urgent first, each with Retry; a page at a time."""
+def failed_messages(
+    rows: Sequence[FailedRow], page: int = 1, pages: int = 1, total: int = 0, note: str = ""
+) -> CardDict:
+    """For QA: what could not be delivered, the urgent first, each with Retry; a page at a time. A message
+    waiting for its person to install the bot says so, without Retry (it goes when they do)."""
     title = "Messages that could not be delivered"
     body: list[CardElement] = [heading(title if pages == 1 else f"{title} (page {page} of {pages})")]
+    if note:
+        body.append(para(note, color="Good", bold=True))
     if not rows:
         body.append(para("Nothing has failed: every message was delivered or is on its way."))
     else:
@@ -367,6 +372,7 @@ class FailedRow:
     attempts: int
     error: str
     urgent: bool = False
+    waiting: bool = False  # for its person to install the bot: no Retry
 
 
 MAX_DIGEST_PARTS = 8

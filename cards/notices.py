@@ -14,6 +14,7 @@ from microsoft_teams.cards.core import Action, CardElement
 
 from cards.base import CardDict, action_row, card, execute, facts, heading, para
 from plf_core.card_actions import Verb
+from plf_core.delivery import waits_for_install
 from plf_core.notices import DipAction
 from plf_core.periods import staff_date
 from plf_core.vocabulary import GRADE_LABELS, Grade
@@ -314,6 +315,10 @@ class FailedDelivery:
     urgent: bool = False
 
 
+def _people(n: int) -> str:
+    return "1 person" if n == 1 else f"{n} people"
+
+
 def delivery_failures(failures: Sequence[FailedDelivery], unreachable: Sequence[str]) -> CardDict:
     """For QA, once a working day: what could not be delivered, by person, the urgent first."""
     shown = list(failures[:MAX_LISTED])
@@ -321,7 +326,7 @@ def delivery_failures(failures: Sequence[FailedDelivery], unreachable: Sequence[
     body: list[CardElement] = [
         heading("Messages that could not be delivered"),
         para(
-            f"{len(failures)} message(s) to {len({f.person for f in failures})} people did not arrive"
+            f"{len(failures)} message(s) to {_people(len({f.person for f in failures}))} did not arrive"
             + (f", {urgent} of them urgent" if urgent else "")
             + ". Ask each person to open the bot in Teams (or reinstall it), then retry.",
         ),
@@ -332,21 +337,19 @@ def delivery_failures(failures: Sequence[FailedDelivery], unreachable: Sequence[
         items: list[CardElement] = [
             para(person + (" (the bot cannot reach them)" if person in unreachable else ""), bold=True)
         ]
+        alike: dict[tuple[bool, str, str], int] = {}  # the same message failing the same way: one line
         for failure in theirs:
-            label = ("Urgent: " if failure.urgent else "") + failure.kind
-            items.append(
-                para(
-                    f"{label}: {failure.reason[:160]}",
-                    subtle=not failure.urgent,
-                    color="Attention" if failure.urgent else None,
-                )
-            )
-        ids = [f.outbox_id for f in theirs]
-        items.append(
-            action_row(
-                [execute("Retry", Verb.OUTBOX_RETRY, {"outbox": ids[0]} if len(ids) == 1 else {"outboxes": ids})]
-            )
-        )
+            key = failure.urgent, failure.kind, failure.reason[:160]
+            alike[key] = alike.get(key, 0) + 1
+        for (pressing, kind, reason), times in alike.items():
+            label = ("Urgent: " if pressing else "") + kind + (f" (×{times})" if times > 1 else "")
+            if waits_for_install(reason):
+                reason = "has not installed the bot yet; it goes as soon as they do"
+            items.append(para(f"{label}: {reason}", subtle=not pressing, color="Attention" if pressing else None))
+        ids = [f.outbox_id for f in theirs if not waits_for_install(f.reason)]
+        if ids:
+            data = {"outbox": ids[0]} if len(ids) == 1 else {"outboxes": ids}
+            items.append(action_row([execute("Retry", Verb.OUTBOX_RETRY, data)]))
         body.append(Container(separator=True, items=items))
     if len(failures) > len(shown):
         body.append(para(f"And {len(failures) - len(shown)} more: type 'outbox' to see them all.", subtle=True))

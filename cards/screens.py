@@ -19,7 +19,7 @@ from cards.registry import LinkSigner
 from plf_core import command_hints, dips, moderating, timetable_commands
 from plf_core import layered as layered_audit
 from plf_core.audits import AuditView
-from plf_core.delivery import is_urgent
+from plf_core.delivery import is_urgent, waits_for_install
 from plf_core.report_command import ReportSummary
 from plf_core.sampling import Method
 from plf_core.unknown_senders import NotInDirectory
@@ -214,11 +214,18 @@ def _status(screen: timetable_commands.StatusFigures, context: ScreenContext) ->
 def _outbox(screen: timetable_commands.OutboxList, context: ScreenContext) -> CardDict:
     rows = [
         layered.FailedRow(
-            m.outbox_id, m.person, m.kind.replace("_", " "), m.status, m.attempts, m.error, is_urgent(m.kind)
+            m.outbox_id,
+            m.person,
+            m.kind.replace("_", " "),
+            m.status,
+            m.attempts,
+            m.error,
+            is_urgent(m.kind),
+            waits_for_install(m.error),
         )
         for m in screen.messages
     ]
-    return layered.failed_messages(rows, screen.page, screen.pages, screen.total)
+    return layered.failed_messages(rows, screen.page, screen.pages, screen.total, screen.note)
 
 
 @shows(dips.DipThemes)

@@ -9,7 +9,7 @@ from datetime import date
 from microsoft_teams.cards import Container
 from microsoft_teams.cards.core import CardElement
 
-from cards.base import CardDict, action_row, card, execute, facts, heading, para
+from cards.base import CardDict, action_row, card, execute, facts, heading, para, say
 from cards.notices import when
 from plf_core.card_actions import Verb
 from plf_core.vocabulary import GRADE_LABELS, Grade
@@ -167,7 +167,8 @@ def problem(message: str, incident: str | None = None, what_next: str | None = N
         body.append(para(what_next, subtle=True))
     if incident:
         body.append(para(f"Incident {incident}: quote it to the QA team if this happens again.", subtle=True))
-    return card(body, [execute("My audits", Verb.COMMAND_RUN, {"command": "my audits"})], fallback_text=message)
+    actions = [execute("My audits", Verb.COMMAND_RUN, {"command": "my audits"}), say("Help", "help")]
+    return card(body, actions, fallback_text=message)
 
 
 def text_card(title: str, lines: Sequence[str]) -> CardDict:

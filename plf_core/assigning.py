@@ -29,9 +29,9 @@ async def person(uow: AbstractUnitOfWork, ref: str) -> PersonSummary:
         raise AskFirst(
             f"Which {found[0].name}?", f"{len(found)} people are called {found[0].name}: which one?", answers
         )
-    close = await uow.people.similar_names(ref)
+    close = [p for name in await uow.people.similar_names(ref) for p in await uow.people.find_people(name)]
     if close:
-        answers = tuple(Answer(name, "", ref, name) for name in close)
+        answers = tuple(Answer(p.name, _who(p), ref, p.email) for p in close)
         raise AskFirst("Who did you mean?", f"There is nobody called '{ref[:60]}'. Did you mean …", answers)
     raise NotFound(f"there is nobody called '{ref[:60]}' (type their name as Teams shows it, their email, or their id)")
 

@@ -60,6 +60,7 @@ class Choice:
     title: str
     text: str
     options: tuple[Option, ...]
+    typed: bool = False  # the options are commands to type (did you mean), not decisions to take
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,11 @@ def keyword(route: Described) -> str:
 
 
 def example(route: Described, today: date) -> str:
-    """The route's example with today's dates: {quarter} this quarter, {month} the last whole month."""
+    """The route's example with today's dates: {quarter} this quarter, {last_quarter} and {month} the last
+    whole quarter and month, {due} four weeks on."""
     return route.example.format(
         quarter=periods.quarter(today).code,
+        last_quarter=periods.quarter(today).previous().code,
         month=periods.month(today).previous().code,
         due=(today + timedelta(days=28)).isoformat(),
     )
@@ -114,8 +117,9 @@ def did_you_mean(words: str, routes: Sequence[Described]) -> Choice:
     if score < SIMILAR:
         return Choice(
             "I don't know that command",
-            f"I don't know the command '{shown}'. These are what you can ask:",
+            f"I don't know the command '{shown}'. Press Help to see what you can ask me, with an example of each.",
             (Option("Help", "help"),),
+            typed=True,
         )
     rest = typed[len(best.split()) :]
     meant = " ".join([best, *rest])
@@ -123,6 +127,7 @@ def did_you_mean(words: str, routes: Sequence[Described]) -> Choice:
         "Did you mean …?",
         f"I don't know the command '{shown}'. Did you mean '{meant[:80]}'?",
         (Option(meant if len(meant) <= 40 else best, meant if len(meant) <= 300 else best), Option("Help", "help")),
+        typed=True,
     )
 
 

@@ -266,9 +266,10 @@ ROUTES: tuple[Route[Any], ...] = (
         lambda m: c.Report(m[1], m[2]),
         h.report,
         "report [PERIOD] [SERVICE AREA]",
-        "the highlight report: a summary here, the full report (printable) behind a link",
+        "the highlight report (the last whole quarter unless you name a period): a summary here, the full "
+        "report (printable) behind a link",
         hints.REPORTS,
-        "report {quarter}",
+        "report {last_quarter}",
         qa_only=True,
         also_slt=True,
         also_heads=True,

@@ -95,6 +95,11 @@ def is_urgent(kind: str) -> bool:
     return kind in URGENT_KINDS
 
 
+def waits_for_install(reason: str) -> bool:
+    """A message to someone who has not installed the bot: not lost, it goes when they do (no Retry)."""
+    return reason.startswith(NO_CONVERSATION)
+
+
 async def record_delivery(
     uow: AbstractUnitOfWork, message: Claimed, decision: Decision, today: date, *, had_conversation: bool
 ) -> None:

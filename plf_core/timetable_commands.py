@@ -43,6 +43,7 @@ class OutboxList:
     page: int = 1
     pages: int = 1
     total: int = 0
+    note: str = ""  # what was just done (a Retry), or why this is not the page asked for
 
 
 OUTBOX_PAGE = 10  # a page of the outbox card: small whatever the count
@@ -150,25 +151,30 @@ def _count(notice: DueNotice) -> int:
     return len(items)
 
 
-async def failed(uow: AbstractUnitOfWork, actor: Actor, page: int = 1) -> OutboxList:
+async def failed(uow: AbstractUnitOfWork, actor: Actor, page: int = 1, note: str = "") -> OutboxList:
     """What could not be delivered, a page at a time, the urgent first; delivered messages are gone."""
     access.require_qa(actor, "see failed deliveries")
     total = await uow.outbox.failed_count()
     pages = max(1, -(-total // OUTBOX_PAGE))
+    if not 1 <= page <= pages:
+        note = note or f"There is no page {page}: the outbox has {pages} page{'s' if pages > 1 else ''}."
     page = min(max(page, 1), pages)
     shown = await uow.outbox.failed(OUTBOX_PAGE, (page - 1) * OUTBOX_PAGE)
-    return OutboxList(tuple(shown), page, pages, total)
+    return OutboxList(tuple(shown), page, pages, total, note)
 
 
-async def retry(uow: AbstractUnitOfWork, actor: Actor, outbox_ids: Sequence[int]) -> Reply:
+async def retry(uow: AbstractUnitOfWork, actor: Actor, outbox_ids: Sequence[int]) -> OutboxList:
+    """Send again; the answer is the outbox as it is now, saying what was done (the other Retry buttons stay)."""
     access.require_qa(actor, "retry deliveries")
     again = [i for i in outbox_ids if await uow.outbox.retry(i)]
     if not again:
         named = "Message" if len(outbox_ids) == 1 else "Messages"
-        return Reply(f"{named} {', '.join(map(str, outbox_ids))}: none failed (they may have gone already).")
-    if len(outbox_ids) == 1:
-        return Reply(f"Message {outbox_ids[0]} will be sent again in a moment.")
-    return Reply(f"{len(again)} of {len(outbox_ids)} message(s) will be sent again in a moment.")
+        note = f"{named} {', '.join(map(str, outbox_ids))}: none failed (they may have gone already)."
+    elif len(outbox_ids) == 1:
+        note = f"Message {outbox_ids[0]} will be sent again in a moment."
+    else:
+        note = f"{len(again)} of {len(outbox_ids)} messages will be sent again in a moment."
+    return await failed(uow, actor, 1, note)
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,43 @@ ids = st.one_of(
 )
 
 
+#: what people paste into a chat: markdown, HTML, mentions, emoji, right-to-left text, a long paragraph
+chat_junk = st.one_of(
+    st.sampled_from(
+        [
+            "**help**",
+            "# status",
+            "[report](http://example.invalid)",
+            "<at>PLF</at> my audits",
+            "<b>assign</b> DEMO-900100 to <i>Juniper</i>",
+            "open DEMO-900100 🙂",
+            "مساعدة",
+            "hi!!! 👋",
+            "assign DEMO-900100 to ",
+            "\u200bhelp",
+            "ok " * 700,
+        ]
+    ),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=2_000),
+)
+#: QA's commands that only read or preview, mistyped or with junk after them: never a change
+QA_WORDS = ("smaple", "asign", "stauts", "status", "report", "timetable", "outbox", "agreement", "open", "sample")
+QA_MANGLED = (
+    "timetable 400",
+    "report 2026-Q9",
+    "status 2026-Q9",
+    "outbox page 99999",
+    "moderate 2026-13",
+    "assign DEMO-900100",
+    "asign DEMO-900100 to Nobody Atall",
+    "assign DEMO-000000 to Juniper Samplewell",
+    "sample 0",
+    "dip nwe",
+    "escalate --dry-run",
+    "remind --dry-run",
+)
+
+
 def people() -> list[Any]:
     c = cast()
     return [c["worker"], c["stranger"], c["lead"]]
@@ -142,12 +179,21 @@ def activities(draw: st.DrawFn, service_url: str) -> dict[str, Any]:
             else {"id": f"a:{draw(st.uuids()).hex}", "conversationType": "personal"}
         ),
     }
-    if kind == "message":
+    if kind == "message" and draw(st.integers(0, 4)) == 0:  # QA typing badly: read-only commands and typos
+        qa = cast()["qa"]
+        body["from"] = {"id": f"29:{qa.aad_object_id}", "name": qa.display_name, "aadObjectId": qa.aad_object_id}
+        body["text"] = draw(
+            st.one_of(st.sampled_from(QA_MANGLED), st.tuples(st.sampled_from(QA_WORDS), chat_junk).map(" ".join))
+        )
+    elif kind == "message":
         body["text"] = draw(
             st.one_of(
                 junk_text,
+                chat_junk,
                 st.sampled_from(["help", "my audits", "report 9999-Q9", "open 999999", "done -1", "status", "assign"]),
-                st.tuples(st.sampled_from(["open", "done", "uploaded", "report"]), junk_text).map(" ".join),
+                st.tuples(st.sampled_from(["open", "done", "uploaded", "report", "smaple", "asign"]), junk_text).map(
+                    " ".join
+                ),
             )
         )
     if kind == "invoke":

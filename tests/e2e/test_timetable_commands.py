@@ -70,7 +70,7 @@ async def test_qa_previews_and_sends_reminders_and_escalations(bot: Any, databas
     while not is_working_day(outstanding):
         outstanding += timedelta(days=1)
     if today < outstanding <= today + timedelta(days=40):  # the assigned audit is due at the cycle's end
-        line = f"{outstanding:%a %d %b}: the outstanding reviews a week before the due date, each for their own scope"
+        line = f"{outstanding:%a %d %b}: the outstanding reviews a week before the due date, each for their own team or service area"
         assert f"{line} — 3 people" in shown, shown  # the team's Practice Lead, Service Manager and Head of Service
     assert len(shown) == len(set(shown))
 

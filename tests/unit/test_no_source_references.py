@@ -21,3 +21,10 @@ def test_a_forms_reference_for_staff_is_its_appendix_without_line_numbers() -> N
     forms = load_forms()
     assert forms["practice_learning_conversation"].reference == "Appendix 2"
     assert all(not SOURCE_REFERENCE.search(f.reference) for f in forms.values())
+
+
+def test_the_timetable_shown_to_qa_names_no_line_of_the_source_document() -> None:
+    """`timetable` shows each rule's `what`: the line numbers stay in the file's comments."""
+    from scheduler.timetable_file import load_timetable
+
+    assert [r.id for r in load_timetable() if SOURCE_REFERENCE.search(r.what or "")] == []

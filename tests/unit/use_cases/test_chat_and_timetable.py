@@ -85,7 +85,8 @@ async def test_assign_takes_a_name_asks_which_of_two_and_about_another_teams_cas
     assert w.outbox == {}
     typo = await say(uow, borough.qa, "assign DEMO-000001 to Ola Othr", clock, settings)
     assert isinstance(typo, command_hints.Choice)
-    assert [o.command for o in typo.options] == ["assign DEMO-000001 to Ola Other"]
+    assert [o.command for o in typo.options] == ["assign DEMO-000001 to ola.other@demo.invalid"]
+    assert [o.detail for o in typo.options] == ["Team CIN-N · Practitioner (social worker)"]
     asked = await say(uow, borough.qa, "assign DEMO-000001 to Eli Elsewhere", clock, settings)
     assert isinstance(asked, command_hints.Choice)
     assert "held by Team CIN-N, and Eli Elsewhere works in Team CLA-S" in asked.text
