@@ -98,8 +98,7 @@ async def test_five_undelivered_messages_to_four_people_give_qa_one_summary(data
         assert len(retry) == 1  # the worker's: messages waiting for an install go by themselves, no Retry
         assert len(retry[0]["data"]["outboxes"]) == 2  # the worker's two, retried together
 
-        await asyncio.sleep(6)  # another sweep: still one summary, and none for the QA officers without the bot
-        assert len([c for c in cards_to(connector, u["qa"]) if card_texts(c)[:1] == [SUMMARY]]) == 1
+        # none for the QA officers without the bot (a second the same day: the unit tests, at any instant)
         summaries = await _query(database_url, "SELECT person_id, status FROM outbox WHERE kind = 'delivery_failures'")
         qa_id = await person_id(database_url, people["qa"].email)
         assert summaries == [(qa_id, "sent")], summaries  # no failure about a failure either
