@@ -110,6 +110,15 @@ class RefreshUsers:
         self._entries.pop(person_id, None)
 
 
+def typed_by_button(value: object) -> str:
+    """A button that types a command (imBack): Teams sends it as text; the Agents Playground sends the
+    button's data instead ({"msteams": {"type": "imBack", "value": "status"}}), read here the same way."""
+    msteams = value.get("msteams") if isinstance(value, dict) else None
+    if isinstance(msteams, dict) and msteams.get("type") == "imBack" and isinstance(msteams.get("value"), str):
+        return str(msteams["value"]).strip()
+    return ""
+
+
 class PlfAgent(ActivityHandler):
     def __init__(
         self,
@@ -205,7 +214,7 @@ class PlfAgent(ActivityHandler):
             card = await self._card_for_action(activity, dict(activity.value))
             await reply(self.pace, turn_context, Activity(type=ActivityTypes.message, attachments=[attachment(card)]))
             return
-        text = (activity.text or "").strip()
+        text = (activity.text or "").strip() or typed_by_button(activity.value)
         if not text:
             return
         card = await self._run(activity, lambda uow, actor: self._command(uow, actor, text, activity.id))

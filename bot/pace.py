@@ -44,7 +44,6 @@ class Pace:
                 continue
             if self.send_turn is None or await self._shared_turn():
                 return
-            self.pacer.release(conversation)  # too late for the shared turn: not in flight after all
 
     async def _shared_turn(self) -> bool:
         """Wait for this message's turn in the pace the instances share; False if this instance woke

@@ -344,20 +344,17 @@ def failed_messages(
             para(f"{total} message(s) in all, the urgent first. A message delivered since is no longer listed.")
         )
     for row in rows[:MAX_LINES]:
-        body.append(
-            Container(
-                separator=True,
-                items=[
-                    para(
-                        ("Urgent: " if row.urgent else "") + f"{row.kind} to {row.person}",
-                        bold=True,
-                        color="Attention" if row.urgent else None,
-                    ),
-                    para(f"{row.status} after {row.attempts} attempt(s): {row.error[:200]}", subtle=True),
-                    action_row([execute("Retry", Verb.OUTBOX_RETRY, {"outbox": row.outbox_id})]),
-                ],
-            )
-        )
+        color = "Attention" if row.urgent else None
+        named = para(("Urgent: " if row.urgent else "") + f"{row.kind} to {row.person}", bold=True, color=color)
+        if row.waiting:  # not lost: it goes when they install the bot, so no Retry
+            why = para(f"Waiting: {row.person} has not installed the bot yet; it goes as soon as they do.", subtle=True)
+            body.append(Container(separator=True, items=[named, why]))
+            continue
+        tries = "1 attempt" if row.attempts == 1 else f"{row.attempts} attempts"
+        done = "Not delivered" if row.status == "dead" else "Refused"
+        why = para(f"{done} after {tries}: {row.error[:200]}", subtle=True)
+        retry = action_row([execute("Retry", Verb.OUTBOX_RETRY, {"outbox": row.outbox_id})])
+        body.append(Container(separator=True, items=[named, why, retry]))
     moves = [("Back", page - 1), ("Next", page + 1)]
     actions = [execute(t, Verb.COMMAND_RUN, {"command": f"outbox page {p}"}) for t, p in moves if 1 <= p <= pages]
     return card(body, actions, fallback_text=f"{total} undelivered message(s)")

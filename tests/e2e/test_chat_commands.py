@@ -5,13 +5,14 @@ people of one name and then tells who was assigned, the case, the due date and w
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
 from plf_core.commands import ROUTES
 from tests.card_tree import walk
 from tests.e2e.teams import card_texts, find_action
-from tests.e2e.test_audit_workflow import BOROUGH, _query, bot, cast, users  # noqa: F401
+from tests.e2e.test_audit_workflow import BOROUGH, _query, bot, cards_to, cast, users  # noqa: F401
 from tests.e2e.test_authorisation_matrix import say
 from tests.e2e.test_timetable_commands import execute as sql
 
@@ -60,6 +61,16 @@ async def test_help_is_readable_by_each_role_with_an_example_per_command_and_but
     hello = await say(connector, u["worker"], "Hi!")
     assert card_texts(hello)[0] == "Hello! Here is what you can ask me"
     mine = await tap(connector, u["worker"], hello, "My audits")  # the help card stays; the answer comes below
+    assert "Your open audits" in card_texts(mine)
+    # the Agents Playground sends the button's data, not its text: read the same way
+    seen = len(cards_to(connector, u["worker"]))
+    value = {"msteams": {"type": "imBack", "value": "my audits"}}
+    status, _ = await u["worker"].post(u["worker"].activity("message", value=value))
+    assert status == 202
+    async with asyncio.timeout(15):
+        while len(cards_to(connector, u["worker"])) <= seen:
+            await asyncio.sleep(0.05)
+    mine = cards_to(connector, u["worker"])[-1]
     assert "Your open audits" in card_texts(mine)
 
 

@@ -237,3 +237,20 @@ def test_what_the_bot_knows_is_offered_until_answered() -> None:
     assert (inputs(card)["H_second"]["value"], inputs(card)["H_date"]["value"]) == ("Pat Leadwell", "2026-11-20")
     answered = page_card(PageView(PLC, REF, "header", {"H_date": "2026-11-02"}, frozenset({C.PRACTITIONER}), known))
     assert inputs(answered)["H_date"]["value"] == "2026-11-02"
+
+
+def test_the_outbox_offers_retry_only_where_it_can_help() -> None:
+    """A message waiting for its person to install the bot goes when they do: it says so, without Retry."""
+    from cards.screens import screen_card
+    from plf_core.timetable_commands import FailedMessage, OutboxList
+    from tests.card_tree import texts, walk
+
+    waiting = FailedMessage(8, "Alder Samplewell", "daily_digest", "failed", 1, "no conversation: not installed")
+    dead = FailedMessage(9, "Cedar Testbury", "red_alert", "dead", 8, "gave up after 8 attempts: 503")
+    card = screen_card(OutboxList((dead, waiting), 1, 1, 2, "Message 7 will be sent again in a moment."))
+    retries = [n["data"]["outbox"] for n in walk(card) if n.get("type") == "Action.Execute" and n["title"] == "Retry"]
+    assert retries == [9]
+    shown = texts(card)
+    assert "Waiting: Alder Samplewell has not installed the bot yet; it goes as soon as they do." in shown
+    assert "Urgent: red alert to Cedar Testbury" in shown
+    assert shown[1] == "Message 7 will be sent again in a moment."
