@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from datetime import date
 
 from cards import chat_cards as chat
-from cards import layered
+from cards import outbox_cards
 from cards.base import CardDict
 from plf_core import command_hints as hints
+from plf_core.timetable_commands import FailedMessage, OutboxList
 
 DAY = date(2026, 12, 18)
 
@@ -35,16 +36,15 @@ def chat_cards() -> Iterator[tuple[str, CardDict]]:
             hints.Choice("Which Hazel Testbury?", "2 people are called Hazel Testbury: which one?", tuple(twins))
         ),
     )
-    outbox_rows = [
-        layered.FailedRow(
+    outbox_rows = tuple(
+        FailedMessage(
             7000 + i,
             "Rowan Demoford",
-            "red alert" if i < 2 else "reminder digest",
+            "red_alert" if i < 2 else "reminder_digest",
             "dead",
             8,
             "gave up after 8 attempts: 503 " + "x" * 200,
-            i < 2,
         )
         for i in range(10)
-    ]
-    yield "layered/outbox", layered.failed_messages(outbox_rows, 2, 4, 37)
+    )
+    yield "layered/outbox", outbox_cards.outbox(OutboxList(outbox_rows, 2, 4, 37))

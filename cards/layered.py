@@ -328,50 +328,6 @@ def timetable_notice(title: str, lines: Sequence[str], button: tuple[str, Verb, 
     return card(body, [execute(caption, verb, data, style="positive")], fallback_text=title)
 
 
-def failed_messages(
-    rows: Sequence[FailedRow], page: int = 1, pages: int = 1, total: int = 0, note: str = ""
-) -> CardDict:
-    """For QA: what could not be delivered, the urgent first, each with Retry; a page at a time. A message
-    waiting for its person to install the bot says so, without Retry (it goes when they do)."""
-    title = "Messages that could not be delivered"
-    body: list[CardElement] = [heading(title if pages == 1 else f"{title} (page {page} of {pages})")]
-    if note:
-        body.append(para(note, color="Good", bold=True))
-    if not rows:
-        body.append(para("Nothing has failed: every message was delivered or is on its way."))
-    else:
-        body.append(
-            para(f"{total} message(s) in all, the urgent first. A message delivered since is no longer listed.")
-        )
-    for row in rows[:MAX_LINES]:
-        color = "Attention" if row.urgent else None
-        named = para(("Urgent: " if row.urgent else "") + f"{row.kind} to {row.person}", bold=True, color=color)
-        if row.waiting:  # not lost: it goes when they install the bot, so no Retry
-            why = para(f"Waiting: {row.person} has not installed the bot yet; it goes as soon as they do.", subtle=True)
-            body.append(Container(separator=True, items=[named, why]))
-            continue
-        tries = "1 attempt" if row.attempts == 1 else f"{row.attempts} attempts"
-        done = "Not delivered" if row.status == "dead" else "Refused"
-        why = para(f"{done} after {tries}: {row.error[:200]}", subtle=True)
-        retry = action_row([execute("Retry", Verb.OUTBOX_RETRY, {"outbox": row.outbox_id})])
-        body.append(Container(separator=True, items=[named, why, retry]))
-    moves = [("Back", page - 1), ("Next", page + 1)]
-    actions = [execute(t, Verb.COMMAND_RUN, {"command": f"outbox page {p}"}) for t, p in moves if 1 <= p <= pages]
-    return card(body, actions, fallback_text=f"{total} undelivered message(s)")
-
-
-@dataclass(frozen=True)
-class FailedRow:
-    outbox_id: int
-    person: str
-    kind: str
-    status: str
-    attempts: int
-    error: str
-    urgent: bool = False
-    waiting: bool = False  # for its person to install the bot: no Retry
-
-
 MAX_DIGEST_PARTS = 8
 
 

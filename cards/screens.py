@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from cards import chat_cards, layered, reports, workflow
+from cards import chat_cards, layered, outbox_cards, reports, workflow
 from cards.base import CardDict
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
 from cards.notices import when
@@ -19,7 +19,6 @@ from cards.registry import LinkSigner
 from plf_core import command_hints, dips, moderating, timetable_commands
 from plf_core import layered as layered_audit
 from plf_core.audits import AuditView
-from plf_core.delivery import is_urgent, waits_for_install
 from plf_core.report_command import ReportSummary
 from plf_core.sampling import Method
 from plf_core.unknown_senders import NotInDirectory
@@ -212,20 +211,7 @@ def _status(screen: timetable_commands.StatusFigures, context: ScreenContext) ->
 
 @shows(timetable_commands.OutboxList)
 def _outbox(screen: timetable_commands.OutboxList, context: ScreenContext) -> CardDict:
-    rows = [
-        layered.FailedRow(
-            m.outbox_id,
-            m.person,
-            m.kind.replace("_", " "),
-            m.status,
-            m.attempts,
-            m.error,
-            is_urgent(m.kind),
-            waits_for_install(m.error),
-        )
-        for m in screen.messages
-    ]
-    return layered.failed_messages(rows, screen.page, screen.pages, screen.total, screen.note)
+    return outbox_cards.outbox(screen)
 
 
 @shows(dips.DipThemes)
