@@ -18,7 +18,7 @@ from plf_core.forms.registry import load_forms
 from plf_core.moderation import Rules
 from plf_core.ports import UnitOfWorkFactory
 from plf_core.timetable import Hours
-from scheduler.timetable_file import load_timetable
+from scheduler.timetable_file import load_configuration
 from settings import Settings
 from store.database import create_engine, normalise_url, ping
 from store.unit_of_work import unit_of_work_factory
@@ -39,12 +39,19 @@ class Core:
     def chat(self) -> ChatSettings:
         settings = self.settings
         opens, closes = settings.hours
+        configuration = load_configuration(settings.timetable_file)
         return ChatSettings(
-            workflow.Settings(pim_working_days=settings.pim_working_days),
+            workflow.Settings(pim_working_days=configuration.framework.pim_working_days),
             settings.zone,
-            Rules(settings.moderation_hos_share, settings.moderation_plr_share, settings.moderation_ad_qa_per_cycle),
-            load_timetable(settings.timetable_file),
+            Rules(
+                settings.moderation_hos_share,
+                settings.moderation_plr_share,
+                settings.moderation_ad_qa_per_cycle,
+                configuration.framework.moderate_within_days,
+            ),
+            configuration.rules,
             Hours(opens, closes, settings.zone),
+            configuration.framework,
         )
 
     @property

@@ -47,7 +47,6 @@ class Settings(BaseSettings):
     timetable_file: Path | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
-    pim_working_days: int = Field(default=10, ge=1, le=60)
     dispatch_interval_seconds: float = Field(default=3.0, ge=0.5, le=300)
     delivery_max_attempts: int = Field(default=8, ge=1, le=50)
     #: How long an instance holds the outbox rows it claimed; if it dies, others take them after this.

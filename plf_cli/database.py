@@ -65,9 +65,24 @@ async def cmd_migrate(core: Core, args: argparse.Namespace) -> int:
             await migrate.upgrade(engine)
         after = await migrate.current_revision(engine)
         say(f"database {where(core)}: schema {before or 'empty'} -> {after or 'empty'}")
+        if not args.down:
+            await _calendar(core, engine)
         return 0
 
     return await with_database(core, work)
+
+
+async def _calendar(core: Core, engine: AsyncEngine) -> None:
+    """The cycle calendar the configuration sets; a broken timetable leaves it to the bot's first sweep
+    (the schema is migrated all the same, and the bot will not start until the timetable is mended)."""
+    try:
+        framework = core.chat.framework
+    except ValidationFailed as exc:
+        print(f"audit cycles not made: {exc}", file=sys.stderr, flush=True)
+        return
+    added = await migrate.ensure_calendar(engine, framework, core.clock.today())
+    cycles = framework.cycles_around(core.clock.today())
+    say(f"audit cycles ({framework.cycle}ly): {cycles[0].label} to {cycles[-1].label}, {added} added")
 
 
 async def cmd_demo(core: Core, args: argparse.Namespace) -> int:

@@ -45,7 +45,16 @@ async def cmd_sample(core: Core, args: argparse.Namespace) -> int:
         async with uow() as unit:
             actor = await qa_actor(unit, args.by)
             return await layered.sample(
-                unit, actor, spec.size, spec.method, spec.criteria, seed, confirm, today, "plf sample"
+                unit,
+                actor,
+                spec.size,
+                spec.method,
+                spec.criteria,
+                seed,
+                confirm,
+                today,
+                "plf sample",
+                core.chat.framework,
             )
 
     async def work(engine: AsyncEngine, uow: UnitOfWorkFactory) -> int:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from plf_core.errors import ValidationFailed
-from plf_core.sampling import PER_PRACTICE_LEAD, Criteria, Method
+from plf_core.sampling import Criteria, Method
 
 
 @dataclass(frozen=True)
@@ -199,7 +199,7 @@ def parse_sample(rest: str) -> Sample:
     head = words.pop(0).lower()
     method = Method.QUOTA if head == "quota" else Method.RANDOM
     if head == "quota":
-        size = PER_PRACTICE_LEAD
+        size = 0  # the configured quota per Practice Lead (framework 'audits_per_practice_lead')
     elif head.isascii() and head.isdigit() and 1 <= int(head) <= 10_000:
         size = int(head)
     else:

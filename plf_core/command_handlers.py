@@ -69,7 +69,7 @@ async def mark_uploaded(t: Turn, command: c.MarkUploaded) -> ChatScreen:
 async def sample(t: Turn, command: c.Sample) -> ChatScreen:
     seed = command.seed if command.seed is not None else secrets.randbelow(1_000_000)
     how = command.size, command.method, command.criteria, seed, command.confirm
-    drawn = await layered.sample(t.uow, t.actor, *how, t.today, t.activity_id)
+    drawn = await layered.sample(t.uow, t.actor, *how, t.today, t.activity_id, t.settings.framework)
     return workflow.Reply(drawn) if isinstance(drawn, str) else drawn
 
 
@@ -98,7 +98,8 @@ async def approve_dip(t: Turn, command: c.ApproveDip) -> ChatScreen:
 
 
 async def send_dip(t: Turn, command: c.SendDip) -> ChatScreen:
-    return await dips.send(t.uow, t.actor, command.dip_id, command.person_ref, t.now, t.today)
+    agree_days = t.settings.framework.dip_agree_days
+    return await dips.send(t.uow, t.actor, command.dip_id, command.person_ref, t.now, t.today, agree_days)
 
 
 async def list_dips(t: Turn, _: c.ListDips) -> ChatScreen:

@@ -309,7 +309,7 @@ ROUTES: tuple[Route[Any], ...] = (
         lambda m: c.SendDip(int(m[1]), m[2]),
         h.send_dip,
         "dip send DIP to HEAD OF SERVICE",
-        "send an approved dip sample to its Head of Service to agree the actions within a week",
+        "send an approved dip sample to its Head of Service to agree the actions (by the date the framework sets)",
         hints.DIPS,
         "dip send 1 to Bramble Samplewell",
         qa_only=True,

@@ -23,7 +23,6 @@ from plf_core.vocabulary import AuditStatus, Role
 from plf_core.workflow import PageScreen, Reply
 
 DIP_FORM = "dip_sample_terms"
-AGREE_WITHIN_DAYS = 7  # line 545
 #: The default annual themes (section 16, lines 531-537), offered when a dip sample is created.
 DEFAULT_THEMES: tuple[str, ...] = (
     "Threshold",
@@ -125,7 +124,7 @@ async def approve(uow: AbstractUnitOfWork, actor: Actor, dip_id: int, now: datet
 
 
 async def send(
-    uow: AbstractUnitOfWork, actor: Actor, dip_id: int, person_ref: str, now: datetime, today: date
+    uow: AbstractUnitOfWork, actor: Actor, dip_id: int, person_ref: str, now: datetime, today: date, agree_days: int
 ) -> Reply:
     """To the Head of Service, to agree the actions within a week."""
     access.require_qa(actor, "send dip samples")
@@ -143,7 +142,7 @@ async def send(
     if not await uow.dips.record_step(dip_id, "sent", actor.person_id, now, person.person_id):
         raise Conflict(f"dip sample {dip_id} was sent meanwhile")
     await uow.dips.add_actions(dip_id, actions, now)
-    agree_by = today + timedelta(days=AGREE_WITHIN_DAYS)
+    agree_by = today + timedelta(days=agree_days)  # framework 'dip_agree_days', the timetable's reminder
     await uow.outbox.add(
         Notice(
             f"dip:{dip_id}:sent",

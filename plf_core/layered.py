@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from plf_core import access, periods
 from plf_core.audits import PLC_FORM
 from plf_core.errors import NotAllowed
+from plf_core.framework_config import Framework
 from plf_core.moderation import (
     Agreement,
     Rules,
@@ -27,7 +28,6 @@ from plf_core.notices import AuditAssigned, ModerationRequest
 from plf_core.people import Actor
 from plf_core.ports import AbstractUnitOfWork, Notice
 from plf_core.sampling import (
-    PLR_SHARE,
     CaseFacts,
     Criteria,
     Draw,
@@ -38,7 +38,7 @@ from plf_core.sampling import (
     selection_fingerprint,
 )
 
-MODERATE_WITHIN_DAYS = 28
+DEFAULT_FRAMEWORK = Framework()
 
 
 # --- sampling -------------------------------------------------------------------------------
@@ -82,6 +82,7 @@ async def sample(
     confirm: str | None,
     today: date,
     activity: str | None = None,
+    framework: Framework = DEFAULT_FRAMEWORK,
 ) -> SamplePreview | str:
     """A preview, or (confirmed) the audits created: a start card to each practitioner and their
     Practice Lead. Returns the confirmation's reply text."""
@@ -89,7 +90,8 @@ async def sample(
     teams, areas = await uow.people.known_names()
     check_names(criteria, teams, areas)
     population = await uow.sampling.population(today)
-    share = 0.0 if method is Method.QUOTA else PLR_SHARE
+    share = 0.0 if method is Method.QUOTA else framework.dip_review_share
+    size = framework.audits_per_practice_lead if method is Method.QUOTA else size
     result = draw(population, criteria, method, size, seed, today, review_share=share)
     fingerprint = selection_fingerprint(result)
     command = sample_command(size, method, criteria, seed)
@@ -207,11 +209,13 @@ async def choose_moderations(
         return ModeratePreview(start, selection, len(returned), command, fingerprint, note)
     by_id = {r.audit_id: r for r in returned}
     created = 0
-    due = today + timedelta(days=MODERATE_WITHIN_DAYS)
+    due = today + timedelta(days=rules.within_days)
     reasons = {
-        "head_of_service": "you are the Head of Service (20% of your service's audits and every Red one)",
-        "practice_learning_reviewer": "Practice Learning Reviewers moderate 20% of each month's returns",
-        "ad_qa": "the AD QA and lead reviewers moderate 12 cases a cycle",
+        "head_of_service": f"you are the Head of Service ({rules.hos_share:.0%} of your service's audits"
+        " and every Red one)",
+        "practice_learning_reviewer": f"Practice Learning Reviewers moderate {rules.plr_share:.0%}"
+        " of each month's returns",
+        "ad_qa": f"the AD QA and lead reviewers moderate {rules.ad_qa_per_cycle} cases a cycle",
     }
     for request in selection.requests:
         moderation_id = await uow.moderations.add(request.audit_id, request.moderator_id, request.stream)

@@ -40,6 +40,7 @@ class Rules:
     hos_share: float = 0.20
     plr_share: float = 0.20
     ad_qa_per_cycle: int = 12
+    within_days: int = 28  # a moderator's deadline (framework 'moderate_within_days')
 
 
 @dataclass(frozen=True)

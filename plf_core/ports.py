@@ -271,6 +271,10 @@ class FollowUps(Protocol):
 
 
 class Timetable(Protocol):
+    async def ensure_cycles(self, cycles: Sequence[Period]) -> int:
+        """The cycle calendar holds each of `cycles` (added once, never changed); returns how many were new."""
+        ...
+
     async def state(self, rules: Sequence[Rule], day: date, *, with_open_audits: bool = False) -> State: ...
 
     async def write_due(self, notices: Sequence[DueNotice], *, digest: bool) -> int:

@@ -25,16 +25,13 @@ from plf_core import periods
 from plf_core.errors import ValidationFailed
 from plf_core.vocabulary import Cohort
 
-PER_PRACTICE_LEAD = 3  # audits per Practice Lead per quarter (line 483)
-PLR_SHARE = 0.25  # share of a dip-sample cohort also selected for Practice Learning Review (line 515)
-
 
 class Method(StrEnum):
     RANDOM = "random"
     SYSTEMATIC = "systematic"
     BY_TEAM = "by_team"
     BY_COHORT = "by_cohort"
-    QUOTA = "quota"  # PER_PRACTICE_LEAD per Practice Lead, one case from each chosen worker's caseload
+    QUOTA = "quota"  # framework 'audits_per_practice_lead' per Practice Lead, one case per chosen worker
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from plf_core import workflow
+from plf_core.framework_config import Framework
 from plf_core.moderation import Rules
 from plf_core.people import Actor
 from plf_core.ports import AbstractUnitOfWork
@@ -20,6 +21,7 @@ class ChatSettings:
     moderation: Rules = field(default_factory=Rules)
     rules: tuple[Rule, ...] = ()
     hours: Hours = field(default_factory=Hours)
+    framework: Framework = field(default_factory=Framework)
 
 
 @dataclass(frozen=True)

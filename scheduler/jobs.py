@@ -8,11 +8,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from plf_core import layered, periods
 from plf_core.clock import Clock
 from plf_core.delivery import summarise_failures
+from plf_core.framework_config import Framework
 from plf_core.moderation import Rules
 from plf_core.ports import UnitOfWorkFactory
 from plf_core.timetable import Hours, Rule, due_notices
 
 log = logging.getLogger(__name__)
+DEFAULT_FRAMEWORK = Framework()
 
 
 async def monthly_moderation(
@@ -45,12 +47,15 @@ async def sweep(
     hours: Hours,
     clock: Clock,
     written: Callable[[], Awaitable[None]] | None = None,
+    framework: Framework = DEFAULT_FRAMEWORK,
 ) -> int:
     """The timetable's due notices into the outbox, each once, and QA's daily summary of what could not
     be delivered; returns how many notices are new."""
     now = clock.now()
+    today = now.astimezone(hours.zone).date()
     async with uow() as work:
-        state = await work.timetable.state(rules, now.astimezone(hours.zone).date())
+        await work.timetable.ensure_cycles(framework.cycles_around(today))
+        state = await work.timetable.state(rules, today)
         new = await work.timetable.write_due(due_notices(rules, state, now, hours), digest=True)
     async with uow() as work:
         new += await summarise_failures(work, now, hours)

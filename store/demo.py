@@ -13,7 +13,6 @@ from plf_core.clock import Clock
 from plf_core.demo_borough import DemoBorough
 from plf_core.demo_history import HistoryAudit, HistoryCase, build_history
 from plf_core.forms.registry import get_form
-from plf_core.periods import cycles_around
 from plf_core.vocabulary import Grade, Role
 from store import directory
 from store.models import (
@@ -21,7 +20,6 @@ from store.models import (
     Answer,
     Audit,
     Case,
-    Cycle,
     GradeRecord,
     Moderation,
     OutcomeScore,
@@ -32,18 +30,6 @@ from store.models import (
 PLC = PLC_FORM
 #: the form's field for each meaning it has ('grade:manager', 'practitioner:overall'): (page id, field id)
 FieldOf = dict[str, tuple[str, str]]
-
-
-async def ensure_cycles(session: AsyncSession, today: date) -> int:
-    """The current cycle, the one before and the next three exist; returns how many were added."""
-    known = set((await session.execute(select(Cycle.code))).scalars())
-    added = 0
-    for cycle in cycles_around(today, before=1, after=3):
-        if cycle.code not in known:
-            session.add(Cycle(code=cycle.code, starts_on=cycle.starts, due_on=cycle.due_on))
-            added += 1
-    await session.flush()
-    return added
 
 
 async def load_demo(
@@ -60,7 +46,6 @@ async def load_demo(
         await directory.upsert_people(session, borough.people, now=now)
         await directory.upsert_teams(session, borough.teams, now=now)
         await directory.upsert_cases(session, borough.cases, now=now)
-        await ensure_cycles(session, clock.today())
         return await directory.counts(session)
 
 

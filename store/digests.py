@@ -19,13 +19,13 @@ from store.models import OutboxMessage
 DigestDay = tuple[int, date]
 
 
-def insert_once(session: AsyncSession) -> Any:
-    """INSERT ... ON CONFLICT DO NOTHING into the outbox for the session's database (both dialects
-    support it): a row whose dedupe key is already there is not written again."""
-    table = cast(Table, OutboxMessage.__table__)
+def insert_once(session: AsyncSession, into: Any = None, key: str = "dedupe_key") -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING into the outbox (or `into`) for the session's database (both
+    dialects support it): a row whose `key` is already there is not written again."""
+    table = cast(Table, OutboxMessage.__table__ if into is None else into)
     if session.bind is not None and session.bind.dialect.name == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    return sqlite.insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=[key])
+    return sqlite.insert(table).on_conflict_do_nothing(index_elements=[key])
 
 
 async def add_to_digests(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from alembic import command
@@ -10,6 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from plf_core.framework_config import Framework
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -32,6 +35,16 @@ async def current_revision(engine: AsyncEngine) -> str | None:
 
     async with engine.connect() as connection:
         return await connection.run_sync(read)
+
+
+async def ensure_calendar(engine: AsyncEngine, framework: Framework, today: date) -> int:
+    """The cycle calendar around `today` as the framework's configuration sets it (`plf migrate` and
+    each timetable sweep); returns how many cycles were added."""
+    from store.database import session_factory
+    from store.timetable_store import ensure_cycles
+
+    async with session_factory(engine)() as session, session.begin():
+        return await ensure_cycles(session, framework.cycles_around(today))
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:

@@ -9,15 +9,19 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from plf_core.clock import Clock
+from plf_core.periods import Period
 from plf_core.timetable import DueNotice, Rule, State
 from store.repository import SqlRepository
-from store.timetable_store import load_state, write_notices
+from store.timetable_store import ensure_cycles, load_state, write_notices
 
 
 class SqlTimetable(SqlRepository):
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         super().__init__(session, clock)
         self.added = 0  # notices written: the dispatcher is woken after the unit of work commits
+
+    async def ensure_cycles(self, cycles: Sequence[Period]) -> int:
+        return await ensure_cycles(self.session, cycles)
 
     async def state(self, rules: Sequence[Rule], day: date, *, with_open_audits: bool = False) -> State:
         return await load_state(self.session, rules, day, self.clock.zone, with_open_audits=with_open_audits)

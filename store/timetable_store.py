@@ -15,7 +15,7 @@ from sqlalchemy import Table, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from plf_core.audits import PLC_FORM
-from plf_core.periods import cycle_containing, local_date, midnight, parse_code
+from plf_core.periods import Period, cycle_containing, local_date, midnight, parse_code
 from plf_core.timetable import (
     CycleState,
     DueNotice,
@@ -73,6 +73,18 @@ def _window(rules: Sequence[Rule], trigger: Trigger, today: date, lookback: int)
     if not spans:
         return None
     return today - timedelta(days=max(spans) + lookback + 5), today - timedelta(days=min(spans) - 1)
+
+
+async def ensure_cycles(session: AsyncSession, cycles: Sequence[Period]) -> int:
+    """The cycle calendar holds each of `cycles`: a new one is added once (on two instances at once,
+    the unique code keeps one), a known one is never changed. Returns how many were added."""
+    known = set((await session.execute(select(Cycle.code))).scalars())
+    rows = [{"code": c.code, "starts_on": c.starts, "due_on": c.due_on} for c in cycles if c.code not in known]
+    if not rows:
+        return 0
+    statement = insert_once(session, Cycle.__table__, "code").returning(Cycle.__table__.c.code)
+    result = await (await session.connection()).execute(statement, rows)
+    return len(list(result.scalars()))
 
 
 async def load_state(

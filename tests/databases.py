@@ -130,12 +130,15 @@ def with_demo(now: datetime) -> Callable[[str], Awaitable[None]]:
     async def build(url: str) -> None:
         from plf_core.clock import FixedClock
         from plf_core.demo_borough import build_demo_borough
+        from plf_core.framework_config import Framework
         from store.database import create_engine, session_factory
         from store.demo import load_demo
+        from store.migrate import ensure_calendar
 
         await migrated(url)
         engine = create_engine(url)
         try:
+            await ensure_calendar(engine, Framework(), now.date())  # as `plf migrate` does
             await load_demo(session_factory(engine), build_demo_borough(seed=DEMO_SEED), FixedClock(now))
         finally:
             await engine.dispose()

@@ -30,6 +30,12 @@ class FakeTimetable(FakeRepository):
         super().__init__(world, clock)
         self.added = 0
 
+    async def ensure_cycles(self, cycles: Sequence[Period]) -> int:
+        new = [c for c in cycles if c.code not in self.world.cycles]
+        for cycle in new:
+            self.world.cycles[cycle.code] = (cycle.starts, cycle.due_on)
+        return len(new)
+
     async def state(self, rules: Sequence[Rule], day: date, *, with_open_audits: bool = False) -> State:
         cycles = [CycleState(code, starts, due) for code, (starts, due) in self.world.cycles.items()]
         audits = []

@@ -11,11 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from plf_core.clock import FixedClock
 from plf_core.demo_borough import build_demo_borough
 from plf_core.errors import ImportRejected
+from plf_core.framework_config import Framework
 from plf_core.vocabulary import Role
 from store import directory
 from store.database import session_factory
 from store.demo import load_demo
 from store.importer import ImportKind, import_csv
+from store.migrate import ensure_calendar
 from store.models import Case, Cycle, Person
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
@@ -120,7 +122,7 @@ async def test_team_leaders_are_set_from_known_people(engine: AsyncEngine) -> No
     assert teams["t1"].practice_lead_email == "hazel@demo.invalid"
 
 
-async def test_the_demo_borough_loads_with_leaders_and_cycles(engine: AsyncEngine) -> None:
+async def test_the_demo_borough_loads_with_leaders_and_leaves_the_calendar_to_the_service(engine: AsyncEngine) -> None:
     counts = await load_demo(session_factory(engine), build_demo_borough(), FixedClock(NOW))
     assert (counts.service_areas, counts.teams, counts.people, counts.cases) == (4, 16, 200, 3000)
     async with session_factory(engine)() as session:
@@ -128,5 +130,25 @@ async def test_the_demo_borough_loads_with_leaders_and_cycles(engine: AsyncEngin
         cycles = (await session.execute(select(Cycle.code).order_by(Cycle.starts_on))).scalars().all()
         unreachable = (await session.execute(select(Person).where(Person.reachable.is_(False)))).all()
     assert all(t.practice_lead_email and t.head_of_service_email for t in teams.values())
-    assert cycles == ["2026-Q3", "2026-Q4", "2027-Q1", "2027-Q2", "2027-Q3"]
+    assert cycles == []  # the cycle calendar is the service's (plf migrate, the sweep), not the demo's
     assert unreachable == []
+
+
+@pytest.mark.parametrize(
+    ("framework", "expected"),
+    [
+        (Framework(), ["2026-Q3", "2026-Q4", "2027-Q1", "2027-Q2"]),
+        (Framework(cycle="month", cycles_ahead=1), ["2026-10", "2026-11", "2026-12"]),
+    ],
+)
+async def test_the_service_keeps_the_cycle_calendar_the_configuration_sets(
+    engine: AsyncEngine, framework: Framework, expected: list[str]
+) -> None:
+    assert await ensure_calendar(engine, framework, NOW.date()) == len(expected)
+    assert await ensure_calendar(engine, framework, NOW.date()) == 0  # again (another instance): nothing new
+    async with session_factory(engine)() as session:
+        rows = (
+            await session.execute(select(Cycle.code, Cycle.starts_on, Cycle.due_on).order_by(Cycle.starts_on))
+        ).all()
+    assert [code for code, _, _ in rows] == expected
+    assert all(due == framework.cycle_containing(starts).last_day for _, starts, due in rows)

@@ -3,6 +3,7 @@ holidays, the clock change, and a whole quarter swept hour by hour."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -195,16 +196,19 @@ def test_a_quarter_swept_every_hour_sends_every_expected_notice_once_and_nothing
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (("card: pim_due", "card: pim_overdue"), "line 87: rule 11 ('pim_due'): unknown card 'pim_overdue'"),
+        (("card: pim_due", "card: pim_overdue"), "line {pim_due}: rule 11 ('pim_due'): unknown card 'pim_overdue'"),
         (
             ("to: director_of_operations", "to: janitor"),
-            "line 78: rule 10 ('dip_escalation'): unknown recipient 'janitor'",
+            "line {dip_escalation}: rule 10 ('dip_escalation'): unknown recipient 'janitor'",
         ),
         (
             ("offset: 21\n", "offset: -21\n"),
             "rule 5 ('followup_1'): a 'moderated' rule cannot be due before its trigger",
         ),
-        (("offset: -14", "offset: -1400"), "line 7: rule 1 ('data_request'): 'offset' must be a whole number"),
+        (
+            ("offset: -14", "offset: -1400"),
+            "line {data_request}: rule 1 ('data_request'): 'offset' must be a whole number",
+        ),
         (("trigger: pim_due", "trigger: full_moon"), "rule 11 ('pim_due'): unknown trigger 'full_moon'"),
         (
             ("to: slt\n    card: slt_escalation", "to: data_and_impact\n    card: slt_escalation"),
@@ -213,6 +217,16 @@ def test_a_quarter_swept_every_hour_sends_every_expected_notice_once_and_nothing
         (("id: followup_2", "id: followup_1"), "rule 6 ('followup_1'): the id is used twice"),
         (("    unless: held", "    unless: held\n    colour: red"), "unknown key 'colour'"),
         (("rules:", "rules: [\n"), "not valid YAML at line"),
+        (
+            ("audits_per_practice_lead: 3", "audits_per_practice_lead: 0"),
+            "line {audits_per_practice_lead}: framework 'audits_per_practice_lead': must be a whole number from 1 to 50",
+        ),
+        (("cycle: quarter", "cycle: fortnight"), "line {cycle}: framework 'cycle': must be quarter or month"),
+        (("  cycles_ahead: 2", "  cycles_ahed: 2"), "framework 'cycles_ahed': unknown"),
+        (
+            ("dip_agree_days: 7", "dip_agree_days: 10"),
+            "line {dip_agree}: rule 8 ('dip_agree'): offset 7 contradicts framework 'dip_agree_days' (10)",
+        ),
     ],
 )
 def test_a_bad_timetable_stops_start_up_naming_the_rule_and_the_problem(
@@ -222,5 +236,13 @@ def test_a_bad_timetable_stops_start_up_naming_the_rule_and_the_problem(
     assert change[0] in text
     bad = tmp_path / "timetable.yaml"
     bad.write_text(text.replace(change[0], change[1], 1))
+    lines = text.splitlines()
+    where = {  # the line each rule, or each framework number, starts on (1-based)
+        line.split(":")[-2 if "- id:" in line else 0].strip(" -"): n
+        for n, line in enumerate(lines, 1)
+        if re.match(r"  (- id: \w+|\w+:)", line)
+    }
+    where |= {line.split("id: ")[1].strip(): n for n, line in enumerate(lines, 1) if line.startswith("  - id: ")}
+    message = message.format(**where)
     with pytest.raises(ValidationFailed, match=message.replace("(", r"\(").replace(")", r"\)")):
         load_timetable(bad)

@@ -117,9 +117,9 @@ async def test_a_dip_sample_goes_from_draft_to_approved_to_sent_to_agreed(
         await dips.approve(uow, manager, dip_id, now)
     with pytest.raises(ValidationFailed, match="is not a Head of Service"):
         async with uow:
-            await dips.send(uow, qa, dip_id, str(borough.lead), now, clock.today())
+            await dips.send(uow, qa, dip_id, str(borough.lead), now, clock.today(), 7)
     async with uow:
-        sent = await dips.send(uow, qa, dip_id, str(borough.head), now, clock.today())
+        sent = await dips.send(uow, qa, dip_id, str(borough.head), now, clock.today(), 7)
     assert "to agree its 1 actions by" in sent.text
     [notice] = borough.world.notices("dip_sample_actions")
     assert notice.person_id == borough.head
