@@ -41,6 +41,7 @@ def register(sub: Subparsers) -> None:
     i.add_argument("kind", choices=[k.value for k in ImportKind])
     i.add_argument("file")
     i.add_argument("--skip-bad", action="store_true", help="import the good rows and list the bad ones")
+    i.add_argument("--yes", action="store_true", help="let empty cells clear stored values (each is listed first)")
     i.set_defaults(run=cmd_import)
     p = sub.add_parser("people", help="list people with their ids, roles and team")
     p.add_argument("--role", choices=[r.value for r in Role])
@@ -121,7 +122,13 @@ async def cmd_import(core: Core, args: argparse.Namespace) -> int:
         shown = None if total > 2000 else True  # a progress bar only for a long file
         with tqdm(total=total, unit="row", desc=f"import {kind}", file=sys.stderr, disable=shown, leave=False) as bar:
             report = await import_csv(
-                session_factory(engine), kind, data, now=core.clock.now(), skip_bad=args.skip_bad, progress=bar.update
+                session_factory(engine),
+                kind,
+                data,
+                now=core.clock.now(),
+                skip_bad=args.skip_bad,
+                clear=args.yes,
+                progress=bar.update,
             )
         _print_import(path, report)
         return 0
@@ -135,6 +142,8 @@ def _print_import(path: Path, report: ImportReport) -> None:
         f"{path.name}: {report.rows} {kind} row(s) read: {report.new} new, "
         f"{report.changed} changed, {report.unchanged} unchanged"
     )
+    if report.cleared:
+        say(f"cleared (--yes): {', '.join(report.cleared)}")
     for note in report.notes:
         say(f"note: {note}")
     if report.skipped:

@@ -11,7 +11,7 @@ import io
 import re
 import uuid
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Generic, TypeVar
 
 from plf_core.directory_columns import (
@@ -79,6 +79,7 @@ class ParsedFile(Generic[T]):
     rows: list[tuple[int, T]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    columns: frozenset[str] = frozenset()  # the header's columns: a column absent leaves its field as it is
 
     @property
     def bad_lines(self) -> int:
@@ -138,7 +139,7 @@ def _parse_rows(
     parse_row: Callable[[Mapping[str, str | None], list[str]], T | None],
 ) -> ParsedFile[T]:
     reader, header = _reader(text, what, required)
-    parsed: ParsedFile[T] = ParsedFile()
+    parsed: ParsedFile[T] = ParsedFile(columns=frozenset(header))
     extra = sorted(header - set(known))
     if extra:
         parsed.notes.append(f"ignored column(s) not used by this import: {', '.join(extra)}")
@@ -323,3 +324,61 @@ def plan_upsert(incoming: Mapping[K, T], existing: Mapping[K, T]) -> UpsertPlan[
     unchanged = len(incoming) - len(new) - len(changed)
     missing = [key for key in existing if key not in incoming]
     return UpsertPlan(new, changed, unchanged, missing)
+
+
+#: the fields a file may leave out (each named as its column): left out, the stored value stays
+OPTIONAL: dict[type, tuple[str, ...]] = {
+    TeamRow: ("practice_lead_email", "service_manager_email", "head_of_service_email"),
+    PersonRow: ("team_code",),
+    CaseRow: ("gender", "allocated_worker_email", "legal_status", "ehcp"),
+}
+#: the field that names a row to people (its key, as the file spells it)
+FIRST_FIELD: dict[type, str] = {TeamRow: "code", PersonRow: "email", CaseRow: "azeus_number"}
+#: of those, the ones an empty cell clears (an import says so and asks first)
+CLEARABLE: dict[type, tuple[str, ...]] = {
+    TeamRow: OPTIONAL[TeamRow],
+    PersonRow: ("team_code",),
+    CaseRow: ("allocated_worker_email", "legal_status"),
+}
+
+
+@dataclass(frozen=True)
+class Cleared:
+    line: int
+    key: str
+    column: str
+    was: str
+
+    def problem(self, what: str) -> Problem:
+        return Problem(f"line {self.line}", f"{what} {self.key}: the empty {self.column} would clear '{self.was}'")
+
+
+def keep_absent_columns(
+    rows: list[tuple[int, T]], existing: Mapping[str, T], columns: frozenset[str], key: Callable[[T], str]
+) -> list[tuple[int, T]]:
+    """Each row as the file gives it, except that a column the file does not have keeps the stored value
+    (re-importing teams without the leader columns leaves every team's leaders as they are)."""
+    kept: list[tuple[int, T]] = []
+    for line, row in rows:
+        stored = existing.get(key(row))
+        absent = [f for f in OPTIONAL[type(row)] if f not in columns]
+        if stored is not None and absent:
+            row = replace(row, **{f: getattr(stored, f) for f in absent})  # type: ignore[type-var]
+        kept.append((line, row))
+    return kept
+
+
+def cleared_fields(
+    rows: list[tuple[int, T]], existing: Mapping[str, T], columns: frozenset[str], key: Callable[[T], str]
+) -> list[Cleared]:
+    """The stored values an empty cell would clear, each with its line: an import names them and asks."""
+    found: list[Cleared] = []
+    for line, row in rows:
+        stored = existing.get(key(row))
+        if stored is None:
+            continue
+        for column in CLEARABLE[type(row)]:
+            was = getattr(stored, column)
+            if column in columns and was and getattr(row, column) is None:
+                found.append(Cleared(line, str(getattr(row, FIRST_FIELD[type(row)])), column, str(was)))
+    return found

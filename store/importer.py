@@ -35,6 +35,7 @@ class ImportReport:
     missing: list[str] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    cleared: list[str] = field(default_factory=list)  # 'key: column' of each value an empty cell cleared
 
 
 async def _parsed(session: AsyncSession, kind: ImportKind, text: str) -> parse.ParsedFile[Any]:
@@ -52,14 +53,26 @@ async def import_csv(
     *,
     now: datetime,
     skip_bad: bool = False,
+    clear: bool = False,
     progress: Callable[[int], object] | None = None,
 ) -> ImportReport:
+    """`clear`: an empty cell may clear a stored value (without it, the import names each such field
+    and writes nothing); a column the file does not have always leaves its field as it is."""
     text = parse.decode_csv(data)
     async with sessions() as session, session.begin():
         parsed = await _parsed(session, kind, text)
         if not skip_bad:
             parsed.require_clean(f"{kind} file")
-        rows = [row for _, row in parsed.rows]
+        existing, key = await _existing(session, kind)
+        lines = parse.keep_absent_columns(parsed.rows, existing, parsed.columns, key)
+        cleared = parse.cleared_fields(lines, existing, parsed.columns, key)
+        if cleared and not clear:
+            raise ImportRejected(
+                f"{kind} file: {len(cleared)} stored value{'s' if len(cleared) != 1 else ''} would be cleared by "
+                "empty cells; nothing was imported. Fill them in, or import again with --yes to clear them",
+                [c.problem(KEY_NAME[kind]) for c in cleared],
+            )
+        rows = [row for _, row in lines]
         if not rows and not parsed.problems:
             raise ImportRejected(f"{kind} file has no rows", [Problem("line 2", "no data rows")])
         if kind is ImportKind.TEAMS:
@@ -76,5 +89,26 @@ async def import_csv(
         unchanged=plan.unchanged,
         missing=[str(k) for k in plan.missing],
         skipped=parsed.problems,
-        notes=parsed.notes,
+        notes=parsed.notes + _kept_note(kind, parsed.columns),
+        cleared=[f"{c.key}: {c.column}" for c in cleared],
     )
+
+
+KEY_NAME = {ImportKind.TEAMS: "team", ImportKind.PEOPLE: "person", ImportKind.CASES: "case"}
+
+
+async def _existing(session: AsyncSession, kind: ImportKind) -> tuple[dict[str, Any], Callable[[Any], str]]:
+    """What the store holds, by the key the import matches rows on."""
+    if kind is ImportKind.TEAMS:
+        return dict(await directory.existing_teams(session)), lambda r: str(r.code).lower()
+    if kind is ImportKind.PEOPLE:
+        return dict(await directory.existing_people(session)), lambda r: str(r.aad_object_id)
+    return dict(await directory.existing_cases(session)), lambda r: str(r.azeus_number)
+
+
+def _kept_note(kind: ImportKind, columns: frozenset[str]) -> list[str]:
+    row_type = {ImportKind.TEAMS: parse.TeamRow, ImportKind.PEOPLE: parse.PersonRow, ImportKind.CASES: parse.CaseRow}
+    absent = [c for c in parse.OPTIONAL[row_type[kind]] if c not in columns]
+    if not absent:
+        return []
+    return [f"column(s) not in the file, left as they were: {', '.join(absent)}"]

@@ -122,6 +122,50 @@ async def test_team_leaders_are_set_from_known_people(engine: AsyncEngine) -> No
     assert teams["t1"].practice_lead_email == "hazel@demo.invalid"
 
 
+LEADERS = (
+    "team_code,team_name,service_area_code,service_area_name,practice_lead_email,service_manager_email\n"
+    "T1,Team One,SA,Area One,hazel@demo.invalid,rowan@demo.invalid\nT2,Team Two,SA,Area One,,\n"
+)
+
+
+async def test_a_column_left_out_of_a_file_leaves_its_field_as_it_was(engine: AsyncEngine) -> None:
+    await seeded(engine)
+    sessions = session_factory(engine)
+    await import_csv(sessions, ImportKind.TEAMS, LEADERS.encode(), now=NOW)
+    report = await import_csv(sessions, ImportKind.TEAMS, TEAMS.encode(), now=NOW)  # no leader columns
+    assert (report.changed, report.unchanged, report.cleared) == (0, 2, [])
+    assert "left as they were: practice_lead_email, service_manager_email, head_of_service_email" in report.notes[0]
+    cases = "azeus_number,age,cohort,team_code\nDEMO-2,16,cla,T2\n"  # no gender, worker, legal status or ehcp
+    assert (await import_csv(sessions, ImportKind.CASES, cases.encode(), now=NOW)).changed == 1
+    async with sessions() as session:
+        teams = await directory.existing_teams(session)
+        case = (await directory.existing_cases(session))["DEMO-2"]
+    assert (teams["t1"].practice_lead_email, teams["t1"].service_manager_email) == (
+        "hazel@demo.invalid",
+        "rowan@demo.invalid",
+    )
+    assert (case.age, case.gender.value, case.legal_status, case.ehcp) == (16, "male", "Section 20", True)
+
+
+async def test_an_empty_cell_clears_a_stored_value_only_when_asked_naming_each(engine: AsyncEngine) -> None:
+    await seeded(engine)
+    sessions = session_factory(engine)
+    await import_csv(sessions, ImportKind.TEAMS, LEADERS.encode(), now=NOW)
+    emptied = LEADERS.replace("hazel@demo.invalid,rowan@demo.invalid", ",rowan@demo.invalid")
+    with pytest.raises(ImportRejected) as refused:
+        await import_csv(sessions, ImportKind.TEAMS, emptied.encode(), now=NOW)
+    assert "1 stored value would be cleared" in str(refused.value) and "--yes" in str(refused.value)
+    assert [(p.where, p.reason) for p in refused.value.problems] == [
+        ("line 2", "team T1: the empty practice_lead_email would clear 'hazel@demo.invalid'")
+    ]
+    async with sessions() as session:
+        assert (await directory.existing_teams(session))["t1"].practice_lead_email == "hazel@demo.invalid"
+    report = await import_csv(sessions, ImportKind.TEAMS, emptied.encode(), now=NOW, clear=True)
+    assert (report.changed, report.cleared) == (1, ["T1: practice_lead_email"])
+    async with sessions() as session:
+        assert (await directory.existing_teams(session))["t1"].practice_lead_email is None
+
+
 async def test_the_demo_borough_loads_with_leaders_and_leaves_the_calendar_to_the_service(engine: AsyncEngine) -> None:
     counts = await load_demo(session_factory(engine), build_demo_borough(), FixedClock(NOW))
     assert (counts.service_areas, counts.teams, counts.people, counts.cases) == (4, 16, 200, 3000)
