@@ -332,7 +332,8 @@ def example_timetable_notices() -> list[NoticeData]:
         t.DataRequest("2027-Q1", date(2027, 1, 1), DAY, "data_request"),
         t.ReminderDigest(rows, date(2026, 12, 1), "monthly_reminder", "2026-12"),
         t.OutstandingList(rows, date(2026, 12, 24), "outstanding_list", "2026-Q4"),
-        t.SltEscalation(rows, date(2027, 1, 7), "slt_outstanding", "2026-Q4", 14, 23),
+        t.SltEscalation(rows, date(2027, 1, 7), "slt_outstanding", "2026-Q4", 14, 23, "2027-Q1"),
+        t.SltEscalation((), date(2027, 1, 7), "slt_outstanding", "2026-Q4", 3, 0),  # every audit in
         t.ActionFollowUp(9001, "DEMO-900123", actions, DAY, "followup_2"),
         t.ActionEscalation(9001, "DEMO-900123", actions, DAY, "followup_escalation"),
         t.DipFollowUp(7, theme, DAY, "dip_agree"),
@@ -349,6 +350,8 @@ def timetable_cards() -> Iterator[tuple[str, CardDict]]:
     context = CardContext(DAY, CATALOGUE_LINKS)
     for notice in example_timetable_notices():
         name = notice.KIND if not isinstance(notice, t.ActionDue) else notice.rule  # a reminder, then overdue
+        if isinstance(notice, t.SltEscalation) and not notice.items:
+            name += "-all-returned"  # every audit in, moderations still outstanding
         yield f"timetable/{name.replace('_', '-')}", notice_card(notice, context)
 
 

@@ -130,18 +130,22 @@ def slt_escalation(
     overdue_reviews: Sequence[OutstandingRow],
     overdue_moderations: int,
     unconfirmed_actions: int,
+    quota_missing: str = "",
 ) -> CardDict:
-    """A week after the due date: outstanding reviews and moderations, to SLT."""
+    """A week after the due date: outstanding reviews and moderations, and a new cycle with none of its
+    audits drawn, to SLT."""
+    what = "Practice Learning Reviews outstanding" if overdue_reviews else "reviews and moderations"
+    rows = [
+        ("Reviews outstanding", str(len(overdue_reviews))),
+        ("Moderations outstanding", str(overdue_moderations)),
+        ("Actions not confirmed", str(unconfirmed_actions)),
+    ]
+    if quota_missing:
+        rows.append((f"Audits drawn for {quota_missing}", "none yet"))
     body: list[CardElement] = [
-        heading(f"Escalation: Practice Learning Reviews outstanding — {period}", size="Large"),
+        heading(f"Escalation: {what} — {period}", size="Large"),
         para("The framework asks SLT to be told one week after reviews are due (section 13)."),
-        facts(
-            [
-                ("Reviews outstanding", str(len(overdue_reviews))),
-                ("Moderations outstanding", str(overdue_moderations)),
-                ("Actions not confirmed", str(unconfirmed_actions)),
-            ]
-        ),
+        facts(rows),
     ]
     for row in overdue_reviews[:MAX_LISTED]:
         body.append(

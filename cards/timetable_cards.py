@@ -13,6 +13,7 @@ from cards.registry import CardContext, builds
 from plf_core import timetable_notices as t
 from plf_core.card_actions import Verb
 from plf_core.notices import DueRow
+from plf_core.periods import staff_date
 
 CASE_DATA = "every open case: Azeus number, gender, age, cohort, team, allocated worker, legal status, EHCP"
 
@@ -45,7 +46,7 @@ def _outstanding(notice: t.OutstandingList, context: CardContext) -> CardDict:
 @builds(t.SltEscalation)
 def _slt(notice: t.SltEscalation, context: CardContext) -> CardDict:
     rows = _rows(notice.items, context.today)
-    return notices.slt_escalation(notice.cycle, rows, notice.moderations, notice.actions)
+    return notices.slt_escalation(notice.cycle, rows, notice.moderations, notice.actions, notice.quota_missing)
 
 
 @builds(t.ActionFollowUp)
@@ -72,7 +73,8 @@ def _action_escalation(notice: t.ActionEscalation, context: CardContext) -> Card
 def _dip_follow_up(notice: t.DipFollowUp, context: CardContext) -> CardDict:
     title = f"Dip sample {notice.dip_id}: {notice.theme}"
     if notice.asks_to_agree:
-        line = "Please agree the dip sample's actions: they were sent to you a week ago, to agree within a week."
+        by = f" by {staff_date(notice.due)}" if notice.due else ""
+        line = f"Please agree the dip sample's actions: they were sent to you to agree{by}."
         return layered.timetable_notice(
             title, [line], ("Agree the actions", Verb.DIP_AGREE, {"dip_sample": notice.dip_id})
         )

@@ -287,16 +287,27 @@ def _cycle_subjects(rule: Rule, state: State) -> list[Subject]:
     subjects: list[Subject] = []
     for cycle in state.cycles:
         anchor = cycle.starts_on if rule.trigger is Trigger.CYCLE_START else cycle.due_on
-        for person, items in _cycle_recipients(rule, cycle, state).items():
+        recipients = _cycle_recipients(rule, cycle, state)
+        if Recipient.SLT in rule.to and rule.trigger is Trigger.CYCLE_DUE and _slt_has_news(state):
+            for person in state.people_by_role.get(Recipient.SLT, ()):  # every audit in, but not all done
+                recipients.setdefault(person, [])
+        for person, items in recipients.items():
             data: dict[str, object] = {"cycle": cycle.code, "items": items}
             if Recipient.SLT in rule.to:
                 data |= {"moderations": state.moderations_outstanding, "actions": state.actions_unconfirmed}
+                data |= {"quota_missing": state.quota_missing} if state.quota_missing else {}
             subjects.append((anchor, cycle.code, {person}, data, False))
         for role in (Recipient.DATA_AND_IMPACT, Recipient.QA):
             if role in rule.to:
                 about: dict[str, object] = {"cycle": cycle.code, "starts": cycle.starts_on.isoformat()}
                 subjects.append((anchor, cycle.code, _everyone(rule, state, role), about, False))
     return subjects
+
+
+def _slt_has_news(state: State) -> bool:
+    """SLT hears of a cycle a week after it was due when moderations are outstanding (line 495) or the
+    next cycle started with none of its audits drawn, even if every audit is in."""
+    return state.moderations_outstanding > 0 or bool(state.quota_missing)
 
 
 def _month_subjects(rule: Rule, state: State, today: date) -> list[Subject]:

@@ -182,15 +182,18 @@ class SltEscalation(_Reviews):
     cycle: str = ""
     moderations: int = 0  # moderations asked for and not done
     actions: int = 0  # actions past their deadline
+    quota_missing: str = ""  # the cycle that started with none of its audits drawn
 
     def to_payload(self) -> dict[str, Any]:
-        return {**self._base(), "cycle": self.cycle, "moderations": self.moderations, "actions": self.actions}
+        counts = {"moderations": self.moderations, "actions": self.actions}
+        return {**self._base(), "cycle": self.cycle, **counts, "quota_missing": self.quota_missing}
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> Self:
         counts = {key: whole_number(payload, key) if key in payload else 0 for key in ("moderations", "actions")}
         rows = due_rows(payload)
-        return cls(rows, day_of(payload.get("due")), text_of(payload, "rule"), text_of(payload, "cycle"), **counts)
+        cycle, missing = text_of(payload, "cycle"), text_of(payload, "quota_missing")
+        return cls(rows, day_of(payload.get("due")), text_of(payload, "rule"), cycle, **counts, quota_missing=missing)
 
 
 @dataclass(frozen=True)

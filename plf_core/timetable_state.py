@@ -92,3 +92,5 @@ class State:
     moderations_outstanding: int = 0
     actions_unconfirmed: int = 0
     actions: Sequence[TrackedAction] = ()
+    #: for SLT's escalation: the cycle that has started with none of its audits drawn ('' when drawn)
+    quota_missing: str = ""

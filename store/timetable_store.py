@@ -43,6 +43,7 @@ from store.models import (
     OutboxMessage,
     Person,
     PersonRole,
+    SamplingDraw,
     SnoozeRow,
     Team,
 )
@@ -108,13 +109,33 @@ async def load_state(
     dips = await _load_sent_dips(session, windows[Trigger.DIP_SENT], zone)
     pims = await _load_pims_due(session, windows[Trigger.PIM_DUE])
     people = await _load_people_by_role(session, rules)
-    outstanding = (0, 0)
+    outstanding, quota_missing = (0, 0), ""
     if due_now and any(Recipient.SLT in r.to for r in rules if r.trigger is Trigger.CYCLE_DUE):
         assert due_window is not None
-        due = next(c.code for c in cycles if due_window[0] <= c.due_on <= due_window[1])
-        outstanding = await _load_outstanding(session, today, zone, due)
+        due = next(c for c in cycles if due_window[0] <= c.due_on <= due_window[1])
+        outstanding = await _load_outstanding(session, today, zone, due.code)
+        quota_missing = await _quota_missing(session, cycles, due, today, zone)
     actions = await _load_actions_due(session, windows[Trigger.ACTION_DUE])
-    return State(cycles, open_audits, moderated, dips, pims, people, *outstanding, actions=actions)
+    return State(cycles, open_audits, moderated, dips, pims, people, *outstanding, actions, quota_missing)
+
+
+async def _quota_missing(
+    session: AsyncSession, cycles: Sequence[CycleState], due: CycleState, today: date, zone: ZoneInfo
+) -> str:
+    """The cycle after `due`, if it has started and no quota of audits was drawn for it (from three
+    weeks before its start, when its data request went out); '' otherwise."""
+    following = next((c for c in cycles if c.starts_on == due.due_on + timedelta(days=1)), None)
+    if following is None or today < following.starts_on:
+        return ""
+    drawn = await session.execute(
+        select(func.count())
+        .select_from(SamplingDraw)
+        .where(
+            SamplingDraw.purpose == "plc",
+            SamplingDraw.created_at >= midnight(following.starts_on - timedelta(days=21), zone),
+        )
+    )
+    return "" if drawn.scalar_one() else following.code
 
 
 def _days_between(window: tuple[date, date], zone: ZoneInfo) -> tuple[datetime, datetime]:

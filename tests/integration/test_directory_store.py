@@ -154,7 +154,8 @@ async def test_an_empty_cell_clears_a_stored_value_only_when_asked_naming_each(e
     emptied = LEADERS.replace("hazel@demo.invalid,rowan@demo.invalid", ",rowan@demo.invalid")
     with pytest.raises(ImportRejected) as refused:
         await import_csv(sessions, ImportKind.TEAMS, emptied.encode(), now=NOW)
-    assert "1 stored value would be cleared" in str(refused.value) and "--yes" in str(refused.value)
+    assert "1 stored value would be cleared" in str(refused.value)
+    assert "--yes" in str(refused.value)
     assert [(p.where, p.reason) for p in refused.value.problems] == [
         ("line 2", "team T1: the empty practice_lead_email would clear 'hazel@demo.invalid'")
     ]

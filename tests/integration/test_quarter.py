@@ -140,6 +140,7 @@ async def test_a_quarter_sends_every_expected_notice_once_at_the_right_time_and_
         **each("monthly_reminder", "2026-11", (worker, lead), date(2026, 11, 2)),  # 1 November: a Sunday
         **each("monthly_reminder", "2026-12", (worker, lead), date(2026, 12, 1)),
         **each("outstanding_list", "2026-Q4", (lead, manager, head), date(2026, 12, 24)),
+        **each("slt_outstanding", "2026-Q3", slt, date(2026, 10, 7)),  # 2026-Q4 started with no audits drawn
         **each("slt_outstanding", "2026-Q4", slt, date(2027, 1, 7)),
         **each("followup_1", m, (worker, lead), date(2026, 10, 22)),  # before the clock change
         **each("followup_2", m, (worker, lead, manager), date(2026, 11, 5)),  # after it

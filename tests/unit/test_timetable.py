@@ -155,6 +155,22 @@ def test_dip_samples_pims_and_outstanding_lists() -> None:
     ]
 
 
+def test_slt_hears_of_outstanding_moderations_or_a_cycle_with_no_audits_drawn_even_when_every_audit_is_in() -> None:
+    week_after = at(date(2027, 1, 7))
+    assert not [n for n in due_notices(RULES, state(), week_after, HOURS) if n.rule == "slt_outstanding"]
+    for quiet_otherwise in (state(moderations_outstanding=3), state(quota_missing="2027-Q1")):
+        told = [n for n in due_notices(RULES, quiet_otherwise, week_after, HOURS) if n.rule == "slt_outstanding"]
+        assert [n.person_id for n in told] == [SLT]
+        data = told[0].data
+        assert isinstance(data, SltEscalation)
+        assert data.items == ()
+        assert (data.moderations, data.quota_missing) == (
+            quiet_otherwise.moderations_outstanding,
+            quiet_otherwise.quota_missing,
+        )
+        assert SltEscalation.from_payload(data.to_payload()) == data
+
+
 def test_a_quarter_swept_every_hour_sends_every_expected_notice_once_and_nothing_else() -> None:
     s = state(
         open_audits=[OPEN],
