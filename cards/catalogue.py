@@ -194,6 +194,17 @@ def example_notices() -> list[tuple[str, NoticeData]]:
             ),
         ),
         ("notices/outcomes-chart", n.OutcomesChart(1234, "DEMO-900123")),
+        (
+            "notices/quota-proposal",
+            t.QuotaProposal(
+                "2027-Q1",
+                "sample quota seed 202701 confirm 0123456789abcdef",
+                3,
+                2612,
+                tuple((f"DEMO-{900100 + i}", "CNP-N", "Juniper Samplewell") for i in range(48)),
+                ("Practice Lead Pat Leadwell: only 2 workers with open cases (3 asked for)",),
+            ),
+        ),
         ("notices/audit-final", n.AuditFinal(1234, "DEMO-900123", "Practice Learning Conversation", "amber")),
         ("notices/moderation-request", n.ModerationRequest(1234, "DEMO-900123", "CNP-N (demo)", reason, DAY)),
         ("notices/actions-not-yet", n.ActionsNotYet(1234, "DEMO-900123", long_action, "Rowan Demoford")),

@@ -13,7 +13,7 @@ from cards.registry import CardContext, builds
 from plf_core import timetable_notices as t
 from plf_core.card_actions import Verb
 from plf_core.notices import DueRow
-from plf_core.periods import staff_date
+from plf_core.periods import parse_code, staff_date
 
 CASE_DATA = "every open case: Azeus number, gender, age, cohort, team, allocated worker, legal status, EHCP"
 
@@ -67,6 +67,33 @@ def _action_escalation(notice: t.ActionEscalation, context: CardContext) -> Card
         ],
         ("Open the audit (read-only)", Verb.AUDIT_VIEW, {"audit": notice.audit_id}),
     )
+
+
+def _label(code: str) -> str:
+    period = parse_code(code)
+    return period.label if period else code
+
+
+@builds(t.QuotaProposal)
+def _quota(notice: t.QuotaProposal, context: CardContext) -> CardDict:
+    summary = layered.SampleSummary(
+        f"{_label(notice.cycle)} has started: its audits, ready to create",
+        notice.command,
+        [
+            ("Per Practice Lead", f"{notice.per_lead} audits, one case from each chosen worker's caseload"),
+            ("Cases matching", f"{notice.matching:,}"),
+            ("Selected", f"{len(notice.chosen):,}"),
+        ],
+        {},
+        notice.problems,
+        len(notice.chosen),
+        "Drawn for you at the cycle's start. Check the cases, then press Create: the start cards go to "
+        "each practitioner and their Practice Lead, due at the cycle's end. If the cases have changed "
+        "since, you will see the draw as it is now first.",
+        notice.chosen,
+        "The cases chosen (case, team, practitioner)",
+    )
+    return layered.sample_preview(summary, "audits")
 
 
 @builds(t.DipFollowUp)

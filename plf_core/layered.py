@@ -9,7 +9,7 @@ whose selection no longer matches the preview (the cases changed) shows the new 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from plf_core import access, periods
@@ -87,17 +87,11 @@ async def sample(
     """A preview, or (confirmed) the audits created: a start card to each practitioner and their
     Practice Lead. Returns the confirmation's reply text."""
     access.require_qa(actor, "draw samples")
-    teams, areas = await uow.people.known_names()
-    check_names(criteria, teams, areas)
-    population = await uow.sampling.population(today)
-    share = 0.0 if method is Method.QUOTA else framework.dip_review_share
-    size = framework.audits_per_practice_lead if method is Method.QUOTA else size
-    result = draw(population, criteria, method, size, seed, today, review_share=share)
-    fingerprint = selection_fingerprint(result)
-    command = sample_command(size, method, criteria, seed)
+    preview, population = await preview_sample(uow, size, method, criteria, seed, today, framework)
+    result, fingerprint = preview.draw, preview.fingerprint
     if confirm is None or confirm != fingerprint:
         note = "The cases changed since that preview: this is the draw now." if confirm else None
-        return SamplePreview(result, command, fingerprint, note, await _chosen(uow, result, population))
+        return replace(preview, note=note)
     existing = await uow.sampling.draw_with_fingerprint(fingerprint, seed)
     if existing is not None:
         return f"This sample was already created (draw {existing}); nothing more was created."
@@ -112,6 +106,27 @@ async def sample(
     if review:
         parts.append(f"{review} also marked for Practice Learning Review")
     return "; ".join(parts) + ". The start cards are on their way."
+
+
+async def preview_sample(
+    uow: AbstractUnitOfWork,
+    size: int,
+    method: Method,
+    criteria: Criteria,
+    seed: int,
+    today: date,
+    framework: Framework = DEFAULT_FRAMEWORK,
+) -> tuple[SamplePreview, list[CaseFacts]]:
+    """The draw these words give today, as QA checks it before Create (nothing is written)."""
+    teams, areas = await uow.people.known_names()
+    check_names(criteria, teams, areas)
+    population = await uow.sampling.population(today)
+    share = 0.0 if method is Method.QUOTA else framework.dip_review_share
+    size = framework.audits_per_practice_lead if method is Method.QUOTA else size
+    result = draw(population, criteria, method, size, seed, today, review_share=share)
+    fingerprint = selection_fingerprint(result)
+    command = sample_command(size, method, criteria, seed)
+    return SamplePreview(result, command, fingerprint, None, await _chosen(uow, result, population)), population
 
 
 async def _chosen(

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
 class Outbox(Protocol):
     async def add(self, notice: Notice) -> None: ...
 
+    async def written(self, dedupe_key: str) -> bool:
+        """Whether a notice with this key was ever written (whatever became of it)."""
+        ...
+
     async def cancel_pending(self, key_prefixes: tuple[str, ...], subject: str) -> int: ...
 
     async def failed(self, limit: int, offset: int = 0) -> list[FailedMessage]:

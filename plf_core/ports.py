@@ -227,6 +227,10 @@ class Sampling(Protocol):
 
     async def record_draw(self, purpose: str, result: Draw, fingerprint: str, by: int) -> int: ...
 
+    async def quota_drawn_since(self, day: date) -> bool:
+        """Whether a quota of audits (a 'plc' draw) was created on or after `day`."""
+        ...
+
 
 class Dips(Protocol):
     async def create(self, theme: str, audit_id: int, by: int, at: datetime) -> int: ...

@@ -274,3 +274,44 @@ class DailyDigest(NoticeData):
 
 #: the cards a rule of the timetable file may name
 TIMETABLE_CARDS = frozenset(name for name, cls in NOTICE_TYPES.items() if cls.TIMETABLE)
+
+
+@kind
+@dataclass(frozen=True)
+class QuotaProposal(NoticeData):
+    """At a cycle's start, to QA: the cycle's quota of audits drawn as a preview, with Create (the
+    command that creates exactly this draw, or shows the draw as it is then if the cases changed)."""
+
+    KIND = "quota_proposal"
+    cycle: str
+    command: str  # 'sample quota seed N confirm FINGERPRINT'
+    per_lead: int
+    matching: int  # cases the draw chose from
+    chosen: tuple[tuple[str, str, str], ...] = ()  # (case id, team, practitioner)
+    problems: tuple[str, ...] = ()  # shortfalls: a Practice Lead with too few workers or cases
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "cycle": self.cycle,
+            "command": self.command,
+            "per_lead": self.per_lead,
+            "matching": self.matching,
+            "chosen": [list(c) for c in self.chosen],
+            "problems": list(self.problems),
+        }
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> Self:
+        chosen = []
+        for row in listed(payload, "chosen"):
+            if not isinstance(row, list | tuple) or len(row) != 3:
+                raise BadPayload("a chosen case should be (case, team, practitioner)")
+            chosen.append((str(row[0]), str(row[1]), str(row[2])))
+        return cls(
+            text_of(payload, "cycle"),
+            text_of(payload, "command"),
+            whole_number(payload, "per_lead"),
+            whole_number(payload, "matching"),
+            tuple(chosen),
+            tuple(str(p) for p in listed(payload, "problems")),
+        )

@@ -55,6 +55,10 @@ class SqlOutbox(SqlRepository):
         except IntegrityError:
             pass  # written by a concurrent unit of work: still exactly once
 
+    async def written(self, dedupe_key: str) -> bool:
+        found = await self.session.execute(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key))
+        return found.scalar() is not None
+
     async def cancel_pending(self, key_prefixes: tuple[str, ...], subject: str) -> int:
         """Pending timetable notices about `subject` (keys 'rule:subject:person') that are no longer needed."""
         cancelled = 0

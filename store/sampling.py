@@ -7,6 +7,7 @@ from typing import cast
 
 from sqlalchemy import Table, func, select
 
+from plf_core.periods import midnight
 from plf_core.sampling import CaseFacts, Draw
 from store.models import Audit, Case, SamplingDraw, ServiceArea, Team
 from store.repository import SqlRepository
@@ -70,6 +71,13 @@ class SqlSampling(SqlRepository):
                 select(SamplingDraw.id).where(SamplingDraw.fingerprint == fingerprint, SamplingDraw.seed == seed)
             )
         ).scalar()
+
+    async def quota_drawn_since(self, day: date) -> bool:
+        since = midnight(day, self.clock.zone)
+        found = await self.session.execute(
+            select(SamplingDraw.id).where(SamplingDraw.purpose == "plc", SamplingDraw.created_at >= since).limit(1)
+        )
+        return found.scalar() is not None
 
     async def record_draw(self, purpose: str, result: Draw, fingerprint: str, by: int) -> int:
         row = SamplingDraw(

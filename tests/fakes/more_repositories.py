@@ -145,7 +145,11 @@ class FakeSampling(FakeRepository):
     async def record_draw(self, purpose: str, result: Draw, fingerprint: str, by: int) -> int:
         draw_id = self.world.next_id()
         self.world.draws[draw_id] = (fingerprint, result.seed)
+        self.world.draw_made[draw_id] = (purpose, self.clock.now())
         return draw_id
+
+    async def quota_drawn_since(self, day: date) -> bool:
+        return any(p == "plc" and self.local(at) >= day for p, at in self.world.draw_made.values())
 
 
 class FakeDips(FakeRepository):

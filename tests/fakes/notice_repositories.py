@@ -88,6 +88,9 @@ class FakeOutbox(FakeRepository):
         )
         self.added += 1
 
+    async def written(self, dedupe_key: str) -> bool:
+        return any(row.dedupe_key == dedupe_key for row in self.world.outbox.values())
+
     async def cancel_pending(self, key_prefixes: tuple[str, ...], subject: str) -> int:
         cancelled = 0
         for row in self.world.outbox.values():

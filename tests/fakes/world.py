@@ -140,6 +140,7 @@ class World:
     audits: dict[int, AuditRow] = field(default_factory=dict)
     moderations: dict[int, ModerationRow] = field(default_factory=dict)
     draws: dict[int, tuple[str, int]] = field(default_factory=dict)  # id -> (fingerprint, seed)
+    draw_made: dict[int, tuple[str, datetime]] = field(default_factory=dict)  # id -> (purpose, when)
     dips: dict[int, DipRowData] = field(default_factory=dict)
     actions: dict[int, ActionRow] = field(default_factory=dict)
     outbox: dict[int, OutboxRow] = field(default_factory=dict)

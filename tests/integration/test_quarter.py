@@ -29,7 +29,7 @@ from store.unit_of_work import unit_of_work_factory
 
 LONDON = ZoneInfo("Europe/London")
 RULES = load_timetable()
-URGENT = {"slt_outstanding", "followup_escalation", "dip_escalation"}
+URGENT = {"slt_outstanding", "followup_escalation", "dip_escalation", "quota_proposal"}  # each on its own
 
 
 def at(day: date) -> datetime:
@@ -82,6 +82,7 @@ async def test_a_quarter_sends_every_expected_notice_once_at_the_right_time_and_
     data_team = await people_of(engine, Role.DATA_AND_IMPACT)
     slt = await people_of(engine, Role.SLT)
     directors = await people_of(engine, Role.DIRECTOR_OF_OPERATIONS)
+    qa = sorted({*await people_of(engine, Role.QA_MANAGER), *await people_of(engine, Role.PRACTICE_LEARNING_REVIEWER)})
     assert data_team
     assert slt
     assert directors
@@ -140,6 +141,8 @@ async def test_a_quarter_sends_every_expected_notice_once_at_the_right_time_and_
         **each("monthly_reminder", "2026-11", (worker, lead), date(2026, 11, 2)),  # 1 November: a Sunday
         **each("monthly_reminder", "2026-12", (worker, lead), date(2026, 12, 1)),
         **each("outstanding_list", "2026-Q4", (lead, manager, head), date(2026, 12, 24)),
+        **each("quota_proposal", "2026-Q4", qa, date(2026, 10, 1)),  # the cycle's audits, ready to create
+        **each("quota_proposal", "2027-Q1", qa, date(2027, 1, 4)),  # 1 January: a bank holiday
         **each("slt_outstanding", "2026-Q3", slt, date(2026, 10, 7)),  # 2026-Q4 started with no audits drawn
         **each("slt_outstanding", "2026-Q4", slt, date(2027, 1, 7)),
         **each("followup_1", m, (worker, lead), date(2026, 10, 22)),  # before the clock change

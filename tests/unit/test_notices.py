@@ -152,6 +152,14 @@ STORED: dict[str, dict[str, Any]] = {
         "items": [{"action": 40, "row": 1, "deadline": "2026-12-10"}],
     },
 }
+STORED["quota_proposal"] = {
+    "cycle": "2027-Q1",
+    "command": "sample quota seed 202701 confirm 0123456789abcdef",
+    "per_lead": 3,
+    "matching": 2612,
+    "chosen": [["DEMO-900101", "CNP-N", "Juniper Samplewell"]],
+    "problems": [],
+}
 STORED["daily_digest"] = {
     "day": "2026-12-01",
     "items": [
