@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from cards import chat_cards, layered, outbox_cards, reports, workflow
+from cards import chat_cards, dip_cards, layered, outbox_cards, reports, workflow
 from cards.base import CardDict
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
 from cards.notices import when
 from cards.registry import LinkSigner
-from plf_core import command_hints, dips, moderating, timetable_commands
+from plf_core import command_hints, dip_actions, dips, moderating, timetable_commands
 from plf_core import layered as layered_audit
 from plf_core.audits import AuditView
 from plf_core.report_command import ReportSummary
@@ -217,6 +217,11 @@ def _outbox(screen: timetable_commands.OutboxList, context: ScreenContext) -> Ca
 @shows(dips.DipThemes)
 def _themes(screen: dips.DipThemes, context: ScreenContext) -> CardDict:
     return layered.dip_themes(screen.themes)
+
+
+@shows(dip_actions.DipActionsScreen)
+def _dip_actions(screen: dip_actions.DipActionsScreen, context: ScreenContext) -> CardDict:
+    return dip_cards.dip_actions(screen)
 
 
 @shows(dips.DipList)

@@ -105,9 +105,12 @@ def _dip_follow_up(notice: t.DipFollowUp, context: CardContext) -> CardDict:
         return layered.timetable_notice(
             title, [line], ("Agree the actions", Verb.DIP_AGREE, {"dip_sample": notice.dip_id})
         )
-    line = "Please confirm the dip sample's actions are completed, or say what is still to do (section 18)."
+    line = (
+        "Please make sure the dip sample's actions are followed up: the Service Managers write where each one "
+        "has got to and mark it done (section 18). When every action is done, the follow-ups stop."
+    )
     return layered.timetable_notice(
-        title, [line], ("Open the dip sample", Verb.DIP_OPEN, {"dip_sample": notice.dip_id})
+        title, [line], ("Update the actions", Verb.DIP_ACTIONS, {"dip_sample": notice.dip_id})
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from plf_core import action_plans, chat, dips, follow_ups, moderating, timetable_commands, workflow
+from plf_core import action_plans, chat, dip_actions, dips, follow_ups, moderating, timetable_commands, workflow
 from plf_core.errors import ValidationFailed
 from plf_core.turn import Turn
 
@@ -31,6 +31,8 @@ class Verb(StrEnum):
     MODERATION_SUBMIT = "moderation.submit"
     DIP_AGREE = "dip.agree"
     DIP_OPEN = "dip.open"
+    DIP_ACTIONS = "dip.actions"
+    DIP_ACTIONS_SAVE = "dip.actions.save"
     ACTIONS_DONE = "actions.done"
     ACTION_DONE = "action.done"  # one tracked action
     ACTIONS_NOT_YET = "actions.not_yet"
@@ -128,6 +130,16 @@ async def _dip_open(t: Turn, r: ActionRequest) -> object:
     return await dips.open_dip(t.uow, t.actor, r.dip_id, t.activity_id)
 
 
+async def _dip_actions(t: Turn, r: ActionRequest) -> object:
+    assert r.dip_id is not None
+    return await dip_actions.open_actions(t.uow, t.actor, r.dip_id)
+
+
+async def _dip_actions_save(t: Turn, r: ActionRequest) -> object:
+    assert r.dip_id is not None
+    return await dip_actions.save_actions(t.uow, t.actor, r.dip_id, r.inputs, t.now, t.activity_id)
+
+
 async def _open(t: Turn, r: ActionRequest) -> object:
     return await workflow.open_audit(t.uow, t.actor, r.audit, r.page, t.activity_id)
 
@@ -181,6 +193,8 @@ ACTIONS: dict[Verb, Action] = {
     Verb.MODERATION_SUBMIT: Action(_save_moderation(True), needs_audit=True),
     Verb.DIP_AGREE: Action(_dip_agree, needs_dip=True),
     Verb.DIP_OPEN: Action(_dip_open, needs_dip=True),
+    Verb.DIP_ACTIONS: Action(_dip_actions, needs_dip=True, refreshes=False),
+    Verb.DIP_ACTIONS_SAVE: Action(_dip_actions_save, needs_dip=True, refreshes=False),
     Verb.ACTIONS_DONE: Action(_actions_done, needs_audit=True),
     Verb.ACTIONS_NOT_YET: Action(_actions_not_yet, needs_audit=True),
     Verb.ACTION_DONE: Action(_action_done, refreshes=False),

@@ -84,6 +84,11 @@ class ApproveDip:
 
 
 @dataclass(frozen=True)
+class DipActions:
+    dip_id: int
+
+
+@dataclass(frozen=True)
 class SendDip:
     dip_id: int
     person_ref: str

@@ -18,6 +18,7 @@ from plf_core import (
     workflow,
 )
 from plf_core import chat_commands as c
+from plf_core import dip_actions as dip_actions_use_case
 from plf_core.errors import ValidationFailed
 from plf_core.turn import Turn
 
@@ -32,6 +33,7 @@ ChatScreen = (
     | layered.AgreementScreen
     | dips.DipThemes
     | dips.DipList
+    | dip_actions_use_case.DipActionsScreen
     | timetable_commands.TimetablePreview
     | timetable_commands.OutboxList
     | timetable_commands.StatusFigures
@@ -100,6 +102,10 @@ async def approve_dip(t: Turn, command: c.ApproveDip) -> ChatScreen:
 async def send_dip(t: Turn, command: c.SendDip) -> ChatScreen:
     agree_days = t.settings.framework.dip_agree_days
     return await dips.send(t.uow, t.actor, command.dip_id, command.person_ref, t.now, t.today, agree_days)
+
+
+async def dip_actions(t: Turn, command: c.DipActions) -> ChatScreen:
+    return await dip_actions_use_case.open_actions(t.uow, t.actor, command.dip_id)
 
 
 async def list_dips(t: Turn, _: c.ListDips) -> ChatScreen:

@@ -315,6 +315,18 @@ ROUTES: tuple[Route[Any], ...] = (
         qa_only=True,
     ),
     Route(
+        re.compile(r"(?i)^dip\s+actions?\s+#?(\d{1,9})$"),
+        lambda m: c.DipActions(int(m[1])),
+        h.dip_actions,
+        "dip actions DIP",
+        "a sent dip sample's actions: Service Managers write each one's update and mark it done",
+        hints.DIPS,
+        "dip actions 1",
+        qa_only=True,
+        also_slt=True,
+        also_heads=True,
+    ),
+    Route(
         re.compile(r"(?i)^dips$"),
         lambda m: c.ListDips(),
         h.list_dips,

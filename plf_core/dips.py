@@ -47,6 +47,21 @@ class DipRow:
 
 
 @dataclass(frozen=True)
+class DipActionRow:
+    """One of a dip sample's actions as followed up: what, by whom, by when, its RAG, and its update."""
+
+    action_id: int
+    text: str
+    who: str
+    deadline: date | None
+    rag: str | None
+    status: str  # open, done
+    progress: str = ""
+    done_by: str = ""
+    done_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class DipThemes:
     themes: tuple[str, ...]
 

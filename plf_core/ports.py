@@ -34,7 +34,7 @@ from plf_core.outbox_ports import Outbox as Outbox
 
 if TYPE_CHECKING:
     from plf_core.audits import AuditView, CaseRef
-    from plf_core.dips import DipRow
+    from plf_core.dips import DipActionRow, DipRow
     from plf_core.figures import Figures
     from plf_core.forms.validation import Value
     from plf_core.highlight import HighlightReport
@@ -244,6 +244,16 @@ class Dips(Protocol):
     ) -> bool: ...
 
     async def add_actions(self, dip_id: int, actions: Sequence[DipAction], at: datetime) -> None: ...
+
+    async def actions(self, dip_id: int) -> list[DipActionRow]:
+        """The dip sample's actions in the order of its Terms of Reference."""
+        ...
+
+    async def update_action(self, action_id: int, progress: str, at: datetime) -> None: ...
+
+    async def service_managers(self, head_of_service_id: int) -> list[int]:
+        """The Service Managers of the teams this Head of Service leads: who updates the dip's actions."""
+        ...
 
 
 class FollowUps(Protocol):

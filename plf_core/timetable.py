@@ -97,7 +97,9 @@ ALLOWED: dict[Trigger, frozenset[Recipient]] = {
     Trigger.MODERATED: frozenset(
         {Recipient.PRACTITIONER, Recipient.PRACTICE_LEAD, Recipient.SERVICE_MANAGER, Recipient.SLT, Recipient.QA}
     ),
-    Trigger.DIP_SENT: frozenset({Recipient.HEAD_OF_SERVICE, Recipient.DIRECTOR_OF_OPERATIONS, Recipient.QA}),
+    Trigger.DIP_SENT: frozenset(
+        {Recipient.HEAD_OF_SERVICE, Recipient.SERVICE_MANAGER, Recipient.DIRECTOR_OF_OPERATIONS, Recipient.QA}
+    ),
     Trigger.PIM_DUE: frozenset({Recipient.HEAD_OF_SERVICE, Recipient.QA}),
     Trigger.ACTION_DUE: frozenset({Recipient.OWNER, Recipient.PRACTICE_LEAD, Recipient.SERVICE_MANAGER, Recipient.QA}),
 }
@@ -335,6 +337,8 @@ def _dip_subject(rule: Rule, state: State, d: SentDip) -> Subject:
     people = _everyone(rule, state, Recipient.DIRECTOR_OF_OPERATIONS, Recipient.QA)
     if Recipient.HEAD_OF_SERVICE in rule.to and d.head_of_service_id is not None:
         people.add(d.head_of_service_id)
+    if Recipient.SERVICE_MANAGER in rule.to:
+        people |= set(d.service_manager_ids)
     done = (rule.unless is Unless.AGREED and d.agreed) or (rule.unless is Unless.CONFIRMED and d.confirmed)
     return d.sent_on, f"dip-{d.dip_id}", people, {"dip": d.dip_id, "theme": d.theme}, done
 

@@ -53,6 +53,7 @@ class SentDip:
     agreed: bool
     confirmed: bool
     head_of_service_id: int | None
+    service_manager_ids: tuple[int, ...] = ()  # of the teams its Head of Service leads: they update its actions
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from plf_core.dips import DipRow
+from plf_core.dips import DipActionRow, DipRow
 from plf_core.notices import DipAction
-from store.models import ActionItem, Audit, DipSample
+from store.models import ActionItem, Audit, DipSample, Person, Team
 from store.repository import SqlRepository
 
 
@@ -67,6 +67,41 @@ class SqlDips(SqlRepository):
             row.agreed_at = at
         await self.session.flush()
         return True
+
+    async def actions(self, dip_id: int) -> list[DipActionRow]:
+        rows = await self.session.execute(
+            select(ActionItem, Person.display_name)
+            .outerjoin(Person, Person.id == ActionItem.confirmed_by_id)
+            .where(ActionItem.dip_sample_id == dip_id)
+            .order_by(ActionItem.id)
+        )
+        return [
+            DipActionRow(
+                a.id,
+                a.text,
+                a.owner_text or "",
+                a.deadline,
+                a.rag,
+                a.status,
+                a.progress or "",
+                by or "",
+                a.confirmed_at,
+            )
+            for a, by in rows
+        ]
+
+    async def update_action(self, action_id: int, progress: str, at: datetime) -> None:
+        await self.session.execute(
+            update(ActionItem).where(ActionItem.id == action_id).values(progress=progress or None, updated_at=at)
+        )
+
+    async def service_managers(self, head_of_service_id: int) -> list[int]:
+        rows = await self.session.execute(
+            select(Team.service_manager_id).where(
+                Team.head_of_service_id == head_of_service_id, Team.service_manager_id.is_not(None)
+            )
+        )
+        return sorted({r for r in rows.scalars() if r is not None})
 
     async def add_actions(self, dip_id: int, actions: Sequence[DipAction], at: datetime) -> None:
         for action in actions:

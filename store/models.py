@@ -257,6 +257,7 @@ class ActionItem(Stamped, Base):
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     not_yet_reason: Mapped[str | None] = mapped_column(Text)
+    progress: Mapped[str | None] = mapped_column(Text)  # a dip sample action's update (its Service Manager's)
     __table_args__ = (Index("ix_actions_status_deadline", "status", "deadline"),)
 
 

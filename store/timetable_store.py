@@ -231,8 +231,26 @@ async def _load_sent_dips(session: AsyncSession, window: tuple[date, date] | Non
     )
     sent = list(rows)
     actions = await _open_actions(session, ActionItem.dip_sample_id, [r[0] for r in sent])
+    managers: dict[int, set[int]] = {}
+    heads = {r[4] for r in sent if r[4] is not None}
+    if heads:
+        found = await session.execute(
+            select(T.head_of_service_id, T.service_manager_id).where(
+                T.head_of_service_id.in_(heads), T.service_manager_id.is_not(None)
+            )
+        )
+        for head, manager in found:
+            managers.setdefault(head, set()).add(manager)
     return [
-        SentDip(dip_id, theme, local_date(sent_at, zone), status == "agreed", not actions.get(dip_id), hos)
+        SentDip(
+            dip_id,
+            theme,
+            local_date(sent_at, zone),
+            status == "agreed",
+            not actions.get(dip_id),
+            hos,
+            tuple(sorted(managers.get(hos, ()))) if hos is not None else (),
+        )
         for dip_id, theme, sent_at, status, hos in sent
         if sent_at is not None
     ]

@@ -80,6 +80,24 @@ async def test_a_dip_sample_from_theme_to_agreed_actions(bot: Any, database_url:
     actions = await _query(database_url, "SELECT rag, status FROM actions WHERE dip_sample_id = 1")
     assert actions == [("amber", "open")] * 5
 
+    # the Service Manager follows the actions up to the end (section 18)
+    assert await u["stranger"].say("dip actions 1") == 202
+    await wait_for_card(connector, u["stranger"], "only the QA team")
+    assert await u["manager"].say("dip actions 1") == 202
+    follow = await wait_for_card(connector, u["manager"], "Actions: 0 of 5 done")
+    ids = sorted(i for i in input_ids(follow) if i.startswith("progress_"))
+    assert len(ids) == 5
+    first = ids[0].removeprefix("progress_")
+    follow = await u["manager"].press(follow, "Save", {ids[0]: "Shared at the team meeting", f"done_{first}": "true"})
+    assert "Thank you: 1 update saved and 1 action marked done." in card_texts(follow)
+    everything = {f"done_{i.removeprefix('progress_')}": "true" for i in ids}
+    follow = await u["manager"].press(follow, "Save", everything)
+    texts = card_texts(follow)
+    assert any("Action 1 was already marked done by" in t for t in texts), texts
+    assert any("the follow-ups and the escalation to the Director of Operations stop" in t for t in texts)
+    done = await _query(database_url, "SELECT status, progress FROM actions WHERE dip_sample_id = 1 ORDER BY id")
+    assert done == [("done", "Shared at the team meeting")] + [("done", None)] * 4
+
 
 def _buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
     from tests.card_tree import walk

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from plf_core.audits import PLC_FORM
-from plf_core.dips import DipRow
+from plf_core.dips import DipActionRow, DipRow
 from plf_core.moderating import ModerationResult, ModerationRow
 from plf_core.moderation import Moderated, Request, Returned
 from plf_core.notices import DipAction
@@ -185,7 +185,28 @@ class FakeDips(FakeRepository):
     async def add_actions(self, dip_id: int, actions: Sequence[DipAction], at: datetime) -> None:
         for a in actions:
             action_id = self.world.next_id()
-            self.world.actions[action_id] = ActionRow(action_id, a.text, dip_id=dip_id, deadline=a.by, rag=a.rag)
+            self.world.actions[action_id] = ActionRow(
+                action_id, a.text, dip_id=dip_id, deadline=a.by, rag=a.rag, who=a.who
+            )
+
+    async def actions(self, dip_id: int) -> list[DipActionRow]:
+        mine = sorted((a for a in self.world.actions.values() if a.dip_id == dip_id), key=lambda a: a.id)
+        names = {p.id: p.name for p in self.world.people.values()}
+        return [
+            DipActionRow(
+                a.id, a.text, a.who, a.deadline, a.rag, a.status, a.progress, names.get(a.confirmed_by_id or 0, "")
+            )
+            for a in mine
+        ]
+
+    async def update_action(self, action_id: int, progress: str, at: datetime) -> None:
+        self.world.actions[action_id].progress = progress
+
+    async def service_managers(self, head_of_service_id: int) -> list[int]:
+        teams = self.world.teams.values()
+        return sorted(
+            {t.service_manager_id for t in teams if t.head_of_service_id == head_of_service_id and t.service_manager_id}
+        )
 
 
 class FakeFollowUps(FakeRepository):

@@ -101,6 +101,8 @@ class ActionRow:
     status: str = "open"
     reason: str | None = None
     confirmed_by_id: int | None = None
+    progress: str = ""
+    who: str = ""
 
 
 @dataclass

@@ -130,6 +130,11 @@ async def test_a_quarter_sends_every_expected_notice_once_at_the_right_time_and_
         ids = {"open": still_open.id, "moderated": moderated.id, "confirmed": confirmed.id, "red": red.id}
         dip_id = dip.id
 
+    async with engine.connect() as connection:
+        found = await connection.execute(select(Team.service_manager_id).where(Team.head_of_service_id == head))
+        dip_managers = sorted({m for m in found.scalars() if m is not None})
+    assert dip_managers
+
     def each(rule: str, subject: str, people: list[int] | tuple[int, ...], day: date) -> dict[str, datetime]:
         return {f"{rule}:{subject}:{p}": at(day) for p in people}
 
@@ -149,7 +154,8 @@ async def test_a_quarter_sends_every_expected_notice_once_at_the_right_time_and_
         **each("followup_2", m, (worker, lead, manager), date(2026, 11, 5)),  # after it
         **each("followup_escalation", m, slt, date(2026, 11, 19)),
         **each("followup_1", c, (worker2, lead2), date(2026, 10, 29)),  # then confirmed: nothing more
-        **each("dip_followup_2", f"dip-{dip_id}", (head,), date(2026, 11, 23)),  # agreed, not yet done
+        # agreed, not yet done: the Head of Service and the Service Managers who update the actions
+        **each("dip_followup_2", f"dip-{dip_id}", (head, *dip_managers), date(2026, 11, 23)),
         **each("dip_escalation", f"dip-{dip_id}", directors, date(2026, 12, 7)),
         **each("pim_due", f"pim-{ids['red']}", (head,), date(2026, 12, 29)),  # 25, 26-27, 28 (Boxing Day's substitute)
     }

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from plf_core import dips, follow_ups, reviews
+from plf_core import dip_actions, dips, follow_ups, reviews
 from plf_core.clock import FixedClock
 from plf_core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from tests.fakes.store import FakeUnitOfWork
@@ -149,3 +149,64 @@ async def test_a_thematic_review_is_assigned_by_the_cases_cohort_with_its_modera
                 uow, qa, "DEMO-000001", str(borough.qa), clock.today() - timedelta(days=1), "T", None, None,
                 clock.today(),
             )  # fmt: skip
+
+
+async def sent_dip(uow: FakeUnitOfWork, borough: Borough, clock: FixedClock) -> int:
+    """A dip sample sent to the borough's Head of Service with two actions."""
+    now = clock.now()
+    async with uow:
+        screen = await dips.new_dip(uow, actor(uow, borough.qa), "Voice of the child", now)
+    [dip_id] = borough.world.dips
+    terms = borough.world.audits[screen.audit.id]
+    terms.status = "submitted"
+    terms.pages["actions"] = {
+        **{"AP1": "Share the learning", "AP1_who": "Team managers", "AP1_by": "2027-01-31", "AP1_rag": "red"},
+        **{"AP2": "Audit five more", "AP2_who": "Sam Manager", "AP2_by": "2027-02-28"},
+    }
+    async with uow:
+        await dips.approve(uow, actor(uow, borough.qa_manager), dip_id, now)
+        await dips.send(uow, actor(uow, borough.qa), dip_id, str(borough.head), now, clock.today(), 7)
+    return dip_id
+
+
+async def test_the_service_manager_updates_a_dip_samples_actions_and_marking_them_all_done_stops_the_follow_ups(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock
+) -> None:
+    dip_id, now = await sent_dip(uow, borough, clock), clock.now()
+    manager = actor(uow, borough.manager)  # the Service Manager of the Head of Service's team
+    pending = OutboxRow(999, f"dip_escalation:dip-{dip_id}:{borough.slt}", borough.slt, "dip_escalation", {}, now)
+    borough.world.outbox[999] = pending
+    async with uow:
+        screen = await dip_actions.open_actions(uow, manager, dip_id)
+    assert screen.can_write
+    first, second = (a.action_id for a in screen.actions)
+    for outsider in (borough.lead, borough.qa):  # a Practice Lead, and QA (who may look but not write)
+        with pytest.raises(NotAllowed, match="nothing was changed"):
+            async with uow:
+                await dip_actions.save_actions(uow, actor(uow, outsider), dip_id, {f"done_{first}": "true"}, now, "a")
+    assert not (await dip_actions.open_actions(uow, actor(uow, borough.qa), dip_id)).can_write
+    too_long = {f"progress_{first}": "x" * 1001, f"progress_{second}": "Kept as typed"}
+    async with uow:
+        refused = await dip_actions.save_actions(uow, manager, dip_id, too_long, now, "b")
+    assert refused.errors == {f"progress_{first}": "at most 1000 characters"}
+    assert refused.actions[1].progress == "Kept as typed"  # nothing lost
+    assert borough.world.actions[second].progress == ""  # nothing saved
+    inputs = {f"progress_{first}": "Shared at the team meeting", f"done_{first}": "true", f"done_{second}": "false"}
+    async with uow:
+        saved = await dip_actions.save_actions(uow, manager, dip_id, inputs, now, "c")
+    assert saved.note == "Thank you: 1 update saved and 1 action marked done."
+    assert [a.status for a in saved.actions] == ["done", "open"]
+    assert borough.world.outbox[999].status == "pending"  # one action still open: the escalation still stands
+    async with uow:
+        twice = await dip_actions.save_actions(uow, manager, dip_id, {f"done_{first}": "true"}, now, "d")
+    assert twice.note == "Action 1 was already marked done by Sam Manager: unchanged."
+    async with uow:
+        last = await dip_actions.save_actions(
+            uow, actor(uow, borough.head), dip_id, {f"done_{second}": "true"}, now, "e"
+        )
+    assert last.all_done
+    assert "the follow-ups and the escalation to the Director of Operations stop" in (last.note or "")
+    assert borough.world.outbox[999].status == "cancelled"
+    with pytest.raises(NotFound):
+        async with uow:
+            await dip_actions.open_actions(uow, manager, 4040)
