@@ -195,6 +195,16 @@ def example_notices() -> list[tuple[str, NoticeData]]:
         ),
         ("notices/outcomes-chart", n.OutcomesChart(1234, "DEMO-900123")),
         (
+            "notices/highlight-report",
+            t.HighlightReportReady(
+                "2026-11",
+                2,
+                "Children in Need and Child Protection (demo)",
+                41,
+                (("Audits returned", "37 of 48"), ("Graded Good or better", "62%"), ("Moderated", "9")),
+            ),
+        ),
+        (
             "notices/quota-proposal",
             t.QuotaProposal(
                 "2027-Q1",

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from microsoft_teams.cards import Container
 from microsoft_teams.cards.core import CardElement
 
-from cards import layered, notices
+from cards import layered, notices, reports
 from cards.base import CardDict, action_row, card, execute, heading, para
 from cards.registry import CardContext, builds
 from plf_core import timetable_notices as t
@@ -94,6 +94,16 @@ def _quota(notice: t.QuotaProposal, context: CardContext) -> CardDict:
         "The cases chosen (case, team, practitioner)",
     )
     return layered.sample_preview(summary, "audits")
+
+
+@builds(t.HighlightReportReady)
+def _report_ready(notice: t.HighlightReportReady, context: CardContext) -> CardDict:
+    links = context.links
+    area = notice.area_id or None
+    url = links.report_url(notice.reader, notice.period, area) if links else None
+    days = links.lifetime_days if links else 7
+    label = _label(notice.period)
+    return reports.report_summary(label, notice.scope, notice.headline, url, notice.empty, days)
 
 
 @builds(t.DipFollowUp)

@@ -36,6 +36,10 @@ class Framework:
     moderate_within_days: int = 28
     #: working days from a Red audit to its Practice Improvement Meeting
     pim_working_days: int = 10
+    #: the working day of each month on which last month's highlight report goes to the managers
+    monthly_report_working_day: int = 3
+    #: the working day of each quarter on which last quarter's learning report goes to the managers
+    quarterly_report_working_day: int = 5
 
     @property
     def dip_review_share(self) -> float:
@@ -60,6 +64,8 @@ LIMITS: dict[str, tuple[int, int]] = {
     "dip_agree_days": (1, 60),
     "moderate_within_days": (1, 120),
     "pim_working_days": (1, 60),
+    "monthly_report_working_day": (1, 15),
+    "quarterly_report_working_day": (1, 30),
 }
 
 

@@ -315,3 +315,44 @@ class QuotaProposal(NoticeData):
             tuple(chosen),
             tuple(str(p) for p in listed(payload, "problems")),
         )
+
+
+@kind
+@dataclass(frozen=True)
+class HighlightReportReady(NoticeData):
+    """A period's highlight report, sent by itself to a manager: its headline figures for their scope
+    (area 0: the whole service), and the full report behind a link signed for them when it is sent."""
+
+    KIND = "highlight_report"
+    period: str
+    area_id: int
+    scope: str
+    reader: int
+    headline: tuple[tuple[str, str], ...] = ()
+    empty: bool = False
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "period": self.period,
+            "area": self.area_id,
+            "scope": self.scope,
+            "reader": self.reader,
+            "headline": [list(pair) for pair in self.headline],
+            "empty": self.empty,
+        }
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> Self:
+        headline = []
+        for pair in listed(payload, "headline"):
+            if not isinstance(pair, list | tuple) or len(pair) != 2:
+                raise BadPayload("a headline figure should be (name, value)")
+            headline.append((str(pair[0]), str(pair[1])))
+        return cls(
+            text_of(payload, "period"),
+            whole_number(payload, "area"),
+            text_of(payload, "scope"),
+            whole_number(payload, "reader"),
+            tuple(headline),
+            payload.get("empty") is True,
+        )

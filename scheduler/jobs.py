@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
-from plf_core import layered, periods, quota
+from plf_core import layered, periods, quota, report_schedule
 from plf_core.clock import Clock
 from plf_core.delivery import summarise_failures
 from plf_core.framework_config import Framework
@@ -59,6 +59,8 @@ async def sweep(
         new = await work.timetable.write_due(due_notices(rules, state, now, hours), digest=True)
     async with uow() as work:
         new += await quota.propose(work, framework, now, hours)
+    async with uow() as work:
+        new += await report_schedule.send(work, framework, now, hours)
     async with uow() as work:
         new += await summarise_failures(work, now, hours)
     if new:

@@ -180,6 +180,15 @@ class SqlPeople(SqlRepository):
         )
         return sorted(set(rows.scalars()))
 
+    async def area_managers(self) -> dict[int, list[int]]:
+        rows = await self.session.execute(
+            select(Team.service_area_id, Team.head_of_service_id, Team.service_manager_id)
+        )
+        found: dict[int, set[int]] = {}
+        for area, head, manager in rows:
+            found.setdefault(area, set()).update(p for p in (head, manager) if p is not None)
+        return {area: sorted(people) for area, people in sorted(found.items()) if people}
+
     async def has_role(self, person_id: int, role: Role) -> bool:
         found = await self.session.execute(
             select(PersonRole.person_id).where(PersonRole.person_id == person_id, PersonRole.role == role.value)

@@ -131,6 +131,12 @@ class FakePeople(FakeRepository):
         hint = f"; did you mean {' or '.join(close)}?" if close else ""
         raise ValidationFailed(f"there is no team or service area '{scope}'{hint}")
 
+    async def area_managers(self) -> dict[int, list[int]]:
+        found: dict[int, set[int]] = {}
+        for t in self.world.teams.values():
+            found.setdefault(t.area_id, set()).update(p for p in (t.head_of_service_id, t.service_manager_id) if p)
+        return {area: sorted(people) for area, people in sorted(found.items()) if people}
+
     async def area_name(self, area_id: int) -> str:
         return self.world.areas[area_id][1] if area_id in self.world.areas else f"service area {area_id}"
 

@@ -29,7 +29,7 @@ from store.unit_of_work import unit_of_work_factory
 
 LONDON = ZoneInfo("Europe/London")
 RULES = load_timetable()
-URGENT = {"slt_outstanding", "followup_escalation", "dip_escalation", "quota_proposal"}  # each on its own
+URGENT = {"slt_outstanding", "followup_escalation", "dip_escalation", "quota_proposal", "report"}  # each alone
 
 
 def at(day: date) -> datetime:
@@ -134,6 +134,21 @@ async def test_a_quarter_sends_every_expected_notice_once_at_the_right_time_and_
         found = await connection.execute(select(Team.service_manager_id).where(Team.head_of_service_id == head))
         dip_managers = sorted({m for m in found.scalars() if m is not None})
     assert dip_managers
+    async with engine.connect() as connection:
+        leaders = await connection.execute(
+            select(Team.service_area_id, Team.head_of_service_id, Team.service_manager_id)
+        )
+        area_managers: dict[int, set[int]] = {}
+        for area, *people in leaders:
+            area_managers.setdefault(area, set()).update(p for p in people if p is not None)
+    readers_of_all = sorted({*slt, *directors, *await people_of(engine, Role.QA_MANAGER)})
+
+    def reports(period: str, day: date) -> dict[str, datetime]:
+        """A highlight report to every manager for their scope: the whole service, and each area."""
+        sent = each("report", f"{period}:all", readers_of_all, day)
+        for area, people in area_managers.items():
+            sent |= each("report", f"{period}:{area}", sorted(people), day)
+        return sent
 
     def each(rule: str, subject: str, people: list[int] | tuple[int, ...], day: date) -> dict[str, datetime]:
         return {f"{rule}:{subject}:{p}": at(day) for p in people}
@@ -157,6 +172,12 @@ async def test_a_quarter_sends_every_expected_notice_once_at_the_right_time_and_
         # agreed, not yet done: the Head of Service and the Service Managers who update the actions
         **each("dip_followup_2", f"dip-{dip_id}", (head, *dip_managers), date(2026, 11, 23)),
         **each("dip_escalation", f"dip-{dip_id}", directors, date(2026, 12, 7)),
+        **reports("2026-09", date(2026, 10, 5)),  # the third working day of the month
+        **reports("2026-Q3", date(2026, 10, 7)),  # the fifth working day of the quarter
+        **reports("2026-10", date(2026, 11, 4)),
+        **reports("2026-11", date(2026, 12, 3)),
+        **reports("2026-12", date(2027, 1, 6)),  # 1 January: a bank holiday
+        **reports("2026-Q4", date(2027, 1, 8)),
         **each("pim_due", f"pim-{ids['red']}", (head,), date(2026, 12, 29)),  # 25, 26-27, 28 (Boxing Day's substitute)
     }
 

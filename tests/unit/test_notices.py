@@ -152,6 +152,14 @@ STORED: dict[str, dict[str, Any]] = {
         "items": [{"action": 40, "row": 1, "deadline": "2026-12-10"}],
     },
 }
+STORED["highlight_report"] = {
+    "period": "2026-11",
+    "area": 2,
+    "scope": "Children in Need (demo)",
+    "reader": 41,
+    "headline": [["Audits returned", "37 of 48"]],
+    "empty": False,
+}
 STORED["quota_proposal"] = {
     "cycle": "2027-Q1",
     "command": "sample quota seed 202701 confirm 0123456789abcdef",
