@@ -359,7 +359,8 @@ def example_timetable_notices() -> list[NoticeData]:
         t.ActionEscalation(9001, "DEMO-900123", actions, DAY, "followup_escalation"),
         t.DipFollowUp(7, theme, DAY, "dip_agree"),
         t.DipEscalation(7, theme, DAY, "dip_escalation"),
-        t.PimDue(9001, "DEMO-900123", DAY, "pim_due"),
+        t.PimDue(9001, "DEMO-900123", DAY, "pim_due", DAY),
+        t.ReviewDue(9002, "Thematic Practice Review – CLA and Care Leavers", "DEMO-900123", DAY, DAY, "review_due"),
         t.ActionDue(41, 9001, "DEMO-900123", "Rowan Demoford", DAY + timedelta(days=3), DAY, "action_reminder"),
         t.ActionDue(41, 9001, "DEMO-900123", "Rowan Demoford", DAY, DAY + timedelta(days=1), "action_overdue"),
     ]

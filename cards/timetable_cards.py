@@ -138,14 +138,43 @@ def _dip_escalation(notice: t.DipEscalation, context: CardContext) -> CardDict:
 
 @builds(t.PimDue)
 def _pim_due(notice: t.PimDue, context: CardContext) -> CardDict:
-    return layered.timetable_notice(
-        f"Practice Improvement Meeting due: case {notice.case}",
-        [
-            "A Practice Improvement Meeting must be held for this Red audit, and it is due today. "
+    meeting = notice.meeting or notice.due or context.today
+    if notice.rule == "pim_escalation":
+        title = f"Escalation: Practice Improvement Meeting not held: case {notice.case}"
+        line = (
+            f"The Practice Improvement Meeting for this Red audit was due by {staff_date(meeting)} and no date "
+            "held has been recorded. Please follow it up with the Head of Service."
+        )
+    else:
+        title = f"Practice Improvement Meeting due: case {notice.case}"
+        when_due = "today" if meeting <= context.today else f"by {staff_date(meeting)}"
+        line = (
+            f"A Practice Improvement Meeting must be held for this Red audit, {when_due}. "
             "Record the date it was held on the PIM record."
-        ],
-        ("Open the audit (read-only)", Verb.AUDIT_VIEW, {"audit": notice.audit_id}),
+        )
+    return layered.timetable_notice(
+        title, [line], ("Open the audit (read-only)", Verb.AUDIT_VIEW, {"audit": notice.audit_id})
     )
+
+
+@builds(t.ReviewDue)
+def _review_due(notice: t.ReviewDue, context: CardContext) -> CardDict:
+    about = f" (case {notice.case})" if notice.case else ""
+    button: tuple[str, Verb, dict[str, object]]
+    deadline = staff_date(notice.deadline) if notice.deadline else "its deadline"
+    if notice.rule == "review_escalation":
+        title = f"Escalation: {notice.form}{about} outstanding"
+        line = f"This review was due by {deadline} and has not been returned. Please follow it up."
+        button = ("Open the review (read-only)", Verb.AUDIT_VIEW, {"audit": notice.audit_id})
+    elif notice.deadline is not None and notice.deadline < context.today:
+        title = f"Overdue: {notice.form}{about}"
+        line = f"This review was due by {deadline}. Please complete and submit it, or say what is holding it up."
+        button = ("Open the review", Verb.AUDIT_OPEN, {"audit": notice.audit_id})
+    else:
+        title = f"Due soon: {notice.form}{about}"
+        line = f"This review is due by {deadline}. Everything you have saved so far is kept."
+        button = ("Open the review", Verb.AUDIT_OPEN, {"audit": notice.audit_id})
+    return layered.timetable_notice(title, [line], button)
 
 
 @builds(t.ActionDue)

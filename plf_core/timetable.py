@@ -32,6 +32,9 @@ from plf_core.timetable_state import (
     OpenAudit as OpenAudit,
 )
 from plf_core.timetable_state import (
+    OpenReview as OpenReview,
+)
+from plf_core.timetable_state import (
     PimDue as PimDue,
 )
 from plf_core.timetable_state import (
@@ -54,6 +57,7 @@ class Trigger(StrEnum):
     DIP_SENT = "dip_sent"  # a dip sample was sent to its Head of Service
     PIM_DUE = "pim_due"  # a Red audit's Practice Improvement Meeting is due
     ACTION_DUE = "action_due"  # an action plan's action reaches its deadline
+    REVIEW_DUE = "review_due"  # a thematic or supervision review reaches its deadline
 
 
 class Unit(StrEnum):
@@ -100,7 +104,10 @@ ALLOWED: dict[Trigger, frozenset[Recipient]] = {
     Trigger.DIP_SENT: frozenset(
         {Recipient.HEAD_OF_SERVICE, Recipient.SERVICE_MANAGER, Recipient.DIRECTOR_OF_OPERATIONS, Recipient.QA}
     ),
-    Trigger.PIM_DUE: frozenset({Recipient.HEAD_OF_SERVICE, Recipient.QA}),
+    Trigger.PIM_DUE: frozenset({Recipient.HEAD_OF_SERVICE, Recipient.SLT, Recipient.QA}),
+    Trigger.REVIEW_DUE: frozenset(
+        {Recipient.PARTICIPANTS, Recipient.SERVICE_MANAGER, Recipient.HEAD_OF_SERVICE, Recipient.SLT, Recipient.QA}
+    ),
     Trigger.ACTION_DUE: frozenset({Recipient.OWNER, Recipient.PRACTICE_LEAD, Recipient.SERVICE_MANAGER, Recipient.QA}),
 }
 CARDS = TIMETABLE_CARDS  # the timetable's notice kinds (plf_core.timetable_notices)
@@ -272,6 +279,8 @@ def _subjects(rule: Rule, state: State, today: date) -> list[Subject]:
         return [_dip_subject(rule, state, d) for d in state.dips]
     if rule.trigger is Trigger.ACTION_DUE:
         return [_action_subject(rule, state, a) for a in state.actions]
+    if rule.trigger is Trigger.REVIEW_DUE:
+        return [_review_subject(rule, state, r) for r in state.reviews]
     return [_pim_subject(rule, state, p) for p in state.pims]
 
 
@@ -358,11 +367,22 @@ def _action_subject(rule: Rule, state: State, a: TrackedAction) -> Subject:
 
 
 def _pim_subject(rule: Rule, state: State, p: PimDue) -> Subject:
-    people = _everyone(rule, state, Recipient.QA)
+    people = _everyone(rule, state, Recipient.QA, Recipient.SLT)
     if Recipient.HEAD_OF_SERVICE in rule.to and p.head_of_service_id is not None:
         people.add(p.head_of_service_id)
     done = rule.unless is Unless.HELD and p.held
-    return p.due_on, f"pim-{p.audit_id}", people, {"audit": p.audit_id, "case": p.case_ref}, done
+    data = {"audit": p.audit_id, "case": p.case_ref, "meeting": p.due_on.isoformat()}
+    return p.due_on, f"pim-{p.audit_id}", people, data, done
+
+
+def _review_subject(rule: Rule, state: State, r: OpenReview) -> Subject:
+    people = _everyone(rule, state, Recipient.QA, Recipient.SLT)
+    if Recipient.PARTICIPANTS in rule.to:
+        people |= {p for p in (r.practitioner_id, r.second_person_id) if p is not None}
+    people |= _named(rule, (Recipient.SERVICE_MANAGER, r.service_manager_id))
+    people |= _named(rule, (Recipient.HEAD_OF_SERVICE, r.head_of_service_id))
+    data = {"audit": r.audit_id, "form": r.form, "case": r.case_ref, "deadline": r.due_on.isoformat()}
+    return r.due_on, f"review-{r.audit_id}", people, data, False
 
 
 def _open_audit_people(state: State, month: date) -> dict[int, list[list[object]]]:

@@ -75,6 +75,22 @@ class PimDue(TimetableNotice):
     case: str
     due: date | None
     rule: str = ""
+    meeting: date | None = None  # the day the meeting is due to be held by
+
+
+@kind
+@dataclass(frozen=True)
+class ReviewDue(TimetableNotice):
+    """A thematic or supervision review (or a supervisee's evaluation) near or past its deadline."""
+
+    KIND = "review_due"
+    KEYS: ClassVar[Mapping[str, str]] = {"audit_id": "audit"}
+    audit_id: int
+    form: str  # the form's title
+    case: str  # '' for a supervision review
+    deadline: date | None
+    due: date | None
+    rule: str = ""
 
 
 @kind

@@ -66,6 +66,20 @@ class PimDue:
 
 
 @dataclass(frozen=True)
+class OpenReview:
+    """A thematic or supervision review not yet returned, with who completes it and the case's managers."""
+
+    audit_id: int
+    form: str  # the form's title
+    case_ref: str
+    due_on: date
+    practitioner_id: int | None
+    second_person_id: int | None
+    service_manager_id: int | None
+    head_of_service_id: int | None
+
+
+@dataclass(frozen=True)
 class TrackedAction:
     """An action from an audit's action plan, with its deadline, owner and the case's managers. Its
     text is not here: what was typed stays in the audit (notices name the case and the deadline)."""
@@ -95,3 +109,4 @@ class State:
     actions: Sequence[TrackedAction] = ()
     #: for SLT's escalation: the cycle that has started with none of its audits drawn ('' when drawn)
     quota_missing: str = ""
+    reviews: Sequence[OpenReview] = ()

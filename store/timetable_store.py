@@ -14,13 +14,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Table, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from plf_core import reviews
 from plf_core.audits import PLC_FORM
+from plf_core.forms.registry import get_form
 from plf_core.periods import Period, cycle_containing, local_date, midnight, parse_code
 from plf_core.timetable import (
     CycleState,
     DueNotice,
     ModeratedAudit,
     OpenAudit,
+    OpenReview,
     PimDue,
     Recipient,
     Rule,
@@ -50,6 +53,7 @@ from store.models import (
 
 A, C, T = cast(Table, Audit.__table__).c, cast(Table, Case.__table__).c, cast(Table, Team.__table__).c
 OPEN = [s.value for s in OPEN_AUDIT_STATUSES]
+REVIEW_FORMS = [reviews.THEMATIC_CIN_CP, reviews.THEMATIC_CLA, reviews.SUPERVISION, reviews.SUPERVISEE]
 ROLE_OF: dict[Recipient, tuple[Role, ...]] = {
     Recipient.DATA_AND_IMPACT: (Role.DATA_AND_IMPACT,),
     Recipient.SLT: (Role.SLT,),
@@ -116,7 +120,34 @@ async def load_state(
         outstanding = await _load_outstanding(session, today, zone, due.code)
         quota_missing = await _quota_missing(session, cycles, due, today, zone)
     actions = await _load_actions_due(session, windows[Trigger.ACTION_DUE])
-    return State(cycles, open_audits, moderated, dips, pims, people, *outstanding, actions, quota_missing)
+    open_reviews = await _load_reviews_due(session, windows[Trigger.REVIEW_DUE])
+    return State(cycles, open_audits, moderated, dips, pims, people, *outstanding, actions, quota_missing, open_reviews)
+
+
+async def _load_reviews_due(session: AsyncSession, window: tuple[date, date] | None) -> list[OpenReview]:
+    """The thematic and supervision reviews (and supervisees' evaluations) still open whose deadline is
+    within the window, with the case's team's Service Manager and Head of Service where there is a case."""
+    if window is None:
+        return []
+    rows = await session.execute(
+        select(
+            A.id,
+            A.form_id,
+            C.azeus_number,
+            A.due_on,
+            A.practitioner_id,
+            A.second_person_id,
+            T.service_manager_id,
+            T.head_of_service_id,
+        )
+        .select_from(
+            cast(Table, Audit.__table__).outerjoin(Case, Case.id == A.case_id).outerjoin(Team, Team.id == C.team_id)
+        )
+        .where(A.form_id.in_(REVIEW_FORMS), A.status.in_(OPEN), A.due_on >= window[0], A.due_on <= window[1])
+    )
+    return [
+        OpenReview(audit, get_form(form).title, case or "", due, *people) for audit, form, case, due, *people in rows
+    ]
 
 
 async def _quota_missing(

@@ -29,7 +29,15 @@ from store.unit_of_work import unit_of_work_factory
 
 LONDON = ZoneInfo("Europe/London")
 RULES = load_timetable()
-URGENT = {"slt_outstanding", "followup_escalation", "dip_escalation", "quota_proposal", "report"}  # each alone
+URGENT = {
+    "slt_outstanding",
+    "followup_escalation",
+    "dip_escalation",
+    "pim_escalation",
+    "review_escalation",
+    "quota_proposal",
+    "report",
+}  # each alone
 
 
 def at(day: date) -> datetime:
@@ -104,6 +112,10 @@ async def test_a_quarter_sends_every_expected_notice_once_at_the_right_time_and_
         confirmed = audit(case_id=case2, practitioner_id=worker2, second_person_id=lead2, status="completed")
         red = audit(case_id=case, practitioner_id=worker, second_person_id=lead, status="completed")
         red.final_grade, red.pim_due_on = "red", date(2026, 12, 25)  # Christmas Day: the PIM reminder waits
+        thematic = Audit(form_id="thematic_cla_care_leavers", version=1, case_id=case, status="assigned")
+        thematic.practitioner_id, thematic.second_person_id = lead2, lead  # the reviewer and the moderator
+        thematic.due_on = date(2026, 11, 20)  # a Friday
+        session.add(thematic)
         dip = DipSample(
             theme="Voice of the child",
             status="agreed",
@@ -127,7 +139,13 @@ async def test_a_quarter_sends_every_expected_notice_once_at_the_right_time_and_
             )
             session.add(ActionItem(audit_id=subject.id, text="Update the plan", status="open"))
         session.add(ActionItem(dip_sample_id=dip.id, text="Share the learning", status="open"))
-        ids = {"open": still_open.id, "moderated": moderated.id, "confirmed": confirmed.id, "red": red.id}
+        ids = {
+            "thematic": thematic.id,
+            "open": still_open.id,
+            "moderated": moderated.id,
+            "confirmed": confirmed.id,
+            "red": red.id,
+        }
         dip_id = dip.id
 
     async with engine.connect() as connection:
@@ -178,6 +196,12 @@ async def test_a_quarter_sends_every_expected_notice_once_at_the_right_time_and_
         **reports("2026-11", date(2026, 12, 3)),
         **reports("2026-12", date(2027, 1, 6)),  # 1 January: a bank holiday
         **reports("2026-Q4", date(2027, 1, 8)),
+        **each("review_reminder", f"review-{ids['thematic']}", (lead2, lead), date(2026, 11, 13)),
+        # the day after (a Saturday): at Monday's opening, with the case's Service Manager
+        **each("review_outstanding", f"review-{ids['thematic']}", (lead2, lead, manager), date(2026, 11, 23)),
+        **each("review_escalation", f"review-{ids['thematic']}", slt, date(2026, 11, 27)),
+        **each("pim_reminder", f"pim-{ids['red']}", (head,), date(2026, 12, 22)),  # 3 working days before
+        **each("pim_escalation", f"pim-{ids['red']}", slt, date(2027, 1, 5)),  # 5 working days after: 29-31, 4, 5
         **each("pim_due", f"pim-{ids['red']}", (head,), date(2026, 12, 29)),  # 25, 26-27, 28 (Boxing Day's substitute)
     }
 

@@ -152,6 +152,14 @@ STORED: dict[str, dict[str, Any]] = {
         "items": [{"action": 40, "row": 1, "deadline": "2026-12-10"}],
     },
 }
+STORED["review_due"] = {
+    "audit": 12,
+    "form": "Thematic Practice Review",
+    "case": "DEMO-900001",
+    "deadline": "2026-12-10",
+    "due": "2026-12-03",
+    "rule": "review_reminder",
+}
 STORED["highlight_report"] = {
     "period": "2026-11",
     "area": 2,

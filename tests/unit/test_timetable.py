@@ -17,6 +17,7 @@ from plf_core.timetable import (
     Hours,
     ModeratedAudit,
     OpenAudit,
+    OpenReview,
     PimDue,
     Recipient,
     SentDip,
@@ -73,6 +74,11 @@ def test_the_shipped_timetable_covers_the_framework() -> None:
         "dip_followup_2",
         "dip_escalation",
         "pim_due",
+        "pim_reminder",
+        "pim_escalation",
+        "review_reminder",
+        "review_outstanding",
+        "review_escalation",
         "action_reminder",
         "action_overdue",
         "action_overdue_sm",
@@ -171,6 +177,21 @@ def test_slt_hears_of_outstanding_moderations_or_a_cycle_with_no_audits_drawn_ev
         assert SltEscalation.from_payload(data.to_payload()) == data
 
 
+def test_reviews_and_pims_are_reminded_then_outstanding_then_escalated() -> None:
+    review = OpenReview(21, "Thematic Practice Review", "AZ21", date(2026, 12, 10), WORKER, LEAD, MANAGER, HEAD)
+    pim = PimDue(14, "AZ14", date(2026, 12, 10), held=False, head_of_service_id=HEAD)  # a Thursday
+    s = state(reviews=[review], pims=[pim], people_by_role={Recipient.SLT: [SLT]})
+    on = {day: keys(at(date(2026, 12, day)), s) for day in (3, 7, 10, 11, 17)}
+    assert {"review_reminder:review-21:1", "review_reminder:review-21:2"} <= on[3]  # a week before
+    assert "pim_reminder:pim-14:4" in on[7]  # 3 working days before: Mon 7
+    assert "pim_due:pim-14:4" in on[10]
+    assert {"review_outstanding:review-21:1", "review_outstanding:review-21:3"} <= on[11]  # the day after
+    assert f"pim_escalation:pim-14:{SLT}" in on[17]  # 5 working days after: Thu 17, to SLT
+    assert f"review_escalation:review-21:{SLT}" in on[17]  # a week after
+    held = state(pims=[PimDue(14, "AZ14", date(2026, 12, 10), True, HEAD)], people_by_role={Recipient.SLT: [SLT]})
+    assert not {k for k in keys(at(date(2026, 12, 17)), held) if k.startswith("pim")}
+
+
 def test_a_quarter_swept_every_hour_sends_every_expected_notice_once_and_nothing_else() -> None:
     s = state(
         open_audits=[OPEN],
@@ -200,6 +221,8 @@ def test_a_quarter_swept_every_hour_sends_every_expected_notice_once_and_nothing
         "dip_followup_2:dip-5:4": at(date(2026, 11, 23)),
         "dip_escalation:dip-5:90": at(date(2026, 12, 7)),
         "pim_due:pim-14:4": at(date(2026, 11, 16)),
+        "pim_reminder:pim-14:4": at(date(2026, 11, 11)),  # 3 working days before
+        "pim_escalation:pim-14:80": at(date(2026, 11, 23)),  # 5 working days after, to SLT
         "outstanding_list:2026-Q4:2": at(date(2026, 12, 24)),
         "outstanding_list:2026-Q4:3": at(date(2026, 12, 24)),
         "outstanding_list:2026-Q4:4": at(date(2026, 12, 24)),
