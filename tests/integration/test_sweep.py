@@ -107,7 +107,20 @@ async def test_the_sweep_writes_each_due_notice_once_and_a_confirmation_stops_th
     second = datetime(2026, 11, 5, 9, 30, tzinfo=LONDON)
     async with sessions() as session, session.begin():
         await SqlFollowUps(session, clock_at(second)).snooze(worker, date(2026, 11, 9))
-    assert await sweep_at(engine, second) == 3
+    before = {r[0] for r in await outbox(engine)}
+    written = await sweep_at(engine, second)
+    new = {r[0] for r in await outbox(engine)} - before
+    reports = {k for k in new if k.startswith("report:2026-10:")}  # October's report went out on 4 November
+    assert len(reports) > 3
+    assert new - reports == {
+        f"followup_2:audit-{audit_id}:{worker}",
+        f"followup_2:audit-{audit_id}:{lead}",
+        f"followup_2:audit-{audit_id}:{manager}",
+        f"digest:{worker}:2026-11-09",
+        f"digest:{lead}:2026-11-05",
+        f"digest:{manager}:2026-11-05",
+    }
+    assert written == 3 + len(reports)  # digests are not counted: they gather what was written
     waiting = {r[0]: r[2] for r in await outbox(engine)}
     assert waiting[f"digest:{worker}:2026-11-09"].date() == date(2026, 11, 9)  # after the snooze
     assert waiting[f"digest:{manager}:2026-11-05"].date() == date(2026, 11, 5)
