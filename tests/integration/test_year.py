@@ -1,20 +1,22 @@
-"""A quarter lived through on a real database (SQLite and PostgreSQL): the sweep runs three times a
-day from mid-September to mid-January, a stand-in dispatcher sends whatever is due at each tick,
-and what went out is exactly what the framework's timetable asks for: each notice once, at the
-opening of the right working day (bank holidays, weekends and the October clock change included),
-reminders inside one digest per person and day, escalations on their own, and nothing after a
-confirmation."""
+"""A council's year lived through on a real database (SQLite and PostgreSQL): the sweep runs three
+times a day from mid-September 2026 to mid-September 2027, a stand-in dispatcher sends whatever is due
+at each tick, and what went out is exactly what the framework's timetable asks for: every rule fires,
+each notice once, at the opening of the right working day (bank holidays, weekends and both clock
+changes included), to the right people; reminders inside one digest per person and day, escalations
+and reports on their own, and nothing after a confirmation or a Service Manager's Done. It prints
+the count per rule."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from plf_core import follow_ups
+from plf_core import dip_actions, follow_ups
 from plf_core.clock import FixedClock
 from plf_core.demo_borough import build_demo_borough
 from plf_core.people import Actor
@@ -25,6 +27,7 @@ from scheduler.timetable_file import load_timetable
 from store.database import session_factory
 from store.demo import load_demo
 from store.models import ActionItem, Audit, Case, DipSample, Moderation, OutboxMessage, PersonRole, Team
+from store.unit_of_work import SqlUnitOfWork as UnitOfWork
 from store.unit_of_work import unit_of_work_factory
 
 LONDON = ZoneInfo("Europe/London")
@@ -80,7 +83,39 @@ async def case_people(engine: AsyncEngine, index: int) -> tuple[int, int, int, i
         return tuple(rows.one())  # type: ignore[return-value]
 
 
-async def test_a_quarter_sends_every_expected_notice_once_at_the_right_time_and_nothing_else(
+Sent = dict[str, tuple[datetime, str, dict[str, object]]]  # key -> (tick, kind, payload)
+Event = Callable[[UnitOfWork, datetime], Awaitable[None]]
+
+
+async def live_through(engine: AsyncEngine, first: date, last: date, events: dict[datetime, Event]) -> Sent:
+    """The sweep at 03:00, 09:05 and 14:00 each day, then a stand-in dispatcher sending whatever is due
+    (each key once), then what people do at that tick."""
+    sent: Sent = {}
+    day = first
+    while day <= last:
+        for hour, minute in ((3, 0), (9, 5), (14, 0)):
+            tick = datetime.combine(day, time(hour, minute), tzinfo=LONDON)
+            await sweep(unit_of_work_factory(engine, FixedClock(tick)), RULES, Hours(), FixedClock(tick))
+            async with session_factory(engine)() as session, session.begin():
+                due = (
+                    await session.execute(
+                        select(OutboxMessage).where(
+                            OutboxMessage.status == "pending", OutboxMessage.not_before <= tick.astimezone(UTC)
+                        )
+                    )
+                ).scalars()
+                for row in due:
+                    assert row.dedupe_key not in sent
+                    sent[row.dedupe_key] = (tick, row.kind, dict(row.payload))
+                    row.status = "sent"
+            if tick in events:
+                async with unit_of_work_factory(engine, FixedClock(tick))() as uow:
+                    await events[tick](uow, tick)
+        day += timedelta(days=1)
+    return sent
+
+
+async def test_a_year_sends_every_expected_notice_once_at_the_right_time_and_nothing_else(
     engine: AsyncEngine,
 ) -> None:
     sessions = session_factory(engine)
@@ -138,15 +173,25 @@ async def test_a_quarter_sends_every_expected_notice_once_at_the_right_time_and_
                 )
             )
             session.add(ActionItem(audit_id=subject.id, text="Update the plan", status="open"))
+        tracked = ActionItem(audit_id=moderated.id, text="See the child alone", status="open", owner_id=worker)
+        tracked.deadline = date(2027, 3, 10)  # a Wednesday; never done
+        session.add(tracked)
         session.add(ActionItem(dip_sample_id=dip.id, text="Share the learning", status="open"))
+        done_dip = DipSample(theme="Permanence", status="sent", terms={}, head_of_service_id=head)
+        done_dip.sent_at = stamp(date(2027, 2, 1))  # never agreed; its Service Manager marks the actions done
+        session.add(done_dip)
+        await session.flush()
+        for text in ("Share the learning", "Audit five more"):
+            session.add(ActionItem(dip_sample_id=done_dip.id, text=text, status="open"))
         ids = {
+            "tracked": tracked.id,
             "thematic": thematic.id,
             "open": still_open.id,
             "moderated": moderated.id,
             "confirmed": confirmed.id,
             "red": red.id,
         }
-        dip_id = dip.id
+        dip_id, done_dip_id = dip.id, done_dip.id
 
     async with engine.connect() as connection:
         found = await connection.execute(select(Team.service_manager_id).where(Team.head_of_service_id == head))
@@ -202,32 +247,52 @@ async def test_a_quarter_sends_every_expected_notice_once_at_the_right_time_and_
         **each("review_escalation", f"review-{ids['thematic']}", slt, date(2026, 11, 27)),
         **each("pim_reminder", f"pim-{ids['red']}", (head,), date(2026, 12, 22)),  # 3 working days before
         **each("pim_escalation", f"pim-{ids['red']}", slt, date(2027, 1, 5)),  # 5 working days after: 29-31, 4, 5
+        # the rest of the year: each cycle's data request, quota proposal and SLT escalation (its next
+        # cycle started with no audits drawn), and each month's and quarter's report
+        **each("data_request", "2027-Q2", data_team, date(2027, 3, 18)),
+        **each("data_request", "2027-Q3", data_team, date(2027, 6, 17)),
+        **each("quota_proposal", "2027-Q2", qa, date(2027, 4, 1)),
+        **each("quota_proposal", "2027-Q3", qa, date(2027, 7, 1)),
+        **each("slt_outstanding", "2027-Q1", slt, date(2027, 4, 7)),
+        **each("slt_outstanding", "2027-Q2", slt, date(2027, 7, 7)),
+        **reports("2027-01", date(2027, 2, 3)),
+        **reports("2027-02", date(2027, 3, 3)),
+        **reports("2027-03", date(2027, 4, 5)),  # Good Friday 26 March and Easter Monday are before it
+        **reports("2027-Q1", date(2027, 4, 7)),
+        **reports("2027-04", date(2027, 5, 6)),  # 3 May: the early May bank holiday
+        **reports("2027-05", date(2027, 6, 3)),
+        **reports("2027-06", date(2027, 7, 5)),
+        **reports("2027-Q2", date(2027, 7, 7)),
+        **reports("2027-07", date(2027, 8, 4)),
+        **reports("2027-08", date(2027, 9, 3)),
+        # a dip sample not agreed within the week: its Head of Service is asked; its Service Manager then
+        # marks every action done, so neither the second follow-up nor the escalation comes
+        **each("dip_agree", f"dip-{done_dip_id}", (head,), date(2027, 2, 8)),
+        # an action plan's action never done: its owner 3 days before (a Sunday: Monday), the day after
+        # to them and the Practice Lead, a week later to the Service Manager
+        **each("action_reminder", f"action-{ids['tracked']}", (worker,), date(2027, 3, 8)),
+        **each("action_overdue", f"action-{ids['tracked']}", (worker, lead), date(2027, 3, 11)),
+        **each("action_overdue_sm", f"action-{ids['tracked']}", (manager,), date(2027, 3, 18)),
         **each("pim_due", f"pim-{ids['red']}", (head,), date(2026, 12, 29)),  # 25, 26-27, 28 (Boxing Day's substitute)
     }
 
-    sent: dict[str, tuple[datetime, str, dict[str, object]]] = {}  # key -> (tick, kind, payload)
     confirmer = Actor(worker2, "aad", "Worker", frozenset({Role.PRACTITIONER}))
-    day = date(2026, 9, 16)
-    while day <= date(2027, 1, 12):
-        for hour, minute in ((3, 0), (9, 5), (14, 0)):
-            tick = datetime.combine(day, time(hour, minute), tzinfo=LONDON)
-            await sweep(unit_of_work_factory(engine, FixedClock(tick)), RULES, Hours(), FixedClock(tick))
-            async with sessions() as session, session.begin():  # the dispatcher: whatever is due goes now
-                due = (
-                    await session.execute(
-                        select(OutboxMessage).where(
-                            OutboxMessage.status == "pending", OutboxMessage.not_before <= tick.astimezone(UTC)
-                        )
-                    )
-                ).scalars()
-                for row in due:
-                    assert row.dedupe_key not in sent
-                    sent[row.dedupe_key] = (tick, row.kind, dict(row.payload))
-                    row.status = "sent"
-            if tick == datetime(2026, 10, 29, 14, tzinfo=LONDON):
-                async with unit_of_work_factory(engine, FixedClock(tick))() as uow:
-                    await follow_ups.actions_done(uow, confirmer, ids["confirmed"], tick, "t")
-        day += timedelta(days=1)
+    service_manager = Actor(manager, "aad", "Manager", frozenset({Role.SERVICE_MANAGER}))
+
+    async def confirmed(uow: UnitOfWork, tick: datetime) -> None:
+        await follow_ups.actions_done(uow, confirmer, ids["confirmed"], tick, "t")
+
+    async def dip_done(uow: UnitOfWork, tick: datetime) -> None:
+        screen = await dip_actions.open_actions(uow, service_manager, done_dip_id)
+        ticked = {f"done_{a.action_id}": "true" for a in screen.actions}
+        assert (await dip_actions.save_actions(uow, service_manager, done_dip_id, ticked, tick, "t")).all_done
+
+    events = {datetime(2026, 10, 29, 14, tzinfo=LONDON): confirmed, datetime(2027, 2, 10, 14, tzinfo=LONDON): dip_done}
+    sent = await live_through(engine, date(2026, 9, 16), date(2027, 9, 15), events)
+
+    counts = Counter(key.split(":")[0] for key in expected)
+    print("\nthe year's notices, by rule:", ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items())))
+    assert set(counts) >= {r.id for r in RULES}  # every rule of the timetable fired
 
     # escalations went on their own, at the 09:05 tick of their day
     urgent = {k: v[0] for k, v in sent.items() if not k.startswith("digest:")}
