@@ -31,12 +31,10 @@ def key(cycle: str, person: int) -> str:
 
 async def propose(uow: AbstractUnitOfWork, framework: Framework, now: datetime, hours: Hours) -> int:
     """Write the proposal to each QA officer if it is due; returns how many notices were written."""
+    if not may_be_due(framework, now, hours):
+        return 0
     today = now.astimezone(hours.zone).date()
     cycle = framework.cycle_containing(today)
-    if not cycle.starts <= today < cycle.starts + timedelta(days=PROPOSE_WITHIN_DAYS):
-        return 0
-    if hours.next_opening(now) != now:
-        return 0  # it goes at the next opening: a preview drawn then is the one QA sees
     qa = sorted(set(await uow.people.people_with_roles(QA_ROLES)))
     if not qa or await uow.outbox.written(key(cycle.code, qa[0])):
         return 0
@@ -55,6 +53,15 @@ async def propose(uow: AbstractUnitOfWork, framework: Framework, now: datetime, 
     for person in qa:
         await uow.outbox.add(Notice(key(cycle.code, person), person, proposal))
     return len(qa)
+
+
+def may_be_due(framework: Framework, now: datetime, hours: Hours) -> bool:
+    """In a cycle's first days, in working hours (it goes at the next opening: a preview drawn then is
+    the one QA sees); the store is asked only then."""
+    today = now.astimezone(hours.zone).date()
+    cycle = framework.cycle_containing(today)
+    in_first_days = cycle.starts <= today < cycle.starts + timedelta(days=PROPOSE_WITHIN_DAYS)
+    return in_first_days and hours.next_opening(now) == now
 
 
 def seed_of(starts: date) -> int:

@@ -57,10 +57,12 @@ async def sweep(
         await work.timetable.ensure_cycles(framework.cycles_around(today))
         state = await work.timetable.state(rules, today)
         new = await work.timetable.write_due(due_notices(rules, state, now, hours), digest=True)
-    async with uow() as work:
-        new += await quota.propose(work, framework, now, hours)
-    async with uow() as work:
-        new += await report_schedule.send(work, framework, now, hours)
+    if quota.may_be_due(framework, now, hours):
+        async with uow() as work:
+            new += await quota.propose(work, framework, now, hours)
+    if report_schedule.due_reports(framework, today) and hours.next_opening(now) == now:
+        async with uow() as work:
+            new += await report_schedule.send(work, framework, now, hours)
     async with uow() as work:
         new += await summarise_failures(work, now, hours)
     if new:

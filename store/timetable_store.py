@@ -114,9 +114,15 @@ async def load_state(
     pims = await _load_pims_due(session, windows[Trigger.PIM_DUE])
     people = await _load_people_by_role(session, rules)
     outstanding, quota_missing = (0, 0), ""
-    if due_now and any(Recipient.SLT in r.to for r in rules if r.trigger is Trigger.CYCLE_DUE):
-        assert due_window is not None
-        due = next(c for c in cycles if due_window[0] <= c.due_on <= due_window[1])
+    slt_rules = [r for r in rules if r.trigger is Trigger.CYCLE_DUE and Recipient.SLT in r.to]
+    escalated = [
+        c
+        for c in cycles
+        for r in slt_rules
+        if r.due_on(c.due_on) <= today < r.due_on(c.due_on) + timedelta(days=lookback + 5)
+    ]
+    if escalated:  # SLT's escalation can be due: its figures are counted only then
+        due = escalated[0]
         outstanding = await _load_outstanding(session, today, zone, due.code)
         quota_missing = await _quota_missing(session, cycles, due, today, zone)
     actions = await _load_actions_due(session, windows[Trigger.ACTION_DUE])
@@ -330,13 +336,16 @@ async def _load_actions_due(session: AsyncSession, window: tuple[date, date] | N
 async def _load_people_by_role(session: AsyncSession, rules: Sequence[Rule]) -> dict[Recipient, list[int]]:
     """Who holds each role the rules tell (Data and Impact, SLT, the Director of Operations, QA)."""
     wanted = {r for rule in rules for r in rule.to if r in ROLE_OF}
-    people: dict[Recipient, list[int]] = {}
-    for recipient in wanted:
-        found = await session.execute(
-            select(PersonRole.person_id).where(PersonRole.role.in_([r.value for r in ROLE_OF[recipient]]))
-        )
-        people[recipient] = sorted(set(found.scalars()))
-    return people
+    roles = {role.value for recipient in wanted for role in ROLE_OF[recipient]}
+    holders: dict[str, set[int]] = {}
+    if roles:
+        found = await session.execute(select(PersonRole.role, PersonRole.person_id).where(PersonRole.role.in_(roles)))
+        for role, person in found:
+            holders.setdefault(role, set()).add(person)
+    return {
+        recipient: sorted({p for role in ROLE_OF[recipient] for p in holders.get(role.value, ())})
+        for recipient in wanted
+    }
 
 
 async def _load_outstanding(session: AsyncSession, today: date, zone: ZoneInfo, cycle: str) -> tuple[int, int]:
