@@ -6,16 +6,17 @@ Pure: returns (name, card) pairs; `plf cards` writes them to disk with a gallery
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from cards import layered, reports, workflow
+from cards import dip_cards, layered, reports, workflow
 from cards.base import CardDict
 from cards.catalogue_chat import chat_cards
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
 from cards.notice_cards import CardContext, notice_card
 from plf_core import notices as n
 from plf_core import timetable_notices as t
-from plf_core.dips import DEFAULT_THEMES
+from plf_core.dip_actions import DipActionsScreen
+from plf_core.dips import DEFAULT_THEMES, DipActionRow
 from plf_core.forms.model import Contributor, Field, FieldKind, Form
 from plf_core.forms.registry import load_forms
 from plf_core.forms.validation import message
@@ -286,6 +287,17 @@ def layered_cards() -> Iterator[tuple[str, CardDict]]:
     steps = ["created 2026-11-02", "approved 2026-11-09", "sent 2026-11-10", "agreed 2026-11-16"]
     lines = [layered.DipLine(n, "SMART plans (CIN, CP, LAC & Pathway) " * 5, "agreed", steps) for n in range(1, 31)]
     yield "layered/dip-list", layered.dip_list(lines)
+    long = (SENTENCE * 6)[:1000]
+    dip_rows = tuple(
+        DipActionRow(700 + n, long, "Service Manager CNP", DAY, ("red", "amber", "green", None, "amber")[n], *state)
+        for n, state in enumerate(
+            [("done", long, "Sam Manager", datetime(2026, 12, 1, 11, tzinfo=UTC))] + [("open", long, "", None)] * 4
+        )
+    )
+    theme = "SMART plans (CIN, CP, LAC & Pathway)"
+    note = "Thank you: 1 update saved and 1 action marked done."
+    yield "layered/dip-actions", dip_cards.dip_actions(DipActionsScreen(7, theme, dip_rows, True, note))
+    yield "layered/dip-actions-read-only", dip_cards.dip_actions(DipActionsScreen(7, theme, dip_rows, False))
     yield (
         "layered/review-assigned",
         layered.review_assigned(

@@ -58,7 +58,7 @@ HELP = re.compile(
     r"|(thanks|thank\s+you|thx|cheers|ta))(?:\s+(?:there|bot|all|again|very\s+much|so\s+much))?[\s!.,?:)]*$"
 )
 OPENINGS = {"hello": "Hello! ", "thanks": "You're welcome. "}
-DAYS_AHEAD = 1, 90  # how far `timetable` looks
+DAYS_AHEAD = 1, 120  # how far `timetable` looks: a whole cycle and the week after it
 #: A word that starts like a period (2026-Q3, 2026-10, 2026) is read as one, and named as a bad one if it is not.
 PERIODISH = r"month|quarter|year|\d{4}\S*"
 
@@ -215,7 +215,7 @@ ROUTES: tuple[Route[Any], ...] = (
         _timetable,
         h.timetable,
         "timetable [DAYS]",
-        "the notices due in the next days (default 14, at most 90), by rule and number of people",
+        "the notices due in the next days (default 14, at most 120), by rule and number of people",
         hints.TIMETABLE,
         "timetable 30",
         qa_only=True,

@@ -18,7 +18,7 @@ from plf_core.timetable import DueNotice, Hours, Recipient, Rule, due_notices
 from plf_core.timetable_notices import ReminderDigest, SltEscalation
 from plf_core.workflow import Reply
 
-MAX_PREVIEW_DAYS = 90
+MAX_PREVIEW_DAYS = 120  # a whole cycle and the escalations a week after it
 
 
 @dataclass(frozen=True)

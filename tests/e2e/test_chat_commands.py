@@ -82,7 +82,7 @@ async def test_mistyped_commands_get_a_suggestion_a_range_or_a_bad_period(bot: A
     preview = await tap(connector, u["qa"], guess, "sample 5 seed 7")
     assert card_texts(preview)[0] == "Sample preview — nothing created yet"
     too_far = await say(connector, u["qa"], "timetable 400")
-    assert any("'timetable' looks 1 to 90 days ahead, not '400'" in t for t in card_texts(too_far))
+    assert any("'timetable' looks 1 to 120 days ahead, not '400'" in t for t in card_texts(too_far))
     bad = await say(connector, u["qa"], "report 2026-Q9")
     assert any("'2026-q9' is not a period" in t for t in card_texts(bad)), card_texts(bad)
     half = await say(connector, u["qa"], "assign DEMO-900100")

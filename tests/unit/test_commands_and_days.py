@@ -113,8 +113,8 @@ def test_nonsense_gets_the_help_button_not_a_guess() -> None:
 @pytest.mark.parametrize(
     ("typed", "says"),
     [
-        ("timetable 400", "'timetable' looks 1 to 90 days ahead, not '400'"),
-        ("timetable soon", "'timetable' looks 1 to 90 days ahead, not 'soon'"),
+        ("timetable 400", "'timetable' looks 1 to 120 days ahead, not '400'"),
+        ("timetable soon", "'timetable' looks 1 to 120 days ahead, not 'soon'"),
         ("sample lots", "not a number of cases"),
     ],
 )
