@@ -119,7 +119,8 @@ def _jobs(
             await monthly_moderation(uow, core.chat.moderation, clock, dispatcher.wake)
 
         async def sweep_job() -> None:
-            await sweep(uow, core.chat.rules, core.hours, clock, dispatcher.wake, core.chat.framework)
+            chat = core.chat
+            await sweep(uow, chat.rules, core.hours, clock, dispatcher.wake, chat.framework, chat.dip_plan)
 
         add_monthly_moderation_job(jobs, moderation_job)
         add_sweep_job(jobs, sweep_job, settings.sweep_interval_seconds)

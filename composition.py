@@ -52,6 +52,7 @@ class Core:
             configuration.rules,
             Hours(opens, closes, settings.zone),
             configuration.framework,
+            configuration.dip_plan,
         )
 
     @property

@@ -205,6 +205,8 @@ def example_notices() -> list[tuple[str, NoticeData]]:
                 (("Audits returned", "37 of 48"), ("Graded Good or better", "62%"), ("Moderated", "9")),
             ),
         ),
+        ("notices/dip-planned", t.DipPlanned("Strategy discussion and section 47", DAY, False, "April 2027")),
+        ("notices/dip-planned-data", t.DipPlanned("Strategy discussion and section 47", DAY, True, "April 2027")),
         (
             "notices/quota-proposal",
             t.QuotaProposal(

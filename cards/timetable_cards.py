@@ -46,7 +46,8 @@ def _outstanding(notice: t.OutstandingList, context: CardContext) -> CardDict:
 @builds(t.SltEscalation)
 def _slt(notice: t.SltEscalation, context: CardContext) -> CardDict:
     rows = _rows(notice.items, context.today)
-    return notices.slt_escalation(notice.cycle, rows, notice.moderations, notice.actions, notice.quota_missing)
+    missing = _label(notice.quota_missing) if notice.quota_missing else ""
+    return notices.slt_escalation(_label(notice.cycle), rows, notice.moderations, notice.actions, missing)
 
 
 @builds(t.ActionFollowUp)
@@ -94,6 +95,28 @@ def _quota(notice: t.QuotaProposal, context: CardContext) -> CardDict:
         "The cases chosen (case, team, practitioner)",
     )
     return layered.sample_preview(summary, "audits")
+
+
+@builds(t.DipPlanned)
+def _dip_planned(notice: t.DipPlanned, context: CardContext) -> CardDict:
+    starts = staff_date(notice.starts) if notice.starts else "this month"
+    if notice.data_request:
+        return layered.timetable_notice(
+            f"Data for the dip sample: {notice.theme}",
+            [
+                f"The dip sample on {notice.theme} starts on {starts}. Please send the QA team the case data "
+                "its cohort is drawn from two weeks before: " + CASE_DATA + ".",
+            ],
+            None,
+        )
+    return layered.timetable_notice(
+        f"Dip sample due: {notice.theme} ({notice.month})",
+        [
+            f"The year's plan has a dip sample on {notice.theme} starting {starts}. Start it to write its "
+            "Terms of Reference; the cohort is drawn from them, a quarter of it for Practice Learning Review.",
+        ],
+        ("Start it", Verb.COMMAND_RUN, {"command": f"dip new {notice.theme}"}),
+    )
 
 
 @builds(t.HighlightReportReady)

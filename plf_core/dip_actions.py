@@ -109,7 +109,7 @@ async def _write(
     updated = done = 0
     for n, a in enumerate(actions, 1):
         progress = str(inputs.get(f"progress_{a.action_id}") or "").strip()
-        if f"progress_{a.action_id}" in inputs and progress != a.progress:
+        if f"progress_{a.action_id}" in inputs and progress != a.progress and a.status != "done":
             await uow.dips.update_action(a.action_id, progress, now)
             updated += 1
         if inputs.get(f"done_{a.action_id}") in TRUE:

@@ -19,6 +19,8 @@ from plf_core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from plf_core.notices import DipAction, DipSampleActions
 from plf_core.people import Actor
 from plf_core.ports import AbstractUnitOfWork, Notice, PersonSummary
+from plf_core.reviews import person_named
+from plf_core.timetable_notices import DipFollowUp
 from plf_core.vocabulary import AuditStatus, Role
 from plf_core.workflow import PageScreen, Reply
 
@@ -146,9 +148,7 @@ async def send(
     row, audit = await _dip(uow, dip_id)
     if row.status != "approved":
         raise Conflict(f"dip sample {dip_id} is {row.status}: only an approved dip sample can be sent")
-    person: PersonSummary | None = await uow.people.find_person(person_ref)
-    if person is None:
-        raise NotFound(f"there is no person '{person_ref}' (use their email, or their id from 'plf people')")
+    person: PersonSummary = await person_named(uow, person_ref)
     if not await uow.people.has_role(person.person_id, Role.HEAD_OF_SERVICE):
         raise ValidationFailed(f"{person.name} is not a Head of Service")
     actions = dip_actions(audit.answers)
@@ -165,8 +165,17 @@ async def send(
             DipSampleActions(dip_id, row.theme, agree_by, tuple(actions)),
         )
     )
+    managers = await uow.dips.service_managers(person.person_id)
+    for manager in managers:  # they write each action's update and mark it done ('dip actions N')
+        follow = DipFollowUp(dip_id, row.theme, agree_by, "dip_sent")
+        await uow.outbox.add(Notice(f"dip:{dip_id}:sent:{manager}", manager, follow))
     count = len(actions)
-    return Reply(f"Dip sample {dip_id} sent to {person.name}, to agree its {count} actions by {agree_by:%d %B %Y}.")
+    told = (
+        f"; its {len(managers)} Service Manager{'s' if len(managers) != 1 else ''} will update them" if managers else ""
+    )
+    return Reply(
+        f"Dip sample {dip_id} sent to {person.name}, to agree its {count} actions by {agree_by:%d %B %Y}{told}."
+    )
 
 
 async def agree(uow: AbstractUnitOfWork, actor: Actor, dip_id: int, now: datetime) -> Reply:
@@ -176,7 +185,10 @@ async def agree(uow: AbstractUnitOfWork, actor: Actor, dip_id: int, now: datetim
     if row.status == "agreed":
         return Reply(f"You had already agreed the actions of dip sample {dip_id}.")
     await uow.dips.record_step(dip_id, "agreed", actor.person_id, now)
-    return Reply(f"Thank you: the actions of dip sample {dip_id} ({row.theme}) are agreed. QA will follow them up.")
+    return Reply(
+        f"Thank you: the actions of dip sample {dip_id} ({row.theme}) are agreed. The Service Managers of your "
+        f"teams write where each one has got to and mark it done ('dip actions {dip_id}'); QA follows them up."
+    )
 
 
 async def open_dip(uow: AbstractUnitOfWork, actor: Actor, dip_id: int, activity: str | None = None) -> PageScreen:

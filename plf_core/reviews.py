@@ -27,11 +27,23 @@ MAX_THEME = 200
 MAX_FOCUS = 2000
 
 
-async def _person(uow: AbstractUnitOfWork, ref: str) -> PersonSummary:
-    person = await uow.people.find_person(ref)
-    if person is None:
-        raise NotFound(f"there is no person '{ref}' (use their email, or their id from 'plf people')")
-    return person
+async def person_named(uow: AbstractUnitOfWork, ref: str) -> PersonSummary:
+    """A person by their name as the directory has it (any case or spacing), email or id; two of one
+    name, or none, is said with what to type instead."""
+    found = await uow.people.find_people(ref)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        emails = " or ".join(p.email for p in found[:3])
+        raise ValidationFailed(
+            f"{len(found)} people are called {found[0].name}: use the email of the one you mean ({emails})"
+        )
+    similar = await uow.people.similar_names(" ".join(ref.split()))
+    hint = f" Did you mean {' or '.join(similar)}?" if similar else ""
+    raise NotFound(f"there is no person '{ref[:80]}'.{hint} Type their name as the directory has it, or their email")
+
+
+_person = person_named
 
 
 async def _seed(uow: AbstractUnitOfWork, audit_id: int, page: str, values: dict[str, Value], by: int) -> None:

@@ -372,3 +372,28 @@ class HighlightReportReady(NoticeData):
             tuple(headline),
             payload.get("empty") is True,
         )
+
+
+@kind
+@dataclass(frozen=True)
+class DipPlanned(NoticeData):
+    """The year's plan of dip samples: its data request to Data & Impact two weeks before, or to QA on
+    its first day, that it is due (with a button that starts it)."""
+
+    KIND = "dip_planned"
+    theme: str
+    starts: date | None
+    data_request: bool = False
+    month: str = ""  # 'February 2027'
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"theme": self.theme, "starts": iso(self.starts), "data_request": self.data_request, "month": self.month}
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> Self:
+        return cls(
+            text_of(payload, "theme"),
+            day_of(payload.get("starts")),
+            payload.get("data_request") is True,
+            text_of(payload, "month"),
+        )

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from plf_core import workflow
+from plf_core.dip_plan import PlannedDip
 from plf_core.framework_config import Framework
 from plf_core.moderation import Rules
 from plf_core.people import Actor
@@ -22,6 +23,7 @@ class ChatSettings:
     rules: tuple[Rule, ...] = ()
     hours: Hours = field(default_factory=Hours)
     framework: Framework = field(default_factory=Framework)
+    dip_plan: tuple[PlannedDip, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
+from plf_core import dip_plan as dip_plans
 from plf_core import layered, periods, quota, report_schedule
 from plf_core.clock import Clock
 from plf_core.delivery import summarise_failures
+from plf_core.dip_plan import PlannedDip
 from plf_core.framework_config import Framework
 from plf_core.moderation import Rules
 from plf_core.ports import UnitOfWorkFactory
@@ -48,6 +50,7 @@ async def sweep(
     clock: Clock,
     written: Callable[[], Awaitable[None]] | None = None,
     framework: Framework = DEFAULT_FRAMEWORK,
+    dip_plan: tuple[PlannedDip, ...] = (),
 ) -> int:
     """The timetable's due notices into the outbox, each once, and QA's daily summary of what could not
     be delivered; returns how many notices are new."""
@@ -63,6 +66,9 @@ async def sweep(
     if report_schedule.due_reports(framework, today) and hours.next_opening(now) == now:
         async with uow() as work:
             new += await report_schedule.send(work, framework, now, hours)
+    if dip_plans.due(dip_plan, today) and hours.next_opening(now) == now:
+        async with uow() as work:
+            new += await dip_plans.send(work, dip_plan, now, hours)
     async with uow() as work:
         new += await summarise_failures(work, now, hours)
     if new:

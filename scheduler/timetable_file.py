@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from plf_core.dip_plan import PlannedDip, parse_dip_plan
+from plf_core.dips import DEFAULT_THEMES
 from plf_core.errors import ValidationFailed
 from plf_core.framework_config import Framework, check_against_rules, parse_framework
 from plf_core.timetable import Rule, parse_rules
@@ -20,6 +22,7 @@ DEFAULT = Path(__file__).with_name("timetable.yaml")
 class Configuration:
     rules: tuple[Rule, ...] = ()
     framework: Framework = field(default_factory=Framework)
+    dip_plan: tuple[PlannedDip, ...] = ()
 
 
 def load_timetable(path: Path | None = None) -> tuple[Rule, ...]:
@@ -41,11 +44,12 @@ def load_configuration(path: Path | None = None) -> Configuration:
         framework = parse_framework(data.get("framework") if isinstance(data, dict) else None)
         rules = parse_rules(data)
         check_against_rules(framework, rules)
+        plan = parse_dip_plan(data.get("dip_plan") if isinstance(data, dict) else None, DEFAULT_THEMES)
     except ValidationFailed as exc:
         line = _line(text, str(exc))
         where = f" line {line}:" if line else ""
         raise ValidationFailed(f"timetable {source}:{where} {exc}") from None
-    return Configuration(rules, framework)
+    return Configuration(rules, framework, plan)
 
 
 def _line(text: str, message: str) -> int | None:
@@ -58,6 +62,10 @@ def _line(text: str, message: str) -> int | None:
     if (match := re.match(r"rule (\d+)", message)) and isinstance(sections.get("rules"), yaml.SequenceNode):
         index = int(match[1]) - 1
         items = sections["rules"].value
+        return int(items[index].start_mark.line) + 1 if 0 <= index < len(items) else None
+    if (match := re.match(r"dip_plan (\d+)", message)) and isinstance(sections.get("dip_plan"), yaml.SequenceNode):
+        index = int(match[1]) - 1
+        items = sections["dip_plan"].value
         return int(items[index].start_mark.line) + 1 if 0 <= index < len(items) else None
     if (match := re.match(r"framework(?: '(\w+)')?", message)) and "framework" in sections:
         node = sections["framework"]

@@ -60,8 +60,12 @@ async def test_a_dip_sample_from_theme_to_agreed_actions(bot: Any, database_url:
     await wait_for_card(connector, qa_manager, "Dip sample 1 (Voice of the child) is approved")
     assert await u["qa"].say(f"dip send 1 to {cast()['worker'].email}") == 202
     await wait_for_card(connector, u["qa"], "is not a Head of Service")
-    assert await u["qa"].say(f"dip send 1 to {head.email}") == 202
+    assert await u["qa"].say(f"dip send 1 to {head.display_name.lower()[:-2]}") == 202  # a name mistyped
+    await wait_for_card(connector, u["qa"], f"Did you mean {head.display_name}")
+    assert await u["qa"].say(f"dip send 1 to  {head.display_name.lower()}") == 202  # a name, as people type it
     await wait_for_card(connector, u["qa"], "to agree its 5 actions by")
+    told = await wait_for_card(connector, u["manager"], "Dip sample 1: Voice of the child")  # who will update them
+    assert "Update the actions" in [a["title"] for a in _buttons(told)]
 
     notice = await wait_for_card(connector, u["head"], "Dip sample: Voice of the child")
     assert any("[AMBER]" in t for t in card_texts(notice))

@@ -23,7 +23,7 @@ from plf_core.people import Actor
 from plf_core.timetable import Hours
 from plf_core.vocabulary import Role
 from scheduler.jobs import sweep
-from scheduler.timetable_file import load_timetable
+from scheduler.timetable_file import load_configuration
 from store.database import session_factory
 from store.demo import load_demo
 from store.models import ActionItem, Audit, Case, DipSample, Moderation, OutboxMessage, PersonRole, Team
@@ -31,7 +31,8 @@ from store.unit_of_work import SqlUnitOfWork as UnitOfWork
 from store.unit_of_work import unit_of_work_factory
 
 LONDON = ZoneInfo("Europe/London")
-RULES = load_timetable()
+CONFIGURATION = load_configuration()
+RULES = CONFIGURATION.rules
 URGENT = {
     "slt_outstanding",
     "followup_escalation",
@@ -39,6 +40,7 @@ URGENT = {
     "pim_escalation",
     "review_escalation",
     "quota_proposal",
+    "dip_plan",
     "report",
 }  # each alone
 
@@ -95,7 +97,9 @@ async def live_through(engine: AsyncEngine, first: date, last: date, events: dic
     while day <= last:
         for hour, minute in ((3, 0), (9, 5), (14, 0)):
             tick = datetime.combine(day, time(hour, minute), tzinfo=LONDON)
-            await sweep(unit_of_work_factory(engine, FixedClock(tick)), RULES, Hours(), FixedClock(tick))
+            clock = FixedClock(tick)
+            plan = CONFIGURATION.dip_plan
+            await sweep(unit_of_work_factory(engine, clock), RULES, Hours(), clock, None, CONFIGURATION.framework, plan)
             async with session_factory(engine)() as session, session.begin():
                 due = (
                     await session.execute(
@@ -213,6 +217,9 @@ async def test_a_year_sends_every_expected_notice_once_at_the_right_time_and_not
             sent |= each("report", f"{period}:{area}", sorted(people), day)
         return sent
 
+    def plan(month: str, data: date, starts: date) -> dict[str, datetime]:
+        return each("dip_plan", f"{month}:data", data_team, data) | each("dip_plan", f"{month}:start", qa, starts)
+
     def each(rule: str, subject: str, people: list[int] | tuple[int, ...], day: date) -> dict[str, datetime]:
         return {f"{rule}:{subject}:{p}": at(day) for p in people}
 
@@ -265,6 +272,13 @@ async def test_a_year_sends_every_expected_notice_once_at_the_right_time_and_not
         **reports("2027-Q2", date(2027, 7, 7)),
         **reports("2027-07", date(2027, 8, 4)),
         **reports("2027-08", date(2027, 9, 3)),
+        # the year's plan of dip samples (bi-monthly): Data & Impact two weeks before, QA on the day
+        **plan("2026-10", date(2026, 9, 17), date(2026, 10, 1)),
+        **plan("2026-12", date(2026, 11, 17), date(2026, 12, 1)),
+        **plan("2027-02", date(2027, 1, 18), date(2027, 2, 1)),
+        **plan("2027-04", date(2027, 3, 18), date(2027, 4, 1)),
+        **plan("2027-06", date(2027, 5, 18), date(2027, 6, 1)),
+        **plan("2027-08", date(2027, 7, 19), date(2027, 8, 2)),  # the 18th and the 1st: Sundays
         # a dip sample not agreed within the week: its Head of Service is asked; its Service Manager then
         # marks every action done, so neither the second follow-up nor the escalation comes
         **each("dip_agree", f"dip-{done_dip_id}", (head,), date(2027, 2, 8)),

@@ -261,6 +261,7 @@ def test_a_quarter_swept_every_hour_sends_every_expected_notice_once_and_nothing
             "line {audits_per_practice_lead}: framework 'audits_per_practice_lead': must be a whole number from 1 to 50",
         ),
         (("cycle: quarter", "cycle: fortnight"), "line {cycle}: framework 'cycle': must be quarter or month"),
+        (('theme: "Threshold"', 'theme: "Thresholds"'), "line {dip_plan_1}: dip_plan 1: unknown theme 'Thresholds'"),
         (("  cycles_ahead: 2", "  cycles_ahed: 2"), "framework 'cycles_ahed': unknown"),
         (
             ("dip_agree_days: 7", "dip_agree_days: 10"),
@@ -282,6 +283,7 @@ def test_a_bad_timetable_stops_start_up_naming_the_rule_and_the_problem(
         if re.match(r"  (- id: \w+|\w+:)", line)
     }
     where |= {line.split("id: ")[1].strip(): n for n, line in enumerate(lines, 1) if line.startswith("  - id: ")}
+    where["dip_plan_1"] = next(n for n, line in enumerate(lines, 1) if line.startswith("  - {month: 2,"))
     message = message.format(**where)
     with pytest.raises(ValidationFailed, match=message.replace("(", r"\(").replace(")", r"\)")):
         load_timetable(bad)
