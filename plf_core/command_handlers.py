@@ -114,7 +114,8 @@ async def list_dips(t: Turn, _: c.ListDips) -> ChatScreen:
 
 async def timetable(t: Turn, command: c.TimetableCmd) -> ChatScreen:
     s = t.settings
-    return await timetable_commands.preview(t.uow, t.actor, s.rules, s.hours, t.today, command.days)
+    how = s.rules, s.hours, t.today, command.days, s.framework, s.dip_plan
+    return await timetable_commands.preview(t.uow, t.actor, *how)
 
 
 async def remind(t: Turn, command: c.Remind) -> ChatScreen:

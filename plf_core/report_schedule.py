@@ -32,15 +32,25 @@ def key(period: Period, person: int, area_id: int | None) -> str:
 def due_reports(framework: Framework, today: date) -> list[Period]:
     """The reports whose day has come (and not passed by more than a week): last month's from the
     configured working day of this month, last quarter's from its working day of this quarter."""
+    return [
+        period for period, due in _due_dates(framework, today) if due <= today < due + timedelta(days=CATCH_UP_DAYS)
+    ]
+
+
+def reports_on(framework: Framework, today: date) -> list[Period]:
+    """The reports whose day is `today` (the timetable preview)."""
+    return [period for period, due in _due_dates(framework, today) if due == today]
+
+
+def _due_dates(framework: Framework, today: date) -> list[tuple[Period, date]]:
+    """Last month's and last quarter's reports, each with the day it goes out."""
     found = []
     for kind, day in (
         (Kind.MONTH, framework.monthly_report_working_day),
         (Kind.QUARTER, framework.quarterly_report_working_day),
     ):
         current = periods.containing(kind, today)
-        due = add_working_days(current.starts - timedelta(days=1), day)
-        if due <= today < due + timedelta(days=CATCH_UP_DAYS):
-            found.append(current.previous())
+        found.append((current.previous(), add_working_days(current.starts - timedelta(days=1), day)))
     return found
 
 

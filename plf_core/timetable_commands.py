@@ -9,13 +9,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from plf_core import access, periods
+from plf_core import access, dip_plan, periods, report_schedule
+from plf_core.dip_plan import PlannedDip
 from plf_core.errors import NotAllowed, ValidationFailed
+from plf_core.framework_config import Framework
 from plf_core.notices import DueRow
 from plf_core.people import Actor
 from plf_core.ports import AbstractUnitOfWork
 from plf_core.timetable import DueNotice, Hours, Recipient, Rule, due_notices
 from plf_core.timetable_notices import ReminderDigest, SltEscalation
+from plf_core.vocabulary import Role
 from plf_core.workflow import Reply
 
 MAX_PREVIEW_DAYS = 120  # a whole cycle and the escalations a week after it
@@ -50,9 +53,17 @@ OUTBOX_PAGE = 10  # a page of the outbox card: small whatever the count
 
 
 async def preview(
-    uow: AbstractUnitOfWork, actor: Actor, rules: Sequence[Rule], hours: Hours, today: date, days: int
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    rules: Sequence[Rule],
+    hours: Hours,
+    today: date,
+    days: int,
+    framework: Framework | None = None,
+    plan: tuple[PlannedDip, ...] = (),
 ) -> TimetablePreview:
-    """The notices due in the next `days` days, by rule and number of recipients."""
+    """The notices due in the next `days` days, by rule and number of recipients: the rules', and the
+    quota proposals, reports and planned dip samples the framework's configuration schedules."""
     access.require_qa(actor, "see the timetable")
     if not 1 <= days <= MAX_PREVIEW_DAYS:
         raise ValidationFailed(f"the timetable can look 1 to {MAX_PREVIEW_DAYS} days ahead")
@@ -70,7 +81,33 @@ async def preview(
             counts[notice.rule] += 1
             urgent[notice.rule] = notice.urgent
         lines += [(day, rule, what[rule], count, urgent[rule]) for rule, count in sorted(counts.items())]
+        lines += await _scheduled(uow, framework or Framework(), plan, hours, day)
     return TimetablePreview(days, tuple(lines))
+
+
+async def _scheduled(
+    uow: AbstractUnitOfWork, framework: Framework, plan: tuple[PlannedDip, ...], hours: Hours, day: date
+) -> list[tuple[date, str, str, int, bool]]:
+    """What the configuration schedules besides the rules, on the working day it goes out."""
+
+    def opening_day(due: date) -> bool:
+        return hours.send_time(due).date() == day
+
+    lines: list[tuple[date, str, str, int, bool]] = []
+    qa = [Role.QA_MANAGER.value, Role.PRACTICE_LEARNING_REVIEWER.value]
+    if opening_day(framework.cycle_containing(day).starts):
+        what = f"the cycle's audits, {framework.audits_per_practice_lead} per Practice Lead, proposed to QA with Create"
+        lines.append((day, "quota_proposal", what, len(await uow.people.people_with_roles(qa)), False))
+    for period in report_schedule.reports_on(framework, day):
+        managers = {p for people in (await uow.people.area_managers()).values() for p in people}
+        readers = managers | set(await uow.people.people_with_roles(report_schedule.READERS_OF_ALL))
+        lines.append((day, "report", f"the {period.label} highlight report to every manager", len(readers), False))
+    for step, dip, starts in dip_plan.due(plan, day):
+        if opening_day(starts - timedelta(days=dip_plan.DATA_DAYS_BEFORE) if step == "data" else starts):
+            roles = [Role.DATA_AND_IMPACT.value] if step == "data" else qa
+            what = f"dip sample '{dip.theme}': " + ("its data request" if step == "data" else "due, to QA")
+            lines.append((day, "dip_plan", what, len(await uow.people.people_with_roles(roles)), False))
+    return lines
 
 
 async def remind(

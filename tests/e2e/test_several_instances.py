@@ -133,7 +133,7 @@ async def test_three_instances_deliver_each_notice_once_even_when_one_is_killed(
         assert await outbox_counts(database_url) == {"sent": MESSAGES}
 
 
-SHARED = 600  # notices: about 20 s at the shared pace, long enough for every instance to take part
+SHARED = 450  # notices: about 15 s at the shared pace, long enough for every instance to take part
 
 
 async def test_three_instances_share_teams_limit_and_the_flood_limit_through_the_database(tmp_path: Path) -> None:

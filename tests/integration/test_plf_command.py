@@ -271,6 +271,11 @@ def test_a_council_that_imports_its_own_directory_gets_cycles_due_dates_and_remi
         "Tue 01 Dec: monthly reminder before reviews are due, to everyone with an open audit — 2 people",
         "Thu 24 Dec: the outstanding reviews a week before the due date, each for their own team or service area",
         "Thu 07 Jan: outstanding reviews and moderations a week after the due date",
+        "Tue 01 Dec: dip sample 'Children coming into care': due, to QA",
+        "Thu 03 Dec: the November 2026 highlight report to every manager",
+        "Mon 04 Jan: the cycle's audits, 3 per Practice Lead, proposed to QA with Create",
+        "Fri 08 Jan: the 2026 Q4 highlight report to every manager",
+        "Mon 18 Jan: dip sample 'Threshold': its data request",
     ):
         assert line in ahead.stdout, ahead.stdout
 
