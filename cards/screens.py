@@ -245,8 +245,11 @@ def _sample(screen: layered_audit.SamplePreview, context: ScreenContext) -> Card
         ("Cases matching", f"{d.population_size:,}"),
         ("Selected", f"{len(d.picks):,}{per_lead}"),
     ]
-    if review:
-        rows.append(("Also for Practice Learning Review", str(review)))
+    note = screen.note
+    if d.method is not Method.QUOTA:
+        rows.append(("For Practice Learning Review", f"{review} (an audit each; the rest are the dip's cohort)"))
+        cohort = "Only the cases for Practice Learning Review get an audit; the others are the dip sample's cohort."
+        note = f"{note} {cohort}" if note else cohort
     confirm = f"{screen.command} confirm {screen.fingerprint}"
     title = "Sample preview — nothing created yet"
     chosen = screen.chosen
@@ -256,8 +259,8 @@ def _sample(screen: layered_audit.SamplePreview, context: ScreenContext) -> Card
         rows,
         d.strata,
         d.shortfalls,
-        len(d.picks),
-        screen.note,
+        len(layered_audit.audited(d)),
+        note,
         chosen,
         "The cases chosen (case, team, practitioner)",
     )

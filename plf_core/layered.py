@@ -32,6 +32,7 @@ from plf_core.sampling import (
     Criteria,
     Draw,
     Method,
+    Pick,
     check_names,
     draw,
     fingerprint,
@@ -99,13 +100,22 @@ async def sample(
     draw_id = await uow.sampling.record_draw(purpose, result, fingerprint, actor.person_id)
     due = await uow.audits.cycle_due_on(today)
     created, skipped = await _create_audits(uow, actor, result, population, draw_id, due, activity)
-    review = sum(p.for_review for p in result.picks)
-    parts = [f"Sample created (draw {draw_id}, seed {seed}): {created} audit{'s' if created != 1 else ''} assigned"]
+    cohort = len(result.picks) - len(audited(result))
+    what = "for Practice Learning Review" if cohort else "assigned"
+    parts = [f"Sample created (draw {draw_id}, seed {seed}): {created} audit{'s' if created != 1 else ''} {what}"]
     if skipped:
         parts.append(f"{skipped} skipped (already open for that worker, or no allocated worker)")
-    if review:
-        parts.append(f"{review} also marked for Practice Learning Review")
+    if cohort:
+        parts.append(f"the other {cohort} cases are the dip sample's cohort, kept with the draw")
     return "; ".join(parts) + ". The start cards are on their way."
+
+
+def audited(result: Draw) -> tuple[Pick, ...]:
+    """The cases that get a Practice Learning Conversation: every one of a quota; of a dip sample's
+    cohort, only the share chosen for Practice Learning Review (line 515)."""
+    if result.method is Method.QUOTA:
+        return result.picks
+    return tuple(p for p in result.picks if p.for_review)
 
 
 async def preview_sample(
@@ -154,7 +164,7 @@ async def _create_audits(
     how many were created and how many skipped."""
     created, skipped = 0, 0
     azeus = {c.case_id: c for c in population}
-    for pick in result.picks:
+    for pick in audited(result):
         case = azeus[pick.case_id]
         if pick.worker_id is None or await uow.audits.open_of(PLC_FORM, pick.case_id, pick.worker_id) is not None:
             skipped += 1

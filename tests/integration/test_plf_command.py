@@ -94,8 +94,11 @@ def test_sample_previews_then_creates_the_same_draw_and_names_bad_input(database
     created = plf(["sample", "12", "by", "cohort", "seed", "3", "--yes"], env)
     assert created.returncode == 0, created.stderr
     assert created.stdout.splitlines()[:-1] == preview.stdout.splitlines()[:-1]  # the same draw
-    assert "Sample created (draw 1, seed 3): 12 audits assigned" in created.stdout
-    assert "3 also marked for Practice Learning Review" in created.stdout  # 25% of a dip-sample cohort
+    # 25% of a dip sample's cohort goes to Practice Learning Review (line 515): an audit each, no more
+    assert "Sample created (draw 1, seed 3): 3 audits for Practice Learning Review" in created.stdout
+    assert "the other 9 cases are the dip sample's cohort, kept with the draw" in created.stdout
+    audits = await_rows(database_url, "SELECT count(*) FROM audits WHERE draw_id = 1")
+    assert audits == [(3,)]
     again = plf(["sample", "12", "by", "cohort", "seed", "3", "--yes"], env)
     assert "Nothing more was created" in again.stdout or "already created" in again.stdout
 
@@ -278,6 +281,14 @@ def test_a_council_that_imports_its_own_directory_gets_cycles_due_dates_and_remi
         "Mon 18 Jan: dip sample 'Threshold': its data request",
     ):
         assert line in ahead.stdout, ahead.stdout
+
+
+def await_rows(database_url: str, sql: str) -> list[tuple[object, ...]]:
+    import asyncio
+
+    from tests.e2e.test_audit_workflow import _query
+
+    return asyncio.run(_query(database_url, sql))
 
 
 def csv_file(tmp_path: Path, name: str, header: tuple[str, ...], rows: list[list[object]]) -> str:
