@@ -44,18 +44,8 @@ async def cmd_sample(core: Core, args: argparse.Namespace) -> int:
     async def run(uow: UnitOfWorkFactory, confirm: str | None) -> layered.SamplePreview | str:
         async with uow() as unit:
             actor = await qa_actor(unit, args.by)
-            return await layered.sample(
-                unit,
-                actor,
-                spec.size,
-                spec.method,
-                spec.criteria,
-                seed,
-                confirm,
-                today,
-                "plf sample",
-                core.chat.framework,
-            )
+            how = spec.size, spec.method, spec.criteria, seed, confirm, today
+            return await layered.sample(unit, actor, *how, "plf sample", core.chat.framework, dip_id=spec.dip_id)
 
     async def work(engine: AsyncEngine, uow: UnitOfWorkFactory) -> int:
         preview = await run(uow, None)

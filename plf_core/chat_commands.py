@@ -54,6 +54,7 @@ class Sample:
     criteria: Criteria
     seed: int | None = None
     confirm: str | None = None
+    dip_id: int | None = None  # the dip sample whose cohort this is
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ _METHODS = {
 _LISTS = {"cohort": "cohorts", "team": "teams", "area": "service_areas", "legal": "legal_statuses"}
 SAMPLE_USAGE = (
     "sample NUMBER or quota [random, systematic, by team or by cohort] [cohort cp,cla] [team FDA-N] "
-    "[area North] [legal s20] [age 0-10] [ehcp yes or no] [unaudited 6]"
+    "[area North] [legal s20] [age 0-10] [ehcp yes or no] [unaudited 6] [dip 1]"
 )
 
 
@@ -220,10 +221,13 @@ def parse_sample(rest: str) -> Sample:
             raise ValidationFailed(f"'{word[:20]}' needs a value: {SAMPLE_USAGE}")
         else:
             _sample_option(word, words.pop(0), options)
-    seed, confirm = options.pop("seed", None), options.pop("confirm", None)
+    seed, confirm, dip = options.pop("seed", None), options.pop("confirm", None), options.pop("dip", None)
     assert seed is None or isinstance(seed, int)
     assert confirm is None or isinstance(confirm, str)
-    return Sample(size, method, Criteria.from_json(options), seed, confirm)
+    assert dip is None or isinstance(dip, int)
+    if dip is not None and method is Method.QUOTA:
+        raise ValidationFailed("a quota is the cycle's audits, not a dip sample's cohort: leave out 'dip'")
+    return Sample(size, method, Criteria.from_json(options), seed, confirm, dip)
 
 
 def _sample_option(word: str, value: str, options: dict[str, object]) -> None:
@@ -246,10 +250,12 @@ def _sample_option(word: str, value: str, options: dict[str, object]) -> None:
         if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 120:
             raise ValidationFailed("'unaudited' should be followed by a number of months (1-120)")
         options["not_audited_months"] = int(value)
-    elif word == "seed":
-        if not (value.isascii() and value.isdigit()) or len(value) > 9:
-            raise ValidationFailed("'seed' should be followed by a whole number")
-        options["seed"] = int(value)
+    elif word in ("dip", "seed"):
+        digits = value.lstrip("#") if word == "dip" else value
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 9:
+            example = "a dip sample's number, such as 'dip 1'" if word == "dip" else "a whole number"
+            raise ValidationFailed(f"'{word}' should be followed by {example}")
+        options[word] = int(digits)
     elif word == "confirm":
         options["confirm"] = value.lower()
     else:

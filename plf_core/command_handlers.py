@@ -71,7 +71,9 @@ async def mark_uploaded(t: Turn, command: c.MarkUploaded) -> ChatScreen:
 async def sample(t: Turn, command: c.Sample) -> ChatScreen:
     seed = command.seed if command.seed is not None else secrets.randbelow(1_000_000)
     how = command.size, command.method, command.criteria, seed, command.confirm
-    drawn = await layered.sample(t.uow, t.actor, *how, t.today, t.activity_id, t.settings.framework)
+    drawn = await layered.sample(
+        t.uow, t.actor, *how, t.today, t.activity_id, t.settings.framework, dip_id=command.dip_id
+    )
     return workflow.Reply(drawn) if isinstance(drawn, str) else drawn
 
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from plf_core import access, periods
 from plf_core.audits import PLC_FORM
-from plf_core.errors import NotAllowed
+from plf_core.errors import NotAllowed, NotFound
 from plf_core.framework_config import Framework
 from plf_core.moderation import (
     Agreement,
@@ -55,7 +55,7 @@ class SamplePreview:
     chosen: tuple[tuple[str, str, str], ...] = ()
 
 
-def sample_command(size: int, method: Method, criteria: Criteria, seed: int) -> str:
+def sample_command(size: int, method: Method, criteria: Criteria, seed: int, dip_id: int | None = None) -> str:
     words = ["sample", "quota" if method is Method.QUOTA else str(size)]
     if method not in (Method.QUOTA, Method.RANDOM):
         words.append({"systematic": "systematic", "by_team": "by team", "by_cohort": "by cohort"}[method.value])
@@ -69,6 +69,8 @@ def sample_command(size: int, method: Method, criteria: Criteria, seed: int) -> 
         words.append(f"ehcp {'yes' if criteria.ehcp else 'no'}")
     if criteria.not_audited_months is not None:
         words.append(f"unaudited {criteria.not_audited_months}")
+    if dip_id is not None:
+        words.append(f"dip {dip_id}")
     words.append(f"seed {seed}")
     return " ".join(words)
 
@@ -84,11 +86,15 @@ async def sample(
     today: date,
     activity: str | None = None,
     framework: Framework = DEFAULT_FRAMEWORK,
+    dip_id: int | None = None,
 ) -> SamplePreview | str:
     """A preview, or (confirmed) the audits created: a start card to each practitioner and their
     Practice Lead. Returns the confirmation's reply text."""
     access.require_qa(actor, "draw samples")
-    preview, population = await preview_sample(uow, size, method, criteria, seed, today, framework)
+    dip = await uow.dips.get(dip_id) if dip_id is not None else None
+    if dip_id is not None and dip is None:
+        raise NotFound(f"there is no dip sample {dip_id} (type 'dips' for the list)")
+    preview, population = await preview_sample(uow, size, method, criteria, seed, today, framework, dip_id)
     result, fingerprint = preview.draw, preview.fingerprint
     if confirm is None or confirm != fingerprint:
         note = "The cases changed since that preview: this is the draw now." if confirm else None
@@ -98,6 +104,8 @@ async def sample(
         return f"This sample was already created (draw {existing}); nothing more was created."
     purpose = "plc" if method is Method.QUOTA else "dip_sample"
     draw_id = await uow.sampling.record_draw(purpose, result, fingerprint, actor.person_id)
+    if dip is not None:
+        await uow.dips.link_draw(dip.dip_id, draw_id)
     due = await uow.audits.cycle_due_on(today)
     created, skipped = await _create_audits(uow, actor, result, population, draw_id, due, activity)
     cohort = len(result.picks) - len(audited(result))
@@ -106,7 +114,8 @@ async def sample(
     if skipped:
         parts.append(f"{skipped} skipped (already open for that worker, or no allocated worker)")
     if cohort:
-        parts.append(f"the other {cohort} cases are the dip sample's cohort, kept with the draw")
+        of = f"dip sample {dip.dip_id}'s ({dip.theme})" if dip is not None else "the dip sample's"
+        parts.append(f"the other {cohort} cases are {of} cohort, kept with the draw")
     return "; ".join(parts) + ". The start cards are on their way."
 
 
@@ -126,6 +135,7 @@ async def preview_sample(
     seed: int,
     today: date,
     framework: Framework = DEFAULT_FRAMEWORK,
+    dip_id: int | None = None,
 ) -> tuple[SamplePreview, list[CaseFacts]]:
     """The draw these words give today, as QA checks it before Create (nothing is written)."""
     teams, areas = await uow.people.known_names()
@@ -135,7 +145,7 @@ async def preview_sample(
     size = framework.audits_per_practice_lead if method is Method.QUOTA else size
     result = draw(population, criteria, method, size, seed, today, review_share=share)
     fingerprint = selection_fingerprint(result)
-    command = sample_command(size, method, criteria, seed)
+    command = sample_command(size, method, criteria, seed, dip_id)
     return SamplePreview(result, command, fingerprint, None, await _chosen(uow, result, population)), population
 
 

@@ -255,6 +255,10 @@ class Dips(Protocol):
 
     async def update_action(self, action_id: int, progress: str, at: datetime) -> None: ...
 
+    async def link_draw(self, dip_id: int, draw_id: int) -> None:
+        """The dip sample's cohort is this draw."""
+        ...
+
     async def service_managers(self, head_of_service_id: int) -> list[int]:
         """The Service Managers of the teams this Head of Service leads: who updates the dip's actions."""
         ...

@@ -90,6 +90,9 @@ class SqlDips(SqlRepository):
             for a, by in rows
         ]
 
+    async def link_draw(self, dip_id: int, draw_id: int) -> None:
+        await self.session.execute(update(DipSample).where(DipSample.id == dip_id).values(draw_id=draw_id))
+
     async def update_action(self, action_id: int, progress: str, at: datetime) -> None:
         await self.session.execute(
             update(ActionItem).where(ActionItem.id == action_id).values(progress=progress or None, updated_at=at)

@@ -8,7 +8,7 @@ from typing import Any
 from plf_core.forms.model import Contributor, DateRule, FieldKind
 from plf_core.forms.registry import get_form
 from plf_core.vocabulary import Role
-from tests.e2e.teams import TeamsUser, card_texts, input_ids
+from tests.e2e.teams import TeamsUser, card_facts, card_texts, input_ids
 from tests.e2e.test_audit_workflow import BOROUGH, _query, bot, cast, users, wait_for_card  # noqa: F401
 
 DIP = get_form("dip_sample_terms")
@@ -101,6 +101,19 @@ async def test_a_dip_sample_from_theme_to_agreed_actions(bot: Any, database_url:
     assert any("the follow-ups and the escalation to the Director of Operations stop" in t for t in texts)
     done = await _query(database_url, "SELECT status, progress FROM actions WHERE dip_sample_id = 1 ORDER BY id")
     assert done == [("done", "Shared at the team meeting")] + [("done", None)] * 4
+
+    # the dip's cohort drawn and linked to it: a quarter of it to Practice Learning Review (line 515)
+    assert await u["qa"].say("sample 8 by cohort dip 1 seed 5") == 202
+    preview = await wait_for_card(connector, u["qa"], "Sample preview")
+    assert card_facts(preview)["For Practice Learning Review"] == "2 (an audit each; the rest are the dip's cohort)"
+    created = await u["qa"].press(preview, "Create 2 audits")
+    texts = card_texts(created)
+    assert any("2 audits for Practice Learning Review" in t for t in texts), texts
+    assert any("the other 6 cases are dip sample 1's (Voice of the child) cohort" in t for t in texts), texts
+    assert await _query(database_url, "SELECT draw_id FROM dip_samples WHERE id = 1") == [(1,)]
+    assert await _query(database_url, "SELECT count(*) FROM audits WHERE draw_id = 1") == [(2,)]
+    assert await u["qa"].say("sample quota dip 1") == 202
+    await wait_for_card(connector, u["qa"], "a quota is the cycle's audits, not a dip sample's cohort")
 
 
 def _buttons(card: dict[str, Any]) -> list[dict[str, Any]]:

@@ -199,6 +199,9 @@ class FakeDips(FakeRepository):
             for a in mine
         ]
 
+    async def link_draw(self, dip_id: int, draw_id: int) -> None:
+        self.world.dips[dip_id].draw_id = draw_id
+
     async def update_action(self, action_id: int, progress: str, at: datetime) -> None:
         self.world.actions[action_id].progress = progress
 

@@ -113,6 +113,7 @@ class DipRowData:
     head_of_service_id: int | None = None
     history: list[tuple[str, str, int | None]] = field(default_factory=list)
     sent_at: datetime | None = None
+    draw_id: int | None = None
 
 
 @dataclass
