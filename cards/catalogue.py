@@ -15,7 +15,7 @@ from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly
 from cards.notice_cards import CardContext, notice_card
 from plf_core import notices as n
 from plf_core import timetable_notices as t
-from plf_core.dip_actions import DipActionsScreen
+from plf_core.dip_actions import DipActionsScreen, DipModerationScreen
 from plf_core.dips import DEFAULT_THEMES, DipActionRow
 from plf_core.forms.model import Contributor, Field, FieldKind, Form
 from plf_core.forms.registry import load_forms
@@ -205,8 +205,14 @@ def example_notices() -> list[tuple[str, NoticeData]]:
                 (("Audits returned", "37 of 48"), ("Graded Good or better", "62%"), ("Moderated", "9")),
             ),
         ),
-        ("notices/dip-planned", t.DipPlanned("Strategy discussion and section 47", DAY, False, "April 2027")),
-        ("notices/dip-planned-data", t.DipPlanned("Strategy discussion and section 47", DAY, True, "April 2027")),
+        (
+            "notices/dip-planned",
+            t.DipPlanned("Strategy discussion and section 47", date(2027, 4, 1), False, "April 2027"),
+        ),
+        (
+            "notices/dip-planned-data",
+            t.DipPlanned("Strategy discussion and section 47", date(2027, 4, 1), True, "April 2027"),
+        ),
         (
             "notices/quota-proposal",
             t.QuotaProposal(
@@ -300,6 +306,8 @@ def layered_cards() -> Iterator[tuple[str, CardDict]]:
     note = "Thank you: 1 update saved and 1 action marked done."
     yield "layered/dip-actions", dip_cards.dip_actions(DipActionsScreen(7, theme, dip_rows, True, note))
     yield "layered/dip-actions-read-only", dip_cards.dip_actions(DipActionsScreen(7, theme, dip_rows, False))
+    comments = (SENTENCE * 30)[:4000]
+    yield "layered/dip-moderation", dip_cards.dip_moderation(DipModerationScreen(7, theme, comments, "Saved."))
     yield (
         "layered/review-assigned",
         layered.review_assigned(

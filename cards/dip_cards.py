@@ -10,7 +10,7 @@ from microsoft_teams.cards.core import CardElement
 from cards.base import CardDict, card, execute, facts, heading, para
 from cards.notices import when
 from plf_core.card_actions import Verb
-from plf_core.dip_actions import MAX_PROGRESS, DipActionsScreen
+from plf_core.dip_actions import MAX_COMMENTS, MAX_PROGRESS, DipActionsScreen, DipModerationScreen
 from plf_core.dips import DipActionRow
 
 RAG = {"red": "Red", "amber": "Amber", "green": "Green"}
@@ -38,6 +38,32 @@ def dip_actions(screen: DipActionsScreen) -> CardDict:
         data = {"dip_sample": screen.dip_id}
         actions.append(execute("Save", Verb.DIP_ACTIONS_SAVE, data, style="positive"))
     return card(body, actions, fallback_text=f"Dip sample {screen.dip_id}: {done} of {len(screen.actions)} done")
+
+
+def dip_moderation(screen: DipModerationScreen) -> CardDict:
+    body: list[CardElement] = [
+        heading(f"Moderating dip sample {screen.dip_id}: {screen.theme}"),
+        para(
+            "Your comments go into its Terms of Reference (Moderators Comments), for QA, the Head of Service "
+            "and the Service Managers to read with its findings.",
+            subtle=True,
+        ),
+    ]
+    if screen.note:
+        body.append(para(screen.note, color="Attention" if screen.error else "Accent", bold=True))
+    body.append(
+        TextInput(
+            id="TOR_moderators",
+            label="Moderators Comments",
+            value=screen.comments,
+            is_multiline=True,
+            max_length=MAX_COMMENTS,
+        )
+    )
+    if screen.error:
+        body.append(para(screen.error, color="Attention"))
+    data = {"dip_sample": screen.dip_id}
+    return card(body, [execute("Save", Verb.DIP_MODERATE_SAVE, data, style="positive")], fallback_text="Moderating")
 
 
 def _action(n: int, a: DipActionRow, screen: DipActionsScreen) -> Container:

@@ -224,6 +224,11 @@ def _dip_actions(screen: dip_actions.DipActionsScreen, context: ScreenContext) -
     return dip_cards.dip_actions(screen)
 
 
+@shows(dip_actions.DipModerationScreen)
+def _dip_moderation(screen: dip_actions.DipModerationScreen, context: ScreenContext) -> CardDict:
+    return dip_cards.dip_moderation(screen)
+
+
 @shows(dips.DipList)
 def _dips(screen: dips.DipList, context: ScreenContext) -> CardDict:
     rows = [

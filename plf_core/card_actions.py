@@ -33,6 +33,7 @@ class Verb(StrEnum):
     DIP_OPEN = "dip.open"
     DIP_ACTIONS = "dip.actions"
     DIP_ACTIONS_SAVE = "dip.actions.save"
+    DIP_MODERATE_SAVE = "dip.moderate.save"
     ACTIONS_DONE = "actions.done"
     ACTION_DONE = "action.done"  # one tracked action
     ACTIONS_NOT_YET = "actions.not_yet"
@@ -140,6 +141,11 @@ async def _dip_actions_save(t: Turn, r: ActionRequest) -> object:
     return await dip_actions.save_actions(t.uow, t.actor, r.dip_id, r.inputs, t.now, t.activity_id)
 
 
+async def _dip_moderate_save(t: Turn, r: ActionRequest) -> object:
+    assert r.dip_id is not None
+    return await dip_actions.save_moderation(t.uow, t.actor, r.dip_id, r.inputs, t.activity_id)
+
+
 async def _open(t: Turn, r: ActionRequest) -> object:
     return await workflow.open_audit(t.uow, t.actor, r.audit, r.page, t.activity_id)
 
@@ -195,6 +201,7 @@ ACTIONS: dict[Verb, Action] = {
     Verb.DIP_OPEN: Action(_dip_open, needs_dip=True),
     Verb.DIP_ACTIONS: Action(_dip_actions, needs_dip=True, refreshes=False),
     Verb.DIP_ACTIONS_SAVE: Action(_dip_actions_save, needs_dip=True, refreshes=False),
+    Verb.DIP_MODERATE_SAVE: Action(_dip_moderate_save, needs_dip=True, refreshes=False),
     Verb.ACTIONS_DONE: Action(_actions_done, needs_audit=True),
     Verb.ACTIONS_NOT_YET: Action(_actions_not_yet, needs_audit=True),
     Verb.ACTION_DONE: Action(_action_done, refreshes=False),

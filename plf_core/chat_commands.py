@@ -90,6 +90,11 @@ class DipActions:
 
 
 @dataclass(frozen=True)
+class DipModerate:
+    dip_id: int
+
+
+@dataclass(frozen=True)
 class SendDip:
     dip_id: int
     person_ref: str

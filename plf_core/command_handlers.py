@@ -34,6 +34,7 @@ ChatScreen = (
     | dips.DipThemes
     | dips.DipList
     | dip_actions_use_case.DipActionsScreen
+    | dip_actions_use_case.DipModerationScreen
     | timetable_commands.TimetablePreview
     | timetable_commands.OutboxList
     | timetable_commands.StatusFigures
@@ -108,6 +109,10 @@ async def send_dip(t: Turn, command: c.SendDip) -> ChatScreen:
 
 async def dip_actions(t: Turn, command: c.DipActions) -> ChatScreen:
     return await dip_actions_use_case.open_actions(t.uow, t.actor, command.dip_id)
+
+
+async def dip_moderate(t: Turn, command: c.DipModerate) -> ChatScreen:
+    return await dip_actions_use_case.open_moderation(t.uow, t.actor, command.dip_id)
 
 
 async def list_dips(t: Turn, _: c.ListDips) -> ChatScreen:

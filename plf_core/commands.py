@@ -327,6 +327,16 @@ ROUTES: tuple[Route[Any], ...] = (
         also_heads=True,
     ),
     Route(
+        re.compile(r"(?i)^dip\s+moderate\s+#?(\d{1,9})$"),
+        lambda m: c.DipModerate(int(m[1])),
+        h.dip_moderate,
+        "dip moderate DIP",
+        "write a moderator's comments on a dip sample's Terms of Reference (reviewers and the AD QA)",
+        hints.DIPS,
+        "dip moderate 1",
+        qa_only=True,
+    ),
+    Route(
         re.compile(r"(?i)^dips$"),
         lambda m: c.ListDips(),
         h.list_dips,

@@ -12,11 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from plf_core.audits import AuditView
 from plf_core.dips import DipActionRow, DipRow
 from plf_core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from plf_core.people import Actor
 from plf_core.periods import staff_date
 from plf_core.ports import AbstractUnitOfWork
+from plf_core.vocabulary import AuditStatus
 
 MAX_PROGRESS = 1000
 DIP_RULES = ("dip_agree:", "dip_followup_2:", "dip_escalation:")  # the timetable's rules about a dip sample
@@ -135,3 +137,64 @@ def dip_number(text: str) -> int:
     if not digits.isdigit():
         raise ValidationFailed(f"'{text[:20]}' is not a dip sample number: type 'dips' for the list")
     return int(digits)
+
+
+# --- the moderators' comments (line 517: dip samples are moderated by reviewers and the AD QA) ---------
+
+MODERATOR_FIELD = "TOR_moderators"
+MODERATOR_PAGE = "learning"
+MAX_COMMENTS = 4000
+
+
+@dataclass(frozen=True)
+class DipModerationScreen:
+    dip_id: int
+    theme: str
+    comments: str
+    note: str | None = None
+    error: str | None = None
+
+
+async def _moderated(uow: AbstractUnitOfWork, actor: Actor, dip_id: int) -> tuple[DipRow, AuditView]:
+    row = await uow.dips.get(dip_id)
+    audit = await uow.audits.get(row.audit_id) if row is not None and row.audit_id is not None else None
+    if row is None or audit is None:
+        raise NotFound(f"there is no dip sample {dip_id} (type 'dips' for the list)", action="dip_moderate")
+    if not actor.is_qa:
+        raise NotAllowed(
+            "a dip sample is moderated by the Practice Learning Reviewers and the AD QA", action="dip_moderate"
+        )
+    if audit.practitioner_id == actor.person_id:
+        raise NotAllowed(
+            f"you wrote dip sample {dip_id}'s Terms of Reference: another reviewer or the AD QA moderates it",
+            action="dip_moderate",
+        )
+    if audit.status in (AuditStatus.ASSIGNED, AuditStatus.IN_PROGRESS):
+        raise Conflict(f"dip sample {dip_id}'s Terms of Reference are not submitted yet: it is moderated after")
+    return row, audit
+
+
+async def open_moderation(uow: AbstractUnitOfWork, actor: Actor, dip_id: int) -> DipModerationScreen:
+    row, audit = await _moderated(uow, actor, dip_id)
+    return DipModerationScreen(dip_id, row.theme, str(audit.answers.get(MODERATOR_FIELD) or ""))
+
+
+async def save_moderation(
+    uow: AbstractUnitOfWork, actor: Actor, dip_id: int, inputs: Mapping[str, object], activity: str | None
+) -> DipModerationScreen:
+    """The moderator's comments into the Terms of Reference; too long is refused with nothing lost."""
+    row, audit = await _moderated(uow, actor, dip_id)
+    comments = str(inputs.get(MODERATOR_FIELD) or "").strip()
+    if len(comments) > MAX_COMMENTS:
+        error = f"at most {MAX_COMMENTS:,} characters (this is {len(comments):,})"
+        return DipModerationScreen(dip_id, row.theme, comments, "Nothing was saved.", error)
+    page = audit.current_page or MODERATOR_PAGE
+    saved = await uow.audits.save_answers(
+        audit.id, audit.version, MODERATOR_PAGE, {MODERATOR_FIELD: comments}, actor.person_id, page, audit.status.value
+    )
+    if not saved:
+        raise Conflict(f"dip sample {dip_id} changed meanwhile: open it again with 'dip moderate {dip_id}'")
+    await uow.access.log(actor, "dip_moderate", audit.id, activity, "ok")
+    return DipModerationScreen(
+        dip_id, row.theme, comments, "Thank you: your comments are saved in its Terms of Reference."
+    )

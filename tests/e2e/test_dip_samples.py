@@ -112,6 +112,17 @@ async def test_a_dip_sample_from_theme_to_agreed_actions(bot: Any, database_url:
     assert any("the other 6 cases are dip sample 1's (Voice of the child) cohort" in t for t in texts), texts
     assert await _query(database_url, "SELECT draw_id FROM dip_samples WHERE id = 1") == [(1,)]
     assert await _query(database_url, "SELECT count(*) FROM audits WHERE draw_id = 1") == [(2,)]
+    # moderated by the AD QA (line 517): the moderator's comments go into the Terms of Reference
+    assert await u["qa"].say("dip moderate 1") == 202
+    await wait_for_card(connector, u["qa"], "you wrote dip sample 1's Terms of Reference")
+    assert await qa_manager.say("dip moderate 1") == 202
+    moderating = await wait_for_card(connector, qa_manager, "Moderating dip sample 1")
+    saved = await qa_manager.press(moderating, "Save", {"TOR_moderators": "Synthetic: well evidenced."})
+    assert "Thank you: your comments are saved in its Terms of Reference." in card_texts(saved)
+    [(latest,)] = await _query(
+        database_url, "SELECT \"values\" FROM answers WHERE page_id = 'learning' ORDER BY id DESC LIMIT 1"
+    )
+    assert "Synthetic: well evidenced." in str(latest)
     assert await u["qa"].say("sample quota dip 1") == 202
     await wait_for_card(connector, u["qa"], "a quota is the cycle's audits, not a dip sample's cohort")
 

@@ -210,3 +210,32 @@ async def test_the_service_manager_updates_a_dip_samples_actions_and_marking_the
     with pytest.raises(NotFound):
         async with uow:
             await dip_actions.open_actions(uow, manager, 4040)
+
+
+async def test_a_dip_sample_is_moderated_by_a_reviewer_or_the_ad_qa_other_than_its_author(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock
+) -> None:
+    now = clock.now()
+    async with uow:
+        screen = await dips.new_dip(uow, actor(uow, borough.qa), "Permanence", now)
+    [dip_id] = borough.world.dips
+    with pytest.raises(Conflict, match="not submitted yet"):
+        async with uow:
+            await dip_actions.open_moderation(uow, actor(uow, borough.qa_manager), dip_id)
+    borough.world.audits[screen.audit.id].status = "submitted"
+    with pytest.raises(NotAllowed, match="you wrote dip sample"):
+        async with uow:
+            await dip_actions.open_moderation(uow, actor(uow, borough.qa), dip_id)
+    with pytest.raises(NotAllowed, match="Practice Learning Reviewers and the AD QA"):
+        async with uow:
+            await dip_actions.open_moderation(uow, actor(uow, borough.manager), dip_id)
+    ad_qa = actor(uow, borough.qa_manager)
+    async with uow:
+        long = await dip_actions.save_moderation(uow, ad_qa, dip_id, {"TOR_moderators": "x" * 4001}, "a")
+    assert (long.note, long.comments) == ("Nothing was saved.", "x" * 4001)  # nothing lost
+    async with uow:
+        saved = await dip_actions.save_moderation(uow, ad_qa, dip_id, {"TOR_moderators": "Well evidenced."}, "b")
+    assert saved.note == "Thank you: your comments are saved in its Terms of Reference."
+    async with uow:
+        again = await dip_actions.open_moderation(uow, ad_qa, dip_id)
+    assert again.comments == "Well evidenced."
