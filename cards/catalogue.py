@@ -205,6 +205,8 @@ def example_notices() -> list[tuple[str, NoticeData]]:
                 (("Audits returned", "37 of 48"), ("Graded Good or better", "62%"), ("Moderated", "9")),
             ),
         ),
+        ("notices/dip-findings", t.DipFindings(7, "Voice of the child", (SENTENCE * 30)[:2000], 5)),
+        ("notices/dip-findings-to-update", t.DipFindings(7, "Voice of the child", (SENTENCE * 30)[:2000], 5, 1)),
         (
             "notices/dip-planned",
             t.DipPlanned("Strategy discussion and section 47", date(2027, 4, 1), False, "April 2027"),

@@ -293,7 +293,7 @@ def data_request(cycle: str, starts: date, send_by: date, criteria: Sequence[str
 def dip_sample_actions(dip_id: int, theme: str, actions: Sequence[DipAction], agree_by: date) -> CardDict:
     body: list[CardElement] = [
         heading(f"Dip sample: {theme}"),
-        para(f"Please agree these actions by {when(agree_by)} (within one week, section 15)."),
+        para(f"Please agree these actions by {when(agree_by)} (section 15)."),
     ]
     for i, action in enumerate(actions[:10], 1):
         by = f", by {when(action.by)}" if action.by else ""

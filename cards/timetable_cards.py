@@ -97,6 +97,24 @@ def _quota(notice: t.QuotaProposal, context: CardContext) -> CardDict:
     return layered.sample_preview(summary, "audits")
 
 
+@builds(t.DipFindings)
+def _dip_findings(notice: t.DipFindings, context: CardContext) -> CardDict:
+    data: dict[str, object] = {"dip_sample": notice.dip_id}
+    lines = [
+        f"The dip sample on {notice.theme} has gone to its Head of Service with {notice.actions} "
+        f"action{'s' if notice.actions != 1 else ''}. Its findings and recommendations:",
+        notice.findings or "(none written)",
+    ]
+    if notice.to_update:
+        lines.append("You write where each action has got to and mark it done; when all are done the follow-ups stop.")
+        return layered.timetable_notice(
+            f"Dip sample {notice.dip_id}: {notice.theme}", lines, ("Update the actions", Verb.DIP_ACTIONS, data)
+        )
+    return layered.timetable_notice(
+        f"Dip sample findings: {notice.theme}", lines, ("Open the Terms of Reference", Verb.DIP_OPEN, data)
+    )
+
+
 @builds(t.DipPlanned)
 def _dip_planned(notice: t.DipPlanned, context: CardContext) -> CardDict:
     starts = staff_date(notice.starts) if notice.starts else "this month"

@@ -20,7 +20,7 @@ from plf_core.notices import DipAction, DipSampleActions
 from plf_core.people import Actor
 from plf_core.ports import AbstractUnitOfWork, Notice, PersonSummary
 from plf_core.reviews import person_named
-from plf_core.timetable_notices import DipFollowUp
+from plf_core.timetable_notices import DipFindings
 from plf_core.vocabulary import AuditStatus, Role
 from plf_core.workflow import PageScreen, Reply
 
@@ -36,6 +36,7 @@ DEFAULT_THEMES: tuple[str, ...] = (
     "Permanence",
 )
 MAX_THEME = 200
+MAX_FINDINGS = 2000  # of the recommendations, on the findings card
 
 
 @dataclass(frozen=True)
@@ -166,9 +167,13 @@ async def send(
         )
     )
     managers = await uow.dips.service_managers(person.person_id)
+    findings = str(audit.answers.get("TOR_recommendations") or "")[:MAX_FINDINGS]
+    to_update = DipFindings(dip_id, row.theme, findings, len(actions), 1)
     for manager in managers:  # they write each action's update and mark it done ('dip actions N')
-        follow = DipFollowUp(dip_id, row.theme, agree_by, "dip_sent")
-        await uow.outbox.add(Notice(f"dip:{dip_id}:sent:{manager}", manager, follow))
+        await uow.outbox.add(Notice(f"dip:{dip_id}:sent:{manager}", manager, to_update))
+    to_read = DipFindings(dip_id, row.theme, findings, len(actions))
+    for leader in await uow.people.people_with_roles([Role.SLT.value]):  # the findings go to SLT (line 517)
+        await uow.outbox.add(Notice(f"dip:{dip_id}:findings:{leader}", leader, to_read))
     count = len(actions)
     told = (
         f"; its {len(managers)} Service Manager{'s' if len(managers) != 1 else ''} will update them" if managers else ""
@@ -194,7 +199,8 @@ async def agree(uow: AbstractUnitOfWork, actor: Actor, dip_id: int, now: datetim
 async def open_dip(uow: AbstractUnitOfWork, actor: Actor, dip_id: int, activity: str | None = None) -> PageScreen:
     """The Terms of Reference, read-only, for QA and the Head of Service it was sent to."""
     row, audit = await _dip(uow, dip_id)
-    if not (actor.is_qa or actor.is_slt or row.head_of_service_id == actor.person_id):
+    managers = await uow.dips.service_managers(row.head_of_service_id) if row.head_of_service_id else []
+    if not (actor.is_qa or actor.is_slt or actor.person_id in (row.head_of_service_id, *managers)):
         raise NotAllowed(f"dip sample {dip_id} is not one you can open", action="dip_open")
     await uow.access.log(actor, "view", audit.id, activity, "ok")
     return PageScreen(audit, audit.form.pages[0].id, frozenset(), audit.answers)

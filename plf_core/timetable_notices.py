@@ -397,3 +397,18 @@ class DipPlanned(NoticeData):
             payload.get("data_request") is True,
             text_of(payload, "month"),
         )
+
+
+@kind
+@dataclass(frozen=True)
+class DipFindings(NoticeData):
+    """A dip sample's findings as it goes to its Head of Service (line 517): to SLT to read, and to the
+    Service Managers who will update its actions."""
+
+    KIND = "dip_findings"
+    KEYS: ClassVar[Mapping[str, str]] = {"dip_id": "dip"}
+    dip_id: int
+    theme: str
+    findings: str  # the Terms of Reference's recommendations
+    actions: int
+    to_update: int = 0  # 1: the reader updates the actions (a Service Manager)

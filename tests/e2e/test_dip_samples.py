@@ -66,6 +66,9 @@ async def test_a_dip_sample_from_theme_to_agreed_actions(bot: Any, database_url:
     await wait_for_card(connector, u["qa"], "to agree its 5 actions by")
     told = await wait_for_card(connector, u["manager"], "Dip sample 1: Voice of the child")  # who will update them
     assert "Update the actions" in [a["title"] for a in _buttons(told)]
+    assert "Synthetic TOR_recommendations: voice of the child recorded in plans." in card_texts(told)
+    slt = await _query(database_url, "SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'dip:1:findings:%'")
+    assert slt == [(len([p for p in BOROUGH.people if Role.SLT in p.roles]),)]  # the findings go to SLT too
 
     notice = await wait_for_card(connector, u["head"], "Dip sample: Voice of the child")
     assert any("[AMBER]" in t for t in card_texts(notice))
