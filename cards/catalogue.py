@@ -205,6 +205,10 @@ def example_notices() -> list[tuple[str, NoticeData]]:
                 (("Audits returned", "37 of 48"), ("Graded Good or better", "62%"), ("Moderated", "9")),
             ),
         ),
+        (
+            "notices/supervision-due",
+            t.SupervisionDue("2027-Q1", tuple(f"Pat Leadwell {n}" for n in range(60)), 64),
+        ),
         ("notices/dip-findings", t.DipFindings(7, "Voice of the child", (SENTENCE * 30)[:2000], 5)),
         ("notices/dip-findings-to-update", t.DipFindings(7, "Voice of the child", (SENTENCE * 30)[:2000], 5, 1)),
         (

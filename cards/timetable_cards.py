@@ -97,6 +97,19 @@ def _quota(notice: t.QuotaProposal, context: CardContext) -> CardDict:
     return layered.sample_preview(summary, "audits")
 
 
+@builds(t.SupervisionDue)
+def _supervision_due(notice: t.SupervisionDue, context: CardContext) -> CardDict:
+    more = notice.total - len(notice.supervisors)
+    lines = [
+        f"{_label(notice.cycle)} has started. These supervisors have had no supervision review of their "
+        "records in the last twelve months (Appendix 12: once a year each). Assign each one to a reviewer "
+        "by typing, for example:",
+        f"supervision {notice.supervisors[0] if notice.supervisors else 'NAME'} to REVIEWER",
+        "\n\n".join(notice.supervisors) + (f"\n\n… and {more} more" if more > 0 else ""),
+    ]
+    return layered.timetable_notice(f"Supervision reviews due: {notice.total}", lines, None)
+
+
 @builds(t.DipFindings)
 def _dip_findings(notice: t.DipFindings, context: CardContext) -> CardDict:
     data: dict[str, object] = {"dip_sample": notice.dip_id}

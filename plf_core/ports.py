@@ -176,6 +176,14 @@ class Audits(Protocol):
         parent_audit_id: int | None = None,
     ) -> int: ...
 
+    async def set_subject(self, audit_id: int, person_id: int) -> None:
+        """The person whose work this review is about (a supervision review's supervisor)."""
+        ...
+
+    async def supervisors_due(self, since: date) -> list[tuple[int, str]]:
+        """Practice Leads with no supervision review of their records assigned since `since`: (id, name)."""
+        ...
+
     async def save_answers(
         self,
         audit_id: int,

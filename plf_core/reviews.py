@@ -124,6 +124,7 @@ async def assign_supervision(
         form_id=SUPERVISION, case_id=None, practitioner_id=reviewer.person_id, second_person_id=None, due_on=due
     )
     await _seed(uow, review_id, "header", {"SR_staff": supervisor.name}, actor.person_id)
+    await uow.audits.set_subject(review_id, supervisor.person_id)  # once a year per supervisor (Appendix 12)
     await uow.access.log(actor, "create", review_id, activity, "ok")
     assigned = ReviewAssigned(review_id, SUPERVISION, "", f"supervision by {supervisor.name}", due)
     await uow.outbox.add(Notice(f"review:{review_id}:{reviewer.person_id}", reviewer.person_id, assigned))

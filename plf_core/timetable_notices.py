@@ -412,3 +412,23 @@ class DipFindings(NoticeData):
     findings: str  # the Terms of Reference's recommendations
     actions: int
     to_update: int = 0  # 1: the reader updates the actions (a Service Manager)
+
+
+@kind
+@dataclass(frozen=True)
+class SupervisionDue(NoticeData):
+    """At a cycle's start, to QA: the supervisors whose records have had no supervision review for a
+    year (Appendix 12), each with the command that assigns one."""
+
+    KIND = "supervision_due"
+    cycle: str
+    supervisors: tuple[str, ...]  # names, at most 60
+    total: int
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"cycle": self.cycle, "supervisors": list(self.supervisors), "total": self.total}
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> Self:
+        names = tuple(str(n) for n in listed(payload, "supervisors"))
+        return cls(text_of(payload, "cycle"), names, whole_number(payload, "total"))

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 
 from plf_core import dip_plan as dip_plans
-from plf_core import layered, periods, quota, report_schedule
+from plf_core import layered, periods, quota, report_schedule, supervision_due
 from plf_core.clock import Clock
 from plf_core.delivery import summarise_failures
 from plf_core.dip_plan import PlannedDip
@@ -63,6 +63,7 @@ async def sweep(
     if quota.may_be_due(framework, now, hours):
         async with uow() as work:
             new += await quota.propose(work, framework, now, hours)
+            new += await supervision_due.propose(work, framework, now, hours)
     if report_schedule.due_reports(framework, today) and hours.next_opening(now) == now:
         async with uow() as work:
             new += await report_schedule.send(work, framework, now, hours)

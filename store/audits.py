@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import RowMapping, insert, or_, select, update
 
@@ -11,9 +11,9 @@ from plf_core.audits import AuditView, CaseRef
 from plf_core.forms.validation import Value
 from plf_core.outcomes import OutcomeScales
 from plf_core.people import Actor
-from plf_core.vocabulary import OPEN_AUDIT_STATUSES, AuditStatus, Grade
+from plf_core.vocabulary import OPEN_AUDIT_STATUSES, AuditStatus, Grade, Role
 from store import queries
-from store.models import Audit, Cycle, GradeRecord, OutcomeScore
+from store.models import Audit, Cycle, GradeRecord, OutcomeScore, Person, PersonRole
 from store.repository import SqlRepository
 
 OPEN = [s.value for s in OPEN_AUDIT_STATUSES]
@@ -216,6 +216,23 @@ class SqlAudits(SqlRepository):
             )
         )
         return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+
+    async def set_subject(self, audit_id: int, person_id: int) -> None:
+        await self.session.execute(update(Audit).where(Audit.id == audit_id).values(subject_id=person_id))
+
+    async def supervisors_due(self, since: date) -> list[tuple[int, str]]:
+        reviewed = select(Audit.subject_id).where(
+            Audit.form_id == "supervision_review",
+            Audit.subject_id.is_not(None),
+            Audit.created_at >= datetime.combine(since, time(0), tzinfo=UTC),
+        )
+        rows = await self.session.execute(
+            select(Person.id, Person.display_name)
+            .join(PersonRole, PersonRole.person_id == Person.id)
+            .where(PersonRole.role == Role.PRACTICE_LEAD.value, Person.active.is_(True), Person.id.not_in(reviewed))
+            .order_by(Person.display_name, Person.id)
+        )
+        return [(person, name) for person, name in rows]
 
     async def link_to_draw(self, audit_id: int, draw_id: int) -> None:
         await self.session.execute(update(Audit).where(Audit.id == audit_id).values(draw_id=draw_id))

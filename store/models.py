@@ -161,6 +161,8 @@ class Audit(Stamped, Base):
     draw_id: Mapped[int | None] = mapped_column(ForeignKey("sampling_draws.id"))
     dip_sample_id: Mapped[int | None] = mapped_column(ForeignKey("dip_samples.id"))
     parent_audit_id: Mapped[int | None] = mapped_column(ForeignKey("audits.id"))
+    #: the person whose work a review is about (a supervision review's supervisor)
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20), server_default="assigned")
     #: Bumped on every write; a card carrying an older version cannot overwrite newer answers.
     version: Mapped[int] = mapped_column(Integer, server_default=text("1"))

@@ -250,7 +250,20 @@ class FakeAudits(FakeRepository):
         self.world.audits[audit_id] = AuditRow(
             audit_id, form_id, case_id, practitioner_id, second_person_id, due_on, parent_audit_id
         )
+        self.world.audits[audit_id].created_on = self.clock.today()
         return audit_id
+
+    async def set_subject(self, audit_id: int, person_id: int) -> None:
+        self.world.audits[audit_id].subject_id = person_id
+
+    async def supervisors_due(self, since: date) -> list[tuple[int, str]]:
+        reviewed = {
+            a.subject_id
+            for a in self.world.audits.values()
+            if a.form_id == "supervision_review" and a.created_on is not None and a.created_on >= since
+        }
+        leads = [p for p in self.world.people.values() if Role.PRACTICE_LEAD in p.roles and p.active]
+        return sorted(((p.id, p.name) for p in leads if p.id not in reviewed), key=lambda r: (r[1], r[0]))
 
     async def save_answers(
         self,

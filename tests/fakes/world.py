@@ -72,6 +72,8 @@ class AuditRow:
     uploaded_at: datetime | None = None
     draw_id: int | None = None
     dip_id: int | None = None
+    subject_id: int | None = None
+    created_on: date | None = None
 
 
 @dataclass

@@ -40,6 +40,7 @@ URGENT = {
     "pim_escalation",
     "review_escalation",
     "quota_proposal",
+    "supervision_due",
     "dip_plan",
     "report",
 }  # each alone
@@ -259,6 +260,11 @@ async def test_a_year_sends_every_expected_notice_once_at_the_right_time_and_not
         **each("data_request", "2027-Q2", data_team, date(2027, 3, 18)),
         **each("data_request", "2027-Q3", data_team, date(2027, 6, 17)),
         **each("quota_proposal", "2027-Q2", qa, date(2027, 4, 1)),
+        # and the supervisors due their yearly supervision review (none has had one)
+        **each("supervision_due", "2026-Q4", qa, date(2026, 10, 1)),
+        **each("supervision_due", "2027-Q1", qa, date(2027, 1, 4)),
+        **each("supervision_due", "2027-Q2", qa, date(2027, 4, 1)),
+        **each("supervision_due", "2027-Q3", qa, date(2027, 7, 1)),
         **each("quota_proposal", "2027-Q3", qa, date(2027, 7, 1)),
         **each("slt_outstanding", "2027-Q1", slt, date(2027, 4, 7)),
         **each("slt_outstanding", "2027-Q2", slt, date(2027, 7, 7)),

@@ -160,6 +160,7 @@ STORED["review_due"] = {
     "due": "2026-12-03",
     "rule": "review_reminder",
 }
+STORED["supervision_due"] = {"cycle": "2027-Q1", "supervisors": ["Pat Lead"], "total": 1}
 STORED["dip_findings"] = {"dip": 7, "theme": "Voice of the child", "findings": "Plans", "actions": 5, "to_update": 1}
 STORED["dip_planned"] = {"theme": "Threshold", "starts": "2027-02-01", "data_request": True, "month": "February 2027"}
 STORED["highlight_report"] = {

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from plf_core import chat, quota, workflow
+from plf_core import chat, quota, supervision_due, workflow
 from plf_core.clock import FixedClock
 from plf_core.framework_config import Framework
 from plf_core.moderation import Rules
 from plf_core.timetable import Hours
-from plf_core.timetable_notices import QuotaProposal
+from plf_core.timetable_notices import QuotaProposal, SupervisionDue
 from tests.fakes.store import FakeUnitOfWork
 from tests.fakes.world import small_borough
 from tests.unit.use_cases.conftest import actor
@@ -70,3 +70,27 @@ async def test_no_proposal_when_the_quota_was_drawn_or_the_cycle_is_weeks_old(cl
     monthly = small_borough(opening.today())
     month_start = at(clock, 2027, 2, 1, 10)
     assert await propose(FakeUnitOfWork(monthly.world, month_start), month_start, Framework(cycle="month")) == 2
+
+
+async def test_qa_is_told_each_cycle_which_supervisors_are_due_their_yearly_supervision_review(
+    clock: FixedClock,
+) -> None:
+    opening = at(clock, 2027, 1, 4, 10)
+    borough = small_borough(opening.today())
+    uow = FakeUnitOfWork(borough.world, opening)
+    hours = Hours(zone=opening.zone)
+    async with uow:
+        assert await supervision_due.propose(uow, Framework(), opening.now(), hours) == 2
+        assert await supervision_due.propose(uow, Framework(), opening.now(), hours) == 0  # once a cycle
+    [told, *_] = [r for r in borough.world.outbox.values() if r.kind == "supervision_due"]
+    assert SupervisionDue.from_payload(told.payload).supervisors == ("Pat Lead",)
+    settings = chat.ChatSettings(workflow.Settings(), opening.zone, Rules(), (), Hours(zone=opening.zone))
+    async with uow:
+        done = await chat.run(
+            uow, actor(uow, borough.qa), "supervision pat lead to Ada Qamanager", opening.now(), settings, "a"
+        )
+    assert isinstance(done, workflow.Reply)
+    assert "Supervision review" in done.text
+    spring = at(clock, 2027, 4, 1, 10)
+    async with FakeUnitOfWork(borough.world, spring) as later:
+        assert await supervision_due.propose(later, Framework(), spring.now(), hours) == 0  # reviewed this year
