@@ -54,6 +54,10 @@ class PeriodFigures:
     low: Sequence[tuple[str, int]] = ()
     #: (case id, team, deadline) of the actions past their deadline (a service area's report only)
     overdue_actions: Sequence[tuple[str, str, date]] = ()
+    #: (form, returned, due in the period and not returned) of the thematic and supervision reviews
+    reviews: Sequence[tuple[str, int, int]] = ()
+    #: (theme, actions, actions done, findings) of the dip samples sent in the period
+    dips: Sequence[tuple[str, int, int, str]] = ()
 
     @property
     def empty(self) -> bool:
@@ -148,6 +152,19 @@ def _how_much(f: PeriodFigures) -> Section:
         ("Practice Improvement Meetings held", count(f.pims_held)),
     )
     return Section("How much did we do?", (Table("how_much", "Activity", ("Measure", "Number"), rows, SMALL_NOTE),))
+
+
+def _dips_and_reviews(f: PeriodFigures) -> Section:
+    """What the dip samples found (line 517) and the thematic and supervision reviews (line 479)."""
+    dips = tuple((theme, f"{done} of {actions}", findings or "—") for theme, actions, done, findings in f.dips)
+    reviews = tuple((form, count(r), count(o)) for form, r, o in f.reviews)
+    return Section(
+        "What did the dip samples and reviews find?",
+        (
+            Table("dip_samples", "Dip samples sent to Heads of Service", ("Theme", "Actions done", "Findings"), dips),
+            Table("reviews", "Thematic and supervision reviews", ("Review", "Returned", "Outstanding"), reviews),
+        ),
+    )
 
 
 def _how_well(f: PeriodFigures, agreed: Agreement) -> Section:
@@ -316,6 +333,7 @@ def highlight(
     agreed = agreement_of(pairs)
     trend = tuple(trend_point(p, f) for p, f in [*earlier, (period, figures)][-TREND_PERIODS:])
     sections = [_how_much(figures), _how_well(figures, agreed), _better_off(figures), _themes(figures)]
+    sections.append(_dips_and_reviews(figures))
     sections.append(Section("Trends", (_trend_table(trend),)))
     if area_report:
         sections.append(Section("Overdue actions", (_overdue(figures),)))

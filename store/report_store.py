@@ -25,6 +25,7 @@ from plf_core.vocabulary import Grade
 from store import queries
 from store.audits import SqlAudits
 from store.models import ActionItem, Audit, Case, DipSample, GradeRecord, Moderation, OutcomeScore, ServiceArea, Team
+from store.report_reviews import dips_in, reviews_in
 from store.repository import SqlRepository
 
 PLC = PLC_FORM
@@ -293,6 +294,8 @@ async def period_figures(
         change=await counting.change(),
         low=await counting.low(),
         overdue_actions=await counting.overdue_actions(),
+        reviews=await reviews_in(session, period, area_id, zone),
+        dips=await dips_in(session, period, area_id, zone),
     )
 
 

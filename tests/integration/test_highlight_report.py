@@ -19,7 +19,18 @@ from plf_core.outcomes import AREAS
 from reports.highlight_html import highlight_csv, highlight_html
 from store.database import session_factory
 from store.demo import load_demo
-from store.models import ActionItem, Audit, Case, DipSample, GradeRecord, Moderation, OutcomeScore, ServiceArea, Team
+from store.models import (
+    ActionItem,
+    Answer,
+    Audit,
+    Case,
+    DipSample,
+    GradeRecord,
+    Moderation,
+    OutcomeScore,
+    ServiceArea,
+    Team,
+)
 from store.report_store import highlight_report
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
@@ -189,3 +200,36 @@ async def test_a_period_with_no_data_gives_a_report_that_says_so(engine: AsyncEn
     html = highlight_html(report)
     assert "There is nothing to report for this period." in html
     assert "data:image/png" not in html
+
+
+async def test_the_report_has_what_the_dip_samples_and_reviews_found(engine: AsyncEngine) -> None:
+    await fixture(engine)
+    async with session_factory(engine)() as session, session.begin():
+        dip = (await session.execute(select(DipSample))).scalar_one()
+        case, worker = (await session.execute(select(Case.id, Case.allocated_worker_id).limit(1))).one()
+        terms = Audit(form_id="dip_sample_terms", version=2, status="submitted", practitioner_id=worker)
+        terms.dip_sample_id = dip.id
+        session.add(terms)
+        for form, submitted, due in (
+            ("thematic_cla_care_leavers", noon(date(2026, 8, 10)), date(2026, 8, 20)),
+            ("thematic_cla_care_leavers", None, date(2026, 9, 1)),  # outstanding
+            ("supervision_review", noon(date(2026, 9, 2)), date(2026, 9, 30)),
+        ):
+            review = Audit(form_id=form, version=1, status="submitted" if submitted else "assigned", case_id=case)
+            review.practitioner_id, review.submitted_at, review.due_on = worker, submitted, due
+            session.add(review)
+        await session.flush()
+        for version, text in ((1, "A first draft"), (2, "Plans name the child's wishes in 6 of 10 cases.")):
+            values = {"TOR_recommendations": text}
+            session.add(Answer(audit_id=terms.id, page_id="recommendations", version=version, values=values))
+        for status in ("done", "open"):
+            session.add(ActionItem(dip_sample_id=dip.id, text="Share the learning", status=status))
+    async with session_factory(engine)() as session:
+        report = await highlight_report(session, Q3, None, "the whole service", NOW, LONDON)
+    assert table(report, "dip_samples").rows == (
+        ("Voice of the child", "1 of 2", "Plans name the child's wishes in 6 of 10 cases."),
+    )
+    assert rows(report, "reviews") == {  # small numbers marked, as everywhere in the report
+        "Thematic Practice Review (CLA & Care Leavers)": ("1*", "1*"),
+        "Practice Review of Supervision (part 1)": ("1*", "0"),
+    }
