@@ -63,9 +63,11 @@ class SignedLinks:
     def chart_url(self, audit_id: int) -> str:
         return f"{self.base_url}/links/charts/{self.token('chart', {'a': audit_id})}.png"
 
-    def report_url(self, reader: int, period: str, area_id: int | None) -> str:
-        """The full report, for one reader: opening it checks the reader's rights again."""
-        return f"{self.base_url}/links/reports/{self.token('report', {'p': reader, 'r': period, 'a': area_id})}.html"
+    def report_url(self, reader: int, period: str, area_id: int | None, team_id: int | None = None) -> str:
+        """The full report, for one reader: opening it checks the reader's rights again. `team_id`: a
+        team's report (its Practice Lead's and practitioners')."""
+        claims = {"p": reader, "r": period, "a": area_id, **({"t": team_id} if team_id is not None else {})}
+        return f"{self.base_url}/links/reports/{self.token('report', claims)}.html"
 
     @property
     def lifetime_days(self) -> int:

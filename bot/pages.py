@@ -15,7 +15,7 @@ from plf_core import periods
 from plf_core.clock import Clock
 from plf_core.errors import ValidationFailed
 from plf_core.ports import UnitOfWorkFactory
-from plf_core.report_command import REPORT_PERIODS, may_read
+from plf_core.report_command import REPORT_PERIODS, may_read, may_read_team
 from reports.highlight_html import forbidden_html, highlight_html
 from reports.outcomes_chart import outcomes_chart_png
 
@@ -58,17 +58,18 @@ def report_handler(
     """The full highlight report behind its link; the reader's rights are checked as it opens."""
 
     async def report(request: web.Request) -> web.StreamResponse:
-        payload = links.read("report", request.match_info["token"])
-        reader, code, area_id = (payload or {}).get("p"), (payload or {}).get("r"), (payload or {}).get("a")
+        payload = links.read("report", request.match_info["token"]) or {}
+        reader, code, area_id, team_id = payload.get("p"), payload.get("r"), payload.get("a"), payload.get("t")
         if (
             not isinstance(reader, int)
             or not isinstance(code, str)
             or not (area_id is None or isinstance(area_id, int))
+            or not (team_id is None or isinstance(team_id, int))
         ):
             return web.Response(status=404, text=NOT_FOUND, headers=PRIVATE)
         async with uow() as work:
             actor = await work.people.actor_of(reader)
-            if actor is None or not may_read(actor, area_id):
+            if actor is None or not (may_read(actor, area_id) if team_id is None else may_read_team(actor, team_id)):
                 await work.access.log(actor, f"report {code[:12]} (link)", None, None, "denied")
                 message = (
                     "Your roles no longer include this report's service area."
@@ -82,8 +83,10 @@ def report_handler(
                 period = periods.parse(code, clock.today(), kinds=REPORT_PERIODS)
             except ValidationFailed:
                 return web.Response(status=404, text=NOT_FOUND, headers=PRIVATE)
+            team = await work.reports.team_of(team_id) if team_id is not None else None
             scope = await work.people.area_name(area_id) if area_id is not None else "the whole service"
-            made = await work.reports.highlight(period, area_id, scope)
+            scope = f"team {team[1]}" if team is not None else scope
+            made = await work.reports.highlight(period, area_id, scope, team=team[0] if team else None)
             await work.access.log(actor, f"report {code[:12]} (link)", None, None, "ok")
         html = await asyncio.to_thread(highlight_html, made)
         return web.Response(text=html, content_type="text/html", headers=HTML_HEADERS)

@@ -413,7 +413,7 @@ class CatalogueLinks:
     def chart_url(self, audit_id: int) -> str:
         return "https://plf.example.org/links/charts/" + "x" * 160 + ".png"
 
-    def report_url(self, reader: int, period: str, area_id: int | None) -> str:
+    def report_url(self, reader: int, period: str, area_id: int | None, team_id: int | None = None) -> str:
         return "https://plf.example.org/links/reports/" + "x" * 160 + ".html"
 
 

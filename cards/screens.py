@@ -177,7 +177,7 @@ def _reply(screen: Reply, context: ScreenContext) -> CardDict:
 @shows(ReportSummary)
 def _report(screen: ReportSummary, context: ScreenContext) -> CardDict:
     links = context.links
-    url = links.report_url(screen.reader_id, screen.period.code, screen.area_id) if links else None
+    url = links.report_url(screen.reader_id, screen.period.code, screen.area_id, screen.team_id) if links else None
     days = links.lifetime_days if links else 7
     return reports.report_summary(screen.period.label, screen.scope, screen.headline, url, screen.empty, days)
 

@@ -85,6 +85,11 @@ class ApproveDip:
 
 
 @dataclass(frozen=True)
+class TeamReport:
+    period: str | None = None
+
+
+@dataclass(frozen=True)
 class DipActions:
     dip_id: int
 

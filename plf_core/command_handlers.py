@@ -107,6 +107,10 @@ async def send_dip(t: Turn, command: c.SendDip) -> ChatScreen:
     return await dips.send(t.uow, t.actor, command.dip_id, command.person_ref, t.now, t.today, agree_days)
 
 
+async def team_report(t: Turn, command: c.TeamReport) -> ChatScreen:
+    return await report_command.team_report(t.uow, t.actor, command.period, t.today, t.activity_id)
+
+
 async def dip_actions(t: Turn, command: c.DipActions) -> ChatScreen:
     return await dip_actions_use_case.open_actions(t.uow, t.actor, command.dip_id)
 

@@ -275,6 +275,16 @@ ROUTES: tuple[Route[Any], ...] = (
         also_heads=True,
     ),
     Route(
+        re.compile(rf"(?i)^team\s+report(?:\s+({PERIODISH}))?$"),
+        lambda m: c.TeamReport(m[1]),
+        h.team_report,
+        "team report [PERIOD]",
+        "your own team's highlight report (the last whole quarter unless you name one): a summary here, the "
+        "full report behind a link",
+        hints.REPORTS,
+        "team report {last_quarter}",
+    ),
+    Route(
         re.compile(r"(?i)^dip\s+themes?$"),
         lambda m: c.DipThemes(),
         h.dip_themes,

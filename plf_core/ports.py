@@ -321,7 +321,14 @@ class Reports(Protocol):
         area_id: int | None,
         scope: str,
         progress: Callable[[str], None] = ...,
-    ) -> HighlightReport: ...
+        team: str | None = None,
+    ) -> HighlightReport:
+        """`team`: one team's report (its code), else the service area's or the whole service's."""
+        ...
+
+    async def team_of(self, team_id: int) -> tuple[str, str] | None:
+        """A team's (code, name)."""
+        ...
 
     async def outcomes_picture(self, audit_id: int) -> OutcomesPicture | None: ...
 

@@ -7,12 +7,31 @@ from dataclasses import dataclass
 from datetime import date
 
 from plf_core import periods
-from plf_core.errors import NotAllowed
+from plf_core.errors import NotAllowed, ValidationFailed
 from plf_core.people import Actor
 from plf_core.periods import Period
 from plf_core.ports import AbstractUnitOfWork
 
 REPORT_PERIODS = frozenset({periods.Kind.MONTH, periods.Kind.QUARTER})
+
+
+def may_read_team(actor: Actor, team_id: int) -> bool:
+    """A team's report: its Practice Lead and its practitioners (line 318), and QA and SLT."""
+    return actor.is_qa or actor.is_slt or team_id in actor.led_team_ids or team_id == actor.team_id
+
+
+async def team_report(
+    uow: AbstractUnitOfWork, actor: Actor, period_text: str | None, today: date, activity: str | None = None
+) -> ReportSummary:
+    """`team report`: the reader's own team's highlight report (the team they lead, else their own)."""
+    period = periods.parse(period_text, today, kinds=REPORT_PERIODS)
+    team_id = min(actor.led_team_ids) if actor.led_team_ids else actor.team_id
+    team = await uow.reports.team_of(team_id) if team_id is not None else None
+    if team_id is None or team is None:
+        raise ValidationFailed("you are not in a team in the directory, so there is no team report for you: ask QA")
+    made = await uow.reports.highlight(period, None, f"team {team[1]}", team=team[0])
+    await uow.access.log(actor, f"team report {period.code}", None, activity, "ok")
+    return ReportSummary(period, f"team {team[1]}", None, actor.person_id, made.headline, made.empty, team_id)
 
 
 def may_read(actor: Actor, area_id: int | None) -> bool:
@@ -32,6 +51,7 @@ class ReportSummary:
     reader_id: int
     headline: tuple[tuple[str, str], ...]
     empty: bool
+    team_id: int | None = None  # a team's report
 
 
 async def report(

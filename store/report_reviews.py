@@ -21,7 +21,7 @@ MAX_FINDINGS = 600  # characters of a dip sample's recommendations in the report
 
 
 async def reviews_in(
-    session: AsyncSession, period: Period, area_id: int | None, zone: ZoneInfo
+    session: AsyncSession, period: Period, area_id: int | None, zone: ZoneInfo, team: str | None = None
 ) -> list[tuple[str, int, int]]:
     """(form title, returned in the period, due in it and not returned by its end) for each review form.
     A service area's report counts the reviews of its cases (a supervision review has none)."""
@@ -30,8 +30,9 @@ async def reviews_in(
     due = Audit.due_on >= period.starts, Audit.due_on < period.ends
     outstanding = func.count().filter(*due, or_(Audit.submitted_at.is_(None), Audit.submitted_at >= end))
     statement: Any = select(Audit.form_id, returned, outstanding)
-    if area_id is not None:
-        statement = statement.select_from(queries.AUDIT_IN_AREA).where(Team.service_area_id == area_id)
+    if area_id is not None or team is not None:
+        statement = statement.select_from(queries.AUDIT_IN_AREA)
+        statement = statement.where(Team.service_area_id == area_id if team is None else Team.code == team)
     rows = await session.execute(statement.where(Audit.form_id.in_(REVIEW_FORMS)).group_by(Audit.form_id))
     found = {form: (int(r), int(o)) for form, r, o in rows}
     return [(get_form(form).title, *found[form]) for form in REVIEW_FORMS if form in found and any(found[form])]

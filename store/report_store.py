@@ -269,11 +269,18 @@ class _Counting:
 
 
 async def period_figures(
-    session: AsyncSession, period: Period, area_id: int | None, today: date, zone: ZoneInfo, *, detail: bool = True
+    session: AsyncSession,
+    period: Period,
+    area_id: int | None,
+    today: date,
+    zone: ZoneInfo,
+    *,
+    detail: bool = True,
+    team: str | None = None,
 ) -> PeriodFigures:
-    """Every count of the highlight report for one period and scope (a service area, or None: all).
-    `detail` False: only what the trend needs (returned, grades, outcome means)."""
-    counting = _Counting(session, period, area_id, today, zone)
+    """Every count of the highlight report for one period and scope (a service area, or None: all; or
+    one team). `detail` False: only what the trend needs (returned, grades, outcome means)."""
+    counting = _Counting(session, period, area_id, today, zone, (team,) if team else None)
     returned = await counting.count(counting.returned_in)
     grades, outcomes = await counting.grades(), await counting.outcomes()
     if not detail:
@@ -294,8 +301,8 @@ async def period_figures(
         change=await counting.change(),
         low=await counting.low(),
         overdue_actions=await counting.overdue_actions(),
-        reviews=await reviews_in(session, period, area_id, zone),
-        dips=await dips_in(session, period, area_id, zone),
+        reviews=await reviews_in(session, period, area_id, zone, team),
+        dips=await dips_in(session, period, area_id, zone) if team is None else (),
     )
 
 
@@ -313,17 +320,19 @@ async def highlight_report(
     now: datetime,
     zone: ZoneInfo,
     progress: Callable[[str], None] = lambda step: None,
+    team: str | None = None,
 ) -> HighlightReport:
     """The whole report: this period in detail, and the periods before it for the trend."""
     today = now.astimezone(zone).date()
     progress(f"counting {period.label}")
-    figures = await period_figures(session, period, area_id, today, zone)
+    figures = await period_figures(session, period, area_id, today, zone, team=team)
     earlier: list[tuple[Period, PeriodFigures]] = []
     cursor = period
     for _ in range(TREND_PERIODS - 1):
         cursor = cursor.previous()
         progress(f"counting {cursor.label} for the trend")
-        earlier.insert(0, (cursor, await period_figures(session, cursor, area_id, today, zone, detail=False)))
+        trend = await period_figures(session, cursor, area_id, today, zone, detail=False, team=team)
+        earlier.insert(0, (cursor, trend))
     progress("assembling the report")
     return highlight(period, scope, figures, earlier, now, area_report=area_id is not None)
 
@@ -358,8 +367,14 @@ class SqlReports(SqlRepository):
         area_id: int | None,
         scope: str,
         progress: Callable[[str], None] = lambda step: None,
+        team: str | None = None,
     ) -> HighlightReport:
-        return await highlight_report(self.session, period, area_id, scope, self.clock.now(), self.clock.zone, progress)
+        now, zone = self.clock.now(), self.clock.zone
+        return await highlight_report(self.session, period, area_id, scope, now, zone, progress, team)
+
+    async def team_of(self, team_id: int) -> tuple[str, str] | None:
+        found = (await self.session.execute(select(Team.code, Team.name).where(Team.id == team_id))).first()
+        return (found[0], found[1]) if found else None
 
     async def outcomes_picture(self, audit_id: int) -> OutcomesPicture | None:
         return await outcomes_picture(self.session, audit_id, self.clock)

@@ -16,7 +16,7 @@ from tests.card_tree import walk
 from tests.databases import fresh_database, template, with_history
 from tests.e2e.running_app import serving
 from tests.e2e.teams import card_facts, card_texts
-from tests.e2e.test_audit_workflow import _query, cast, users, wait_for_card
+from tests.e2e.test_audit_workflow import BOROUGH, _query, cast, users, wait_for_card
 from tests.fakes.connector import running_connector
 
 
@@ -131,3 +131,27 @@ async def test_status_and_report_give_the_same_figures_for_a_quarter(bot: Any, d
     assert int(status["Outstanding"]) > 0  # the demo history returns some late: outstanding at the quarter's end
     held = await _query(database_url, "SELECT count(*) FROM actions WHERE status IN ('open', 'not_yet')")
     assert int(status["Actions open"]) <= held[0][0]
+
+
+async def test_a_practitioner_and_their_practice_lead_open_their_own_teams_report(bot: Any) -> None:
+    """Line 318: Practice Leads and practitioners can open their own team's report."""
+    app, connector = bot
+    u = users(app.url, connector)
+    for role in ("worker", "lead", "stranger"):
+        assert await u[role].install() in (200, 202)
+    team = next(t for t in BOROUGH.teams if t.code == BOROUGH.cases[0].team_code)
+
+    assert await u["worker"].say("team report 2026-q3") == 202
+    card = await wait_for_card(connector, u["worker"], "Highlight report:")
+    assert f"Highlight report: 2026 Q3, team {team.name}" in card_texts(card)
+    returned = int(card_facts(card)["Audits returned"].rstrip("*"))
+    assert returned > 0  # the team's own, fewer than the service's
+    status, html, _ = await fetch(link(card, "Open the full report"))
+    assert status == 200
+    assert f"2026 Q3 · team {team.name}" in html
+
+    assert await u["lead"].say("team report quarter") == 202
+    lead_card = await wait_for_card(connector, u["lead"], "Highlight report:")
+    assert int(card_facts(lead_card)["Audits returned"].rstrip("*")) == returned  # the team they lead
+    assert await u["stranger"].say("report quarter") == 202  # the service's report stays QA's, SLT's, managers'
+    await wait_for_card(connector, u["stranger"], "only the QA team")

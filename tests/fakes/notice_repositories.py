@@ -260,8 +260,17 @@ class FakeReports(FakeRepository):
             actions_overdue=sum(x.deadline is not None and x.deadline < today for x in open_),
         )
 
+    async def team_of(self, team_id: int) -> tuple[str, str] | None:
+        team = self.world.teams.get(team_id)
+        return (team.code, team.code) if team else None
+
     async def highlight(
-        self, period: Period, area_id: int | None, scope: str, progress: Callable[[str], None] = lambda s: None
+        self,
+        period: Period,
+        area_id: int | None,
+        scope: str,
+        progress: Callable[[str], None] = lambda s: None,
+        team: str | None = None,
     ) -> HighlightReport:
         earlier = [(p, self._figures(p, area_id)) for p in (period.previous().previous(), period.previous())]
         figures = self._figures(period, area_id)

@@ -67,7 +67,13 @@ def test_an_unknown_command_says_what_to_type() -> None:
 def test_help_lists_only_what_the_person_may_use() -> None:
     worker = Actor(1, "a", "A", frozenset({Role.PRACTITIONER}))
     qa = Actor(2, "b", "B", frozenset({Role.QA_MANAGER}))
-    assert [r.usage for r in commands_for(worker)] == ["help", "my audits", "open AUDIT or CASE", "done AUDIT"]
+    assert [r.usage for r in commands_for(worker)] == [
+        "help",
+        "my audits",
+        "open AUDIT or CASE",
+        "done AUDIT",
+        "team report [PERIOD]",
+    ]
     assert "uploaded AUDIT" in [r.usage for r in commands_for(qa)]
 
 
