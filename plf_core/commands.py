@@ -351,10 +351,12 @@ ROUTES: tuple[Route[Any], ...] = (
         lambda m: c.ListDips(),
         h.list_dips,
         "dips",
-        "the dip samples and where each one is",
+        "the dip samples and where each one is (managers: those sent to their Head of Service)",
         hints.DIPS,
         "dips",
         qa_only=True,
+        also_slt=True,
+        also_heads=True,
     ),
 )
 MAX_COMMAND_CHARS = 300

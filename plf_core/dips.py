@@ -207,5 +207,13 @@ async def open_dip(uow: AbstractUnitOfWork, actor: Actor, dip_id: int, activity:
 
 
 async def list_dips(uow: AbstractUnitOfWork, actor: Actor) -> DipList:
-    access.require_qa(actor, "list dip samples")
-    return DipList(tuple(await uow.dips.recent()))
+    """Every dip sample for QA and SLT; for a Head of Service or Service Manager, those sent to them or
+    to the Head of Service of their teams (whose actions they update)."""
+    recent = await uow.dips.recent()
+    if actor.is_qa or actor.is_slt:
+        return DipList(tuple(recent))
+    if not (actor.headed_area_ids or actor.managed_area_ids):
+        access.require_qa(actor, "list dip samples")
+    heads = {d.head_of_service_id for d in recent if d.head_of_service_id is not None}
+    mine = {h for h in heads if h == actor.person_id or actor.person_id in await uow.dips.service_managers(h)}
+    return DipList(tuple(d for d in recent if d.head_of_service_id in mine))

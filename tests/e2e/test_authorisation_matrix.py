@@ -44,10 +44,10 @@ MATRIX: dict[str, dict[str, str]] = {
 # chat commands: who may use each (QA: reviewers and QA managers)
 QA_ONLY = ("assign DEMO-900001 to nobody", "uploaded 999", "sample 1", "moderate", "timetable", "remind",
            "escalate", "outbox", "dip themes", "dip new Voice of the child", "dip approve 999",
-           "dip send 999 to nobody", "dips", "thematic DEMO-900001 to nobody due 2027-01-31 theme Voice",
+           "dip send 999 to nobody", "thematic DEMO-900001 to nobody due 2027-01-31 theme Voice",
            "supervision nobody to nobody", "unknown people")  # fmt: skip
 QA_AND_SLT = ("agreement", "status")
-QA_SLT_AND_AREA_MANAGERS = ("report quarter",)  # Heads of Service and Service Managers: their own area
+QA_SLT_AND_AREA_MANAGERS = ("report quarter", "dips")  # Heads of Service and Service Managers: their own
 EVERYONE = ("help", "my audits", "open 999", "done 999")
 
 

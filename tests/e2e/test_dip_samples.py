@@ -87,7 +87,10 @@ async def test_a_dip_sample_from_theme_to_agreed_actions(bot: Any, database_url:
     actions = await _query(database_url, "SELECT rag, status FROM actions WHERE dip_sample_id = 1")
     assert actions == [("amber", "open")] * 5
 
-    # the Service Manager follows the actions up to the end (section 18)
+    # the Service Manager finds the dip sample in their own list, and follows its actions up to the end
+    assert await u["manager"].say("dips") == 202
+    mine = await wait_for_card(connector, u["manager"], "Dip samples")
+    assert "Dip sample 1: Voice of the child" in card_texts(mine)
     assert await u["stranger"].say("dip actions 1") == 202
     await wait_for_card(connector, u["stranger"], "only the QA team")
     assert await u["manager"].say("dip actions 1") == 202
