@@ -320,10 +320,18 @@ def review_assigned(audit_id: int, form_title: str, case_ref: str, theme: str, d
     )
 
 
-def timetable_notice(title: str, lines: Sequence[str], button: tuple[str, Verb, dict[str, object]] | None) -> CardDict:
-    """A reminder or escalation from the timetable: what, why, and one thing to do (if there is one)."""
+def timetable_notice(
+    title: str,
+    lines: Sequence[str],
+    button: tuple[str, Verb, dict[str, object]] | None,
+    *,
+    reminder: bool = True,
+) -> CardDict:
+    """A reminder or escalation from the timetable: what, why, and one thing to do (if there is one).
+    `reminder` False: a notice that is not a reminder (nothing to snooze, nothing that stops by itself)."""
     body: list[CardElement] = [heading(title), *[para(line) for line in lines]]
-    body.append(para(STOP_REMINDERS, subtle=True))
+    if reminder:
+        body.append(para(STOP_REMINDERS, subtle=True))
     if button is None:
         return card(body, [], fallback_text=title)
     caption, verb, data = button

@@ -107,24 +107,30 @@ def _supervision_due(notice: t.SupervisionDue, context: CardContext) -> CardDict
         f"supervision {notice.supervisors[0] if notice.supervisors else 'NAME'} to REVIEWER",
         "\n\n".join(notice.supervisors) + (f"\n\n… and {more} more" if more > 0 else ""),
     ]
-    return layered.timetable_notice(f"Supervision reviews due: {notice.total}", lines, None)
+    return layered.timetable_notice(f"Supervision reviews due: {notice.total}", lines, None, reminder=False)
 
 
 @builds(t.DipFindings)
 def _dip_findings(notice: t.DipFindings, context: CardContext) -> CardDict:
     data: dict[str, object] = {"dip_sample": notice.dip_id}
     lines = [
-        f"The dip sample on {notice.theme} has gone to its Head of Service with {notice.actions} "
+        f"The dip sample on {notice.theme} has gone to {notice.head or 'its Head of Service'} with {notice.actions} "
         f"action{'s' if notice.actions != 1 else ''}. Its findings and recommendations:",
         notice.findings or "(none written)",
     ]
     if notice.to_update:
         lines.append("You write where each action has got to and mark it done; when all are done the follow-ups stop.")
         return layered.timetable_notice(
-            f"Dip sample {notice.dip_id}: {notice.theme}", lines, ("Update the actions", Verb.DIP_ACTIONS, data)
+            f"Dip sample {notice.dip_id}: {notice.theme}",
+            lines,
+            ("Update the actions", Verb.DIP_ACTIONS, data),
+            reminder=False,
         )
     return layered.timetable_notice(
-        f"Dip sample findings: {notice.theme}", lines, ("Open the Terms of Reference", Verb.DIP_OPEN, data)
+        f"Dip sample findings: {notice.theme}",
+        lines,
+        ("Open the Terms of Reference", Verb.DIP_OPEN, data),
+        reminder=False,
     )
 
 
@@ -139,14 +145,16 @@ def _dip_planned(notice: t.DipPlanned, context: CardContext) -> CardDict:
                 "its cohort is drawn from two weeks before: " + CASE_DATA + ".",
             ],
             None,
+            reminder=False,
         )
     return layered.timetable_notice(
         f"Dip sample due: {notice.theme} ({notice.month})",
         [
             f"The year's plan has a dip sample on {notice.theme} starting {starts}. Start it to write its "
-            "Terms of Reference; the cohort is drawn from them, a quarter of it for Practice Learning Review.",
+            "Terms of Reference; its cohort is drawn from them, and a share of it goes to Practice Learning Review.",
         ],
         ("Start it", Verb.COMMAND_RUN, {"command": f"dip new {notice.theme}"}),
+        reminder=False,
     )
 
 

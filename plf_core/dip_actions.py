@@ -162,11 +162,12 @@ async def _moderated(uow: AbstractUnitOfWork, actor: Actor, dip_id: int) -> tupl
         raise NotFound(f"there is no dip sample {dip_id} (type 'dips' for the list)", action="dip_moderate")
     if not actor.is_qa:
         raise NotAllowed(
-            "a dip sample is moderated by the Practice Learning Reviewers and the AD QA", action="dip_moderate"
+            "a dip sample is moderated by the Practice Learning Reviewers and the QA managers", action="dip_moderate"
         )
     if audit.practitioner_id == actor.person_id:
         raise NotAllowed(
-            f"you wrote dip sample {dip_id}'s Terms of Reference: another reviewer or the AD QA moderates it",
+            f"you wrote dip sample {dip_id}'s Terms of Reference: another Practice Learning Reviewer or a QA "
+            "manager moderates it",
             action="dip_moderate",
         )
     if audit.status in (AuditStatus.ASSIGNED, AuditStatus.IN_PROGRESS):

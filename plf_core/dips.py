@@ -168,10 +168,10 @@ async def send(
     )
     managers = await uow.dips.service_managers(person.person_id)
     findings = str(audit.answers.get("TOR_recommendations") or "")[:MAX_FINDINGS]
-    to_update = DipFindings(dip_id, row.theme, findings, len(actions), 1)
+    to_update = DipFindings(dip_id, row.theme, findings, len(actions), 1, person.name)
     for manager in managers:  # they write each action's update and mark it done ('dip actions N')
         await uow.outbox.add(Notice(f"dip:{dip_id}:sent:{manager}", manager, to_update))
-    to_read = DipFindings(dip_id, row.theme, findings, len(actions))
+    to_read = DipFindings(dip_id, row.theme, findings, len(actions), 0, person.name)
     for leader in await uow.people.people_with_roles([Role.SLT.value]):  # the findings go to SLT (line 517)
         await uow.outbox.add(Notice(f"dip:{dip_id}:findings:{leader}", leader, to_read))
     count = len(actions)

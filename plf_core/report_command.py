@@ -28,6 +28,8 @@ async def team_report(
     team_id = min(actor.led_team_ids) if actor.led_team_ids else actor.team_id
     team = await uow.reports.team_of(team_id) if team_id is not None else None
     if team_id is None or team is None:
+        if actor.is_qa or actor.is_slt or actor.headed_area_ids or actor.managed_area_ids:
+            raise ValidationFailed("you are not in a team, so there is no team report for you: type 'report' for yours")
         raise ValidationFailed("you are not in a team in the directory, so there is no team report for you: ask QA")
     made = await uow.reports.highlight(period, None, f"team {team[1]}", team=team[0])
     await uow.access.log(actor, f"team report {period.code}", None, activity, "ok")

@@ -412,6 +412,7 @@ class DipFindings(NoticeData):
     findings: str  # the Terms of Reference's recommendations
     actions: int
     to_update: int = 0  # 1: the reader updates the actions (a Service Manager)
+    head: str = ""  # the Head of Service it was sent to
 
 
 @kind

@@ -226,7 +226,7 @@ async def test_a_dip_sample_is_moderated_by_a_reviewer_or_the_ad_qa_other_than_i
     with pytest.raises(NotAllowed, match="you wrote dip sample"):
         async with uow:
             await dip_actions.open_moderation(uow, actor(uow, borough.qa), dip_id)
-    with pytest.raises(NotAllowed, match="Practice Learning Reviewers and the AD QA"):
+    with pytest.raises(NotAllowed, match="Practice Learning Reviewers and the QA managers"):
         async with uow:
             await dip_actions.open_moderation(uow, actor(uow, borough.manager), dip_id)
     ad_qa = actor(uow, borough.qa_manager)
