@@ -12,6 +12,7 @@ from plf_core.sampling import Criteria, Method
 @dataclass(frozen=True)
 class Help:
     greeting: str = ""  # "hello" or "thanks" when the message was one, answered with the menu
+    topic: str = ""  # 'help team report': how that command is typed
 
 
 @dataclass(frozen=True)

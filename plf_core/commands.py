@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Generic, TypeVar
 
 from plf_core import chat_commands as c
@@ -18,6 +19,7 @@ from plf_core.command_handlers import ChatScreen
 from plf_core.errors import ValidationFailed
 from plf_core.people import Actor
 from plf_core.turn import Turn
+from plf_core.workflow import Reply
 
 C = TypeVar("C")
 
@@ -58,13 +60,28 @@ HELP = re.compile(
     r"|(thanks|thank\s+you|thx|cheers|ta))(?:\s+(?:there|bot|all|again|very\s+much|so\s+much))?[\s!.,?:)]*$"
 )
 OPENINGS = {"hello": "Hello! ", "thanks": "You're welcome. "}
+FILLERS = frozenset({"me", "please", "pls", "plz", "menu", "me please", "please help"})  # 'help me': the menu
 DAYS_AHEAD = 1, 120  # how far `timetable` looks: a whole cycle and the week after it
 #: A word that starts like a period (2026-Q3, 2026-10, 2026) is read as one, and named as a bad one if it is not.
 PERIODISH = r"month|quarter|year|\d{4}\S*"
 
 
 async def _help(t: Turn, command: c.Help) -> ChatScreen:
-    return hints.help_menu(commands_for(t.actor), OPENINGS.get(command.greeting, ""), t.today)
+    mine = commands_for(t.actor)
+    if command.topic:
+        return _help_on(command.topic, mine, t.today)
+    return hints.help_menu(mine, OPENINGS.get(command.greeting, ""), t.today)
+
+
+def _help_on(topic: str, mine: list[Route[Any]], today: date) -> ChatScreen:
+    """'help dip actions': how each command the person may use that starts so is typed, with an example;
+    a mistyped one gets 'did you mean'."""
+    wanted = topic.lower().strip()
+    found = [r for r in mine if r.usage.lower().startswith(wanted) or hints.keyword(r) == wanted.split()[0]]
+    if not found:
+        return hints.did_you_mean(topic, mine)
+    lines = [f"{r.usage}: {r.what}. For example: {hints.example(r, today)}" for r in found[:8]]
+    return Reply("\n\n".join(lines))
 
 
 def _moderate(m: re.Match[str]) -> c.Moderate:
@@ -387,6 +404,10 @@ def parse(text: str) -> tuple[c.Command, Route[Any]]:
     if len(words) > MAX_COMMAND_CHARS:
         raise ValidationFailed(f"that message is too long for a command ({len(words)} characters)")
     words = re.sub(r"^plf\s+", "", words, flags=re.IGNORECASE)
+    topic = re.match(r"(?i)^help\s+(\S.*)$", words)
+    if topic is not None and not HELP.match(words):  # 'help dip actions': how that is typed; 'help me': the menu
+        filler = topic[1].lower().rstrip("!.?") in FILLERS
+        return (c.Help() if filler else c.Help(topic=topic[1])), ROUTES[0]
     for route in ROUTES:
         match = route.pattern.match(words)  # case ids and emails keep their spelling
         if match:

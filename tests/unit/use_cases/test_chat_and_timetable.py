@@ -251,3 +251,22 @@ async def test_failures_reach_qa_in_one_summary_a_working_day_by_person_urgent_f
         await timetable_commands.retry(uow, actor(uow, borough.qa), [listing.messages[0].outbox_id])
         await uow.outbox.mark_sent(listing.messages[0].outbox_id)
         assert (await timetable_commands.failed(uow, actor(uow, borough.qa))).total == 5
+
+
+async def test_help_on_one_command_says_how_it_is_typed_with_an_example(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock, settings: chat.ChatSettings
+) -> None:
+    on = await say(uow, borough.worker, "help team report", clock, settings)
+    assert isinstance(on, workflow.Reply)
+    assert on.text.startswith("team report [PERIOD]: your own team's highlight report")
+    assert "For example: team report 20" in on.text
+    menu = await say(uow, borough.worker, "help me", clock, settings)
+    assert isinstance(menu, command_hints.HelpMenu)
+    not_theirs = await say(uow, borough.worker, "help remind", clock, settings)  # QA's: not offered
+    assert isinstance(not_theirs, command_hints.Choice)
+    typo = await say(uow, borough.qa, "help dip actoins", clock, settings)
+    assert isinstance(typo, command_hints.Choice)
+    assert "Did you mean 'dip actions'?" in typo.text
+    dip = await say(uow, borough.qa, "help dip", clock, settings)  # every 'dip' command
+    assert isinstance(dip, workflow.Reply)
+    assert "dip actions DIP: a sent dip sample's actions" in dip.text
