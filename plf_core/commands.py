@@ -63,7 +63,7 @@ OPENINGS = {"hello": "Hello! ", "thanks": "You're welcome. "}
 FILLERS = frozenset({"me", "please", "pls", "plz", "menu", "me please", "please help"})  # 'help me': the menu
 DAYS_AHEAD = 1, 120  # how far `timetable` looks: a whole cycle and the week after it
 #: A word that starts like a period (2026-Q3, 2026-10, 2026) is read as one, and named as a bad one if it is not.
-PERIODISH = r"month|quarter|year|\d{4}\S*"
+PERIODISH = r"month|quarter|year|\d{4}\S*|[qQ][1-4]"
 
 
 async def _help(t: Turn, command: c.Help) -> ChatScreen:

@@ -171,6 +171,9 @@ def parse(
         return default if default is not None else quarter(today).previous()
     word = text.strip().lower()
     found = containing(word, today).previous() if word in {k.value for k in Kind} else parse_code(word)
+    if found is None and (bare := re.fullmatch(r"q([1-4])", word)):  # 'q3': the latest Q3 that has begun
+        found = quarter(date(today.year, 3 * int(bare[1]) - 2, 1))
+        found = found if found.starts <= today else quarter(date(today.year - 1, 3 * int(bare[1]) - 2, 1))
     if found is None or found.kind not in kinds:
         raise ValidationFailed(f"'{word[:20]}' is not a period: use {_examples(kinds)}")
     return found

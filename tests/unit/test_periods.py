@@ -45,6 +45,16 @@ def test_month_and_quarter_words_mean_the_last_whole_one() -> None:
     assert periods.parse(None, today, default=periods.quarter(today)).code == "2026-Q4"
 
 
+def test_a_bare_quarter_is_the_latest_of_that_number_that_has_begun() -> None:
+    today = date(2026, 12, 2)
+    assert periods.parse("q3", today).code == "2026-Q3"
+    assert periods.parse("Q4", today).code == "2026-Q4"  # this one, so far
+    assert periods.parse("q1", date(2026, 2, 10)).code == "2026-Q1"
+    assert periods.parse("q2", date(2026, 2, 10)).code == "2025-Q2"  # this year's has not begun
+    with pytest.raises(ValidationFailed):
+        periods.parse("q5", today)
+
+
 def test_a_period_of_a_kind_not_asked_for_is_refused_naming_what_to_type() -> None:
     months_and_quarters = frozenset({Kind.MONTH, Kind.QUARTER})
     with pytest.raises(ValidationFailed, match=r"'2026' is not a period: use month, quarter, 2026-10 or 2026-Q3"):

@@ -260,6 +260,9 @@ async def test_help_on_one_command_says_how_it_is_typed_with_an_example(
     assert isinstance(on, workflow.Reply)
     assert on.text.startswith("team report [PERIOD]: your own team's highlight report")
     assert "For example: team report 20" in on.text
+    q3 = await say(uow, borough.worker, "team report q3", clock, settings)  # a quarter as people say it
+    assert isinstance(q3, report_command.ReportSummary)
+    assert q3.period.code.endswith("-Q3")
     menu = await say(uow, borough.worker, "help me", clock, settings)
     assert isinstance(menu, command_hints.HelpMenu)
     not_theirs = await say(uow, borough.worker, "help remind", clock, settings)  # QA's: not offered
