@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from cards import dip_cards, layered, reports, workflow
 from cards.base import CardDict
 from cards.catalogue_chat import chat_cards
+from cards.catalogue_moderation import moderation_cards
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
 from cards.notice_cards import CardContext, notice_card
 from plf_core import notices as n
@@ -22,7 +23,6 @@ from plf_core.forms.registry import load_forms
 from plf_core.forms.validation import message
 from plf_core.moderation import agreement_from_table
 from plf_core.notices import DipAction, DueRow, NoticeData
-from plf_core.vocabulary import Grade
 
 SENTENCE = (
     "Synthetic demo answer: the worker visited on schedule, the plan was reviewed with the family and "
@@ -319,56 +319,6 @@ def layered_cards() -> Iterator[tuple[str, CardDict]]:
         layered.review_assigned(
             9002, "Thematic Practice Review (CLA & Care Leavers)", "DEMO-900123", "Voice of the child " * 10, DAY
         ),
-    )
-
-
-def moderation_cards() -> Iterator[tuple[str, CardDict]]:
-    guidance = load_forms()["practice_learning_conversation"].grade_guidance
-    """The moderation form (empty, full, with errors) and its outcome, at their largest."""
-    sections = [
-        layered.ModerationSection("compliance", "Compliance", Grade.AMBER),
-        layered.ModerationSection("overall", "Overall grade", Grade.GREEN),
-    ]
-    reason = (SENTENCE * 20)[:2000]
-    full = {
-        "M_compliance_grade": "red",
-        "M_compliance_reason": reason,
-        "M_overall_grade": "blue",
-        "M_overall_reason": reason,
-        "M_actions": "\n".join(("Action: " + SENTENCE)[:500] for _ in range(20)),
-    }
-    subtitle = "Practice Learning Conversation · Team CNP-N · due 2026-12-31 · submitted"
-    yield (
-        "layered/moderation-empty",
-        layered.moderation_form(9001, "DEMO-900123", subtitle, sections, {}, {}, None, guidance),
-    )
-    yield (
-        "layered/moderation-full",
-        layered.moderation_form(9001, "DEMO-900123", subtitle, sections, full, {}, "Saved.", guidance),
-    )
-    errors = {
-        "M_compliance_reason": "Your grade differs from Amber — Requires Improvement: please give your reason.",
-        "M_overall_grade": "Please grade overall grade.",
-        "M_actions": "Please give at most 20 actions, one per line, each within 500 characters.",
-    }
-    yield (
-        "layered/moderation-errors",
-        layered.moderation_form(
-            9001,
-            "DEMO-900123",
-            subtitle,
-            sections,
-            full,
-            errors,
-            "Your answers are saved; please see the messages in red.",
-            guidance,
-        ),
-    )
-    outcome_rows = [["Compliance", "amber", "red", reason], ["Overall grade", "green", "blue", reason]]
-    actions = [("Action: " + SENTENCE)[:500]] * 20
-    yield (
-        "layered/moderation-outcome",
-        layered.moderation_outcome(9001, "DEMO-900123", "green", "blue", outcome_rows, actions),
     )
 
 

@@ -7,10 +7,8 @@ commands are values (`plf_core/chat_commands.py`); what each does is in `plf_cor
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from plf_core import chat_commands as c
 from plf_core import command_handlers as h
@@ -18,36 +16,9 @@ from plf_core import command_hints as hints
 from plf_core.command_handlers import ChatScreen
 from plf_core.errors import ValidationFailed
 from plf_core.people import Actor
+from plf_core.routes import Route as Route
 from plf_core.turn import Turn
 from plf_core.workflow import Reply
-
-C = TypeVar("C")
-
-
-@dataclass(frozen=True)
-class Route(Generic[C]):
-    pattern: re.Pattern[str]
-    build: Callable[[re.Match[str]], C]
-    run: Callable[[Turn, C], Awaitable[ChatScreen]]
-    usage: str  # how it is typed, placeholders in capitals (never in angle brackets: Teams drops them)
-    what: str
-    task: str  # the heading help lists it under
-    example: str  # one real example with the demo borough's values ({quarter}, {month}, {due} from today)
-    qa_only: bool = False
-    also_slt: bool = False  # a QA command SLT may use too (read-only figures)
-    also_heads: bool = False  # ... and Heads of Service and Service Managers (for their own service areas)
-
-    @property
-    def who_may(self) -> str:
-        """Who may use it, in words, for a refusal ("the QA team, SLT, Heads of Service and Service Managers")."""
-        who = ["the QA team"] + (["SLT"] if self.also_slt else [])
-        if self.also_heads:
-            who += ["Heads of Service", "Service Managers (for their own areas)"]
-        return ", ".join(who[:-1]) + (" and " if len(who) > 1 else "") + who[-1]
-
-    def allowed(self, actor: Actor) -> bool:
-        heads = self.also_heads and bool(actor.headed_area_ids or actor.managed_area_ids)
-        return not self.qa_only or actor.is_qa or (self.also_slt and actor.is_slt) or heads
 
 
 def _audit_id(text: str) -> int:

@@ -13,11 +13,10 @@ next opening.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from plf_core.errors import ValidationFailed
 from plf_core.notices import NoticeData, parse
@@ -46,7 +45,8 @@ from plf_core.timetable_state import (
 from plf_core.timetable_state import (
     TrackedAction as TrackedAction,
 )
-from plf_core.working_days import add_working_days, is_working_day
+from plf_core.working_days import Hours as Hours  # working hours, named from here too
+from plf_core.working_days import add_working_days
 
 
 class Trigger(StrEnum):
@@ -130,29 +130,6 @@ class Rule:
         if self.unit is Unit.WORKING_DAYS:
             return add_working_days(anchor, self.offset)
         return anchor + timedelta(days=self.offset)
-
-
-@dataclass(frozen=True)
-class Hours:
-    opens: time = time(9, 0)
-    closes: time = time(17, 0)
-    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
-
-    def next_opening(self, moment: datetime) -> datetime:
-        """`moment` if it is within working hours on a working day, else the next opening."""
-        local = moment.astimezone(self.zone)
-        day = local.date()
-        if is_working_day(day) and self.opens <= local.time() < self.closes:
-            return moment
-        if not is_working_day(day) or local.time() >= self.closes:
-            day += timedelta(days=1)
-        while not is_working_day(day):
-            day += timedelta(days=1)
-        return datetime.combine(day, self.opens, tzinfo=self.zone)
-
-    def send_time(self, due: date) -> datetime:
-        """A notice due on a day goes at that day's opening, or the next working day's."""
-        return self.next_opening(datetime.combine(due, self.opens, tzinfo=self.zone))
 
 
 def parse_rules(data: object) -> tuple[Rule, ...]:

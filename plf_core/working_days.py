@@ -1,12 +1,14 @@
-"""Working days: Monday to Friday, less the England and Wales bank holidays.
+"""Working days (Monday to Friday, less the England and Wales bank holidays) and working hours.
 
 The bank holidays come from the maintained `holidays` library (not a hand-written list).
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from functools import cache
+from zoneinfo import ZoneInfo
 
 import holidays
 
@@ -29,3 +31,26 @@ def add_working_days(start: date, days: int) -> date:
         if is_working_day(day):
             left -= 1
     return day
+
+
+@dataclass(frozen=True)
+class Hours:
+    opens: time = time(9, 0)
+    closes: time = time(17, 0)
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
+
+    def next_opening(self, moment: datetime) -> datetime:
+        """`moment` if it is within working hours on a working day, else the next opening."""
+        local = moment.astimezone(self.zone)
+        day = local.date()
+        if is_working_day(day) and self.opens <= local.time() < self.closes:
+            return moment
+        if not is_working_day(day) or local.time() >= self.closes:
+            day += timedelta(days=1)
+        while not is_working_day(day):
+            day += timedelta(days=1)
+        return datetime.combine(day, self.opens, tzinfo=self.zone)
+
+    def send_time(self, due: date) -> datetime:
+        """A notice due on a day goes at that day's opening, or the next working day's."""
+        return self.next_opening(datetime.combine(due, self.opens, tzinfo=self.zone))

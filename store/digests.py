@@ -1,5 +1,6 @@
 """The daily digest in the outbox: a person's reminders of a day go out in one message, which new
-reminders join while it waits, else the next day's; and the insert that writes an outbox row once."""
+reminders join while it waits, else the next day's; the insert that writes an outbox row once; and
+the timetable's due notices written with them."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from plf_core.periods import local_date
-from store.models import OutboxMessage
+from plf_core.timetable import DueNotice
+from store.models import OutboxMessage, SnoozeRow
 
 #: a person and the (local) day of their digest
 DigestDay = tuple[int, date]
@@ -131,3 +133,56 @@ def nine_in_the_morning(day: date, zone: ZoneInfo) -> datetime:
     """9 o'clock on `day` in `zone`, as a UTC instant: when a digest put off to that day, or a reminder
     snoozed until then, may go."""
     return datetime.combine(day, time(9), tzinfo=zone).astimezone(UTC)
+
+
+async def write_notices(
+    session: AsyncSession, notices: Sequence[DueNotice], now: datetime, zone: ZoneInfo, *, digest: bool = True
+) -> int:
+    """Each due notice into the outbox once (its dedupe key is unique); returns how many are new.
+    Escalations go on their own; reminders (`digest`) join the person's digest for the day.
+    A few bulk statements whatever the number of notices, so a sweep costs what is due."""
+    if not notices:
+        return 0
+    people = sorted({n.person_id for n in notices if not n.urgent})
+    snoozed: dict[int, date] = {}
+    for start in range(0, len(people), 1000):
+        rows = await session.execute(
+            select(SnoozeRow.person_id, SnoozeRow.until).where(SnoozeRow.person_id.in_(people[start : start + 1000]))
+        )
+        snoozed.update(dict(rows.all()))
+    unique = {n.dedupe_key: n for n in notices}
+    rows_to_write = [
+        {
+            "dedupe_key": n.dedupe_key,
+            "person_id": n.person_id,
+            "kind": n.kind,
+            "payload": {**n.data.to_payload(), "urgent": n.urgent},
+            # a reminder is kept as 'merged' (written once, never sent alone) and goes in the day's digest
+            "status": "merged" if digest and not n.urgent else "pending",
+            "attempts": 0,
+            "not_before": _not_before(n, snoozed.get(n.person_id), zone),
+            "created_at": now,
+        }
+        for n in unique.values()
+    ]
+    new: set[str] = set()
+    connection = await session.connection()
+    for start in range(0, len(rows_to_write), 1000):
+        statement = insert_once(session).returning(OutboxMessage.__table__.c.dedupe_key)
+        result = await connection.execute(statement, rows_to_write[start : start + 1000])
+        new |= set(result.scalars())
+    if not new:
+        return 0
+    if digest:
+        await add_to_digests(
+            session, [r for r in rows_to_write if r["dedupe_key"] in new and r["status"] == "merged"], now, zone
+        )
+    return len(new)
+
+
+def _not_before(notice: DueNotice, snoozed_until: date | None, zone: ZoneInfo) -> datetime:
+    """A reminder waits for the end of its person's snooze; an escalation never waits."""
+    send_at = notice.send_at.astimezone(UTC)
+    if notice.urgent or snoozed_until is None:
+        return send_at
+    return max(send_at, nine_in_the_morning(snoozed_until, zone))

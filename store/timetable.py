@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from plf_core.clock import Clock
 from plf_core.periods import Period
 from plf_core.timetable import DueNotice, Rule, State
+from store.digests import write_notices
 from store.repository import SqlRepository
-from store.timetable_store import ensure_cycles, load_state, write_notices
+from store.timetable_store import ensure_cycles, load_state
 
 
 class SqlTimetable(SqlRepository):

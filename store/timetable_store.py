@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,6 @@ from plf_core.forms.registry import get_form
 from plf_core.periods import Period, cycle_containing, local_date, midnight, parse_code
 from plf_core.timetable import (
     CycleState,
-    DueNotice,
     ModeratedAudit,
     OpenAudit,
     OpenReview,
@@ -35,7 +34,7 @@ from plf_core.timetable import (
 )
 from plf_core.vocabulary import OPEN_AUDIT_STATUSES, Role
 from store import queries, report_store
-from store.digests import add_to_digests, insert_once, nine_in_the_morning
+from store.digests import insert_once
 from store.models import (
     ActionItem,
     Audit,
@@ -43,11 +42,9 @@ from store.models import (
     Cycle,
     DipSample,
     Moderation,
-    OutboxMessage,
     Person,
     PersonRole,
     SamplingDraw,
-    SnoozeRow,
     Team,
 )
 
@@ -370,56 +367,3 @@ async def _open_actions(session: AsyncSession, column: Any, ids: Sequence[int]) 
         if status in ("open", "not_yet"):
             mine.append(text)
     return dict(found)
-
-
-async def write_notices(
-    session: AsyncSession, notices: Sequence[DueNotice], now: datetime, zone: ZoneInfo, *, digest: bool = True
-) -> int:
-    """Each due notice into the outbox once (its dedupe key is unique); returns how many are new.
-    Escalations go on their own; reminders (`digest`) join the person's digest for the day.
-    A few bulk statements whatever the number of notices, so a sweep costs what is due."""
-    if not notices:
-        return 0
-    people = sorted({n.person_id for n in notices if not n.urgent})
-    snoozed: dict[int, date] = {}
-    for start in range(0, len(people), 1000):
-        rows = await session.execute(
-            select(SnoozeRow.person_id, SnoozeRow.until).where(SnoozeRow.person_id.in_(people[start : start + 1000]))
-        )
-        snoozed.update(dict(rows.all()))
-    unique = {n.dedupe_key: n for n in notices}
-    rows_to_write = [
-        {
-            "dedupe_key": n.dedupe_key,
-            "person_id": n.person_id,
-            "kind": n.kind,
-            "payload": {**n.data.to_payload(), "urgent": n.urgent},
-            # a reminder is kept as 'merged' (written once, never sent alone) and goes in the day's digest
-            "status": "merged" if digest and not n.urgent else "pending",
-            "attempts": 0,
-            "not_before": _not_before(n, snoozed.get(n.person_id), zone),
-            "created_at": now,
-        }
-        for n in unique.values()
-    ]
-    new: set[str] = set()
-    connection = await session.connection()
-    for start in range(0, len(rows_to_write), 1000):
-        statement = insert_once(session).returning(OutboxMessage.__table__.c.dedupe_key)
-        result = await connection.execute(statement, rows_to_write[start : start + 1000])
-        new |= set(result.scalars())
-    if not new:
-        return 0
-    if digest:
-        await add_to_digests(
-            session, [r for r in rows_to_write if r["dedupe_key"] in new and r["status"] == "merged"], now, zone
-        )
-    return len(new)
-
-
-def _not_before(notice: DueNotice, snoozed_until: date | None, zone: ZoneInfo) -> datetime:
-    """A reminder waits for the end of its person's snooze; an escalation never waits."""
-    send_at = notice.send_at.astimezone(UTC)
-    if notice.urgent or snoozed_until is None:
-        return send_at
-    return max(send_at, nine_in_the_morning(snoozed_until, zone))
