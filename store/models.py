@@ -348,3 +348,40 @@ class LiveInstance(Base):
     __tablename__ = "live_instances"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Concern(Base):
+    """An immediate concern raised while auditing (or a dip sample's Red action): to the case's
+    managers at once, escalated level by level until someone presses "I'm dealing with this"."""
+
+    __tablename__ = "concerns"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    audit_id: Mapped[int | None] = mapped_column(ForeignKey("audits.id", ondelete="CASCADE"), index=True)
+    dip_sample_id: Mapped[int | None] = mapped_column(ForeignKey("dip_samples.id"), index=True)
+    #: a dip sample's Red action raises one concern, once
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), unique=True)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("service_areas.id"), index=True)
+    page_id: Mapped[str | None] = mapped_column(String(40))
+    raised_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    description: Mapped[str] = mapped_column(Text)
+    at_risk_now: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    #: who has been sent it: 0 the Practice Lead and Service Manager, 1 the Head of Service, 2 the Director
+    level: Mapped[int] = mapped_column(SmallInteger, server_default=text("0"))
+    next_escalation_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class GoodPracticeDecision(Base):
+    """A Head of Service's or QA's decision on a good-practice nomination (an audit's answer that
+    nominates it): confirmed ones count as evidence, declined ones leave the list."""
+
+    __tablename__ = "good_practice"
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id", ondelete="CASCADE"), primary_key=True)
+    #: the field whose answer nominated it (HOS4, G_practice, G_moderator)
+    field_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    decision: Mapped[str] = mapped_column(String(12))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
