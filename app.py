@@ -22,8 +22,15 @@ from composition import Core, build_core
 from plf_core.clock import Clock
 from plf_core.pacing import Pacer
 from plf_core.ports import UnitOfWorkFactory
-from scheduler import add_alive_job, add_dispatch_job, add_monthly_moderation_job, add_sweep_job, build_scheduler
-from scheduler.jobs import monthly_moderation, sweep
+from scheduler import (
+    add_alive_job,
+    add_concern_job,
+    add_dispatch_job,
+    add_monthly_moderation_job,
+    add_sweep_job,
+    build_scheduler,
+)
+from scheduler.jobs import escalate_concerns, monthly_moderation, sweep
 from settings import Settings
 from store.database import DatabaseUnavailable, create_engine, masked, normalise_url, ping
 from store.limits import SharedLimits
@@ -122,8 +129,12 @@ def _jobs(
             chat = core.chat
             await sweep(uow, chat.rules, core.hours, clock, dispatcher.wake, chat.framework, chat.dip_plan)
 
+        async def concern_job() -> None:
+            await escalate_concerns(uow, core.chat.framework, core.hours, clock, dispatcher.wake)
+
         add_monthly_moderation_job(jobs, moderation_job)
         add_sweep_job(jobs, sweep_job, settings.sweep_interval_seconds)
+        add_concern_job(jobs, concern_job, settings.sweep_interval_seconds)
         if limits.shared:
             add_alive_job(jobs, alive, ALIVE_EVERY_S)
         jobs.start()

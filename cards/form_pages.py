@@ -26,9 +26,11 @@ from microsoft_teams.cards import (
 from microsoft_teams.cards.core import Action, CardElement
 
 from cards.base import CardDict, action_row, card, execute, facts, heading, para, toggled
+from cards.concern_cards import concern_box
 from cards.notices import when
 from plf_core.audits import next_page
 from plf_core.card_actions import Verb
+from plf_core.concern_ports import ConcernBox
 from plf_core.forms.model import Contributor, Field, FieldKind, Form, Page
 from plf_core.forms.validation import required_now
 
@@ -59,6 +61,7 @@ class PageView:
     errors: Mapping[str, str] = field(default_factory=dict)
     note: str | None = None
     refresh_user_ids: tuple[str, ...] = ()
+    concern: ConcernBox | None = None
 
     @property
     def page(self) -> Page:
@@ -241,6 +244,7 @@ def page_card(view: PageView) -> CardDict:
     unknown = [key for key in view.errors if key not in {f.id for f in page.fields}]
     body += [para(view.errors[key], color="Attention") for key in unknown]
     data = view.audit.data(page=page.id)
+    body += concern_box(data, view.concern)
     actions: list[Action] = []
     if next_page(view.form, page.id, -1, view.editors) is not None:  # Back and Next go through one's own pages
         actions.append(execute("Back", Verb.PAGE_BACK, data))
@@ -368,6 +372,9 @@ def readonly_card(view: PageView) -> CardDict:
     for f in page.fields:
         if f.prefilled_from is None:
             body.append(Container(items=_read_only(f, view.values.get(f.id)), separator=True))
+    if view.note:
+        body.append(para(view.note, color="Accent"))
+    body += concern_box(view.audit.data(page=page.id), view.concern)
     actions: list[Action] = []
     if view.index > 0:
         actions.append(

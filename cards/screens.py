@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from cards import chat_cards, dip_cards, layered, outbox_cards, reports, workflow
+from cards import chat_cards, concern_cards, dip_cards, layered, outbox_cards, reports, workflow
 from cards.base import CardDict
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
 from cards.notices import when
 from cards.registry import LinkSigner
-from plf_core import command_hints, dip_actions, dips, moderating, timetable_commands
+from plf_core import command_hints, concerns, dip_actions, dips, moderating, timetable_commands
 from plf_core import layered as layered_audit
 from plf_core.audits import AuditView
 from plf_core.report_command import ReportSummary
@@ -104,8 +104,19 @@ def _page(screen: PageScreen, context: ScreenContext) -> CardDict:
         screen.errors,
         screen.note,
         context.refresh_user_ids,
+        screen.concern,
     )
     return readonly_card(view) if screen.read_only else page_card(view)
+
+
+@shows(concerns.ConcernScreen)
+def _concern(screen: concerns.ConcernScreen, context: ScreenContext) -> CardDict:
+    return concern_cards.concern_screen(screen)
+
+
+@shows(concerns.ConcernList)
+def _concern_list(screen: concerns.ConcernList, context: ScreenContext) -> CardDict:
+    return concern_cards.concern_list(screen)
 
 
 @shows(ReviewScreen)

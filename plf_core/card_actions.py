@@ -10,7 +10,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from plf_core import action_plans, chat, dip_actions, dips, follow_ups, moderating, timetable_commands, workflow
+from plf_core import (
+    action_plans,
+    chat,
+    concerns,
+    dip_actions,
+    dips,
+    follow_ups,
+    moderating,
+    timetable_commands,
+    workflow,
+)
 from plf_core.errors import ValidationFailed
 from plf_core.turn import Turn
 
@@ -41,6 +51,8 @@ class Verb(StrEnum):
     REMINDER_SNOOZE = "reminder.snooze"
     DATA_REQUEST_SENT = "data_request.sent"
     OUTBOX_RETRY = "outbox.retry"
+    CONCERN_RAISE = "concern.raise"  # from any page's "Raise an immediate concern"
+    CONCERN_ACK = "concern.ack"  # "I'm dealing with this"
 
 
 @dataclass(frozen=True)
@@ -157,7 +169,7 @@ async def _view(t: Turn, r: ActionRequest) -> object:
 def _save(direction: int) -> Run:
     async def save(t: Turn, r: ActionRequest) -> object:
         assert r.page is not None
-        page = r.at_version, r.page, r.inputs, direction
+        page = r.at_version, r.page, concerns.page_inputs(r.inputs), direction
         return await workflow.save_page(t.uow, t.actor, r.audit, *page, t.activity_id, t.today)
 
     return save
@@ -181,6 +193,18 @@ def _save_moderation(complete: bool) -> Run:
         return await moderating.save_moderation(t.uow, t.actor, r.audit, r.inputs, complete, t.now, t.activity_id)
 
     return save
+
+
+async def _raise_concern(t: Turn, r: ActionRequest) -> object:
+    timing = t.settings.framework, t.settings.hours
+    return await concerns.raise_from_page(t.uow, t.actor, r.audit, r.page, r.inputs, t.now, timing, t.activity_id)
+
+
+async def _acknowledge(t: Turn, r: ActionRequest) -> object:
+    concern = r.inputs.get("concern")
+    if not isinstance(concern, int) or isinstance(concern, bool):
+        raise ValidationFailed("the card does not say which concern this is")
+    return await concerns.acknowledge(t.uow, t.actor, concern, t.now, t.settings.zone, t.activity_id)
 
 
 ACTIONS: dict[Verb, Action] = {
@@ -209,6 +233,8 @@ ACTIONS: dict[Verb, Action] = {
     Verb.REMINDER_SNOOZE: Action(_snooze),
     Verb.DATA_REQUEST_SENT: Action(_data_sent),
     Verb.OUTBOX_RETRY: Action(_retry),
+    Verb.CONCERN_RAISE: Action(_raise_concern, needs_audit=True, refreshes=False),
+    Verb.CONCERN_ACK: Action(_acknowledge, refreshes=False),
 }
 
 

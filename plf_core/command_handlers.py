@@ -8,6 +8,7 @@ from datetime import date
 from plf_core import (
     assigning,
     command_hints,
+    concerns,
     dips,
     follow_ups,
     layered,
@@ -34,6 +35,7 @@ ChatScreen = (
     | dips.DipThemes
     | dips.DipList
     | dip_actions_use_case.DipActionsScreen
+    | concerns.ConcernList
     | dip_actions_use_case.DipModerationScreen
     | timetable_commands.TimetablePreview
     | timetable_commands.OutboxList
@@ -103,8 +105,8 @@ async def approve_dip(t: Turn, command: c.ApproveDip) -> ChatScreen:
 
 
 async def send_dip(t: Turn, command: c.SendDip) -> ChatScreen:
-    agree_days = t.settings.framework.dip_agree_days
-    return await dips.send(t.uow, t.actor, command.dip_id, command.person_ref, t.now, t.today, agree_days)
+    timing = t.settings.framework, t.settings.hours
+    return await dips.send(t.uow, t.actor, command.dip_id, command.person_ref, t.now, t.today, timing)
 
 
 async def team_report(t: Turn, command: c.TeamReport) -> ChatScreen:

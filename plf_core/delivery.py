@@ -87,7 +87,10 @@ def decide(
 NO_CONVERSATION = "no conversation"  # the reason of a message to someone who has not installed the bot
 SUMMARY = "delivery_failures"  # QA's daily summary: never itself summarised (no failures about failures)
 #: What QA must see first in a summary: the messages about a child's safety and the audits behind it.
-URGENT_KINDS = frozenset({"red_alert", "pim_request"})
+URGENT_KINDS = frozenset({"immediate_concern", "concern_acknowledged", "red_alert", "pim_request"})
+#: Never in QA's summary of failures: an immediate concern undelivered climbs to the next level instead
+#: (its escalation runs on whether anyone has it, not on whether a card arrived)
+NOT_SUMMARISED = frozenset({"immediate_concern", "concern_acknowledged"})
 MAX_SUMMARISED = 40
 
 

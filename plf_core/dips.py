@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from plf_core import access
+from plf_core import access, concerns
 from plf_core.audits import AuditView
 from plf_core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from plf_core.framework_config import Framework
 from plf_core.notices import DipAction, DipSampleActions
 from plf_core.people import Actor
 from plf_core.ports import AbstractUnitOfWork, Notice, PersonSummary
@@ -23,6 +24,7 @@ from plf_core.reviews import person_named
 from plf_core.timetable_notices import DipFindings
 from plf_core.vocabulary import AuditStatus, Role
 from plf_core.workflow import PageScreen, Reply
+from plf_core.working_days import Hours
 
 DIP_FORM = "dip_sample_terms"
 #: The default annual themes (section 16, lines 531-537), offered when a dip sample is created.
@@ -142,7 +144,13 @@ async def approve(uow: AbstractUnitOfWork, actor: Actor, dip_id: int, now: datet
 
 
 async def send(
-    uow: AbstractUnitOfWork, actor: Actor, dip_id: int, person_ref: str, now: datetime, today: date, agree_days: int
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    dip_id: int,
+    person_ref: str,
+    now: datetime,
+    today: date,
+    timing: tuple[Framework, Hours],
 ) -> Reply:
     """To the Head of Service, to agree the actions within a week."""
     access.require_qa(actor, "send dip samples")
@@ -158,7 +166,7 @@ async def send(
     if not await uow.dips.record_step(dip_id, "sent", actor.person_id, now, person.person_id):
         raise Conflict(f"dip sample {dip_id} was sent meanwhile")
     await uow.dips.add_actions(dip_id, actions, now)
-    agree_by = today + timedelta(days=agree_days)  # framework 'dip_agree_days', the timetable's reminder
+    agree_by = today + timedelta(days=timing[0].dip_agree_days)  # the timetable's reminder says the same
     await uow.outbox.add(
         Notice(
             f"dip:{dip_id}:sent",
@@ -171,6 +179,7 @@ async def send(
     to_update = DipFindings(dip_id, row.theme, findings, len(actions), 1, person.name)
     for manager in managers:  # they write each action's update and mark it done ('dip actions N')
         await uow.outbox.add(Notice(f"dip:{dip_id}:sent:{manager}", manager, to_update))
+    reds = await concerns.raise_for_dip(uow, actor, (dip_id, row.theme, person.person_id), managers, now, timing)
     to_read = DipFindings(dip_id, row.theme, findings, len(actions), 0, person.name)
     for leader in await uow.people.people_with_roles([Role.SLT.value]):  # the findings go to SLT (line 517)
         await uow.outbox.add(Notice(f"dip:{dip_id}:findings:{leader}", leader, to_read))
@@ -178,8 +187,13 @@ async def send(
     told = (
         f"; its {len(managers)} Service Manager{'s' if len(managers) != 1 else ''} will update them" if managers else ""
     )
+    urgent = (
+        f" Its {reds} action{'s' if reds != 1 else ''} rated Red went to them at once as immediate concerns."
+        if reds
+        else ""
+    )
     return Reply(
-        f"Dip sample {dip_id} sent to {person.name}, to agree its {count} actions by {agree_by:%d %B %Y}{told}."
+        f"Dip sample {dip_id} sent to {person.name}, to agree its {count} actions by {agree_by:%d %B %Y}{told}.{urgent}"
     )
 
 

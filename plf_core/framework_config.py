@@ -40,6 +40,11 @@ class Framework:
     monthly_report_working_day: int = 3
     #: the working day of each quarter on which last quarter's learning report goes to the managers
     quarterly_report_working_day: int = 5
+    #: minutes after an immediate concern is raised, unacknowledged, that it goes to the Head of Service
+    #: (working minutes; by the clock when the child may be at risk now)
+    concern_escalate_minutes: int = 60
+    #: and a further number of minutes after that, to the Director of Operations
+    concern_escalate_again_minutes: int = 60
 
     @property
     def dip_review_share(self) -> float:
@@ -66,6 +71,8 @@ LIMITS: dict[str, tuple[int, int]] = {
     "pim_working_days": (1, 60),
     "monthly_report_working_day": (1, 15),
     "quarterly_report_working_day": (1, 30),
+    "concern_escalate_minutes": (5, 1440),
+    "concern_escalate_again_minutes": (5, 1440),
 }
 
 

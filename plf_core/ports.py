@@ -15,7 +15,8 @@ per aggregate and counts the notices written, so the edge can wake the dispatche
     ├── outbox          notices to deliver, and the dispatcher's claims on them
     ├── conversations   where each person is reached in Teams
     ├── reports         the highlight report, the outcomes picture, a report's scope
-    └── access          the access log and people not in the directory
+    ├── access          the access log and people not in the directory
+    └── concerns        immediate concerns raised while auditing, until someone has them
 """
 
 from __future__ import annotations
@@ -26,8 +27,11 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
 
+from plf_core.access_ports import Access as Access
+from plf_core.access_ports import UnknownSender as UnknownSender
 from plf_core.action_records import ActionRecord as ActionRecord
 from plf_core.action_records import PlannedAction as PlannedAction
+from plf_core.concern_ports import Concerns as Concerns
 from plf_core.notices import NoticeData
 from plf_core.outbox_ports import Conversations as Conversations
 from plf_core.outbox_ports import Outbox as Outbox
@@ -79,15 +83,6 @@ class Notice:
     @property
     def kind(self) -> str:
         return self.data.KIND
-
-
-@dataclass(frozen=True)
-class UnknownSender:
-    aad_object_id: str
-    name: str
-    first_seen: datetime
-    last_seen: datetime
-    messages: int
 
 
 class People(Protocol):
@@ -337,16 +332,6 @@ class Reports(Protocol):
         ...
 
 
-class Access(Protocol):
-    async def log(
-        self, actor: Actor | None, action: str, audit_id: int | None, activity_id: str | None, outcome: str
-    ) -> None: ...
-
-    async def record_unknown_sender(self, aad_object_id: str, name: str, tenant_id: str | None) -> bool: ...
-
-    async def unknown_senders(self) -> list[UnknownSender]: ...
-
-
 class AbstractUnitOfWork(Protocol):
     """One transaction: `async with` begins it, commits when the block ends normally, rolls back otherwise."""
 
@@ -388,6 +373,9 @@ class AbstractUnitOfWork(Protocol):
 
     @property
     def access(self) -> Access: ...
+
+    @property
+    def concerns(self) -> Concerns: ...
 
     @property
     def notices_added(self) -> int:

@@ -20,6 +20,7 @@ from plf_core.audits import (
     red_sources,
     status_after_save,
 )
+from plf_core.concern_ports import ConcernBox
 from plf_core.errors import Conflict, Contended, NotAllowed, NotFound, ValidationFailed
 from plf_core.forms.model import Contributor, Page
 from plf_core.forms.validation import check_page, check_submission
@@ -53,6 +54,7 @@ class PageScreen:
     values: Mapping[str, object]
     errors: Mapping[str, str] = field(default_factory=dict)
     note: str | None = None
+    concern: ConcernBox | None = None  # the "Raise an immediate concern" box, after it was used
 
     @property
     def read_only(self) -> bool:

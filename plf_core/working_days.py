@@ -54,3 +54,15 @@ class Hours:
     def send_time(self, due: date) -> datetime:
         """A notice due on a day goes at that day's opening, or the next working day's."""
         return self.next_opening(datetime.combine(due, self.opens, tzinfo=self.zone))
+
+    def add_working_minutes(self, moment: datetime, minutes: int) -> datetime:
+        """`minutes` of working time after `moment`: 60 minutes from 16:30 on a Friday is 09:30 on Monday
+        (from 22:00, 10:00 the next working morning)."""
+        at, left = self.next_opening(moment), timedelta(minutes=minutes)
+        while True:
+            local = at.astimezone(self.zone)
+            closing = datetime.combine(local.date(), self.closes, tzinfo=self.zone)
+            if at + left <= closing:
+                return at + left
+            left -= closing - at
+            at = self.next_opening(closing)

@@ -32,6 +32,11 @@ def add_sweep_job(scheduler: AsyncIOScheduler, run: Callable[[], Awaitable[objec
     scheduler.add_job(run, "interval", seconds=seconds, id="sweep", replace_existing=True)
 
 
+def add_concern_job(scheduler: AsyncIOScheduler, run: Callable[[], Awaitable[object]], seconds: float) -> None:
+    """Climb the immediate concerns nobody has taken on in time: at least once a minute, whatever the sweep's pace."""
+    scheduler.add_job(run, "interval", seconds=min(60.0, seconds), id="concerns", replace_existing=True)
+
+
 def add_alive_job(scheduler: AsyncIOScheduler, run: Callable[[], Awaitable[object]], seconds: float) -> None:
     """Say every few seconds that this instance is alive: the instances alive share the limits."""
     scheduler.add_job(run, "interval", seconds=seconds, id="alive", replace_existing=True)

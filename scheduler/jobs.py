@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
+from plf_core import concerns, layered, periods, quota, report_schedule, supervision_due
 from plf_core import dip_plan as dip_plans
-from plf_core import layered, periods, quota, report_schedule, supervision_due
 from plf_core.clock import Clock
 from plf_core.delivery import summarise_failures
 from plf_core.dip_plan import PlannedDip
@@ -77,3 +77,20 @@ async def sweep(
         if written is not None:
             await written()
     return new
+
+
+async def escalate_concerns(
+    uow: UnitOfWorkFactory,
+    framework: Framework,
+    hours: Hours,
+    clock: Clock,
+    written: Callable[[], Awaitable[None]] | None = None,
+) -> int:
+    """Each immediate concern nobody has taken on in time, one level up (at least once a minute)."""
+    async with uow() as work:
+        climbed = await concerns.escalate_due(work, framework, clock.now(), hours)
+    if climbed:
+        log.warning("immediate concerns escalated: %d", climbed)
+        if written is not None:
+            await written()
+    return climbed

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from plf_core.clock import Clock
-from plf_core.delivery import NO_CONVERSATION, SUMMARY, URGENT_KINDS, Claimed
+from plf_core.delivery import NO_CONVERSATION, NOT_SUMMARISED, SUMMARY, URGENT_KINDS, Claimed
 from plf_core.ports import Notice
 from plf_core.timetable_commands import FailedMessage
 from plf_core.vocabulary import OutboxStatus
@@ -119,7 +119,12 @@ class SqlOutbox(SqlRepository):
         return int((await self.session.execute(query)).scalar_one())
 
     async def unreported_failures(self, limit: int) -> list[FailedMessage]:
-        query = self._failures().where(OutboxMessage.reported_on.is_(None)).order_by(OutboxMessage.id).limit(limit)
+        query = (
+            self._failures()
+            .where(OutboxMessage.reported_on.is_(None), OutboxMessage.kind.not_in(sorted(NOT_SUMMARISED)))
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
         return [_failed(*row) for row in await self.session.execute(query)]
 
     async def mark_reported(self, outbox_ids: Sequence[int], day: date) -> None:
@@ -150,7 +155,13 @@ class SqlOutbox(SqlRepository):
             and_(OutboxMessage.status == OutboxStatus.PENDING.value, OutboxMessage.not_before <= now),
             and_(OutboxMessage.status == OutboxStatus.SENDING.value, OutboxMessage.claimed_until < now),
         )
-        query = select(OutboxMessage).where(due).order_by(OutboxMessage.not_before, OutboxMessage.id).limit(limit)
+        urgent_first = case((OutboxMessage.kind.in_(sorted(URGENT_KINDS)), 0), else_=1)  # never behind others
+        query = (
+            select(OutboxMessage)
+            .where(due)
+            .order_by(urgent_first, OutboxMessage.not_before, OutboxMessage.id)
+            .limit(limit)
+        )
         if self.dialect == "postgresql":
             query = query.with_for_update(skip_locked=True)
         rows = (await self.session.execute(query)).scalars().all()

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from plf_core.clock import Clock
 from store.access import SqlAccess
 from store.audits import SqlAudits
+from store.concerns import SqlConcerns
 from store.conversations import SqlConversations
 from store.database import session_factory
 from store.dips import SqlDips
@@ -43,6 +44,7 @@ class SqlUnitOfWork:
     conversations: SqlConversations
     reports: SqlReports
     access: SqlAccess
+    concerns: SqlConcerns
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
         self._sessions = sessions
@@ -63,6 +65,7 @@ class SqlUnitOfWork:
         self.conversations = SqlConversations(session, clock)
         self.reports = SqlReports(session, clock)
         self.access = SqlAccess(session, clock)
+        self.concerns = SqlConcerns(session, clock)
         return self
 
     async def __aexit__(

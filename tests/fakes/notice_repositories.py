@@ -8,7 +8,7 @@ from typing import Any
 
 from plf_core.audits import PLC_FORM
 from plf_core.clock import Clock
-from plf_core.delivery import SUMMARY, Claimed, is_urgent
+from plf_core.delivery import NOT_SUMMARISED, SUMMARY, Claimed, is_urgent
 from plf_core.errors import ValidationFailed
 from plf_core.figures import Figures
 from plf_core.highlight import HighlightReport, PeriodFigures, highlight
@@ -116,7 +116,9 @@ class FakeOutbox(FakeRepository):
         return len(self._failures())
 
     async def unreported_failures(self, limit: int) -> list[FailedMessage]:
-        rows = sorted((r for r in self._failures() if r.reported_on is None), key=lambda r: r.id)
+        rows = sorted(
+            (r for r in self._failures() if r.reported_on is None and r.kind not in NOT_SUMMARISED), key=lambda r: r.id
+        )
         return [self._message(r) for r in rows[:limit]]
 
     async def mark_reported(self, outbox_ids: Sequence[int], day: date) -> None:

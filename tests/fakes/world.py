@@ -155,6 +155,7 @@ class World:
     snoozes: dict[int, date] = field(default_factory=dict)
     data_sent: dict[str, tuple[int, datetime]] = field(default_factory=dict)
     scores: dict[int, dict[str, object]] = field(default_factory=dict)
+    concerns: dict[int, dict[str, Any]] = field(default_factory=dict)  # id -> the columns of a concern
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def next_id(self) -> int:

@@ -6,6 +6,7 @@ from datetime import date
 
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
 from cards.notices import RedAlert, red_alert
+from plf_core.concerns import INPUTS as CONCERN_BOX
 from plf_core.forms.model import Contributor as C
 from plf_core.forms.registry import get_form
 from tests.card_tree import inputs, texts, walk
@@ -27,7 +28,7 @@ def test_a_page_card_prefills_answers_and_sends_back_audit_version_and_page() ->
     assert card["version"] == "1.5"
     assert "Part B — 5 Practitioner's judgement (outcomes), 6 the child's own ratings · page 9 of 14" in texts(card)
     fields = inputs(card)
-    assert list(fields) == ["B7", "B8", "C1", "C2", "C3", "C4", "C5", "C6"]
+    assert list(fields) == ["B7", "B8", "C1", "C2", "C3", "C4", "C5", "C6", "concern_text", "concern_at_risk"]
     assert fields["B7"]["value"] == "7"
     assert fields["B7"]["style"] == "expanded"
     assert len(fields["B7"]["choices"]) == 10
@@ -96,7 +97,7 @@ def test_errors_show_under_each_field_and_keep_what_was_typed() -> None:
 
 def test_manager_sections_are_read_only_for_the_practitioner() -> None:
     card = page_card(PageView(PLC, REF, "manager_overall", {"MO1": "amber"}, frozenset({C.PRACTITIONER})))
-    assert inputs(card) == {}
+    assert set(inputs(card)) == set(CONCERN_BOX)  # nothing to answer; only the box to raise a concern
     assert "Amber — Requires Improvement" in texts(card)
     assert "Completed by the manager." in texts(card)
     assert "MO1" in inputs(page_card(PageView(PLC, REF, "manager_overall", {}, frozenset({C.MANAGER}))))
@@ -104,7 +105,7 @@ def test_manager_sections_are_read_only_for_the_practitioner() -> None:
 
 def test_the_read_only_view_has_no_inputs_and_pages_through_the_audit() -> None:
     card = readonly_card(PageView(PLC, REF, "part_a_planning", {"A7a": "yes"}, frozenset()))
-    assert inputs(card) == {}
+    assert set(inputs(card)) == set(CONCERN_BOX)  # nothing to answer; only the box to raise a concern
     assert "Read-only view" in texts(card)
     assert [(a["verb"], a["data"]["page"]) for a in card["actions"]] == [
         ("audit.view", "part_a_assessment"),

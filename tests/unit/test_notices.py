@@ -179,6 +179,26 @@ STORED["quota_proposal"] = {
     "chosen": [["DEMO-900101", "CNP-N", "Juniper Samplewell"]],
     "problems": [],
 }
+# new on 4 December 2026 (immediate concerns): as written since
+STORED["immediate_concern"] = {
+    "concern": 3,
+    "audit": 12,
+    "case": "DEMO-900001",
+    "team": "Team CNP-N",
+    "raised_by": "Rowan Demoford",
+    "raised_at": "Thu 03 Dec 2026, 22:00",
+    "where": "Practice Learning Conversation / Self-Audit (audit 12), page 3 of 14",
+    "description": "Home visit notes describe bruising not followed up",
+    "at_risk": "yes",
+    "level": 1,
+    "reason": "nobody has said they have it after 60 minutes",
+}
+STORED["concern_acknowledged"] = {
+    "concern": 3,
+    "case": "DEMO-900001",
+    "by": "Sam Manager (Service Manager)",
+    "at": "22:40 on Thu 03 Dec",
+}
 STORED["daily_digest"] = {
     "day": "2026-12-01",
     "items": [

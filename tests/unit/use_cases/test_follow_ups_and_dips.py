@@ -9,6 +9,8 @@ import pytest
 from plf_core import dip_actions, dips, follow_ups, reviews
 from plf_core.clock import FixedClock
 from plf_core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from plf_core.framework_config import Framework
+from plf_core.working_days import Hours
 from tests.fakes.store import FakeUnitOfWork
 from tests.fakes.world import ActionRow, AuditRow, Borough, OutboxRow
 from tests.unit.use_cases.conftest import actor
@@ -117,9 +119,9 @@ async def test_a_dip_sample_goes_from_draft_to_approved_to_sent_to_agreed(
         await dips.approve(uow, manager, dip_id, now)
     with pytest.raises(ValidationFailed, match="is not a Head of Service"):
         async with uow:
-            await dips.send(uow, qa, dip_id, str(borough.lead), now, clock.today(), 7)
+            await dips.send(uow, qa, dip_id, str(borough.lead), now, clock.today(), (Framework(), Hours()))
     async with uow:
-        sent = await dips.send(uow, qa, dip_id, str(borough.head), now, clock.today(), 7)
+        sent = await dips.send(uow, qa, dip_id, str(borough.head), now, clock.today(), (Framework(), Hours()))
     assert "to agree its 1 actions by" in sent.text
     [notice] = borough.world.notices("dip_sample_actions")
     assert notice.person_id == borough.head
@@ -165,7 +167,9 @@ async def sent_dip(uow: FakeUnitOfWork, borough: Borough, clock: FixedClock) -> 
     }
     async with uow:
         await dips.approve(uow, actor(uow, borough.qa_manager), dip_id, now)
-        await dips.send(uow, actor(uow, borough.qa), dip_id, str(borough.head), now, clock.today(), 7)
+        await dips.send(
+            uow, actor(uow, borough.qa), dip_id, str(borough.head), now, clock.today(), (Framework(), Hours())
+        )
     return dip_id
 
 

@@ -1,0 +1,178 @@
+"""The cards of an immediate concern: the box on every page of every form that raises one, the urgent
+card to the managers with "I'm dealing with this", the word to the person who raised it, and `concerns`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from microsoft_teams.cards import Container, TextInput, ToggleInput
+from microsoft_teams.cards.core import Action, CardElement
+
+from cards.base import CardDict, action_row, card, execute, facts, heading, para
+from cards.registry import CardContext, builds
+from plf_core.card_actions import Verb
+from plf_core.concern_notices import LEVELS, ConcernAcknowledged, ImmediateConcern
+from plf_core.concern_ports import ConcernBox, ConcernRow
+from plf_core.concerns import AT_RISK, MAX_TEXT, TEXT, ConcernList, ConcernScreen, local, where_raised
+
+BOX_ID = "immediate_concern"
+DANGER = "If a child is in immediate danger, call the police on 999 now."
+LISTED_TEXT = 160
+
+
+def concern_box(data: Mapping[str, object], box: ConcernBox | None) -> list[CardElement]:
+    """ "Raise an immediate concern": hidden until pressed (open again after a refusal, with what was typed)."""
+    from microsoft_teams.cards import ToggleVisibilityAction
+
+    box = box or ConcernBox()
+    refused = box.error is not None
+    items: list[CardElement] = [
+        para(
+            "Found something that means a child may not be safe? Tell the case's managers now: this goes at once, "
+            "day or night, to its Practice Lead and Service Manager. Nothing on this page is saved or lost.",
+        ),
+        para(DANGER, subtle=True),
+        TextInput(
+            id=TEXT,
+            label="What is the concern? (required)",
+            is_multiline=True,
+            max_length=MAX_TEXT,
+            value=box.text if refused else None,
+            placeholder="What you found, where in the file, and what you have done so far",
+        ),
+        ToggleInput(
+            id=AT_RISK,
+            title="The child may be at risk now",
+            value="true" if refused and box.at_risk else "false",
+            value_on="true",
+            value_off="false",
+        ),
+    ]
+    if refused:
+        items.append(para(str(box.error), color="Attention"))
+    items.append(action_row([execute("Raise the concern", Verb.CONCERN_RAISE, data, style="destructive")]))
+    toggle = ToggleVisibilityAction(title="Raise an immediate concern", target_elements=[BOX_ID])
+    return [
+        action_row([toggle]),
+        Container(id=BOX_ID, is_visible=refused or None, items=items, style="attention", separator=True),
+    ]
+
+
+def _raised_by(notice: ImmediateConcern) -> str:
+    return f"Raised by {notice.raised_by} at {notice.raised_at}, from {notice.where}."
+
+
+def immediate_concern(notice: ImmediateConcern) -> CardDict:
+    """Urgent, to each person the concern has reached: who raised it, the case, the concern, and the button."""
+    about = f"case {notice.case}" if notice.case else notice.where
+    header: list[CardElement] = [heading(f"Immediate concern: {about}", size="Large"), para(_raised_by(notice))]
+    if notice.at_risk:
+        header.append(para("They say the child may be at risk now.", bold=True))
+    body: list[CardElement] = [Container(style="attention", items=header)]
+    if notice.reason:
+        body.append(para(f"It has come to you because {notice.reason}.", color="Attention"))
+    body += [
+        Container(items=[para(notice.description)], style="emphasis"),
+        facts([("Team", notice.team or "—"), ("Case", notice.case or "—")]),
+        para(
+            'Press "I\'m dealing with this" when you take it on: everyone it went to sees who has it, and the '
+            "person who raised it is told. Until someone does, it goes on to "
+            + LEVELS.get(notice.level + 1, "nobody further")
+            + ".",
+            subtle=True,
+        ),
+    ]
+    actions: list[Action] = [execute("I'm dealing with this", Verb.CONCERN_ACK, {"concern": notice.concern_id})]
+    if notice.audit_id:
+        actions.append(execute("Open the audit (read-only)", Verb.AUDIT_VIEW, {"audit": notice.audit_id}))
+    return card(body, actions, fallback_text=f"Immediate concern: {about}")
+
+
+@builds(ImmediateConcern)
+def _immediate(notice: ImmediateConcern, context: CardContext) -> CardDict:
+    return immediate_concern(notice)
+
+
+@builds(ConcernAcknowledged)
+def _acknowledged(notice: ConcernAcknowledged, context: CardContext) -> CardDict:
+    return concern_acknowledged(notice)
+
+
+def concern_acknowledged(notice: ConcernAcknowledged) -> CardDict:
+    about = f"case {notice.case}" if notice.case else f"concern {notice.concern_id}"
+    return card(
+        [
+            heading(f"Your concern about {about} is being dealt with"),
+            para(f"{notice.by} has it, since {notice.at}."),
+            para("Talk to them about anything new; nothing else is needed from you here.", subtle=True),
+        ],
+        fallback_text=f"{notice.by} has your concern about {about}",
+    )
+
+
+def _state(row: ConcernRow, now: datetime | None) -> str:
+    if row.acknowledged_at is not None:
+        took = _duration(row.acknowledged_at - row.raised_at)
+        return f"{row.acknowledged_by_name or 'Someone'} has it (acknowledged after {took})"
+    waiting = f", open for {_duration(now - row.raised_at)}" if now is not None else ""
+    return f"Nobody has it yet: sent to {LEVELS.get(row.level, 'the managers')}{waiting}"
+
+
+def _duration(span: timedelta) -> str:
+    minutes = max(0, int(span.total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours < 48 else f"{hours // 24} days"
+
+
+def concern_screen(screen: ConcernScreen) -> CardDict:
+    row = screen.concern
+    where = where_raised(row)
+    about = f"case {row.case_ref}" if row.case_ref else where
+    body: list[CardElement] = [
+        heading(f"Immediate concern: {about}"),
+        para(
+            f"Raised by {row.raised_by_name or 'QA'} at {local(row.raised_at, screen.zone)}, from {where_raised(row)}."
+        ),
+        Container(items=[para(row.description)], style="emphasis"),
+        para(_state(row, None), bold=True),
+        para(screen.note, color="Good" if screen.mine else "Accent"),
+    ]
+    actions: list[Action] = []
+    if row.audit_id:
+        actions.append(execute("Open the audit (read-only)", Verb.AUDIT_VIEW, {"audit": row.audit_id}))
+    return card(body, actions, fallback_text=f"Immediate concern: {about}")
+
+
+def _about(row: ConcernRow) -> str:
+    return f"Case {row.case_ref}" if row.case_ref else where_raised(row)
+
+
+def concern_list(screen: ConcernList) -> CardDict:
+    rows = screen.rows
+    open_ones = [r for r in rows if r.acknowledged_at is None]
+    body: list[CardElement] = [
+        heading(f"Immediate concerns: {screen.scope}"),
+        para(
+            f"Raised in the last {screen.days} days: {len(rows)}, of which {len(open_ones)} nobody has yet."
+            if rows
+            else f"None raised in the last {screen.days} days."
+        ),
+    ]
+    for row in rows:
+        text = " ".join(row.description.split())
+        shown = text if len(text) <= LISTED_TEXT else text[: LISTED_TEXT - 1] + "…"
+        items: list[CardElement] = [
+            para(
+                f"{'Case ' + row.case_ref if row.case_ref else where_raised(row)} · {row.team_name or row.area_name}",
+                bold=True,
+            ),
+            para(f"{local(row.raised_at, screen.zone)} by {row.raised_by_name or 'QA'}: {shown}"),
+            para(_state(row, screen.now), color="Attention" if row.acknowledged_at is None else None),
+        ]
+        if row.acknowledged_at is None:
+            items.append(action_row([execute("I'm dealing with this", Verb.CONCERN_ACK, {"concern": row.concern_id})]))
+        body.append(Container(items=items, separator=True))
+    return card(body, fallback_text=f"Immediate concerns: {len(open_ones)} open")
