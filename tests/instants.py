@@ -4,10 +4,12 @@ and today. Use `at_instants` on a test that takes the `now` fixture."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+
+from plf_core.clock import RunningClock
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -22,3 +24,18 @@ INSTANTS: dict[str, datetime] = {
 DEFAULT_NOW = datetime(2026, 11, 20, 10, 0, tzinfo=LONDON)
 
 at_instants = pytest.mark.parametrize("now", list(INSTANTS.values()), ids=list(INSTANTS), indirect=True)
+
+
+class JumpingClock(RunningClock):
+    """Runs at real time's pace from `start`, and can be moved on: an hour passes in a test in an instant,
+    and the bot's own jobs see it."""
+
+    def __init__(self, start: datetime, zone: ZoneInfo | None = None) -> None:
+        super().__init__(start, zone)
+        self._jumped = timedelta()
+
+    def jump_to(self, moment: datetime) -> None:
+        self._jumped += moment - self.now()
+
+    def now(self) -> datetime:
+        return super().now() + self._jumped

@@ -20,6 +20,7 @@ from typing import Any
 
 import aiohttp
 
+from plf_core.clock import Clock
 from tests.instants import DEFAULT_NOW
 
 PLF = [sys.executable, "-m", "plf_cli.main"]
@@ -154,7 +155,9 @@ class ServedApp:
 
 
 @asynccontextmanager
-async def serving(database_url: str, now: datetime = DEFAULT_NOW, **extra: str) -> AsyncIterator[ServedApp]:
+async def serving(
+    database_url: str, now: datetime = DEFAULT_NOW, clock: Clock | None = None, **extra: str
+) -> AsyncIterator[ServedApp]:
     """`create_app(settings)` on aiohttp's test server, its clock started at `now` (running from there, as
     PLF_NOW does), local mode, and its log lines kept as the JSON a process would write."""
     from aiohttp.test_utils import TestServer
@@ -178,7 +181,9 @@ async def serving(database_url: str, now: datetime = DEFAULT_NOW, **extra: str) 
     root.addHandler(handler)
     root.setLevel(min(level, logging.INFO) if level else logging.INFO)
     try:
-        async with TestServer(create_app(settings, RunningClock(now, LONDON)), host="127.0.0.1", port=port) as server:
+        async with TestServer(
+            create_app(settings, clock or RunningClock(now, LONDON)), host="127.0.0.1", port=port
+        ) as server:
             yield ServedApp(str(server.make_url("")).rstrip("/"), lines)
     finally:
         root.removeHandler(handler)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from plf_core.concerns import INPUTS as CONCERN_BOX
 from plf_core.forms.model import Contributor, DateRule, FieldKind
 from plf_core.forms.registry import get_form
 from plf_core.vocabulary import Role
@@ -22,7 +23,7 @@ def terms_answers(page_id: str) -> dict[str, Any]:
             continue
         values[f.id] = {
             FieldKind.YES_NO: "no",
-            FieldKind.RAG: "amber",
+            FieldKind.RAG: "red" if f.id == "AP2_rag" else "amber",  # one to do at once: an immediate concern
             FieldKind.DATE: "2026-12-18" if f.dated is DateRule.DUE else "2026-11-18",
             FieldKind.TEXT: "Synthetic: team managers",
             FieldKind.LONG_TEXT: f"Synthetic {f.id}: voice of the child recorded in plans.",
@@ -64,6 +65,13 @@ async def test_a_dip_sample_from_theme_to_agreed_actions(bot: Any, database_url:
     await wait_for_card(connector, u["qa"], f"Did you mean {head.display_name}")
     assert await u["qa"].say(f"dip send 1 to  {head.display_name.lower()}") == 202  # a name, as people type it
     await wait_for_card(connector, u["qa"], "to agree its 5 actions by")
+    sent = await wait_for_card(connector, u["qa"], "to agree its 5 actions by")
+    assert any("Its 1 action rated Red went to them at once as immediate concerns" in t for t in card_texts(sent))
+    urgent = await wait_for_card(connector, u["manager"], "Immediate concern: dip sample 1")  # the Red action
+    assert any(t.startswith("Action 2 of dip sample 1 (Voice of the child), rated Red") for t in card_texts(urgent))
+    held = await u["manager"].press(urgent, "I'm dealing with this")
+    assert any("You have this concern" in t for t in card_texts(held))
+    await wait_for_card(connector, u["qa"], "is being dealt with")  # the QA officer who sent it is told
     told = await wait_for_card(connector, u["manager"], "Dip sample 1: Voice of the child")  # who will update them
     assert "Update the actions" in [a["title"] for a in _buttons(told)]
     assert "Synthetic TOR_recommendations: voice of the child recorded in plans." in card_texts(told)
@@ -73,7 +81,7 @@ async def test_a_dip_sample_from_theme_to_agreed_actions(bot: Any, database_url:
     notice = await wait_for_card(connector, u["head"], "Dip sample: Voice of the child")
     assert any("[AMBER]" in t for t in card_texts(notice))
     view = await u["head"].press(notice, "Open the dip sample")
-    assert input_ids(view) == []  # read-only for the Head of Service
+    assert set(input_ids(view)) == set(CONCERN_BOX)  # read-only for the Head of Service, but for a concern
     stranger = await u["stranger"].execute("dip.agree", {"dip_sample": 1})
     assert any("was not sent to you" in t for t in card_texts(stranger))
     agreed = await u["head"].press(notice, "Agree the actions")
@@ -85,7 +93,7 @@ async def test_a_dip_sample_from_theme_to_agreed_actions(bot: Any, database_url:
     for step in ("created", "approved", "sent", "agreed"):
         assert f"{step} 20" in steps  # each step with its date
     actions = await _query(database_url, "SELECT rag, status FROM actions WHERE dip_sample_id = 1")
-    assert actions == [("amber", "open")] * 5
+    assert actions == [("amber", "open"), ("red", "open")] + [("amber", "open")] * 3
 
     # the Service Manager finds the dip sample in their own list, and follows its actions up to the end
     assert await u["manager"].say("dips") == 202
