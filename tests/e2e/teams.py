@@ -99,3 +99,10 @@ def card_facts(card: dict[str, Any]) -> dict[str, str]:
 
 def input_ids(card: dict[str, Any]) -> list[str]:
     return list(inputs(card))
+
+
+def answer_ids(card: dict[str, Any]) -> list[str]:
+    """The inputs that answer the form: every page also has the box to raise an immediate concern."""
+    from plf_core.concerns import INPUTS
+
+    return [i for i in inputs(card) if i not in INPUTS]

@@ -21,7 +21,7 @@ from plf_core.forms.registry import get_form
 from plf_core.vocabulary import Role
 from tests.card_tree import inputs, walk
 from tests.e2e.running_app import plf, plf_env, running_app, serving
-from tests.e2e.teams import TeamsUser, card_texts, find_action, input_ids
+from tests.e2e.teams import TeamsUser, answer_ids, card_texts, find_action, input_ids
 from tests.fakes.connector import FakeConnector, running_connector
 
 BOROUGH = build_demo_borough()
@@ -182,7 +182,7 @@ async def test_a_red_self_audit_alerts_the_service_manager_and_head_of_service(b
     for role, alert in (("manager", alert_sm), ("head", alert_hos)):
         view = await u[role].press(alert, "Open the audit (read-only)")
         assert "Read-only view" in card_texts(view)
-        assert input_ids(view) == []
+        assert answer_ids(view) == []
 
     again = await u["lead"].execute("audit.submit", {"audit": audit_id, "version": 1})
     assert any("already submitted" in t for t in card_texts(again))  # a double click is harmless

@@ -8,7 +8,7 @@ from plf_core.forms.model import Contributor
 from plf_core.forms.registry import get_form
 from plf_core.vocabulary import Role
 from tests.card_tree import inputs
-from tests.e2e.teams import TeamsUser, card_texts, input_ids
+from tests.e2e.teams import TeamsUser, answer_ids, card_texts, input_ids
 from tests.e2e.test_audit_workflow import BOROUGH, _query, bot, cast, users, wait_for_card  # noqa: F401
 
 
@@ -41,7 +41,7 @@ async def test_thematic_review_with_its_moderator_and_a_supervision_review(bot: 
     form = get_form(form_id[0])
     section = form.pages[1]
     moderated = await moderator.execute("audit.open", {"audit": form_id[1], "page": section.id})
-    editable = set(input_ids(moderated))
+    editable = set(answer_ids(moderated))
     moderator_fields = {f.id for f in section.fields if section.editor_of(f) is Contributor.MODERATOR}
     assert editable
     assert editable <= moderator_fields  # the moderator writes the moderator columns only
