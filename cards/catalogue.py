@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from cards import dip_cards, layered, reports, workflow
 from cards.base import CardDict
 from cards.catalogue_chat import chat_cards
+from cards.catalogue_concerns import concern_cards
 from cards.catalogue_moderation import moderation_cards
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
 from cards.notice_cards import CardContext, notice_card
@@ -378,4 +379,5 @@ def all_cards() -> list[tuple[str, CardDict]]:
     cards += layered_cards()
     cards += timetable_cards()
     cards += chat_cards()
+    cards += concern_cards()
     return cards

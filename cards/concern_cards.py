@@ -30,7 +30,7 @@ def concern_box(data: Mapping[str, object], box: ConcernBox | None) -> list[Card
     items: list[CardElement] = [
         para(
             "Found something that means a child may not be safe? Tell the case's managers now: this goes at once, "
-            "day or night, to its Practice Lead and Service Manager. Nothing on this page is saved or lost.",
+            "day or night, to its Practice Lead and Service Manager. Raising it neither saves nor clears this page.",
         ),
         para(DANGER, subtle=True),
         TextInput(
@@ -160,6 +160,7 @@ def concern_list(screen: ConcernList) -> CardDict:
             if rows
             else f"None raised in the last {screen.days} days."
         ),
+        *([para(f"Only the latest {len(rows)} are shown here.", subtle=True)] if screen.more else []),
     ]
     for row in rows:
         text = " ".join(row.description.split())

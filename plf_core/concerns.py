@@ -45,6 +45,7 @@ class ConcernList:
     days: int
     now: datetime
     zone: ZoneInfo
+    more: bool = False  # older ones than those listed
 
 
 @dataclass(frozen=True)
@@ -286,7 +287,7 @@ async def _level_people(uow: AbstractUnitOfWork, row: ConcernRow, level: int) ->
 
 
 LISTED_DAYS = 90
-MAX_LISTED = 40
+MAX_LISTED = 30  # a card of 30 stays within Teams' size
 
 
 async def list_concerns(uow: AbstractUnitOfWork, actor: Actor, now: datetime, zone: ZoneInfo) -> ConcernList:
@@ -294,11 +295,11 @@ async def list_concerns(uow: AbstractUnitOfWork, actor: Actor, now: datetime, zo
     their own; nobody else."""
     since = now - timedelta(days=LISTED_DAYS)
     if actor.is_qa or actor.is_slt:
-        rows = await uow.concerns.listed(None, since, MAX_LISTED)
+        rows = await uow.concerns.listed(None, since, MAX_LISTED + 1)
         scope = "every service area"
     elif actor.headed_area_ids or actor.managed_area_ids:
         areas = sorted(actor.headed_area_ids | actor.managed_area_ids)
-        rows = await uow.concerns.listed(areas, since, MAX_LISTED)
+        rows = await uow.concerns.listed(areas, since, MAX_LISTED + 1)
         scope = "your service area" + ("s" if len(areas) > 1 else "")
     else:
         raise NotAllowed(
@@ -307,8 +308,8 @@ async def list_concerns(uow: AbstractUnitOfWork, actor: Actor, now: datetime, zo
             action="concerns",
         )
     await uow.access.log(actor, "concerns", None, None, "ok")
-    ordered = sorted(rows, key=lambda r: (r.acknowledged_at is not None, -r.raised_at.timestamp()))
-    return ConcernList(tuple(ordered), scope, LISTED_DAYS, now, zone)
+    ordered = sorted(rows[:MAX_LISTED], key=lambda r: (r.acknowledged_at is not None, -r.raised_at.timestamp()))
+    return ConcernList(tuple(ordered), scope, LISTED_DAYS, now, zone, more=len(rows) > MAX_LISTED)
 
 
 async def raise_for_dip(
