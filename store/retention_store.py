@@ -18,7 +18,9 @@ from store.models import (
     Answer,
     Audit,
     Case,
+    Concern,
     DipSample,
+    GoodPracticeDecision,
     GradeRecord,
     Moderation,
     OutboxMessage,
@@ -103,7 +105,7 @@ async def apply(session: AsyncSession, schedule: Schedule, clock: Clock, by: str
         for start in range(0, len(ids), 1000):
             chunk = ids[start : start + 1000]
             await session.execute(update(Audit).where(Audit.parent_audit_id.in_(chunk)).values(parent_audit_id=None))
-            for table in (Answer, GradeRecord, Moderation, ActionItem, OutcomeScore):
+            for table in (Answer, GradeRecord, Moderation, Concern, GoodPracticeDecision, ActionItem, OutcomeScore):
                 await session.execute(delete(table).where(table.audit_id.in_(chunk)))
             await session.execute(delete(Audit).where(Audit.id.in_(chunk)))
     if (messages := queries.get(RecordType.OUTBOX)) is not None:
