@@ -23,8 +23,9 @@ from bot.links import SignedLinks
 from bot.pace import Pace
 from cards.notice_cards import CardContext, notice_card
 from plf_core.clock import Clock
+from plf_core.concern_notices import ImmediateConcern
 from plf_core.delivery import NO_CONVERSATION, Claimed, Decision, Outcome, decide, record_delivery
-from plf_core.notices import parse
+from plf_core.notices import NoticeData, parse
 from plf_core.pacing import Pacer
 from plf_core.ports import UnitOfWorkFactory
 
@@ -139,13 +140,24 @@ class Dispatcher:
             extra={"outbox_id": message.id, "kind": message.kind, "attempt": attempt},
         )
 
+    async def _with_words(self, notice: NoticeData) -> NoticeData:
+        """An immediate concern's words are read from the concern as its card is made: the outbox holds none."""
+        if not isinstance(notice, ImmediateConcern):
+            return notice
+        async with self.uow() as uow:
+            row = await uow.concerns.get(notice.concern_id)
+        if row is None:
+            raise ValueError(f"concern {notice.concern_id} is no longer held")
+        return notice.with_description(row.description)
+
     async def _attempt(self, message: Claimed, reference: dict[str, Any] | None, attempt: int) -> Decision | None:
         """One try at sending; None if another instance holds the message now."""
         if reference is None:
             reason = f"{NO_CONVERSATION}: the person has not installed the bot yet (it is sent when they do)"
             return Decision(Outcome.UNREACHABLE, reason=reason)
         try:
-            card = notice_card(parse(message.kind, message.payload), CardContext(self.clock.today(), self.links))
+            notice = await self._with_words(parse(message.kind, message.payload))
+            card = notice_card(notice, CardContext(self.clock.today(), self.links))
         except ValueError as exc:  # BadPayload too: a row that cannot be read never will be
             return Decision(Outcome.DEAD, reason=f"cannot render '{message.kind}': {exc}")
         conversation = str((reference.get("conversation") or {}).get("id", message.person_id))

@@ -4,8 +4,8 @@ who raised it that someone has it. Sent at once, day or night, never merged into
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import ClassVar
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
 
 from plf_core.notices import NoticeData, kind
 
@@ -31,12 +31,20 @@ class ImmediateConcern(NoticeData):
     raised_by: str
     raised_at: str  # as staff read it: "Thu 3 Dec 2026, 22:00"
     where: str  # "Practice Learning Conversation, page 3 of 11" or "dip sample 4, action 2"
-    description: str
+    description: str  # never stored in the outbox: read from the concern when the card is made
     at_risk: str  # "yes" when the person raising it said the child may be at risk now
     level: int  # 0 first, 1 the Head of Service, 2 the Director of Operations
     #: why it came to this person: "" first time; "nobody has acknowledged it in 60 minutes"; "the
     #: case has no Practice Lead or Service Manager"
     reason: str = ""
+
+    def to_payload(self) -> dict[str, Any]:
+        """Without the concern's words: the outbox holds no text about a child. The dispatcher reads them
+        from the concern as it sends the card (`with_description`)."""
+        return {k: v for k, v in super().to_payload().items() if k != "description"}
+
+    def with_description(self, description: str) -> ImmediateConcern:
+        return replace(self, description=description)
 
 
 @kind

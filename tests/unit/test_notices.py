@@ -188,7 +188,6 @@ STORED["immediate_concern"] = {
     "raised_by": "Rowan Demoford",
     "raised_at": "Thu 03 Dec 2026, 22:00",
     "where": "Practice Learning Conversation / Self-Audit (audit 12), page 3 of 14",
-    "description": "Home visit notes describe bruising not followed up",
     "at_risk": "yes",
     "level": 1,
     "reason": "nobody has said they have it after 60 minutes",

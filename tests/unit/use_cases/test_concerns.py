@@ -60,7 +60,11 @@ async def test_a_concern_raised_at_night_reaches_the_practice_lead_and_service_m
     notice = sent[borough.lead]
     assert isinstance(notice, ImmediateConcern)
     assert (notice.case, notice.raised_by, notice.level) == ("DEMO-000001", "Wren Worker", 0)
-    assert notice.description == "Bruising on the visit notes, not followed up"
+    assert not notice.description  # the outbox holds no words about a child: the card reads them from the concern
+    assert "Bruising" not in str([r.payload for r in borough.world.outbox.values()])
+    assert [c["description"] for c in borough.world.concerns.values()] == [
+        "Bruising on the visit notes, not followed up"
+    ]
     assert "page 3 of" in notice.where
     assert notice.raised_at == "Thu 03 Dec 2026, 22:00"
     assert all(r.status == "pending" for r in borough.world.outbox.values())  # at once: not held for a digest
@@ -206,7 +210,8 @@ async def test_a_dip_samples_red_action_goes_to_its_service_managers_as_an_immed
     assert "Its 1 action rated Red went to them at once as immediate concerns" in sent.text
     concern = notices(borough, "immediate_concern")
     assert set(concern) == {borough.manager}
-    assert "Action 2 of dip sample" in concern[borough.manager].description
+    [stored] = borough.world.concerns.values()
+    assert stored["description"].startswith("Action 2 of dip sample")
     assert concern[borough.manager].where == f"dip sample {dip_id}: an action rated Red"
     [row] = borough.world.concerns.values()
     assert (row["dip_sample_id"], row["area_id"]) == (dip_id, borough.area)
