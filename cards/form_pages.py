@@ -278,6 +278,7 @@ class ReviewView:
     refresh_user_ids: tuple[str, ...] = ()
     note: str | None = None
     handed_on: str | None = None  # this person's part is complete; who will finish what
+    concern: ConcernBox | None = None
 
 
 def review_card(view: ReviewView) -> CardDict:
@@ -304,6 +305,7 @@ def review_card(view: ReviewView) -> CardDict:
             said += f" {others} answer(s) are still to come from others, as each section says."
         body.append(para(said.strip(), color="Attention" if mine else None, bold=bool(mine)))
     body += [_review_section(view, page, mine) for page in view.form.pages]
+    body += concern_box(view.audit.data(page="review"), view.concern)
     actions: list[Action] = []
     if view.can_submit and not view.handed_on:
         actions.append(execute("Submit", Verb.AUDIT_SUBMIT, view.audit.data(), style="positive"))

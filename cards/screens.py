@@ -132,6 +132,7 @@ def _review(screen: ReviewScreen, context: ScreenContext) -> CardDict:
         context.refresh_user_ids,
         screen.note,
         screen.handed_on,
+        screen.concern,
     )
     return review_card(view)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from plf_core import workflow
 from plf_core.audits import AuditView
 from plf_core.concern_notices import LEVELS, ConcernAcknowledged, ImmediateConcern
 from plf_core.concern_ports import ConcernBox, ConcernRow, NewConcern
@@ -24,7 +25,7 @@ from plf_core.framework_config import Framework
 from plf_core.people import Actor
 from plf_core.ports import AbstractUnitOfWork, Notice
 from plf_core.vocabulary import Role
-from plf_core.workflow import PageScreen, _audit
+from plf_core.workflow import PageScreen, ReviewScreen, _audit
 from plf_core.working_days import Hours
 
 TEXT = "concern_text"  # the card's inputs: what the concern is, and whether the child may be at risk now
@@ -127,6 +128,7 @@ def where_raised(row: ConcernRow) -> str:
     form = get_form(row.form_id)
     pages = [p.id for p in form.pages]
     page = f", page {pages.index(row.page_id) + 1} of {len(pages)}" if row.page_id in pages else ""
+    page = ", its review before submitting" if row.page_id == "review" else page
     return f"{form.title} (audit {row.audit_id}){page}"
 
 
@@ -139,10 +141,12 @@ async def raise_from_page(
     now: datetime,
     timing: tuple[Framework, Hours],
     activity: str | None,
-) -> PageScreen:
+) -> PageScreen | ReviewScreen:
     """From the concern box of a page: the page comes back exactly as typed (nothing of it saved or lost),
     with where the concern went, or why it was not sent and the concern as typed."""
     audit, editors = await _audit(uow, actor, audit_id, "concern.raise", activity)
+    if page_id == "review" and editors:
+        return await _raise_from_review(uow, actor, audit, inputs, now, timing, activity)
     page = audit.page_or_first(page_id)
     fields = {f.id for f in audit.form.page(page).fields}
     typed = {
@@ -157,6 +161,26 @@ async def raise_from_page(
     note = await raise_on_audit(uow, actor, audit, page, text, at_risk, now, due, activity, hours)
     unsaved = " Nothing on this page was saved: press Save to keep what you typed." if typed != audit.answers else ""
     return PageScreen(audit, page, editors, typed, note=note + unsaved, concern=ConcernBox(sent=True))
+
+
+async def _raise_from_review(
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    audit: AuditView,
+    inputs: Mapping[str, object],
+    now: datetime,
+    timing: tuple[Framework, Hours],
+    activity: str | None,
+) -> ReviewScreen:
+    """From the review before submitting: the review again, with where the concern went (or why not)."""
+    review = await workflow.review(uow, actor, audit.id, activity)
+    text, at_risk, problem = described(inputs)
+    if problem:
+        return replace(review, concern=ConcernBox(text, at_risk, problem.split(" What you typed")[0]))
+    framework, hours = timing
+    due = first_escalation(framework, hours, now, at_risk)
+    note = await raise_on_audit(uow, actor, audit, "review", text, at_risk, now, due, activity, hours)
+    return replace(review, note=note, concern=ConcernBox(sent=True))
 
 
 def _editable(audit: AuditView, page_id: str, editors: frozenset[object]) -> set[str]:

@@ -69,6 +69,7 @@ class ReviewScreen:
     note: str | None = None
     #: for someone whose part is complete while others' is not: who will finish what
     handed_on: str | None = None
+    concern: ConcernBox | None = None  # the "Raise an immediate concern" box, after it was used
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from plf_core.errors import NotAllowed
 from plf_core.framework_config import Framework
 from plf_core.notices import parse
 from plf_core.vocabulary import Role
+from plf_core.workflow import ReviewScreen
 from plf_core.working_days import Hours
 from tests.fakes.store import FakeUnitOfWork
 from tests.fakes.world import AuditRow, Borough
@@ -223,3 +224,25 @@ async def test_a_dip_samples_red_action_goes_to_its_service_managers_as_an_immed
 def row_id(b: Borough) -> int:
     [concern_id] = b.world.concerns
     return concern_id
+
+
+async def test_a_concern_from_the_review_before_submitting_comes_back_to_the_review(
+    uow: FakeUnitOfWork, borough: Borough
+) -> None:
+    audit_id = draft_on_page_3(borough)
+    inputs = {concerns.TEXT: "The plan names no one to see the child", concerns.AT_RISK: "false"}
+    async with uow:
+        screen = await concerns.raise_from_page(
+            uow, actor(uow, borough.worker), audit_id, "review", inputs, LATE, TIMING, "t1"
+        )
+    assert isinstance(screen, ReviewScreen)
+    assert screen.note is not None
+    assert "Pat Lead and Sam Manager" in screen.note
+    assert notices(borough, "immediate_concern")[borough.lead].where.endswith("its review before submitting")
+    async with uow:
+        empty = await concerns.raise_from_page(
+            uow, actor(uow, borough.worker), audit_id, "review", {}, LATE, TIMING, "t2"
+        )
+    assert isinstance(empty, ReviewScreen)
+    assert empty.concern is not None
+    assert empty.concern.error == "Say what the concern is: nothing was sent."
