@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from plf_core import action_plans, chat, dip_actions, dips, follow_ups, moderating, timetable_commands, workflow
+from plf_core import good_practice_commands as good_practice
 from plf_core.errors import ValidationFailed
 from plf_core.turn import Turn
 
@@ -41,6 +42,7 @@ class Verb(StrEnum):
     REMINDER_SNOOZE = "reminder.snooze"
     DATA_REQUEST_SENT = "data_request.sent"
     OUTBOX_RETRY = "outbox.retry"
+    GOOD_PRACTICE_DECIDE = "good_practice.decide"  # Confirm or Decline a nomination
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,14 @@ async def _dip_moderate_save(t: Turn, r: ActionRequest) -> object:
     return await dip_actions.save_moderation(t.uow, t.actor, r.dip_id, r.inputs, t.activity_id)
 
 
+async def _good_practice(t: Turn, r: ActionRequest) -> object:
+    field_id, decision = r.inputs.get("field"), r.inputs.get("decision")
+    if not isinstance(field_id, str) or not isinstance(decision, str):
+        raise ValidationFailed("the card does not say which example of good practice, or what you decided")
+    how = t.now, t.settings.zone, r.command, t.activity_id
+    return await good_practice.decide(t.uow, t.actor, r.audit, field_id, decision, *how)
+
+
 async def _open(t: Turn, r: ActionRequest) -> object:
     return await workflow.open_audit(t.uow, t.actor, r.audit, r.page, t.activity_id)
 
@@ -209,6 +219,7 @@ ACTIONS: dict[Verb, Action] = {
     Verb.REMINDER_SNOOZE: Action(_snooze),
     Verb.DATA_REQUEST_SENT: Action(_data_sent),
     Verb.OUTBOX_RETRY: Action(_retry),
+    Verb.GOOD_PRACTICE_DECIDE: Action(_good_practice, needs_audit=True, refreshes=False),
 }
 
 

@@ -9,7 +9,9 @@ from plf_core import (
     assigning,
     command_hints,
     dips,
+    evidence,
     follow_ups,
+    good_practice_commands,
     layered,
     periods,
     report_command,
@@ -39,6 +41,8 @@ ChatScreen = (
     | timetable_commands.OutboxList
     | timetable_commands.StatusFigures
     | report_command.ReportSummary
+    | good_practice_commands.GoodPracticeList
+    | evidence.EvidenceSummary
 )
 
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from plf_core.action_records import ActionRecord as ActionRecord
 from plf_core.action_records import PlannedAction as PlannedAction
+from plf_core.evidence_ports import EvidenceRepositories
 from plf_core.notices import NoticeData
 from plf_core.outbox_ports import Conversations as Conversations
 from plf_core.outbox_ports import Outbox as Outbox
@@ -347,7 +348,7 @@ class Access(Protocol):
     async def unknown_senders(self) -> list[UnknownSender]: ...
 
 
-class AbstractUnitOfWork(Protocol):
+class AbstractUnitOfWork(EvidenceRepositories, Protocol):
     """One transaction: `async with` begins it, commits when the block ends normally, rolls back otherwise."""
 
     async def __aenter__(self) -> AbstractUnitOfWork: ...

@@ -22,6 +22,7 @@ from store.conversations import SqlConversations
 from store.database import session_factory
 from store.dips import SqlDips
 from store.follow_ups import SqlFollowUps
+from store.good_practice_store import SqlEvidence
 from store.moderations import SqlModerations
 from store.outbox import SqlOutbox
 from store.people import SqlPeople
@@ -43,6 +44,7 @@ class SqlUnitOfWork:
     conversations: SqlConversations
     reports: SqlReports
     access: SqlAccess
+    evidence: SqlEvidence
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
         self._sessions = sessions
@@ -63,6 +65,7 @@ class SqlUnitOfWork:
         self.conversations = SqlConversations(session, clock)
         self.reports = SqlReports(session, clock)
         self.access = SqlAccess(session, clock)
+        self.evidence = SqlEvidence(session, clock)
         return self
 
     async def __aexit__(

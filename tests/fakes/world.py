@@ -155,6 +155,7 @@ class World:
     snoozes: dict[int, date] = field(default_factory=dict)
     data_sent: dict[str, tuple[int, datetime]] = field(default_factory=dict)
     scores: dict[int, dict[str, object]] = field(default_factory=dict)
+    good_practice: dict[tuple[int, str], tuple[str, int, datetime]] = field(default_factory=dict)  # decisions
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def next_id(self) -> int:
