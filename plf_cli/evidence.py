@@ -17,9 +17,9 @@ from plf_core.errors import ValidationFailed
 from plf_core.periods import Period
 from plf_core.ports import UnitOfWorkFactory
 
-#: what the pack reads, in order: the scope of the highlight report, its four periods, its assembly,
+#: what the pack reads, in order: the highlight report's four periods and its assembly,
 #: then the volume and the good practice; then the HTML and the CSV are written
-STEPS = 8
+STEPS = 9
 
 
 def register(sub: Subparsers) -> None:

@@ -83,7 +83,7 @@ def plan_note(framework: Framework, cycles: int) -> str:
 
 def volume_table(rows: Sequence[VolumeRow], per_lead: int, note: str) -> Table:
     total = VolumeRow(
-        WHOLE_SERVICE,
+        concern_figures.TOTAL,
         sum(r.practice_leads for r in rows),
         sum(r.assigned for r in rows),
         sum(r.returned for r in rows),
@@ -120,7 +120,7 @@ def grid_table(agreed: Agreement) -> Table:
     lines = [(label, *(count(n) for n in row), count(sum(row))) for label, row in zip(labels, grid, strict=True)]
     lines.append(("All", *(count(sum(row[j] for row in grid)) for j in range(len(GRADES))), count(agreed.n)))
     note = "Each cell: audits the auditor graded as its row and the moderator as its column. " + SMALL_NOTE
-    columns = ("Auditor's grade", *(f"Moderator: {label}" for label in labels), "All")
+    columns = ("Auditor's grade", *(f"Moderator: {g.value.capitalize()}" for g in GRADES), "All")
     return Table("moderation_grid", "Auditor × moderator grid", columns, tuple(lines), note)
 
 

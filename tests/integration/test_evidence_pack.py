@@ -288,7 +288,7 @@ async def test_the_packs_figures_are_those_worked_by_hand(engine: AsyncEngine) -
     assert rows(pack, "volume_against_plan") == {
         "East": ("2", "6", "4*", "2*", "2*", "33%"),
         "West": ("1", "3", "1*", "2*", "0", "67%*"),
-        "the whole service": ("3", "9", "5", "4*", "2*", "44%"),
+        "The whole service": ("3", "9", "5", "4*", "2*", "44%"),
     }
     assert (
         "Plan: 3 audits per Practice Lead for the cycle due in the quarter" in table(pack, "volume_against_plan").note
