@@ -106,8 +106,8 @@ def evidence_summary(period: str, headline: Sequence[tuple[str, str]], url: str 
         para(
             "The pack has the audits against plan, grades by area and cohort, moderation agreement with its "
             "confidence interval and grid, actions, immediate concerns, the confirmed examples of good practice "
-            f"and the learning themes, printable, with a CSV of each table. Its link works for {link_days} days, for "
-            "you only. * marks a small number (fewer than 5).",
+            f"and the learning themes, ready to print. Its link works for {link_days} days, for you only: it is "
+            "checked against your roles each time it opens. * marks a small number (fewer than 5).",
             subtle=True,
         )
     )

@@ -35,7 +35,8 @@ _LATEST = _N.version == (
     .where(_LATER.c.audit_id == _N.audit_id, _LATER.c.page_id == _N.page_id)
     .scalar_subquery()
 )
-MAX_NOMINATIONS = 2_000  # audits read for one list (the newest); a list that long is narrowed by area or period
+NOMINATING_PAGES = frozenset(p for f in gp.FORMS for p in gp.nominating_pages(f))
+MAX_NOMINATIONS = 2_000  # audits with a nominating page read for one list (the newest): narrowed by area or period
 
 
 class SqlEvidence(SqlRepository):
@@ -49,11 +50,11 @@ class SqlEvidence(SqlRepository):
         audits = await self._returned(area_ids, period, audit_id)
         if not audits:
             return []
-        first = await self._pages(list(audits), {p for f in gp.FORMS for p in gp.nominating_pages(f)})
+        first = await self._pages(list(audits), NOMINATING_PAGES)
         nominating = [a for a in audits if gp.nominations_of(_view(audits[a], first.get(a, {})))]
         if not nominating:
             return []
-        rest = {p for f in gp.FORMS for p in gp.pages_read(f)} - {p for f in gp.FORMS for p in gp.nominating_pages(f)}
+        rest = {p for f in gp.FORMS for p in gp.pages_read(f)} - NOMINATING_PAGES
         more = await self._pages(nominating, rest)
         decisions = await self._decisions(nominating)
         for audit_id, pages in more.items():  # beside the nominating pages' answers and savers
@@ -68,7 +69,7 @@ class SqlEvidence(SqlRepository):
     async def _returned(
         self, area_ids: Collection[int] | None, period: Period | None, audit_id: int | None
     ) -> dict[int, dict[str, Any]]:
-        """The returned audits of the nominating forms in scope, newest first: what a nomination shows of each."""
+        """The returned audits of the nominating forms in scope with a nominating page saved, newest first."""
         statement = (
             select(
                 Audit.id.label("audit_id"),
@@ -86,6 +87,7 @@ class SqlEvidence(SqlRepository):
             .outerjoin(_PRACTITIONER, _PRACTITIONER.c.id == Audit.practitioner_id)
             .outerjoin(_SECOND, _SECOND.c.id == Audit.second_person_id)
             .where(Audit.form_id.in_(gp.FORMS), Audit.submitted_at.is_not(None))
+            .where(Audit.id.in_(select(_N.audit_id).where(_N.page_id.in_(sorted(NOMINATING_PAGES)))))
         )
         if area_ids is not None:
             statement = statement.where(Team.service_area_id.in_(list(area_ids) or [-1]))
