@@ -67,7 +67,7 @@ def evidence_cards() -> Iterator[tuple[str, CardDict]]:
     )
     yield "evidence/good-practice-nominated", notice_card(notice, CardContext(DAY))
     headline = [
-        ("Audits returned", "118 of 144 planned"),
+        ("Audits due and returned", "118 of 144 planned"),
         ("Moderated", "31"),
         ("Weighted kappa", "0.62 (95% CI 0.41 to 0.83)"),
         ("Immediate concerns", "7"),

@@ -76,12 +76,14 @@ def plan_note(framework: Framework, cycles: int) -> str:
     return (
         f"Plan: {framework.audits_per_practice_lead} audits per Practice Lead for {each} due in the quarter (the "
         "quota drawn at each cycle's start), times the Practice Leads of the area's teams. Due: Practice Learning "
-        "Conversations due in the quarter; returned: returned in it (whenever due); outstanding: due in it and not "
-        f"returned by its end. {SMALL_NOTE}"
+        "Conversations due in the quarter; against plan: those of them returned by its end; returned in the "
+        f"quarter: every one returned in it, whenever due (as the highlight report counts). {SMALL_NOTE}"
     )
 
 
 def volume_table(rows: Sequence[VolumeRow], per_lead: int, note: str) -> Table:
+    """Each area's plan beside its audits due in the quarter, those of them returned by its end, those
+    outstanding, and every audit returned in it (whenever due, as the highlight report counts)."""
     total = VolumeRow(
         concern_figures.TOTAL,
         sum(r.practice_leads for r in rows),
@@ -95,9 +97,10 @@ def volume_table(rows: Sequence[VolumeRow], per_lead: int, note: str) -> Table:
             str(r.practice_leads),
             str(per_lead * r.practice_leads),
             count(r.assigned),
-            count(r.returned),
+            count(r.assigned - r.outstanding),
             count(r.outstanding),
-            pct(r.returned, per_lead * r.practice_leads),
+            pct(r.assigned - r.outstanding, per_lead * r.practice_leads),
+            count(r.returned),
         )
         for r in [*rows, total]
     )
@@ -106,9 +109,10 @@ def volume_table(rows: Sequence[VolumeRow], per_lead: int, note: str) -> Table:
         "Practice Leads",
         "Plan",
         "Due in the quarter",
-        "Returned in the quarter",
+        "Due and returned by its end",
         "Outstanding at its end",
         "Returned against plan",
+        "Returned in the quarter (any cycle)",
     )
     return Table("volume_against_plan", "Audits against plan", columns, lines, note)
 
@@ -175,7 +179,7 @@ def _headline(volume: Table, agreed: Agreement, report: HighlightReport, example
     kappa = agreed.kappa
     shown = "—" if kappa is None else f"{kappa.value:.2f} (95% CI {kappa.low:.2f} to {kappa.high:.2f})"
     return (
-        ("Audits returned", f"{total[4]} of {total[2]} planned"),
+        ("Audits due and returned", f"{total[4]} of {total[2]} planned"),
         ("Moderated", count(agreed.n)),
         ("Weighted kappa", shown + ("*" if 0 < agreed.n < SMALL else "")),
         *concern_figures.headline(report.figures.concerns),

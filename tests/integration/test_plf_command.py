@@ -203,7 +203,7 @@ def test_plf_report_writes_the_html_and_one_csv_per_table_and_names_bad_input(
     assert evidence.returncode == 0, evidence.stderr
     pack = tmp_path / "evidence" / "evidence-2026-Q3.html"
     assert f"wrote {pack}" in evidence.stdout
-    assert "  Audits returned: " in evidence.stdout
+    assert "  Audits due and returned: " in evidence.stdout
     assert " planned" in evidence.stdout
     assert "<h1>Inspection evidence pack</h1>" in pack.read_text("utf-8")
     written = sorted(p.name for p in (tmp_path / "evidence" / "evidence-2026-Q3-csv").iterdir())
