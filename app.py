@@ -17,7 +17,7 @@ from bot.agent import PlfAgent
 from bot.dispatcher import Dispatcher
 from bot.http import FloodGuard, in_flight_limit, messages_handler
 from bot.links import SignedLinks
-from bot.pages import chart_handler, report_handler
+from bot.pages import chart_handler, evidence_handler, report_handler
 from composition import Core, build_core
 from plf_core.clock import Clock
 from plf_core.pacing import Pacer
@@ -164,6 +164,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     app.router.add_get("/healthz", healthz)
     app.router.add_get(r"/links/charts/{token:[A-Za-z0-9_.\-]+}.png", chart_handler(uow, links))
     app.router.add_get(r"/links/reports/{token:[A-Za-z0-9_.\-]+}.html", report_handler(uow, links, core.clock))
+    evidence_pack = evidence_handler(uow, links, core.clock, core.chat.framework)
+    app.router.add_get(r"/links/evidence/{token:[A-Za-z0-9_.\-]+}.html", evidence_pack)
     handler = messages_handler(
         edge.adapter,
         agent,

@@ -69,6 +69,10 @@ class SignedLinks:
         claims = {"p": reader, "r": period, "a": area_id, **({"t": team_id} if team_id is not None else {})}
         return f"{self.base_url}/links/reports/{self.token('report', claims)}.html"
 
+    def evidence_url(self, reader: int, period: str) -> str:
+        """The inspection evidence pack of a quarter, for one reader (QA or SLT, checked as it opens)."""
+        return f"{self.base_url}/links/evidence/{self.token('evidence', {'p': reader, 'r': period})}.html"
+
     @property
     def lifetime_days(self) -> int:
         return round(self.lifetime_s / 86_400)

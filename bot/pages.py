@@ -1,6 +1,7 @@
-"""What the bot serves to a browser besides the Bot Framework endpoint: outcomes charts and highlight
-reports behind signed, expiring links. A link that is expired, tampered with or unknown gets 404;
-a report whose reader may no longer see its scope gets 403 and a page that says so."""
+"""What the bot serves to a browser besides the Bot Framework endpoint: outcomes charts, highlight
+reports and inspection evidence packs behind signed, expiring links. A link that is expired, tampered
+with or unknown gets 404; a report whose reader may no longer see its scope gets 403 and a page that
+says so."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from bot.links import SignedLinks
-from plf_core import periods
+from plf_core import evidence, periods
 from plf_core.clock import Clock
 from plf_core.errors import ValidationFailed
+from plf_core.framework_config import Framework
 from plf_core.ports import UnitOfWorkFactory
 from plf_core.report_command import REPORT_PERIODS, may_read, may_read_team
+from reports.evidence_html import evidence_html
 from reports.highlight_html import forbidden_html, highlight_html
 from reports.outcomes_chart import outcomes_chart_png
 
@@ -92,3 +95,37 @@ def report_handler(
         return web.Response(text=html, content_type="text/html", headers=HTML_HEADERS)
 
     return report
+
+
+def evidence_handler(
+    uow: UnitOfWorkFactory, links: SignedLinks, clock: Clock, framework: Framework
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """The inspection evidence pack behind its link, as the report's: the reader (QA or SLT) is checked as it opens."""
+
+    async def pack(request: web.Request) -> web.StreamResponse:
+        payload = links.read("evidence", request.match_info["token"]) or {}
+        reader, code = payload.get("p"), payload.get("r")
+        if not isinstance(reader, int) or not isinstance(code, str):
+            return web.Response(status=404, text=NOT_FOUND, headers=PRIVATE)
+        try:
+            period = periods.parse(code, clock.today(), kinds=evidence.EVIDENCE_PERIODS)
+        except ValidationFailed:
+            return web.Response(status=404, text=NOT_FOUND, headers=PRIVATE)
+        async with uow() as work:
+            actor = await work.people.actor_of(reader)
+            if actor is None or not evidence.may_read(actor):
+                await work.access.log(actor, f"evidence {period.code} (link)", None, None, "denied")
+                message = (
+                    "The evidence pack is the whole service's, for QA and SLT: your roles no longer include either."
+                    if actor is not None
+                    else "The person this link was made for is no longer in the directory."
+                )
+                return web.Response(
+                    status=403, text=forbidden_html(message), content_type="text/html", headers=HTML_HEADERS
+                )
+            made = await evidence.evidence_pack(work, period, framework, clock.today(), clock.zone)
+            await work.access.log(actor, f"evidence {period.code} (link)", None, None, "ok")
+        html = await asyncio.to_thread(evidence_html, made)
+        return web.Response(text=html, content_type="text/html", headers=HTML_HEADERS)
+
+    return pack

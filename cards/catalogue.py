@@ -12,6 +12,7 @@ from cards import dip_cards, layered, reports, workflow
 from cards.base import CardDict
 from cards.catalogue_chat import chat_cards
 from cards.catalogue_concerns import concern_cards
+from cards.catalogue_evidence import evidence_cards
 from cards.catalogue_moderation import moderation_cards
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
 from cards.notice_cards import CardContext, notice_card
@@ -367,6 +368,9 @@ class CatalogueLinks:
     def report_url(self, reader: int, period: str, area_id: int | None, team_id: int | None = None) -> str:
         return "https://plf.example.org/links/reports/" + "x" * 160 + ".html"
 
+    def evidence_url(self, reader: int, period: str) -> str:
+        return "https://plf.example.org/links/evidence/" + "x" * 160 + ".html"
+
 
 CATALOGUE_LINKS = CatalogueLinks()
 
@@ -380,4 +384,5 @@ def all_cards() -> list[tuple[str, CardDict]]:
     cards += timetable_cards()
     cards += chat_cards()
     cards += concern_cards()
+    cards += evidence_cards()
     return cards

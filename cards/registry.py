@@ -22,6 +22,8 @@ class LinkSigner(Protocol):
 
     def report_url(self, reader: int, period: str, area_id: int | None, team_id: int | None = None) -> str: ...
 
+    def evidence_url(self, reader: int, period: str) -> str: ...
+
 
 @dataclass(frozen=True)
 class CardContext:

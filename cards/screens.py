@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from cards import chat_cards, concern_cards, dip_cards, layered, outbox_cards, reports, workflow
+from cards import chat_cards, concern_cards, dip_cards, good_practice_cards, layered, outbox_cards, reports, workflow
 from cards.base import CardDict
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
 from cards.notices import when
@@ -19,6 +19,8 @@ from cards.registry import LinkSigner
 from plf_core import command_hints, concerns, dip_actions, dips, moderating, timetable_commands
 from plf_core import layered as layered_audit
 from plf_core.audits import AuditView
+from plf_core.evidence import EvidenceSummary
+from plf_core.good_practice_commands import GoodPracticeList
 from plf_core.report_command import ReportSummary
 from plf_core.sampling import Method
 from plf_core.unknown_senders import NotInDirectory
@@ -192,6 +194,19 @@ def _report(screen: ReportSummary, context: ScreenContext) -> CardDict:
     url = links.report_url(screen.reader_id, screen.period.code, screen.area_id, screen.team_id) if links else None
     days = links.lifetime_days if links else 7
     return reports.report_summary(screen.period.label, screen.scope, screen.headline, url, screen.empty, days)
+
+
+@shows(GoodPracticeList)
+def _good_practice(screen: GoodPracticeList, context: ScreenContext) -> CardDict:
+    return good_practice_cards.good_practice_list(screen)
+
+
+@shows(EvidenceSummary)
+def _evidence(screen: EvidenceSummary, context: ScreenContext) -> CardDict:
+    links = context.links
+    url = links.evidence_url(screen.reader_id, screen.period.code) if links else None
+    days = links.lifetime_days if links else 7
+    return good_practice_cards.evidence_summary(screen.period.label, screen.headline, url, days)
 
 
 @shows(timetable_commands.TimetablePreview)

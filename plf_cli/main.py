@@ -1,5 +1,5 @@
 """`plf`: the bot's terminal command. Each group of subcommands registers itself beside its handlers
-(plf_cli/database.py, audits.py, layered.py, chat.py, reports.py, retention.py, tools.py); this
+(plf_cli/database.py, audits.py, layered.py, chat.py, reports.py, evidence.py, retention.py, tools.py); this
 module reads the settings once, builds the same core as the bot (app.build_core), runs the command
 and turns any refusal into one line on standard error and exit status 2."""
 
@@ -15,12 +15,12 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from composition import build_core
 from logs import configure_logging
-from plf_cli import audits, chat, database, layered, reports, retention, tools
+from plf_cli import audits, chat, database, evidence, layered, reports, retention, tools
 from plf_core.errors import AskFirst, PlfError, ValidationFailed
 from settings import load_settings
 from store.database import DatabaseUnavailable
 
-GROUPS = (database, audits, layered, chat, reports, retention, tools)
+GROUPS = (database, audits, layered, chat, reports, evidence, retention, tools)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -21,6 +21,7 @@ from plf_core import (
     timetable_commands,
     workflow,
 )
+from plf_core import good_practice_commands as good_practice
 from plf_core.errors import ValidationFailed
 from plf_core.turn import Turn
 
@@ -53,6 +54,7 @@ class Verb(StrEnum):
     OUTBOX_RETRY = "outbox.retry"
     CONCERN_RAISE = "concern.raise"  # from any page's "Raise an immediate concern"
     CONCERN_ACK = "concern.ack"  # "I'm dealing with this"
+    GOOD_PRACTICE_DECIDE = "good_practice.decide"  # Confirm or Decline a nomination
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,14 @@ async def _dip_moderate_save(t: Turn, r: ActionRequest) -> object:
     return await dip_actions.save_moderation(t.uow, t.actor, r.dip_id, r.inputs, t.activity_id)
 
 
+async def _good_practice(t: Turn, r: ActionRequest) -> object:
+    field_id, decision = r.inputs.get("field"), r.inputs.get("decision")
+    if not isinstance(field_id, str) or not isinstance(decision, str):
+        raise ValidationFailed("the card does not say which example of good practice, or what you decided")
+    how = t.now, t.settings.zone, r.command, t.activity_id
+    return await good_practice.decide(t.uow, t.actor, r.audit, field_id, decision, *how)
+
+
 async def _open(t: Turn, r: ActionRequest) -> object:
     return await workflow.open_audit(t.uow, t.actor, r.audit, r.page, t.activity_id)
 
@@ -235,6 +245,7 @@ ACTIONS: dict[Verb, Action] = {
     Verb.OUTBOX_RETRY: Action(_retry),
     Verb.CONCERN_RAISE: Action(_raise_concern, needs_audit=True, refreshes=False),
     Verb.CONCERN_ACK: Action(_acknowledge, refreshes=False),
+    Verb.GOOD_PRACTICE_DECIDE: Action(_good_practice, needs_audit=True, refreshes=False),
 }
 
 

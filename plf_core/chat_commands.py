@@ -145,6 +145,16 @@ class Report:
 
 
 @dataclass(frozen=True)
+class GoodPractice:
+    words: str = ""  # service area, theme and period, in any order (plf_core.good_practice.read_words)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    period: str | None = None
+
+
+@dataclass(frozen=True)
 class ActionsDone:
     audit_id: int
 
@@ -192,6 +202,8 @@ Command = (
     | OutboxCmd
     | Status
     | Report
+    | GoodPractice
+    | Evidence
 )
 
 

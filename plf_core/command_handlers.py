@@ -10,7 +10,9 @@ from plf_core import (
     command_hints,
     concerns,
     dips,
+    evidence,
     follow_ups,
+    good_practice_commands,
     layered,
     periods,
     report_command,
@@ -41,6 +43,8 @@ ChatScreen = (
     | timetable_commands.OutboxList
     | timetable_commands.StatusFigures
     | report_command.ReportSummary
+    | good_practice_commands.GoodPracticeList
+    | evidence.EvidenceSummary
 )
 
 

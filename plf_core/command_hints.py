@@ -80,7 +80,7 @@ class HelpMenu:
 def keyword(route: Described) -> str:
     """The words a command starts with: 'assign', 'my audits', 'dip send'."""
     words = route.usage.split()
-    return " ".join(words[:2]) if words[0] in ("my", "dip", "unknown") else words[0]
+    return " ".join(words[:2]) if words[0] in ("my", "dip", "unknown", "good") else words[0]
 
 
 def example(route: Described, today: date) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from plf_core import chat_commands as c
 from plf_core import command_handlers as h
 from plf_core import command_hints as hints
-from plf_core import concern_commands
+from plf_core import concern_commands, evidence_routes
 from plf_core.command_handlers import ChatScreen
 from plf_core.errors import ValidationFailed
 from plf_core.people import Actor
@@ -348,6 +348,7 @@ ROUTES: tuple[Route[Any], ...] = (
         also_heads=True,
     ),
     *concern_commands.ROUTES,
+    *evidence_routes.ROUTES,  # good practice, evidence
 )
 MAX_COMMAND_CHARS = 300
 

@@ -15,15 +15,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from plf_core import concern_figures
+from plf_core.concern_figures import ConcernRow
 from plf_core.moderation import Agreement, agreement
 from plf_core.outcomes import AREA_LABELS, AREAS
 from plf_core.periods import Period
+from plf_core.report_tables import SMALL as SMALL  # these stay importable from here
+from plf_core.report_tables import SMALL_NOTE, count, mean, pct, signed
+from plf_core.report_tables import Section as Section
+from plf_core.report_tables import Table as Table
 from plf_core.vocabulary import COHORT_LABELS, GRADE_LABELS, GRADE_ORDER, Cohort, Grade
 
-SMALL = 5  # fewer audits than this in a cell: a small number
 LOW_SCALE = 4  # an outcome scale at or below this is low: "what needs to be different"
 GRADES = GRADE_ORDER
-SMALL_NOTE = "* fewer than 5 audits: a small number, read with care."
 TREND_PERIODS = 4
 COHORT_VALUES = {c.value for c in Cohort}
 
@@ -58,26 +62,12 @@ class PeriodFigures:
     reviews: Sequence[tuple[str, int, int]] = ()
     #: (theme, actions, actions done, findings) of the dip samples sent in the period
     dips: Sequence[tuple[str, int, int, str]] = ()
+    #: the immediate concerns raised in the period (plf_core.concern_figures)
+    concerns: Sequence[ConcernRow] = ()
 
     @property
     def empty(self) -> bool:
         return not (self.assigned or self.returned or self.outstanding or self.moderated or self.dips_sent)
-
-
-@dataclass(frozen=True)
-class Table:
-    key: str  # its CSV file's name
-    title: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Section:
-    question: str
-    tables: tuple[Table, ...]
-    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,29 +97,6 @@ class HighlightReport:
     @property
     def tables(self) -> tuple[Table, ...]:
         return tuple(t for s in self.sections for t in s.tables)
-
-
-def count(n: int) -> str:
-    """A count, marked when it is a small number (1-4)."""
-    return f"{n}*" if 0 < n < SMALL else str(n)
-
-
-def pct(part: int, whole: int) -> str:
-    if whole == 0:
-        return "—"
-    return f"{100 * part / whole:.0f}%" + ("*" if whole < SMALL else "")
-
-
-def mean(value: float | None, n: int) -> str:
-    if value is None or n == 0:
-        return "—"
-    return f"{value:.1f}" + ("*" if n < SMALL else "")
-
-
-def signed(value: float | None, n: int) -> str:
-    if value is None or n == 0:
-        return "—"
-    return f"{value:+.1f}" + ("*" if n < SMALL else "")
 
 
 def _grade_table(key: str, title: str, by: str, counts: dict[str, dict[str, int]]) -> Table:
@@ -334,6 +301,7 @@ def highlight(
     trend = tuple(trend_point(p, f) for p, f in [*earlier, (period, figures)][-TREND_PERIODS:])
     sections = [_how_much(figures), _how_well(figures, agreed), _better_off(figures), _themes(figures)]
     sections.append(_dips_and_reviews(figures))
+    sections.append(Section("Immediate concerns", (concern_figures.concerns_table(figures.concerns),)))
     sections.append(Section("Trends", (_trend_table(trend),)))
     if area_report:
         sections.append(Section("Overdue actions", (_overdue(figures),)))
@@ -347,5 +315,6 @@ def highlight(
         ("Exact agreement", "—" if agreed.n == 0 else f"{agreed.exact_pct:.0f}%" + ("*" if agreed.n < SMALL else "")),
         ("Actions open", count(figures.actions[2] + figures.actions[3])),
         ("Actions past their deadline", count(figures.actions[2])),
+        *concern_figures.headline(figures.concerns),
     )
     return HighlightReport(period, scope, now, figures, tuple(sections), trend, agreed, headline)

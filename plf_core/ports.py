@@ -32,6 +32,7 @@ from plf_core.access_ports import UnknownSender as UnknownSender
 from plf_core.action_records import ActionRecord as ActionRecord
 from plf_core.action_records import PlannedAction as PlannedAction
 from plf_core.concern_ports import Concerns as Concerns
+from plf_core.evidence_ports import EvidenceRepositories
 from plf_core.notices import NoticeData
 from plf_core.outbox_ports import Conversations as Conversations
 from plf_core.outbox_ports import Outbox as Outbox
@@ -332,7 +333,7 @@ class Reports(Protocol):
         ...
 
 
-class AbstractUnitOfWork(Protocol):
+class AbstractUnitOfWork(EvidenceRepositories, Protocol):
     """One transaction: `async with` begins it, commits when the block ends normally, rolls back otherwise."""
 
     async def __aenter__(self) -> AbstractUnitOfWork: ...

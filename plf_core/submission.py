@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from plf_core.audits import PIM_FORM, PLC_FORM, AuditView, CaseRef, overall_grades
+from plf_core.good_practice_commands import nominated_at_submit
 from plf_core.notices import AuditFinal, OutcomesChart, PimRequest, RedAlert
 from plf_core.outcomes import scales_of
 from plf_core.ports import AbstractUnitOfWork, Notice
@@ -36,6 +37,7 @@ async def after_submit(
     practitioner = audit.practitioner_id
     scales = scales_of(audit.form, audit.answers)
     await uow.audits.record_scores(audit.id, overall_grades(audit.form, audit.answers), scales)
+    await nominated_at_submit(uow, audit)  # good practice awaits its Head of Service's confirmation
     if audit.form_id == PLC_FORM and practitioner is not None and not scales.empty:
         chart = OutcomesChart(audit.id, audit.case.azeus_number)  # the child's outcomes, to use with them
         await uow.outbox.add(Notice(f"outcomes:{audit.id}:{practitioner}", practitioner, chart))

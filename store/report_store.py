@@ -24,6 +24,7 @@ from plf_core.periods import Period, local_date
 from plf_core.vocabulary import Grade
 from store import queries
 from store.audits import SqlAudits
+from store.concern_store import concerns_in
 from store.models import ActionItem, Audit, Case, DipSample, GradeRecord, Moderation, OutcomeScore, ServiceArea, Team
 from store.report_reviews import dips_in, reviews_in
 from store.repository import SqlRepository
@@ -76,7 +77,7 @@ async def outcomes_picture(session: AsyncSession, audit_id: int, clock: Clock) -
 
 
 @dataclass(frozen=True)
-class _Counting:
+class Counting:
     """The counts of one period and scope (a service area, or None: the whole service)."""
 
     session: AsyncSession
@@ -280,7 +281,7 @@ async def period_figures(
 ) -> PeriodFigures:
     """Every count of the highlight report for one period and scope (a service area, or None: all; or
     one team). `detail` False: only what the trend needs (returned, grades, outcome means)."""
-    counting = _Counting(session, period, area_id, today, zone, (team,) if team else None)
+    counting = Counting(session, period, area_id, today, zone, (team,) if team else None)
     returned = await counting.count(counting.returned_in)
     grades, outcomes = await counting.grades(), await counting.outcomes()
     if not detail:
@@ -303,13 +304,14 @@ async def period_figures(
         overdue_actions=await counting.overdue_actions(),
         reviews=await reviews_in(session, period, area_id, zone, team),
         dips=await dips_in(session, period, area_id, zone) if team is None else (),
+        concerns=await concerns_in(session, period, area_id, zone, team),
     )
 
 
 async def figures(
     session: AsyncSession, period: Period, teams: tuple[str, ...] | None, today: date, zone: ZoneInfo
 ) -> Figures:
-    return await _Counting(session, period, None, today, zone, teams).figures()
+    return await Counting(session, period, None, today, zone, teams).figures()
 
 
 async def highlight_report(

@@ -23,6 +23,7 @@ from store.conversations import SqlConversations
 from store.database import session_factory
 from store.dips import SqlDips
 from store.follow_ups import SqlFollowUps
+from store.good_practice_store import SqlEvidence
 from store.moderations import SqlModerations
 from store.outbox import SqlOutbox
 from store.people import SqlPeople
@@ -45,6 +46,7 @@ class SqlUnitOfWork:
     reports: SqlReports
     access: SqlAccess
     concerns: SqlConcerns
+    evidence: SqlEvidence
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
         self._sessions = sessions
@@ -66,6 +68,7 @@ class SqlUnitOfWork:
         self.reports = SqlReports(session, clock)
         self.access = SqlAccess(session, clock)
         self.concerns = SqlConcerns(session, clock)
+        self.evidence = SqlEvidence(session, clock)
         return self
 
     async def __aexit__(

@@ -21,6 +21,7 @@ from plf_core.people import Actor
 from plf_core.ports import AbstractUnitOfWork, Notice, PersonSummary, TeamLeaders
 from plf_core.vocabulary import OPEN_AUDIT_STATUSES, AuditStatus, Grade, Role
 from tests.fakes.concern_repository import FakeConcerns
+from tests.fakes.evidence_repositories import FakeEvidence
 from tests.fakes.more_repositories import FakeDips, FakeFollowUps, FakeModerations, FakeSampling
 from tests.fakes.notice_repositories import FakeAccess, FakeConversations, FakeOutbox, FakeReports, FakeTimetable
 from tests.fakes.world import AuditRow, FakeRepository, World
@@ -337,6 +338,7 @@ class FakeUnitOfWork:
         self.reports = FakeReports(world, clock)
         self.access = FakeAccess(world, clock)
         self.concerns = FakeConcerns(world, clock)
+        self.evidence = FakeEvidence(world, clock)
         self._before: dict[str, Any] = {}
 
     async def __aenter__(self) -> FakeUnitOfWork:

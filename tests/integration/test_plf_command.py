@@ -176,7 +176,8 @@ def test_plf_report_writes_the_html_and_one_csv_per_table_and_names_bad_input(
     tables = sorted(p.name for p in (out / "highlight-2026-Q3-csv").iterdir())
     assert "2026-Q3-grades_by_team.csv" in tables
     assert {"2026-Q3-dip_samples.csv", "2026-Q3-reviews.csv"} <= set(tables)  # what the dips and reviews found
-    assert len(tables) == 12
+    assert "2026-Q3-immediate_concerns.csv" in tables
+    assert len(tables) == 13
 
     area = plf(["report", "2026-Q3", "--service", "CLA", "--out", str(out)], env)
     assert area.returncode == 0, area.stderr
@@ -196,6 +197,21 @@ def test_plf_report_writes_the_html_and_one_csv_per_table_and_names_bad_input(
     empty = plf(["report", "2019-Q1", "--out", str(out)], env)
     assert empty.returncode == 0
     assert "nothing was assigned, returned or moderated in 2019 Q1" in empty.stdout
+
+    # the inspection evidence pack, from the same database (issue 18)
+    evidence = plf(["evidence", "--quarter", "2026-Q3", "--out", str(tmp_path / "evidence")], env)
+    assert evidence.returncode == 0, evidence.stderr
+    pack = tmp_path / "evidence" / "evidence-2026-Q3.html"
+    assert f"wrote {pack}" in evidence.stdout
+    assert "  Audits due and returned: " in evidence.stdout
+    assert " planned" in evidence.stdout
+    assert "<h1>Inspection evidence pack</h1>" in pack.read_text("utf-8")
+    written = sorted(p.name for p in (tmp_path / "evidence" / "evidence-2026-Q3-csv").iterdir())
+    assert {"evidence-2026-Q3-volume_against_plan.csv", "evidence-2026-Q3-moderation_grid.csv"} <= set(written)
+    assert len(written) == 11
+    month = plf(["evidence", "--quarter", "2026-10"], env)
+    assert month.returncode == 2
+    assert "--quarter 2026-10: use a quarter such as 2026-Q3" in month.stderr
 
 
 def test_plf_people_piped_into_head_ends_quietly(database_url: str) -> None:

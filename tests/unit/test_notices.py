@@ -205,6 +205,15 @@ STORED["daily_digest"] = {
         {"kind": "action_follow_up", "data": STORED["action_follow_up"], "key": "followup_1:audit-12:7"},
     ],
 }
+STORED["good_practice_nominated"] = {  # new with issue 18: as written since
+    "audit": 12,
+    "case": "DEMO-900001",
+    "team": "Team CNP-N",
+    "form_title": "Thematic Practice Review (CLA & Care Leavers)",
+    "grade": "Green — Good",
+    "nominated_by": "Rowan Demoford",
+    "area": "Children in Need (demo)",
+}
 CONTEXT = CardContext(date(2026, 12, 2), CATALOGUE_LINKS)
 
 
