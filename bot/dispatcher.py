@@ -160,6 +160,9 @@ class Dispatcher:
             card = notice_card(notice, CardContext(self.clock.today(), self.links))
         except ValueError as exc:  # BadPayload too: a row that cannot be read never will be
             return Decision(Outcome.DEAD, reason=f"cannot render '{message.kind}': {exc}")
+        except Exception as exc:  # anything else (the database a moment away): this one later, the others now
+            log.exception("outbox %s: its card could not be made; tried again later", message.id)
+            return Decision(Outcome.RETRY, delay_s=30.0, reason=f"its card could not be made: {type(exc).__name__}")
         conversation = str((reference.get("conversation") or {}).get("id", message.person_id))
         async with self.uow() as uow:
             if await uow.outbox.renew(message, self.claim_seconds) is None:

@@ -12,9 +12,10 @@ from cards.base import CardDict
 from cards.concern_cards import concern_list, concern_screen
 from cards.form_pages import AuditRef, PageView, page_card, readonly_card
 from cards.notice_cards import CardContext, notice_card
+from plf_core.concern_commands import MAX_LISTED, ConcernList
 from plf_core.concern_notices import ConcernAcknowledged, ImmediateConcern
 from plf_core.concern_ports import ConcernBox, ConcernRow
-from plf_core.concerns import MAX_LISTED, MAX_TEXT, ConcernList, ConcernScreen
+from plf_core.concerns import MAX_TEXT, ConcernScreen
 from plf_core.forms.model import Contributor
 from plf_core.forms.registry import get_form
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from microsoft_teams.cards import Container, TextInput, ToggleInput
 from microsoft_teams.cards.core import Action, CardElement
@@ -12,9 +13,10 @@ from microsoft_teams.cards.core import Action, CardElement
 from cards.base import CardDict, action_row, card, execute, facts, heading, para
 from cards.registry import CardContext, builds
 from plf_core.card_actions import Verb
-from plf_core.concern_notices import LEVELS, ConcernAcknowledged, ImmediateConcern
+from plf_core.concern_commands import ConcernList
+from plf_core.concern_notices import LEVELS, TOP_LEVEL, ConcernAcknowledged, ConcernNotReached, ImmediateConcern
 from plf_core.concern_ports import ConcernBox, ConcernRow
-from plf_core.concerns import AT_RISK, MAX_TEXT, TEXT, ConcernList, ConcernScreen, local, where_raised
+from plf_core.concerns import AT_RISK, MAX_TEXT, TEXT, ConcernScreen, local, where_raised
 
 BOX_ID = "immediate_concern"
 DANGER = "If a child is in immediate danger, call the police on 999 now."
@@ -55,8 +57,20 @@ def concern_box(data: Mapping[str, object], box: ConcernBox | None) -> list[Card
     toggle = ToggleVisibilityAction(title="Raise an immediate concern", target_elements=[BOX_ID])
     return [
         action_row([toggle]),
-        Container(id=BOX_ID, is_visible=refused or None, items=items, style="attention", separator=True),
+        Container(id=BOX_ID, is_visible=refused, items=items, style="attention", separator=True),
     ]
+
+
+def _what_next(level: int) -> str:
+    then = (
+        f"Until someone does, it goes on to {LEVELS[level + 1]}."
+        if level + 1 in LEVELS and level < TOP_LEVEL
+        else "Nobody further is sent it: please take it on."
+    )
+    return (
+        'Press "I\'m dealing with this" when you take it on: it is recorded as yours and the person who raised it '
+        f"is told. If someone already has it, pressing tells you who. {then}"
+    )
 
 
 def _raised_by(notice: ImmediateConcern) -> str:
@@ -75,13 +89,7 @@ def immediate_concern(notice: ImmediateConcern) -> CardDict:
     body += [
         Container(items=[para(notice.description)], style="emphasis"),
         facts([("Team", notice.team or "—"), ("Case", notice.case or "—")]),
-        para(
-            'Press "I\'m dealing with this" when you take it on: everyone it went to sees who has it, and the '
-            "person who raised it is told. Until someone does, it goes on to "
-            + LEVELS.get(notice.level + 1, "nobody further")
-            + ".",
-            subtle=True,
-        ),
+        para(_what_next(notice.level), subtle=True),
     ]
     actions: list[Action] = [execute("I'm dealing with this", Verb.CONCERN_ACK, {"concern": notice.concern_id})]
     if notice.audit_id:
@@ -92,6 +100,29 @@ def immediate_concern(notice: ImmediateConcern) -> CardDict:
 @builds(ImmediateConcern)
 def _immediate(notice: ImmediateConcern, context: CardContext) -> CardDict:
     return immediate_concern(notice)
+
+
+@builds(ConcernNotReached)
+def _not_reached(notice: ConcernNotReached, context: CardContext) -> CardDict:
+    about = f"case {notice.case}" if notice.case else f"concern {notice.concern_id}"
+    return card(
+        [
+            Container(
+                style="attention",
+                items=[
+                    heading(f"Your concern about {about} could not be delivered"),
+                    para(
+                        "Nobody it was meant for could be reached in Teams, so the QA team have it now. If a child may "
+                        "be at risk, phone the case's manager or the duty manager as well.",
+                        bold=True,
+                    ),
+                ],
+            ),
+            para(f"The concern you {notice.raised}.", subtle=True),
+            para(DANGER, subtle=True),
+        ],
+        fallback_text=f"Your concern about {about} could not be delivered",
+    )
 
 
 @builds(ConcernAcknowledged)
@@ -105,18 +136,24 @@ def concern_acknowledged(notice: ConcernAcknowledged) -> CardDict:
         [
             heading(f"Your concern about {about} is being dealt with"),
             para(f"{notice.by} has it, since {notice.at}."),
+            *([para(f"The concern you {notice.raised}.", subtle=True)] if notice.raised else []),
             para("Talk to them about anything new; nothing else is needed from you here.", subtle=True),
         ],
         fallback_text=f"{notice.by} has your concern about {about}",
     )
 
 
-def _state(row: ConcernRow, now: datetime | None) -> str:
+def _state(row: ConcernRow, now: datetime | None, zone: ZoneInfo) -> str:
     if row.acknowledged_at is not None:
         took = _duration(row.acknowledged_at - row.raised_at)
         return f"{row.acknowledged_by_name or 'Someone'} has it (acknowledged after {took})"
     waiting = f", open for {_duration(now - row.raised_at)}" if now is not None else ""
-    return f"Nobody has it yet: sent to {LEVELS.get(row.level, 'the managers')}{waiting}"
+    then = f"; to {LEVELS[row.level + 1]} at {local(row.next_escalation_at, zone)}" if row.next_escalation_at else ""
+    return f"Nobody has it yet: sent to {LEVELS.get(row.level, 'the managers')}{waiting}{then}"
+
+
+def _at_risk(row: ConcernRow) -> list[CardElement]:
+    return [para("The person who raised it says the child may be at risk now.", bold=True)] if row.at_risk_now else []
 
 
 def _duration(span: timedelta) -> str:
@@ -136,8 +173,9 @@ def concern_screen(screen: ConcernScreen) -> CardDict:
         para(
             f"Raised by {row.raised_by_name or 'QA'} at {local(row.raised_at, screen.zone)}, from {where_raised(row)}."
         ),
+        *_at_risk(row),
         Container(items=[para(row.description)], style="emphasis"),
-        para(_state(row, None), bold=True),
+        para(_state(row, None, screen.zone), bold=True),
         para(screen.note, color="Good" if screen.mine else "Accent"),
     ]
     actions: list[Action] = []
@@ -155,8 +193,10 @@ def concern_list(screen: ConcernList) -> CardDict:
     open_ones = [r for r in rows if r.acknowledged_at is None]
     body: list[CardElement] = [
         heading(f"Immediate concerns: {screen.scope}"),
+        *([para(screen.note, color="Good")] if screen.note else []),
         para(
-            f"Raised in the last {screen.days} days: {len(rows)}, of which {len(open_ones)} nobody has yet."
+            f"{len(rows)} raised in the last {screen.days} days; {len(open_ones)} waiting for someone to take "
+            f"{'it' if len(open_ones) == 1 else 'them'} on."
             if rows
             else f"None raised in the last {screen.days} days."
         ),
@@ -171,9 +211,11 @@ def concern_list(screen: ConcernList) -> CardDict:
                 bold=True,
             ),
             para(f"{local(row.raised_at, screen.zone)} by {row.raised_by_name or 'QA'}: {shown}"),
-            para(_state(row, screen.now), color="Attention" if row.acknowledged_at is None else None),
+            *_at_risk(row),
+            para(_state(row, screen.now, screen.zone), color="Attention" if row.acknowledged_at is None else None),
         ]
         if row.acknowledged_at is None:
-            items.append(action_row([execute("I'm dealing with this", Verb.CONCERN_ACK, {"concern": row.concern_id})]))
+            take = {"concern": row.concern_id, "from": "list"}
+            items.append(action_row([execute("I'm dealing with this", Verb.CONCERN_ACK, take)]))
         body.append(Container(items=items, separator=True))
     return card(body, fallback_text=f"Immediate concerns: {len(open_ones)} open")

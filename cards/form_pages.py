@@ -376,7 +376,7 @@ def readonly_card(view: PageView) -> CardDict:
             body.append(Container(items=_read_only(f, view.values.get(f.id)), separator=True))
     if view.note:
         body.append(para(view.note, color="Accent"))
-    body += concern_box(view.audit.data(page=page.id), view.concern)
+    body += concern_box(view.audit.data(page=page.id, view="read"), view.concern)
     actions: list[Action] = []
     if view.index > 0:
         actions.append(

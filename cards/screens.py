@@ -16,7 +16,7 @@ from cards.base import CardDict
 from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
 from cards.notices import when
 from cards.registry import LinkSigner
-from plf_core import command_hints, concerns, dip_actions, dips, moderating, timetable_commands
+from plf_core import command_hints, concern_commands, concerns, dip_actions, dips, moderating, timetable_commands
 from plf_core import layered as layered_audit
 from plf_core.audits import AuditView
 from plf_core.evidence import EvidenceSummary
@@ -116,8 +116,8 @@ def _concern(screen: concerns.ConcernScreen, context: ScreenContext) -> CardDict
     return concern_cards.concern_screen(screen)
 
 
-@shows(concerns.ConcernList)
-def _concern_list(screen: concerns.ConcernList, context: ScreenContext) -> CardDict:
+@shows(concern_commands.ConcernList)
+def _concern_list(screen: concern_commands.ConcernList, context: ScreenContext) -> CardDict:
     return concern_cards.concern_list(screen)
 
 

@@ -7,12 +7,13 @@ missing one is refused before any work, and whether the answer refreshes for the
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from plf_core import (
     action_plans,
     chat,
+    concern_commands,
     concerns,
     dip_actions,
     dips,
@@ -214,7 +215,11 @@ async def _acknowledge(t: Turn, r: ActionRequest) -> object:
     concern = r.inputs.get("concern")
     if not isinstance(concern, int) or isinstance(concern, bool):
         raise ValidationFailed("the card does not say which concern this is")
-    return await concerns.acknowledge(t.uow, t.actor, concern, t.now, t.settings.zone, t.activity_id)
+    held = await concerns.acknowledge(t.uow, t.actor, concern, t.now, t.settings.zone, t.activity_id)
+    if r.inputs.get("from") != "list":
+        return held
+    listed = await concern_commands.list_concerns(t.uow, t.actor, t.now, t.settings.zone)  # back to the list
+    return replace(listed, note=f"Concern about {held.concern.case_ref or 'a dip sample'}: {held.note}")
 
 
 ACTIONS: dict[Verb, Action] = {

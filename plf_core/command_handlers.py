@@ -8,7 +8,7 @@ from datetime import date
 from plf_core import (
     assigning,
     command_hints,
-    concerns,
+    concern_commands,
     dips,
     evidence,
     follow_ups,
@@ -37,7 +37,7 @@ ChatScreen = (
     | dips.DipThemes
     | dips.DipList
     | dip_actions_use_case.DipActionsScreen
-    | concerns.ConcernList
+    | concern_commands.ConcernList
     | dip_actions_use_case.DipModerationScreen
     | timetable_commands.TimetablePreview
     | timetable_commands.OutboxList

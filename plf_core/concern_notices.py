@@ -9,12 +9,26 @@ from typing import Any, ClassVar
 
 from plf_core.notices import NoticeData, kind
 
-#: the people each level of a concern reaches
+#: the people each level of a concern reaches (3: nobody could be reached in Teams, so QA)
 LEVELS = {
     0: "the case's Practice Lead and Service Manager",
     1: "the Head of Service",
     2: "the Director of Operations",
+    3: "QA",
 }
+TOP_LEVEL = 2  # the last level it climbs to by time; QA only when nobody could be reached
+
+
+@kind
+@dataclass(frozen=True)
+class ConcernNotReached(NoticeData):
+    """To the person who raised it: nobody it was meant for could be reached in Teams; QA have it now."""
+
+    KEYS: ClassVar[Mapping[str, str]] = {"concern_id": "concern"}
+    KIND = "concern_not_reached"
+    concern_id: int
+    case: str
+    raised: str
 
 
 @kind
@@ -58,3 +72,4 @@ class ConcernAcknowledged(NoticeData):
     case: str
     by: str  # who pressed "I'm dealing with this", with their role
     at: str
+    raised: str = ""  # "raised 22:00 on Thu 03 Dec from ... page 3 of 14": which of one's concerns it is

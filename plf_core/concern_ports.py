@@ -82,6 +82,10 @@ class Concerns(Protocol):
 
     async def escalated(self, concern_id: int, level: int, next_at: datetime | None) -> None: ...
 
+    async def undelivered(self, concern_id: int, level: int) -> bool:
+        """Whether every card of this level was sent and none could be delivered."""
+        ...
+
     async def listed(self, area_ids: Sequence[int] | None, since: datetime, limit: int) -> list[ConcernRow]:
         """Raised since `since`, newest first; `area_ids` None for every area."""
         ...

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from plf_core import workflow
 from plf_core.audits import AuditView
-from plf_core.concern_notices import LEVELS, ConcernAcknowledged, ImmediateConcern
+from plf_core.concern_notices import ConcernAcknowledged, ImmediateConcern
 from plf_core.concern_ports import ConcernBox, ConcernRow, NewConcern
 from plf_core.errors import NotAllowed, NotFound
 from plf_core.framework_config import Framework
@@ -33,20 +33,6 @@ AT_RISK = "concern_at_risk"
 INPUTS = (TEXT, AT_RISK)
 MAX_TEXT = 2000
 TRUE = {True, "true", "True", "yes", "on", "1"}
-TOP_LEVEL = 2
-ESCALATIONS_PER_SWEEP = 200
-
-
-@dataclass(frozen=True)
-class ConcernList:
-    """`concerns`: the open ones first, then those acknowledged, with the time each took."""
-
-    rows: tuple[ConcernRow, ...]
-    scope: str
-    days: int
-    now: datetime
-    zone: ZoneInfo
-    more: bool = False  # older ones than those listed
 
 
 @dataclass(frozen=True)
@@ -77,22 +63,48 @@ def described(inputs: Mapping[str, object]) -> tuple[str, bool, str | None]:
 
 
 def first_escalation(framework: Framework, hours: Hours, raised: datetime, at_risk: bool) -> datetime:
-    return _after(framework.concern_escalate_minutes, hours, raised, at_risk)
+    return after(framework.concern_escalate_minutes, hours, raised, at_risk)
 
 
-def _after(minutes: int, hours: Hours, moment: datetime, at_risk: bool) -> datetime:
+def after(minutes: int, hours: Hours, moment: datetime, at_risk: bool) -> datetime:
     if at_risk:  # a child who may be at risk now does not wait for the morning
         return moment + timedelta(minutes=minutes)
     return hours.add_working_minutes(moment, minutes)
 
 
 async def first_recipients(uow: AbstractUnitOfWork, row: ConcernRow) -> tuple[list[int], str]:
-    """The case's Practice Lead and Service Manager; with neither, its Head of Service and QA (and why)."""
+    """The case's Practice Lead and Service Manager, but not whoever raised it; with neither, its Head of
+    Service and QA (and why). Nobody is sent their own concern."""
     leaders = [p for p in (row.practice_lead_id, row.service_manager_id) if p is not None]
+    others = [p for p in dict.fromkeys(leaders) if p != row.raised_by_id]
+    if others:
+        return others, ""
+    fallback = [*([row.head_of_service_id] if row.head_of_service_id else []), *await uow.people.qa_people()]
+    people = [p for p in dict.fromkeys(fallback) if p != row.raised_by_id]
     if leaders:
-        return sorted(set(leaders)), ""
-    others = {*([row.head_of_service_id] if row.head_of_service_id else []), *await uow.people.qa_people()}
-    return sorted(others), "the case has no Practice Lead or Service Manager in the directory"
+        return people, "it was raised by the case's own manager"
+    return people, "the case has no Practice Lead or Service Manager in the directory"
+
+
+async def named(uow: AbstractUnitOfWork, row: ConcernRow, people: list[int]) -> str:
+    """ "Gale Stubworth (Practice Lead) and Dune Mockridge (Service Manager)": each with their part in the case."""
+    names = await uow.people.people_names(people)
+    parts = [
+        f"{names.get(p, 'someone')} ({role})" if (role := role_in(row, p)) else names.get(p, "someone") for p in people
+    ]
+    return (", ".join(parts[:-1]) + " and " + parts[-1]) if len(parts) > 1 else (parts[0] if parts else "nobody")
+
+
+def role_in(row: ConcernRow, person: int | None) -> str | None:
+    """A person's part in the concern's case, if they have one."""
+    for leader, role in (
+        (row.practice_lead_id, "Practice Lead"),
+        (row.service_manager_id, "Service Manager"),
+        (row.head_of_service_id, "Head of Service"),
+    ):
+        if person is not None and person == leader:
+            return role
+    return None
 
 
 def local(moment: datetime, zone: ZoneInfo, form: str = "%H:%M on %a %d %b") -> str:
@@ -144,7 +156,9 @@ async def raise_from_page(
 ) -> PageScreen | ReviewScreen:
     """From the concern box of a page: the page comes back exactly as typed (nothing of it saved or lost),
     with where the concern went, or why it was not sent and the concern as typed."""
-    audit, editors = await _audit(uow, actor, audit_id, "concern.raise", activity)
+    audit, editors = await _audit(uow, actor, audit_id, "view", activity)
+    if inputs.get("view") == "read":  # raised from the read-only view: it comes back read-only
+        editors = frozenset()
     if page_id == "review" and editors:
         return await _raise_from_review(uow, actor, audit, inputs, now, timing, activity)
     page = audit.page_or_first(page_id)
@@ -155,6 +169,7 @@ async def raise_from_page(
     }
     text, at_risk, problem = described(inputs)
     if problem:
+        await uow.access.log(actor, "concern.raise", audit.id, activity, "incomplete")
         return PageScreen(audit, page, editors, typed, concern=ConcernBox(text, at_risk, problem))
     framework, hours = timing
     due = first_escalation(framework, hours, now, at_risk)
@@ -176,6 +191,7 @@ async def _raise_from_review(
     review = await workflow.review(uow, actor, audit.id, activity)
     text, at_risk, problem = described(inputs)
     if problem:
+        await uow.access.log(actor, "concern.raise", audit.id, activity, "incomplete")
         return replace(review, concern=ConcernBox(text, at_risk, problem.split(" What you typed")[0]))
     framework, hours = timing
     due = first_escalation(framework, hours, now, at_risk)
@@ -206,17 +222,15 @@ async def raise_on_audit(
         text, at_risk, actor.person_id, now, due, case.case_id if case else None, audit.id, page_id,
         area_id=case.service_area_id if case else None,
     )  # fmt: skip
-    concern_id = await uow.concerns.add(new)  # the access log has it: its audit was read for "concern.raise"
+    concern_id = await uow.concerns.add(new)
+    await uow.access.log(actor, "concern.raise", audit.id, activity, "ok")
     row = await uow.concerns.get(concern_id)
     assert row is not None
     people, reason = await first_recipients(uow, row)
     await send(uow, row, people, reason, hours.zone)
-    names = await uow.people.people_names(people)
-    sent_to = " and ".join(sorted(names.values())) or "QA"
+    sent_to = await named(uow, row, people)
     then = f" If nobody says they have it by {local(due, hours.zone)}, it goes to the Head of Service."
-    if reason:
-        return f"Your concern has gone to {sent_to}: {reason}.{then}"
-    return f"Your concern has gone to {sent_to} (the case's Practice Lead and Service Manager).{then}"
+    return f"Your concern has gone to {sent_to}" + (f": {reason}." if reason else ".") + then
 
 
 async def acknowledge(
@@ -232,6 +246,9 @@ async def acknowledge(
             action="concern.ack",
             audit_id=row.audit_id,
         )
+    if row.raised_by_id == actor.person_id and row.acknowledged_by_id is None:
+        note = "You raised this concern: one of the managers it went to takes it on, and you are told who."
+        return ConcernScreen(row, note, False, zone)
     if row.acknowledged_by_id is not None:
         mine = row.acknowledged_by_id == actor.person_id
         who = "You have" if mine else f"{row.acknowledged_by_name} has"
@@ -243,7 +260,8 @@ async def acknowledge(
     assert after is not None
     role = _role_of(actor, after)
     if row.raised_by_id is not None and row.raised_by_id != actor.person_id:
-        told = ConcernAcknowledged(concern_id, row.case_ref or "", f"{actor.name} ({role})", local(now, zone))
+        raised = f"raised {local(row.raised_at, zone)} from {where_raised(row)}"
+        told = ConcernAcknowledged(concern_id, row.case_ref or "", f"{actor.name} ({role})", local(now, zone), raised)
         await uow.outbox.add(Notice(f"concern-ack:{concern_id}", row.raised_by_id, told, urgent=True))
     return ConcernScreen(after, "You have this concern: the person who raised it has been told.", True, zone)
 
@@ -259,110 +277,8 @@ def may_handle(actor: Actor, row: ConcernRow) -> bool:
 
 
 def _role_of(actor: Actor, row: ConcernRow) -> str:
-    for person, role in (
-        (row.practice_lead_id, "Practice Lead"),
-        (row.service_manager_id, "Service Manager"),
-        (row.head_of_service_id, "Head of Service"),
-    ):
-        if actor.person_id == person:
-            return role
+    if role := role_in(row, actor.person_id):
+        return role
     if actor.has(Role.DIRECTOR_OF_OPERATIONS):
         return "Director of Operations"
     return "QA" if actor.is_qa else "manager"
-
-
-async def escalate_due(uow: AbstractUnitOfWork, framework: Framework, now: datetime, hours: Hours) -> int:
-    """Each unacknowledged concern whose time has run out, one level up; returns how many climbed."""
-    climbed = 0
-    for row in await uow.concerns.due_escalations(now, ESCALATIONS_PER_SWEEP):
-        level = row.level + 1
-        if level > TOP_LEVEL:
-            await uow.concerns.escalated(row.concern_id, row.level, None)
-            continue
-        people = await _level_people(uow, row, level)
-        minutes = framework.concern_escalate_minutes if row.level == 0 else framework.concern_escalate_again_minutes
-        on_time = row.next_escalation_at is None or row.next_escalation_at <= now
-        waited = (
-            f"nobody has said they have it after {minutes} minutes"
-            if on_time
-            else (f"it could not be delivered to {LEVELS[row.level]}")
-        )
-        if not people:  # nobody at this level: the next one is due at once
-            await uow.concerns.escalated(row.concern_id, level, now)
-            continue
-        next_at = (
-            None
-            if level == TOP_LEVEL
-            else _after(framework.concern_escalate_again_minutes, hours, now, row.at_risk_now)
-        )
-        await uow.concerns.escalated(row.concern_id, level, next_at)
-        lifted = await uow.concerns.get(row.concern_id)
-        assert lifted is not None
-        await send(uow, lifted, people, waited, hours.zone)
-        climbed += 1
-    return climbed
-
-
-async def _level_people(uow: AbstractUnitOfWork, row: ConcernRow, level: int) -> list[int]:
-    if level == 1:
-        return [row.head_of_service_id] if row.head_of_service_id is not None else []
-    directors = await uow.people.people_with_roles([Role.DIRECTOR_OF_OPERATIONS.value])
-    return directors or await uow.people.qa_people()
-
-
-LISTED_DAYS = 90
-MAX_LISTED = 30  # a card of 30 stays within Teams' size
-
-
-async def list_concerns(uow: AbstractUnitOfWork, actor: Actor, now: datetime, zone: ZoneInfo) -> ConcernList:
-    """For QA, SLT and the Director of Operations every area; for a Head of Service or a Service Manager
-    their own; nobody else."""
-    since = now - timedelta(days=LISTED_DAYS)
-    if actor.is_qa or actor.is_slt:
-        rows = await uow.concerns.listed(None, since, MAX_LISTED + 1)
-        scope = "every service area"
-    elif actor.headed_area_ids or actor.managed_area_ids:
-        areas = sorted(actor.headed_area_ids | actor.managed_area_ids)
-        rows = await uow.concerns.listed(areas, since, MAX_LISTED + 1)
-        scope = "your service area" + ("s" if len(areas) > 1 else "")
-    else:
-        raise NotAllowed(
-            "immediate concerns are listed for QA, Heads of Service and Service Managers; "
-            "the ones you raised are on your audits' cards",
-            action="concerns",
-        )
-    await uow.access.log(actor, "concerns", None, None, "ok")
-    ordered = sorted(rows[:MAX_LISTED], key=lambda r: (r.acknowledged_at is not None, -r.raised_at.timestamp()))
-    return ConcernList(tuple(ordered), scope, LISTED_DAYS, now, zone, more=len(rows) > MAX_LISTED)
-
-
-async def raise_for_dip(
-    uow: AbstractUnitOfWork,
-    actor: Actor,
-    dip: tuple[int, str, int],
-    managers: list[int],
-    now: datetime,
-    timing: tuple[Framework, Hours],
-) -> int:
-    """Each action of a dip sample rated Red (to be completed at once: it bears on children's safety) goes
-    to the area's Service Managers as an immediate concern, once; with none, to its Head of Service and QA."""
-    dip_id, theme, head_id = dip
-    framework, hours = timing
-    head = await uow.people.actor_of(head_id)
-    area = min(head.headed_area_ids) if head is not None and head.headed_area_ids else None
-    raised = 0
-    for n, action in enumerate(await uow.dips.actions(dip_id), 1):
-        if (action.rag or "").lower() != "red" or await uow.concerns.of_action(action.action_id) is not None:
-            continue
-        by = f"; by {action.deadline:%d %b %Y}" if action.deadline else ""
-        text = f"Action {n} of dip sample {dip_id} ({theme}), rated Red: {action.text} (who: {action.who}{by})"
-        due = first_escalation(framework, hours, now, False)
-        new = NewConcern(text[:MAX_TEXT], False, actor.person_id, now, due, dip_sample_id=dip_id, area_id=area)
-        concern_id = await uow.concerns.add(replace(new, action_id=action.action_id))
-        row = await uow.concerns.get(concern_id)
-        assert row is not None
-        people = managers or sorted({head_id, *await uow.people.qa_people()})
-        reason = "" if managers else "no Service Manager is recorded for this Head of Service's teams"
-        await send(uow, row, people, reason, hours.zone)
-        raised += 1
-    return raised

@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from plf_core import access, concerns
+from plf_core import access
 from plf_core.audits import AuditView
+from plf_core.concern_escalation import raise_for_dip
 from plf_core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from plf_core.framework_config import Framework
 from plf_core.notices import DipAction, DipSampleActions
@@ -179,7 +180,7 @@ async def send(
     to_update = DipFindings(dip_id, row.theme, findings, len(actions), 1, person.name)
     for manager in managers:  # they write each action's update and mark it done ('dip actions N')
         await uow.outbox.add(Notice(f"dip:{dip_id}:sent:{manager}", manager, to_update))
-    reds = await concerns.raise_for_dip(uow, actor, (dip_id, row.theme, person.person_id), managers, now, timing)
+    reds = await raise_for_dip(uow, actor, (dip_id, row.theme, person.person_id), managers, now, timing)
     to_read = DipFindings(dip_id, row.theme, findings, len(actions), 0, person.name)
     for leader in await uow.people.people_with_roles([Role.SLT.value]):  # the findings go to SLT (line 517)
         await uow.outbox.add(Notice(f"dip:{dip_id}:findings:{leader}", leader, to_read))

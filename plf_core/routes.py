@@ -29,6 +29,7 @@ class Route(Generic[C]):
     qa_only: bool = False
     also_slt: bool = False  # a QA command SLT may use too (read-only figures)
     also_heads: bool = False  # ... and Heads of Service and Service Managers (for their own service areas)
+    also_leads: bool = False  # ... and Practice Leads (for their own teams)
 
     @property
     def who_may(self) -> str:
@@ -36,8 +37,11 @@ class Route(Generic[C]):
         who = ["the QA team"] + (["SLT"] if self.also_slt else [])
         if self.also_heads:
             who += ["Heads of Service", "Service Managers (for their own areas)"]
+        if self.also_leads:
+            who += ["Practice Leads (for their own teams)"]
         return ", ".join(who[:-1]) + (" and " if len(who) > 1 else "") + who[-1]
 
     def allowed(self, actor: Actor) -> bool:
         heads = self.also_heads and bool(actor.headed_area_ids or actor.managed_area_ids)
-        return not self.qa_only or actor.is_qa or (self.also_slt and actor.is_slt) or heads
+        leads = self.also_leads and bool(actor.led_team_ids)
+        return not self.qa_only or actor.is_qa or (self.also_slt and actor.is_slt) or heads or leads

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
-from plf_core import concerns, layered, periods, quota, report_schedule, supervision_due
+from plf_core import concern_escalation, layered, periods, quota, report_schedule, supervision_due
 from plf_core import dip_plan as dip_plans
 from plf_core.clock import Clock
 from plf_core.delivery import summarise_failures
@@ -88,7 +88,7 @@ async def escalate_concerns(
 ) -> int:
     """Each immediate concern nobody has taken on in time, one level up (at least once a minute)."""
     async with uow() as work:
-        climbed = await concerns.escalate_due(work, framework, clock.now(), hours)
+        climbed = await concern_escalation.escalate_due(work, framework, clock.now(), hours)
     if climbed:
         log.warning("immediate concerns escalated: %d", climbed)
         if written is not None:

@@ -110,6 +110,11 @@ class SqlConcerns(SqlRepository):
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def undelivered(self, concern_id: int, level: int) -> bool:
+        sent = select(OutboxMessage.status).where(OutboxMessage.dedupe_key.like(f"concern:{concern_id}:{level}:%"))
+        statuses = list((await self.session.execute(sent)).scalars())
+        return bool(statuses) and all(s in UNDELIVERED for s in statuses)
+
     async def due_escalations(self, now: datetime, limit: int) -> list[ConcernRow]:
         """Due by the clock, or now: every card of its present level could not be delivered."""
         level_keys = OutboxMessage.dedupe_key.like(

@@ -67,9 +67,7 @@ async def test_a_concern_raised_at_night_reaches_the_managers_climbs_and_is_ackn
 
         raised = await u["worker"].press(card, "Raise the concern", {field: "Typed, not saved", TEXT: CONCERN})
         note = " ".join(card_texts(raised))
-        assert (
-            f"{u['lead'].name} and {u['manager'].name}" in note or f"{u['manager'].name} and {u['lead'].name}" in note
-        )
+        assert f"{u['lead'].name} (Practice Lead) and {u['manager'].name} (Service Manager)" in note
         assert values_of(raised)[field] == "Typed, not saved"
         for who in ("lead", "manager"):  # at 22:00, within seconds
             urgent = await wait_for_card(connector, u[who], "Immediate concern: case")
@@ -107,5 +105,5 @@ async def test_a_concern_raised_at_night_reaches_the_managers_climbs_and_is_ackn
         listing = await wait_for_card(connector, u["manager"], "Immediate concerns: your service area")
         assert any("acknowledged after" in t for t in card_texts(listing))
         assert await u["worker"].say("concerns") == 202
-        await wait_for_card(connector, u["worker"], "Heads of Service and Service Managers")
+        await wait_for_card(connector, u["worker"], "Practice Leads (for their own teams)")
         assert find_action(held, "Open the audit (read-only)")["data"]["audit"] == audit_id

@@ -53,6 +53,9 @@ class FakeConcerns(FakeRepository):
         c.update(acknowledged_by_id=person_id, acknowledged_at=at, next_escalation_at=None)
         return True
 
+    async def undelivered(self, concern_id: int, level: int) -> bool:
+        return self._undelivered(concern_id, level)
+
     def _undelivered(self, concern_id: int, level: int) -> bool:
         sent = [r for r in self.world.outbox.values() if r.dedupe_key.startswith(f"concern:{concern_id}:{level}:")]
         return bool(sent) and all(r.status in ("failed", "dead") for r in sent)

@@ -145,3 +145,15 @@ def test_working_days_skip_weekends_and_england_and_wales_bank_holidays() -> Non
     # Wed 23 Dec 2026 + 10 working days: 24, 29, 30, 31 Dec, 4, 5, 6, 7, 8, 11 Jan
     assert add_working_days(date(2026, 12, 23), 10) == date(2027, 1, 11)
     assert add_working_days(date(2027, 1, 11), -10) == date(2026, 12, 23)
+
+
+@pytest.mark.parametrize(
+    ("typed", "case"),
+    [("concerns", None), ("Concern", None), ("concerns please", None),
+     ("concerns DEMO-900274", "DEMO-900274"), ("concerns for demo-900274", "demo-900274")],
+)  # fmt: skip
+def test_concerns_is_understood_as_people_type_it(typed: str, case: str | None) -> None:
+    from plf_core.concern_commands import ListConcerns
+
+    command, _ = parse(typed)
+    assert command == ListConcerns(case)

@@ -192,6 +192,11 @@ STORED["immediate_concern"] = {
     "level": 1,
     "reason": "nobody has said they have it after 60 minutes",
 }
+STORED["concern_not_reached"] = {
+    "concern": 3,
+    "case": "DEMO-900001",
+    "raised": "raised 22:00 on Thu 03 Dec from Practice Learning Conversation / Self-Audit (audit 12), page 3 of 14",
+}
 STORED["concern_acknowledged"] = {
     "concern": 3,
     "case": "DEMO-900001",

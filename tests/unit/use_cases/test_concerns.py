@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from plf_core import concerns, dips
+from plf_core import concern_commands, concern_escalation, concerns, dips
 from plf_core.clock import FixedClock
 from plf_core.concern_notices import ConcernAcknowledged, ImmediateConcern
 from plf_core.errors import NotAllowed
@@ -74,7 +74,7 @@ async def test_a_concern_raised_at_night_reaches_the_practice_lead_and_service_m
     assert audit.pages[PAGE] == {field: "What the practitioner saved earlier"}
     assert screen.page_id == PAGE
     assert screen.values[field] == "typed but not saved yet"
-    assert "Pat Lead and Sam Manager" in screen.note
+    assert "Pat Lead (Practice Lead) and Sam Manager (Service Manager)" in screen.note
     assert "Nothing on this page was saved" in screen.note
     assert "10:00 on Fri 04 Dec" in screen.note  # one working hour after 22:00 is the next morning's 10:00
     assert (borough.worker, "concern.raise", audit_id, "ok") in borough.world.access_log
@@ -115,20 +115,26 @@ async def test_nobody_acknowledges_so_it_climbs_to_the_head_of_service_then_the_
     framework, hours = TIMING
     for at, expected in ((LATE + timedelta(hours=11), 0), (datetime(2026, 12, 4, 10, 0, tzinfo=LONDON), 1)):
         async with uow:
-            assert await concerns.escalate_due(uow, framework, at, hours) == expected
+            assert await concern_escalation.escalate_due(uow, framework, at, hours) == expected
     assert notices(borough, "immediate_concern")[borough.head].level == 1
     assert "after 60 minutes" in notices(borough, "immediate_concern")[borough.head].reason
     async with uow:
-        assert await concerns.escalate_due(uow, framework, datetime(2026, 12, 4, 11, 0, tzinfo=LONDON), hours) == 1
+        assert (
+            await concern_escalation.escalate_due(uow, framework, datetime(2026, 12, 4, 11, 0, tzinfo=LONDON), hours)
+            == 1
+        )
     assert notices(borough, "immediate_concern")[director].level == 2
     async with uow:  # the top: nothing further, ever
-        assert await concerns.escalate_due(uow, framework, datetime(2026, 12, 9, 11, 0, tzinfo=LONDON), hours) == 0
+        assert (
+            await concern_escalation.escalate_due(uow, framework, datetime(2026, 12, 9, 11, 0, tzinfo=LONDON), hours)
+            == 0
+        )
 
 
 async def test_a_child_at_risk_now_does_not_wait_for_the_morning(uow: FakeUnitOfWork, borough: Borough) -> None:
     await raise_one(uow, borough, draft_on_page_3(borough), LATE, **{concerns.AT_RISK: "true"})
     async with uow:
-        assert await concerns.escalate_due(uow, *TIMING[:1], LATE + timedelta(minutes=61), TIMING[1]) == 1
+        assert await concern_escalation.escalate_due(uow, *TIMING[:1], LATE + timedelta(minutes=61), TIMING[1]) == 1
     assert notices(borough, "immediate_concern")[borough.head].at_risk == "yes"
 
 
@@ -151,7 +157,7 @@ async def test_acknowledging_records_who_and_when_tells_the_raiser_and_stops_the
     assert not again.mine
     assert "Sam Manager has had this concern since 22:35" in again.note
     async with uow:
-        assert await concerns.escalate_due(uow, *TIMING[:1], LATE + timedelta(days=3), TIMING[1]) == 0
+        assert await concern_escalation.escalate_due(uow, *TIMING[:1], LATE + timedelta(days=3), TIMING[1]) == 0
 
 
 async def test_an_acknowledgement_from_outside_the_service_area_is_refused_and_logged(
@@ -175,12 +181,14 @@ async def test_concerns_lists_for_managers_of_the_area_and_refuses_practitioners
 ) -> None:
     await raise_one(uow, borough, draft_on_page_3(borough), LATE)
     async with uow:
-        listed = await concerns.list_concerns(uow, actor(uow, borough.manager), LATE + timedelta(hours=1), LONDON)
+        listed = await concern_commands.list_concerns(
+            uow, actor(uow, borough.manager), LATE + timedelta(hours=1), LONDON
+        )
     assert [r.case_ref for r in listed.rows] == ["DEMO-000001"]
     assert listed.scope == "your service area"
     with pytest.raises(NotAllowed, match="listed for QA"):
         async with uow:
-            await concerns.list_concerns(uow, actor(uow, borough.worker), LATE, LONDON)
+            await concern_commands.list_concerns(uow, actor(uow, borough.worker), LATE, LONDON)
 
 
 def test_working_minutes_skip_the_night_and_the_weekend() -> None:
@@ -237,7 +245,7 @@ async def test_a_concern_from_the_review_before_submitting_comes_back_to_the_rev
         )
     assert isinstance(screen, ReviewScreen)
     assert screen.note is not None
-    assert "Pat Lead and Sam Manager" in screen.note
+    assert "Pat Lead (Practice Lead) and Sam Manager (Service Manager)" in screen.note
     assert notices(borough, "immediate_concern")[borough.lead].where.endswith("its review before submitting")
     async with uow:
         empty = await concerns.raise_from_page(
@@ -246,3 +254,64 @@ async def test_a_concern_from_the_review_before_submitting_comes_back_to_the_rev
     assert isinstance(empty, ReviewScreen)
     assert empty.concern is not None
     assert empty.concern.error == "Say what the concern is: nothing was sent."
+
+
+async def test_whoever_raises_it_is_not_sent_it_and_cannot_take_it_on_themselves(
+    uow: FakeUnitOfWork, borough: Borough
+) -> None:
+    audit_id = draft_on_page_3(borough)
+    inputs = {concerns.TEXT: "Seen on my team's case", "view": "read"}
+    async with uow:
+        screen = await concerns.raise_from_page(
+            uow, actor(uow, borough.lead), audit_id, PAGE, inputs, LATE, TIMING, "t"
+        )
+    assert screen.read_only  # raised from the read-only view: it comes back read-only
+    assert set(notices(borough, "immediate_concern")) == {borough.manager}
+    [concern_id] = borough.world.concerns
+    async with uow:
+        own = await concerns.acknowledge(uow, actor(uow, borough.lead), concern_id, LATE, LONDON, "a")
+    assert "You raised this concern" in own.note
+    assert borough.world.concerns[concern_id]["acknowledged_by_id"] is None
+
+
+async def test_when_nobody_can_be_reached_it_goes_to_qa_and_the_raiser_is_told(
+    uow: FakeUnitOfWork, borough: Borough
+) -> None:
+    director = borough.world.person("Dora Director", Role.DIRECTOR_OF_OPERATIONS)
+    await raise_one(uow, borough, draft_on_page_3(borough), LATE)
+    framework, hours = TIMING
+    for step in range(1, 4):  # each level's cards fail at once (nobody has the bot): the next goes at once
+        for row in borough.world.outbox.values():
+            if row.kind == "immediate_concern":
+                row.status = "failed"
+        async with uow:
+            await concern_escalation.escalate_due(uow, framework, LATE + timedelta(minutes=step), hours)
+    sent = notices(borough, "immediate_concern")
+    assert sent[borough.head].reason.startswith("it could not be delivered to Pat Lead (Practice Lead) and Sam")
+    assert sent[director].level == 2
+    assert sent[borough.qa].level == 3
+    assert "could be reached in Teams" in sent[borough.qa].reason
+    assert set(notices(borough, "concern_not_reached")) == {borough.worker}
+
+
+async def test_the_head_of_service_is_told_who_had_it_first(uow: FakeUnitOfWork, borough: Borough) -> None:
+    await raise_one(uow, borough, draft_on_page_3(borough), LATE, **{concerns.AT_RISK: "true"})
+    async with uow:
+        await concern_escalation.escalate_due(uow, TIMING[0], LATE + timedelta(minutes=61), TIMING[1])
+    reason = notices(borough, "immediate_concern")[borough.head].reason
+    assert reason == (
+        "nobody has said they have it after 60 minutes (it went to Pat Lead (Practice Lead) and "
+        "Sam Manager (Service Manager))"
+    )
+
+
+async def test_a_practice_lead_lists_their_teams_concerns_and_one_case_can_be_asked_for(
+    uow: FakeUnitOfWork, borough: Borough
+) -> None:
+    await raise_one(uow, borough, draft_on_page_3(borough), LATE)
+    async with uow:
+        mine = await concern_commands.list_concerns(uow, actor(uow, borough.lead), LATE, LONDON)
+        one = await concern_commands.list_concerns(uow, actor(uow, borough.qa), LATE, LONDON, "demo-000001")
+        none = await concern_commands.list_concerns(uow, actor(uow, borough.qa), LATE, LONDON, "DEMO-000002")
+    assert (mine.scope, len(mine.rows)) == ("your team's cases", 1)
+    assert (one.scope, len(one.rows), len(none.rows)) == ("case DEMO-000001", 1, 0)
