@@ -79,7 +79,7 @@ def concern_cards() -> Iterator[tuple[str, CardDict]]:
         "concerns/page-with-the-box-refused",
         page_card(PageView(PLC, ref, page.id, {}, frozenset({Contributor.PRACTITIONER}), concern=refused)),
     )
-    sent = "Your concern has gone to Hazel Testbury and Rowan Lead (the case's Practice Lead and Service Manager)."
+    sent = "Your concern has gone to Hazel Testbury (Practice Lead) and Rowan Lead (Service Manager)."
     yield (
         "concerns/read-only-page-after-raising",
         readonly_card(PageView(PLC, ref, page.id, {}, frozenset(), note=sent)),

@@ -374,8 +374,6 @@ def readonly_card(view: PageView) -> CardDict:
     for f in page.fields:
         if f.prefilled_from is None:
             body.append(Container(items=_read_only(f, view.values.get(f.id)), separator=True))
-    if view.note:
-        body.append(para(view.note, color="Accent"))
     body += concern_box(view.audit.data(page=page.id, view="read"), view.concern)
     actions: list[Action] = []
     if view.index > 0:
