@@ -3,11 +3,13 @@ Teams edge, scheduler) and serves it. `plf` builds from the same core (compositi
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import uuid
 import warnings
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -100,6 +102,33 @@ def _dispatcher(
     )
 
 
+class RunningJobs:
+    """The scheduler's jobs under way, so that shutting down ends them while the database is still there
+    (APScheduler's shutdown does not wait for coroutine jobs)."""
+
+    def __init__(self) -> None:
+        self.tasks: set[asyncio.Task[Any]] = set()
+
+    def track(self, job: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self.tasks.add(task)
+            try:
+                await job()
+            finally:
+                if task is not None:
+                    self.tasks.discard(task)
+
+        return run
+
+    async def stop(self) -> None:
+        for task in list(self.tasks):
+            task.cancel()
+        if self.tasks:
+            await asyncio.wait(list(self.tasks), timeout=10)
+
+
 def _jobs(
     core: Core, engine: AsyncEngine, uow: UnitOfWorkFactory, dispatcher: Dispatcher, shared: SharedUse
 ) -> list[Callable[[web.Application], AsyncIterator[None]]]:
@@ -121,14 +150,18 @@ def _jobs(
     async def scheduler(app: web.Application) -> AsyncIterator[None]:
         jobs = build_scheduler(settings.zone)
         add_dispatch_job(jobs, dispatcher.run_once, settings.dispatch_interval_seconds)
+        running = RunningJobs()
 
+        @running.track
         async def moderation_job() -> None:
             await monthly_moderation(uow, core.chat.moderation, clock, dispatcher.wake)
 
+        @running.track
         async def sweep_job() -> None:
             chat = core.chat
             await sweep(uow, chat.rules, core.hours, clock, dispatcher.wake, chat.framework, chat.dip_plan)
 
+        @running.track
         async def concern_job() -> None:
             await escalate_concerns(uow, core.chat.framework, core.hours, clock, dispatcher.wake)
 
@@ -136,10 +169,11 @@ def _jobs(
         add_sweep_job(jobs, sweep_job, settings.sweep_interval_seconds)
         add_concern_job(jobs, concern_job, settings.sweep_interval_seconds)
         if limits.shared:
-            add_alive_job(jobs, alive, ALIVE_EVERY_S)
+            add_alive_job(jobs, running.track(alive), ALIVE_EVERY_S)
         jobs.start()
         yield
         jobs.shutdown(wait=False)
+        await running.stop()  # before the database goes: a job cut off mid-transaction rolls back cleanly
         await dispatcher.close()
 
     return [database, scheduler]
