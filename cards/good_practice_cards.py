@@ -36,6 +36,12 @@ def _state(n: Nomination) -> CardElement:
     if n.confirmed:
         on = f" on {when(n.decided_on)}" if n.decided_on else ""
         return para(f"Confirmed by {n.decided_by}{on}: it counts as evidence.", color="Good")
+    if n.changed:
+        return para(
+            f"Changed since {n.decided_by} decided on it: awaiting confirmation again by a Head of Service of the "
+            "area or the QA team.",
+            color="Warning",
+        )
     return para("Awaiting confirmation by a Head of Service of the area or the QA team.", color="Warning")
 
 

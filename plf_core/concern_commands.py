@@ -80,9 +80,7 @@ FILLER = r"(?:\s+(?:please|pls|list|open|now))*"
 
 ROUTES: tuple[Route[Any], ...] = (
     Route(
-        re.compile(
-            rf"(?i)^(?:immediate\s+|my\s+)?concerns?{FILLER}(?:\s+(?:for\s+|on\s+)?([A-Za-z]+-\d+))?{FILLER}$"
-        ),
+        re.compile(rf"(?i)^(?:immediate\s+|my\s+)?concerns?{FILLER}(?:\s+(?:for\s+|on\s+)?([A-Za-z]+-\d+))?{FILLER}$"),
         lambda m: ListConcerns(m[1]),
         run,
         "concerns [CASE]",

@@ -179,7 +179,7 @@ def _headline(volume: Table, agreed: Agreement, report: HighlightReport, example
     kappa = agreed.kappa
     shown = "—" if kappa is None else f"{kappa.value:.2f} (95% CI {kappa.low:.2f} to {kappa.high:.2f})"
     return (
-        ("Audits due and returned", f"{total[4]} of {total[2]} planned"),
+        ("Audits due and returned", f"{total[4]} (plan {total[2]})"),
         ("Moderated", count(agreed.n)),
         ("Weighted kappa", shown + ("*" if 0 < agreed.n < SMALL else "")),
         *concern_figures.headline(report.figures.concerns),
@@ -256,6 +256,9 @@ async def evidence(
     """`evidence [QUARTER]` (the last whole quarter unless one is named): QA and SLT."""
     if not may_read(actor):
         raise NotAllowed("the inspection evidence pack is the whole service's: it is for QA and SLT", action="evidence")
+    said = " ".join((period_text or "").lower().split())
+    if said in ("last quarter", "this quarter"):  # as people say it: the last whole one, or the one under way
+        period_text = "quarter" if said == "last quarter" else periods.containing(periods.Kind.QUARTER, today).code
     period = periods.parse(period_text, today, kinds=EVIDENCE_PERIODS)
     pack = await evidence_pack(uow, period, framework, today, zone)
     await uow.access.log(actor, f"evidence {period.code}", None, activity, "ok")

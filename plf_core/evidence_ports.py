@@ -22,6 +22,7 @@ class Decision:
     decision: str  # confirmed | declined
     by: str  # who decided, by name
     at: datetime
+    text_hash: str = ""  # the example as decided on ("" for decisions recorded before it was kept)
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,11 @@ class Evidence(Protocol):
         """Returned audits that nominate good practice (in these areas, returned in the period), newest first."""
         ...
 
-    async def decide(self, audit_id: int, field_id: str, decision: str, by: int, at: datetime) -> Decision | None:
-        """Record the decision unless one was taken already: None when recorded now, else the earlier one."""
+    async def decide(
+        self, audit_id: int, field_id: str, decision: str, by: int, at: datetime, text_hash: str = ""
+    ) -> Decision | None:
+        """Record the decision unless one was taken already on the same words: None when recorded now (a
+        decision on words changed since is replaced), else the earlier one."""
         ...
 
     async def volume(self, period: Period, today: date) -> list[VolumeRow]:

@@ -38,7 +38,7 @@ ROUTES: tuple[Route[Any], ...] = (
         also_heads=True,
     ),
     Route(
-        re.compile(r"(?i)^evidence(?:\s+(\S+))?$"),
+        re.compile(r"(?i)^evidence(?:\s+(?:for\s+)?((?:this|last)\s+quarter|\S+))?$"),
         lambda m: c.Evidence(m[1]),
         evidence_pack,
         "evidence [QUARTER]",

@@ -16,6 +16,7 @@ A Head of Service (of the case's service area) or QA confirms or declines each n
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -92,6 +93,11 @@ class Nomination:
     decision: str | None = None  # confirmed | declined; None: awaiting confirmation
     decided_by: str = ""
     decided_on: date | None = None
+    changed: bool = False  # decided on, then its words changed: awaiting a decision again
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.text)
 
     @property
     def awaiting(self) -> bool:
@@ -104,6 +110,14 @@ class Nomination:
     @property
     def grade_label(self) -> str:
         return GRADE_LABELS[Grade(self.grade)] if self.grade in {g.value for g in Grade} else "not graded"
+
+
+GOOD_GRADES = frozenset({Grade.BLUE.value, Grade.GREEN.value})  # "if audit is graded good or outstanding"
+
+
+def fingerprint(text: str) -> str:
+    """The example's words as decided on: a later change makes it wait for a decision again."""
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _text(value: object) -> str:
@@ -126,12 +140,13 @@ def nominations_of(audit: NominatedAudit, zone: tzinfo = UTC) -> list[Nomination
     found = []
     for source in sources(form):
         given = audit.answers.get(source.field_id)
-        if source.by_yes and str(given).lower() != "yes":
-            continue
+        if source.by_yes and (str(given).lower() != "yes" or audit.grade not in GOOD_GRADES):
+            continue  # the question is asked of Good and Outstanding audits only
         text = next((t for t in (_text(audit.answers.get(f)) for f in source.text_fields) if t), "")
         if not source.by_yes and not text:
             continue
         decision = audit.decisions.get(source.field_id)
+        changed = decision is not None and bool(decision.text_hash) and decision.text_hash != fingerprint(text)
         found.append(
             Nomination(
                 audit.audit_id,
@@ -146,9 +161,10 @@ def nominations_of(audit: NominatedAudit, zone: tzinfo = UTC) -> list[Nomination
                 text,
                 _nominator(form, audit, source.field_id),
                 _text(audit.answers.get(THEME_FIELD)),
-                decision.decision if decision else None,
+                decision.decision if decision and not changed else None,
                 decision.by if decision else "",
                 decision.at.astimezone(zone).date() if decision else None,
+                changed,
             )
         )
     return found
@@ -188,9 +204,12 @@ def _period(text: str, today: date) -> tuple[Period | None, str]:
 
 
 def _names(code: str, name: str) -> list[str]:
-    """How a service area may be typed: its name, its name without '(demo)' and the like, its code."""
-    bare = re.sub(r"\s*\([^)]*\)\s*$", "", name)
-    return [n for n in dict.fromkeys((name, bare, code)) if n.strip()]
+    """How a service area may be typed: its name, without '(demo)' and the like, with 'and' for '&', any
+    run of two or more of its words ('children in need', 'looked after', 'leaving care'), and its code."""
+    bare = re.sub(r"\s*\([^)]*\)\s*$", "", name).replace("&", "and")
+    words = bare.split()
+    runs = [" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, len(words) + 1)]
+    return [n for n in dict.fromkeys((name, bare, *runs, code)) if n.strip()]
 
 
 def _area(text: str, areas: Sequence[tuple[int, str, str]]) -> tuple[int | None, str | None, str]:
@@ -209,7 +228,7 @@ def _area(text: str, areas: Sequence[tuple[int, str, str]]) -> tuple[int | None,
 def read_words(text: str, today: date, areas: Sequence[tuple[int, str, str]]) -> Asked:
     """What 'good practice ...' asks for, typed the way busy people type: a service area (by code or
     name), a period (q3, 2026-Q3, 2026-10, this quarter, last month) and any other words: the theme."""
-    period, rest = _period(" ".join(text.split()), today)
+    period, rest = _period(" ".join(text.replace("&", " and ").split()), today)
     area_id, area, rest = _area(rest, areas)
     words = rest.split()
     while words and words[0].lower() in FILLERS:

@@ -104,7 +104,7 @@ async def decide(
             action="good_practice_decide",
             audit_id=audit_id,
         )
-    earlier = await uow.evidence.decide(audit_id, field_id, decision, actor.person_id, now)
+    earlier = await uow.evidence.decide(audit_id, field_id, decision, actor.person_id, now, nomination.fingerprint)
     if earlier is not None:
         who = "You" if earlier.by == actor.name else earlier.by
         note = f"{who} already {earlier.decision} case {nomination.case}'s example on {gp.when_decided(earlier, zone)}."

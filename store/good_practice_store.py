@@ -13,7 +13,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from plf_core import good_practice as gp
@@ -122,11 +122,14 @@ class SqlEvidence(SqlRepository):
         )
         found: dict[int, dict[str, Decision]] = {}
         for row, name in rows:
-            decision = Decision(row.decision, name or "someone no longer in the directory", row.decided_at)
+            who = name or "someone no longer in the directory"
+            decision = Decision(row.decision, who, row.decided_at, row.text_hash or "")
             found.setdefault(row.audit_id, {})[row.field_id] = decision
         return found
 
-    async def decide(self, audit_id: int, field_id: str, decision: str, by: int, at: datetime) -> Decision | None:
+    async def decide(
+        self, audit_id: int, field_id: str, decision: str, by: int, at: datetime, text_hash: str = ""
+    ) -> Decision | None:
         table, key = cast(Table, GoodPracticeDecision.__table__), ["audit_id", "field_id"]
         values = {
             "audit_id": audit_id,
@@ -134,6 +137,7 @@ class SqlEvidence(SqlRepository):
             "decision": decision,
             "decided_by_id": by,
             "decided_at": at,
+            "text_hash": text_hash or None,
         }
         once = (
             postgresql.insert(table).values(values).on_conflict_do_nothing(index_elements=key)
@@ -143,8 +147,15 @@ class SqlEvidence(SqlRepository):
         added = await self.session.execute(once)
         if added.rowcount:  # type: ignore[attr-defined]
             return None
-        earlier = await self._decisions([audit_id])
-        return earlier[audit_id][field_id]
+        earlier = (await self._decisions([audit_id]))[audit_id][field_id]
+        if text_hash and earlier.text_hash and earlier.text_hash != text_hash:  # decided on other words: anew
+            await self.session.execute(
+                update(GoodPracticeDecision)
+                .where(GoodPracticeDecision.audit_id == audit_id, GoodPracticeDecision.field_id == field_id)
+                .values(decision=decision, decided_by_id=by, decided_at=at, text_hash=text_hash)
+            )
+            return None
+        return earlier
 
     async def volume(self, period: Period, today: date) -> list[VolumeRow]:
         return await volume(self.session, period, today, self.clock.zone)

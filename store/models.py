@@ -385,3 +385,5 @@ class GoodPracticeDecision(Base):
     decision: Mapped[str] = mapped_column(String(12))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: the example as decided on (SHA-256 of its words): changed since, it waits for a decision again
+    text_hash: Mapped[str | None] = mapped_column(String(64))

@@ -23,8 +23,8 @@ class FakeEvidence(FakeRepository):
 
     def _decisions(self, audit_id: int) -> dict[str, Decision]:
         return {
-            f: Decision(d, self._name(by) or "?", at)
-            for (a, f), (d, by, at) in self.world.good_practice.items()
+            f: Decision(d, self._name(by) or "?", at, text_hash)
+            for (a, f), (d, by, at, text_hash) in self.world.good_practice.items()
             if a == audit_id
         }
 
@@ -67,10 +67,13 @@ class FakeEvidence(FakeRepository):
                 found.append(view)
         return sorted(found, key=lambda v: (v.submitted_at, v.audit_id), reverse=True)
 
-    async def decide(self, audit_id: int, field_id: str, decision: str, by: int, at: datetime) -> Decision | None:
-        if (audit_id, field_id) in self.world.good_practice:
+    async def decide(
+        self, audit_id: int, field_id: str, decision: str, by: int, at: datetime, text_hash: str = ""
+    ) -> Decision | None:
+        earlier = self.world.good_practice.get((audit_id, field_id))
+        if earlier is not None and not (text_hash and earlier[3] and earlier[3] != text_hash):
             return self._decisions(audit_id)[field_id]
-        self.world.good_practice[(audit_id, field_id)] = (decision, by, at)
+        self.world.good_practice[(audit_id, field_id)] = (decision, by, at, text_hash)
         return None
 
     async def volume(self, period: Period, today: date) -> list[VolumeRow]:

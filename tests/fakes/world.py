@@ -156,7 +156,7 @@ class World:
     data_sent: dict[str, tuple[int, datetime]] = field(default_factory=dict)
     scores: dict[int, dict[str, object]] = field(default_factory=dict)
     concerns: dict[int, dict[str, Any]] = field(default_factory=dict)  # id -> the columns of a concern
-    good_practice: dict[tuple[int, str], tuple[str, int, datetime]] = field(default_factory=dict)  # decisions
+    good_practice: dict[tuple[int, str], tuple[str, int, datetime, str]] = field(default_factory=dict)  # decisions
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def next_id(self) -> int:

@@ -379,7 +379,7 @@ async def test_actions_concerns_good_practice_and_themes_are_those_worked_by_han
         ("2", "Education, employment and training", "1*"),
     )
     assert dict(pack.headline) == {
-        "Audits due and returned": "3* of 9 planned",
+        "Audits due and returned": "3* (plan 9)",
         "Moderated": "6",
         "Weighted kappa": "0.40 (95% CI -0.01 to 0.81)",
         "Immediate concerns": "6",

@@ -204,7 +204,7 @@ def test_plf_report_writes_the_html_and_one_csv_per_table_and_names_bad_input(
     pack = tmp_path / "evidence" / "evidence-2026-Q3.html"
     assert f"wrote {pack}" in evidence.stdout
     assert "  Audits due and returned: " in evidence.stdout
-    assert " planned" in evidence.stdout
+    assert "(plan " in evidence.stdout
     assert "<h1>Inspection evidence pack</h1>" in pack.read_text("utf-8")
     written = sorted(p.name for p in (tmp_path / "evidence" / "evidence-2026-Q3-csv").iterdir())
     assert {"evidence-2026-Q3-volume_against_plan.csv", "evidence-2026-Q3-moderation_grid.csv"} <= set(written)

@@ -157,3 +157,9 @@ def test_concerns_is_understood_as_people_type_it(typed: str, case: str | None) 
 
     command, _ = parse(typed)
     assert command == ListConcerns(case)
+
+
+@pytest.mark.parametrize("typed", ["evidence last quarter", "evidence this quarter", "evidence q3", "evidence"])
+def test_evidence_is_understood_with_the_quarter_as_people_say_it(typed: str) -> None:
+    command, _ = parse(typed)
+    assert type(command).__name__ == "Evidence"

@@ -231,3 +231,45 @@ async def test_the_head_of_service_is_told_of_a_nomination_they_did_not_make(
         "Green — Good",
     )
     assert Role.HEAD_OF_SERVICE in borough.world.people[borough.head].roles
+
+
+def test_an_area_is_found_by_the_words_people_use_for_it() -> None:
+    areas = [(1, "CNP", "Children in Need & Protection (demo)"), (2, "CLA", "Children Looked After (demo)")]
+    today = date(2026, 11, 20)
+    for typed, area, theme in (
+        ("children in need voice", 1, "voice"),
+        ("children in need and protection voice q3", 1, "voice"),
+        ("Children in Need & Protection planning", 1, "planning"),
+        ("looked after voice", 2, "voice"),
+    ):
+        asked = good_practice.read_words(typed, today, areas)
+        assert (asked.area_id, asked.theme) == (area, theme), typed
+
+
+async def test_an_example_changed_after_it_was_confirmed_waits_for_a_decision_again(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock, settings: chat.ChatSettings
+) -> None:
+    hos, _, _ = nominations(borough)
+    data = {"audit": hos, "field": "HOS4", "decision": "confirmed"}
+    await press(uow, borough.qa, data, clock, settings)
+    borough.world.audits[hos].pages["head_of_service"]["HOS2"] = "Rewritten after it was confirmed."
+    listed = await say(uow, borough.qa, "good practice", clock, settings)
+    changed = next(n for n in listed.found if n.audit_id == hos)
+    assert (changed.awaiting, changed.changed, changed.decided_by) == (True, True, "Quinn Reviewer")
+    again = await press(uow, borough.head, data, clock, settings)
+    assert again.note == "You confirmed case DEMO-000001's example of good practice: it now counts as evidence."
+    assert next(n for n in again.found if n.audit_id == hos).confirmed
+
+
+async def test_an_amber_audit_is_not_an_example_of_good_practice(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock, settings: chat.ChatSettings
+) -> None:
+    amber = returned(
+        borough,
+        "practice_learning_conversation",
+        {"head_of_service": {"HOS2": "Kind words.", "HOS4": "yes"}},
+        {"head_of_service": borough.head},
+        grade="amber",
+    )
+    listed = await say(uow, borough.qa, "good practice", clock, settings)
+    assert amber not in {n.audit_id for n in listed.found}
