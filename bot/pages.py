@@ -24,7 +24,7 @@ from reports.outcomes_chart import outcomes_chart_png
 
 log = logging.getLogger(__name__)
 PRIVATE = {
-    "Cache-Control": "private, max-age=3600",
+    "Cache-Control": "private, no-store",  # read again each time: the reader's roles are checked on each opening
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Robots-Tag": "noindex, nofollow",

@@ -53,19 +53,19 @@ def _item(n: Nomination, screen: GoodPracticeList) -> Container:
             f"Nominated by {n.nominated_by}.",
             subtle=True,
         ),
-        para(excerpt(n.text) or "(no example written: see the audit)"),
+        para(excerpt(n.text) or f"(no example written: see audit {n.audit_id})"),
         _state(n),
     ]
+    read = execute(f"Read audit {n.audit_id}", Verb.AUDIT_VIEW, {"audit": n.audit_id})  # before deciding
+    buttons = [read]
     if screen.may_decide(n):
         data = {"audit": n.audit_id, "field": n.field_id, "command": screen.command}
-        items.append(
-            action_row(
-                [
-                    execute("Confirm", Verb.GOOD_PRACTICE_DECIDE, {**data, "decision": CONFIRMED}, style="positive"),
-                    execute("Decline", Verb.GOOD_PRACTICE_DECIDE, {**data, "decision": DECLINED}),
-                ]
-            )
-        )
+        buttons = [
+            execute("Confirm", Verb.GOOD_PRACTICE_DECIDE, {**data, "decision": CONFIRMED}, style="positive"),
+            execute("Decline", Verb.GOOD_PRACTICE_DECIDE, {**data, "decision": DECLINED}),
+            read,
+        ]
+    items.append(action_row(buttons))
     return Container(separator=True, items=items)
 
 

@@ -34,10 +34,10 @@ def chosen_quarter(core: Core, args: argparse.Namespace) -> Period:
     if args.period and args.quarter:
         raise ValidationFailed("give the quarter once: PERIOD or --quarter")
     typed = args.quarter or args.period
-    found = periods.parse(typed, core.clock.today(), kinds=evidence.EVIDENCE_PERIODS)  # 2026-Q3, q3, quarter
-    if args.quarter and found.kind is not periods.Kind.QUARTER:
+    other = periods.parse_code(args.quarter) if args.quarter else None  # a month given as a quarter, say
+    if other is not None and other.kind is not periods.Kind.QUARTER:
         raise ValidationFailed(f"--quarter {args.quarter[:20]}: use a quarter such as 2026-Q3 or q3")
-    return found
+    return periods.parse(typed, core.clock.today(), kinds=evidence.EVIDENCE_PERIODS)  # 2026-Q3, q3, quarter
 
 
 async def cmd_evidence(core: Core, args: argparse.Namespace) -> int:

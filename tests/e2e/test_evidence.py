@@ -57,6 +57,7 @@ async def nominate(database_url: str, now: datetime) -> tuple[int, int]:
                 .join(Case, Case.id == Audit.case_id)
                 .join(Team, Team.id == Case.team_id)
                 .where(Team.head_of_service_id == head, Audit.form_id == "practice_learning_conversation")
+                .where(Audit.final_grade.in_(["blue", "green"]))  # the question is for Good and Outstanding
                 .where(Audit.submitted_at >= start, Audit.submitted_at < end)
                 .order_by(Audit.id)
                 .limit(2)
