@@ -1,11 +1,14 @@
 """A bare Agents-SDK bot that answers every Action.Execute with the same fixed card.
 
-The yardstick for bench/submit.py: the same SDK, host and HTTP path as the real bot, without
-authorisation, validation or a database.
+The yardsticks for bench/submit.py: the same SDK, host and HTTP path as the real bot, without
+authorisation, validation or a database (`echo_bot.py PORT`); and the same with one durable write per
+card through asyncpg, BEGIN; INSERT; COMMIT (`echo_bot.py PORT DATABASE_URL`): the floor for any bot
+that stores an answer.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Any
 
@@ -20,10 +23,35 @@ CARD = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock",
 
 
 class EchoBot(ActivityHandler):
+    def __init__(self, pool: Any = None) -> None:
+        super().__init__()
+        self.pool = pool  # asyncpg: one durable write per card, or None
+
     async def on_invoke_activity(self, turn_context: TurnContextProtocol[Any]) -> InvokeResponse:
+        if self.pool is not None:
+            async with self.pool.acquire() as connection, connection.transaction():
+                await connection.execute(
+                    "INSERT INTO bench_echo (at, body) VALUES (now(), $1::jsonb)",
+                    json.dumps(turn_context.activity.value),
+                )
         return InvokeResponse(
             status=200, body={"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": CARD}
         )
+
+
+async def durable_pool(app: web.Application) -> Any:
+    """The pool for the durable variant, made on the app's loop; its table made once."""
+    import asyncpg
+
+    url = sys.argv[2].replace("postgresql+asyncpg://", "postgresql://")
+    pool = await asyncpg.create_pool(url, min_size=2, max_size=10)
+    async with pool.acquire() as connection:
+        await connection.execute(
+            "CREATE TABLE IF NOT EXISTS bench_echo (id bigserial PRIMARY KEY, at timestamptz, body jsonb)"
+        )
+    app["agent"].pool = pool
+    yield
+    await pool.close()
 
 
 def main() -> None:
@@ -35,6 +63,9 @@ def main() -> None:
         return response if response is not None else web.Response(status=202)
 
     app = web.Application()
+    app["agent"] = agent
+    if len(sys.argv) > 2:
+        app.cleanup_ctx.append(durable_pool)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", lambda request: web.json_response({"status": "ok"}))
     web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
