@@ -16,7 +16,8 @@ from plf_core import evidence, periods
 from plf_core.clock import Clock
 from plf_core.errors import ValidationFailed
 from plf_core.framework_config import Framework
-from plf_core.ports import UnitOfWorkFactory
+from plf_core.people import Actor
+from plf_core.ports import AbstractUnitOfWork, UnitOfWorkFactory
 from plf_core.report_command import REPORT_PERIODS, may_read, may_read_team
 from reports.evidence_html import evidence_html
 from reports.highlight_html import forbidden_html, highlight_html
@@ -73,15 +74,8 @@ def report_handler(
         async with uow() as work:
             actor = await work.people.actor_of(reader)
             if actor is None or not (may_read(actor, area_id) if team_id is None else may_read_team(actor, team_id)):
-                await work.access.log(actor, f"report {code[:12]} (link)", None, None, "denied")
-                message = (
-                    "Your roles no longer include this report's service area."
-                    if actor is not None
-                    else "The person this link was made for is no longer in the directory."
-                )
-                return web.Response(
-                    status=403, text=forbidden_html(message), content_type="text/html", headers=HTML_HEADERS
-                )
+                why = "Your roles no longer include this report's service area."
+                return await _refused(work, actor, f"report {code[:12]} (link)", why)
             try:
                 period = periods.parse(code, clock.today(), kinds=REPORT_PERIODS)
             except ValidationFailed:
@@ -95,6 +89,13 @@ def report_handler(
         return web.Response(text=html, content_type="text/html", headers=HTML_HEADERS)
 
     return report
+
+
+async def _refused(work: AbstractUnitOfWork, actor: Actor | None, what: str, why: str) -> web.Response:
+    """A page its link's reader may no longer read: 403 with the reason, and the refusal in the access log."""
+    await work.access.log(actor, what, None, None, "denied")
+    message = why if actor is not None else "The person this link was made for is no longer in the directory."
+    return web.Response(status=403, text=forbidden_html(message), content_type="text/html", headers=HTML_HEADERS)
 
 
 def evidence_handler(
@@ -114,15 +115,8 @@ def evidence_handler(
         async with uow() as work:
             actor = await work.people.actor_of(reader)
             if actor is None or not evidence.may_read(actor):
-                await work.access.log(actor, f"evidence {period.code} (link)", None, None, "denied")
-                message = (
-                    "The evidence pack is the whole service's, for QA and SLT: your roles no longer include either."
-                    if actor is not None
-                    else "The person this link was made for is no longer in the directory."
-                )
-                return web.Response(
-                    status=403, text=forbidden_html(message), content_type="text/html", headers=HTML_HEADERS
-                )
+                why = "The evidence pack is the whole service's, for QA and SLT: your roles no longer include either."
+                return await _refused(work, actor, f"evidence {period.code} (link)", why)
             made = await evidence.evidence_pack(work, period, framework, clock.today(), clock.zone)
             await work.access.log(actor, f"evidence {period.code} (link)", None, None, "ok")
         html = await asyncio.to_thread(evidence_html, made)

@@ -69,13 +69,15 @@ def action_row(actions: Sequence[Action]) -> ActionSet:
     return ActionSet(actions=list(actions))
 
 
-def toggled(element_id: str, title: str, body: Sequence[CardElement]) -> list[CardElement]:
-    """A button that shows or hides some help (grading guidance, prompts) below it."""
+def toggled(
+    element_id: str, title: str, body: Sequence[CardElement], *, shown: bool = False, style: str = "emphasis"
+) -> list[CardElement]:
+    """A button that shows or hides what is below it (grading guidance, prompts, a box to fill in)."""
     from microsoft_teams.cards import ToggleVisibilityAction
 
     return [
         ActionSet(actions=[ToggleVisibilityAction(title=title, target_elements=[element_id])]),
-        Container(id=element_id, is_visible=False, items=list(body), style="emphasis"),
+        Container(id=element_id, is_visible=shown, items=list(body), style=style),
     ]
 
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from microsoft_teams.cards import Container, TextInput, ToggleInput
 from microsoft_teams.cards.core import Action, CardElement
 
-from cards.base import CardDict, action_row, card, execute, facts, heading, para
+from cards.base import CardDict, action_row, card, execute, facts, heading, para, toggled
 from cards.registry import CardContext, builds
 from plf_core.card_actions import Verb
 from plf_core.concern_commands import ConcernList
@@ -25,8 +25,6 @@ LISTED_TEXT = 160
 
 def concern_box(data: Mapping[str, object], box: ConcernBox | None) -> list[CardElement]:
     """ "Raise an immediate concern": hidden until pressed (open again after a refusal, with what was typed)."""
-    from microsoft_teams.cards import ToggleVisibilityAction
-
     box = box or ConcernBox()
     refused = box.error is not None
     items: list[CardElement] = [
@@ -54,11 +52,7 @@ def concern_box(data: Mapping[str, object], box: ConcernBox | None) -> list[Card
     if refused:
         items.append(para(str(box.error), color="Attention"))
     items.append(action_row([execute("Raise the concern", Verb.CONCERN_RAISE, data, style="destructive")]))
-    toggle = ToggleVisibilityAction(title="Raise an immediate concern", target_elements=[BOX_ID])
-    return [
-        action_row([toggle]),
-        Container(id=BOX_ID, is_visible=refused, items=items, style="attention", separator=True),
-    ]
+    return toggled(BOX_ID, "Raise an immediate concern", items, shown=refused, style="attention")
 
 
 def _what_next(level: int) -> str:

@@ -25,7 +25,7 @@ from plf_core.framework_config import Framework
 from plf_core.people import Actor
 from plf_core.ports import AbstractUnitOfWork, Notice
 from plf_core.vocabulary import Role
-from plf_core.workflow import PageScreen, ReviewScreen, _audit
+from plf_core.workflow import PageScreen, ReviewScreen, authorised_audit, editable_fields
 from plf_core.working_days import Hours
 
 TEXT = "concern_text"  # the card's inputs: what the concern is, and whether the child may be at risk now
@@ -156,17 +156,14 @@ async def raise_from_page(
 ) -> PageScreen | ReviewScreen:
     """From the concern box of a page: the page comes back exactly as typed (nothing of it saved or lost),
     with where the concern went, or why it was not sent and the concern as typed."""
-    audit, editors = await _audit(uow, actor, audit_id, "view", activity)
+    audit, editors = await authorised_audit(uow, actor, audit_id, "view", activity)
     if inputs.get("view") == "read":  # raised from the read-only view: it comes back read-only
         editors = frozenset()
     if page_id == "review" and editors:
         return await _raise_from_review(uow, actor, audit, inputs, now, timing, activity)
     page = audit.page_or_first(page_id)
-    fields = {f.id for f in audit.form.page(page).fields}
-    typed = {
-        **audit.answers,
-        **{k: v for k, v in inputs.items() if k in fields and k in _editable(audit, page, editors)},
-    }
+    mine = editable_fields(audit.form.page(page), editors)
+    typed = {**audit.answers, **{k: v for k, v in inputs.items() if k in mine}}
     text, at_risk, problem = described(inputs)
     if problem:
         await uow.access.log(actor, "concern.raise", audit.id, activity, "incomplete")
@@ -197,11 +194,6 @@ async def _raise_from_review(
     due = first_escalation(framework, hours, now, at_risk)
     note = await raise_on_audit(uow, actor, audit, "review", text, at_risk, now, due, activity, hours)
     return replace(review, note=note, concern=ConcernBox(sent=True))
-
-
-def _editable(audit: AuditView, page_id: str, editors: frozenset[object]) -> set[str]:
-    page = audit.form.page(page_id)
-    return {f.id for f in page.fields if page.editor_of(f) in editors}
 
 
 async def raise_on_audit(

@@ -122,7 +122,7 @@ class UnknownList:
 Screen = PageScreen | ReviewScreen | SubmittedScreen | AuditList | Reply | UnknownList
 
 
-async def _audit(
+async def authorised_audit(
     uow: AbstractUnitOfWork,
     actor: Actor,
     audit_id: int,
@@ -151,7 +151,7 @@ async def open_audit(
     uow: AbstractUnitOfWork, actor: Actor, audit_id: int, page_id: str | None = None, activity: str | None = None
 ) -> Screen:
     """Continue: the current page to edit, or the read-only view for someone who may only read."""
-    audit, editors = await _audit(uow, actor, audit_id, "open", activity)
+    audit, editors = await authorised_audit(uow, actor, audit_id, "open", activity)
     page = audit.page_or_first(page_id) if page_id or not editors else continue_page(audit, editors)
     if page_id == "review" and editors:
         return await review(uow, actor, audit_id, activity)
@@ -161,7 +161,7 @@ async def open_audit(
 async def view_audit(
     uow: AbstractUnitOfWork, actor: Actor, audit_id: int, page_id: str | None = None, activity: str | None = None
 ) -> PageScreen:
-    audit, _ = await _audit(uow, actor, audit_id, "view", activity)
+    audit, _ = await authorised_audit(uow, actor, audit_id, "view", activity)
     return PageScreen(audit, audit.page_or_first(page_id), frozenset(), audit.answers)
 
 
@@ -186,14 +186,14 @@ async def save_page(
     the errors and everything typed. A save that changes nothing writes nothing. A card older
     than the audit conflicts only where someone else changed the same field since: then the
     page comes back with both values, what this person typed kept in the box."""
-    audit, editors = await _audit(uow, actor, audit_id, "write", activity, write=True, lock=True)
+    audit, editors = await authorised_audit(uow, actor, audit_id, "write", activity, write=True, lock=True)
     form = audit.form
     if page_id not in {p.id for p in form.pages}:
         raise ValidationFailed(f"'{page_id[:40]}' is not a page of this form")
     page = form.page(page_id)
     _refuse_others_fields(page, submitted, editors, audit_id)
     checked = check_page(form, page_id, submitted, editors, today, audit.answers)
-    page_fields = {f.id for f in page.fields if page.editor_of(f) in editors}
+    page_fields = editable_fields(page, editors)
     if not page_fields:  # nothing on this page is theirs to write: move on, write nothing
         note = None if direction else "This page is completed by someone else: nothing of yours to save here."
         return _moved(audit, editors, page_id, direction, note)
@@ -225,6 +225,11 @@ async def save_page(
     saved = replace(audit, version=audit.version + 1, current_page=current, status=status, answers={**others, **typed})
     await tell_the_next(uow, audit, saved, editors, actor.name)
     return _after_save(saved, editors, page_id, submitted, checked.errors, conflicts, direction)
+
+
+def editable_fields(page: Page, editors: frozenset[Contributor]) -> set[str]:
+    """The fields of a page these contributors write."""
+    return {f.id for f in page.fields if page.editor_of(f) in editors}
 
 
 def _refuse_others_fields(
@@ -276,7 +281,7 @@ def _review_screen(audit: AuditView, editors: frozenset[Contributor], note: str 
 
 
 async def review(uow: AbstractUnitOfWork, actor: Actor, audit_id: int, activity: str | None = None) -> ReviewScreen:
-    audit, editors = await _audit(uow, actor, audit_id, "open", activity, write=True)
+    audit, editors = await authorised_audit(uow, actor, audit_id, "open", activity, write=True)
     return _review_screen(audit, editors)
 
 
@@ -295,7 +300,7 @@ async def submit(
     if audit is not None and not audit.is_open and audit.submitted_by_id is not None and access.can_read(actor, audit):
         await uow.access.log(actor, "submit", audit_id, activity, "repeated")
         return SubmittedScreen(audit, tuple(red_sources(audit.form, audit.answers)), audit.pim_due_on, repeated=True)
-    audit, editors = await _audit(uow, actor, audit_id, "submit", activity, write=True, loaded=audit)
+    audit, editors = await authorised_audit(uow, actor, audit_id, "submit", activity, write=True, loaded=audit)
     if version != audit.version:
         await uow.access.log(actor, "submit", audit_id, activity, "stale")
         return _review_screen(audit, editors, STALE_SUBMIT_NOTE)
@@ -322,7 +327,7 @@ async def mark_uploaded(
     uow: AbstractUnitOfWork, actor: Actor, audit_id: int, now: datetime, activity: str | None = None
 ) -> Reply:
     access.require_qa(actor, "mark audits as uploaded")
-    audit, _ = await _audit(uow, actor, audit_id, "mark_uploaded", activity)
+    audit, _ = await authorised_audit(uow, actor, audit_id, "mark_uploaded", activity)
     if audit.status in (AuditStatus.ASSIGNED, AuditStatus.IN_PROGRESS):
         raise Conflict(f"audit {audit_id} has not been submitted yet")
     if audit.uploaded_at is not None:

@@ -4,6 +4,7 @@ escalation reaches today's Head of Service; escalations claimed with SKIP LOCKED
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -74,20 +75,7 @@ def _row(found: Row[Any]) -> ConcernRow:
 
 class SqlConcerns(SqlRepository):
     async def add(self, new: NewConcern) -> int:
-        concern = Concern(
-            case_id=new.case_id,
-            audit_id=new.audit_id,
-            dip_sample_id=new.dip_sample_id,
-            action_id=new.action_id,
-            area_id=new.area_id,
-            page_id=new.page_id,
-            raised_by_id=new.raised_by_id,
-            raised_at=new.raised_at,
-            description=new.description,
-            at_risk_now=new.at_risk_now,
-            level=0,
-            next_escalation_at=new.next_escalation_at,
-        )
+        concern = Concern(**asdict(new), level=0)
         self.session.add(concern)
         await self.session.flush()
         return concern.id

@@ -5,45 +5,25 @@ the confirmed example and not the unconfirmed one."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import insert, select
 
 from plf_core.periods import quarter
 from store.database import create_engine
 from store.models import Answer, Audit, Case, Person, Team
 from tests.card_tree import walk
-from tests.databases import fresh_database, template, with_history
-from tests.e2e.running_app import serving
 from tests.e2e.teams import card_facts, card_texts
 from tests.e2e.test_audit_workflow import _query, cast, users, wait_for_card
-from tests.e2e.test_reports import fetch, link
-from tests.fakes.connector import running_connector
+from tests.e2e.test_reports import bot, database_url, fetch, link  # noqa: F401 (the reports' fixtures)
 from tests.instants import LONDON
 
 CONFIRMED = "Synthetic example: the child's wishes are written in their own words and change the plan."
 UNCONFIRMED = "Synthetic example: a clear chronology kept up to date by the team."
 
 
-@pytest.fixture
-async def database_url(backend: str, tmp_path: Path, now: datetime) -> AsyncIterator[str]:
-    """The demo borough with a synthetic year of returned audits (as `plf demo --history`)."""
-    history = await template(backend, f"history-{now.date().isoformat()}", with_history(now))
-    async with fresh_database(backend, tmp_path, history) as url:
-        yield url
-
-
-@pytest.fixture
-async def bot(database_url: str, now: datetime) -> Any:
-    async with running_connector() as connector, serving(database_url, now) as app:
-        yield app, connector
-
-
-async def nominate(database_url: str, now: datetime) -> tuple[int, int]:
+async def nominate(database_url: str, now: datetime) -> tuple[int, int]:  # noqa: F811
     """Two audits of the Head of Service's area returned last quarter, each nominated by them (HOS4 yes)."""
     start, end = quarter(now.date()).previous().bounds(LONDON)
     engine = create_engine(database_url)
@@ -81,7 +61,9 @@ def confirm_button(card: dict[str, Any], audit_id: int) -> dict[str, Any]:
 
 
 async def test_a_confirmed_example_is_in_the_pack_and_an_unconfirmed_one_is_not(
-    bot: Any, database_url: str, now: datetime
+    bot: Any,  # noqa: F811
+    database_url: str,  # noqa: F811
+    now: datetime,
 ) -> None:
     app, connector = bot
     u = users(app.url, connector)
