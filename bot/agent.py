@@ -132,6 +132,9 @@ class PlfAgent(ActivityHandler):
         """`pace`: the dispatcher's, so that replies and notices together keep within Teams' limits."""
         self.pace = pace
         self.uow = uow
+        #: for card saves: a unit of work that holds its writes and makes them in one statement at its end
+        #: (store.write_batch); the same as `uow` unless the composition root gives one
+        self.saves = uow
         self.clock = clock
         self.links = links
         self.settings = settings
@@ -261,10 +264,12 @@ class PlfAgent(ActivityHandler):
             return workflow_cards.problem(
                 f"This card could not be used: {exc}.", what_next="Type 'my audits' to get a fresh card."
             )
+        action = card_actions.ACTIONS[request.verb]
         return await self._run(
             activity,
             lambda uow, actor: self._action(uow, actor, request, activity.id),
-            refresh=card_actions.ACTIONS[request.verb].refreshes,
+            refresh=action.refreshes,
+            units=self.saves if action.saves_page else self.uow,
         )
 
     async def _action(
@@ -279,14 +284,16 @@ class PlfAgent(ActivityHandler):
         activity: Activity,
         work: Callable[[AbstractUnitOfWork, Actor], Awaitable[AnyScreen]],
         refresh: bool = True,
+        units: UnitOfWorkFactory | None = None,
     ) -> CardDict:
         aad = self._aad(activity)
+        units = units or self.uow
         actor: Actor | None = None
         wrote_notices = False
         try:
             for attempt in range(1, CONTENDED_TRIES + 1):
                 try:
-                    async with self.uow() as uow:
+                    async with units() as uow:
                         actor = await self.actors.get(uow.people, aad) if aad else None
                         if actor is None:
                             card = await self._unknown(uow, activity)

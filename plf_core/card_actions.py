@@ -91,6 +91,7 @@ class Action:
     needs_page: bool = False
     needs_dip: bool = False
     refreshes: bool = True  # the answer is refreshed for everyone on the audit (Action.Execute refresh)
+    saves_page: bool = False  # workflow.save_page, and nothing else: its writes may wait for one batch
 
 
 async def _command(t: Turn, r: ActionRequest) -> object:
@@ -177,6 +178,9 @@ async def _view(t: Turn, r: ActionRequest) -> object:
     return await workflow.view_audit(t.uow, t.actor, r.audit, r.page, t.activity_id)
 
 
+SAVES_PAGE: dict[str, bool] = {"needs_audit": True, "needs_version": True, "needs_page": True, "saves_page": True}
+
+
 def _save(direction: int) -> Run:
     async def save(t: Turn, r: ActionRequest) -> object:
         assert r.page is not None
@@ -227,10 +231,12 @@ ACTIONS: dict[Verb, Action] = {
     Verb.AUDIT_REFRESH: Action(_open, needs_audit=True),
     Verb.PAGE_OPEN: Action(_open, needs_audit=True, needs_page=True),
     Verb.AUDIT_VIEW: Action(_view, needs_audit=True, refreshes=False),
-    Verb.PAGE_SAVE: Action(_save(0), needs_audit=True, needs_version=True, needs_page=True),
-    Verb.PAGE_NEXT: Action(_save(1), needs_audit=True, needs_version=True, needs_page=True),
-    Verb.PAGE_BACK: Action(_save(-1), needs_audit=True, needs_version=True, needs_page=True),
-    Verb.PAGE_TO_REVIEW: Action(_save(workflow.TO_REVIEW), needs_audit=True, needs_version=True, needs_page=True),
+    Verb.PAGE_SAVE: Action(_save(0), **SAVES_PAGE),
+    Verb.PAGE_NEXT: Action(_save(1), **SAVES_PAGE),
+    Verb.PAGE_BACK: Action(_save(-1), **SAVES_PAGE),
+    Verb.PAGE_TO_REVIEW: Action(
+        _save(workflow.TO_REVIEW), needs_audit=True, needs_version=True, needs_page=True, saves_page=True
+    ),
     Verb.AUDIT_REVIEW: Action(_review, needs_audit=True),
     Verb.AUDIT_SUBMIT: Action(_submit, needs_audit=True, needs_version=True),
     Verb.MODERATION_OPEN: Action(_open_moderation, needs_audit=True),

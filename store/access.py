@@ -16,20 +16,21 @@ class SqlAccess(SqlRepository):
     async def log(
         self, actor: Actor | None, action: str, audit_id: int | None, activity_id: str | None, outcome: str
     ) -> None:
+        row = {
+            "at": self.clock.now(),
+            "actor_id": actor.person_id if actor else None,
+            "actor_aad_object_id": actor.aad_object_id if actor else None,
+            "action": action[:40],
+            "object_type": "audit",
+            "object_id": str(audit_id) if audit_id is not None else None,
+            "activity_id": (activity_id or "")[:200] or None,
+            "outcome": outcome[:20],
+        }
+        if self.batch is not None:  # written with the turn's other writes, or not at all
+            self.batch.insert(queries.ACCESS_LOG, row)
+            return
         connection = await self.session.connection()
-        await connection.execute(
-            queries.ADD_ACCESS,
-            {
-                "at": self.clock.now(),
-                "actor_id": actor.person_id if actor else None,
-                "actor_aad_object_id": actor.aad_object_id if actor else None,
-                "action": action[:40],
-                "object_type": "audit",
-                "object_id": str(audit_id) if audit_id is not None else None,
-                "activity_id": (activity_id or "")[:200] or None,
-                "outcome": outcome[:20],
-            },
-        )
+        await connection.execute(queries.ADD_ACCESS, row)
 
     async def record_unknown_sender(self, aad_object_id: str, name: str, tenant_id: str | None) -> bool:
         """True the first time this person writes (QA is then told once)."""

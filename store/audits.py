@@ -22,18 +22,17 @@ MAX_LISTED = 50
 
 class SqlAudits(SqlRepository):
     async def get(self, audit_id: int, *, lock: bool = False) -> AuditView | None:
-        """The audit with its case, team, people and latest answers: two prebuilt queries."""
+        """The audit with its case, team, people and latest answers: one prebuilt query, one row."""
         connection = await self.session.connection()
-        statement = queries.AUDIT_FOR_UPDATE if lock else queries.AUDIT
+        statement = queries.AUDIT_FOR_UPDATE if lock and self.batch is None else queries.AUDIT
         row = (await connection.execute(statement, {"audit_id": audit_id})).mappings().first()
         if row is None:
             return None
-        return _audit_view(row, await self.answers_of(audit_id))
+        return _audit_view(row, _merged(row["latest_answers"]))
 
     async def answers_of(self, audit_id: int) -> dict[str, Value]:
         connection = await self.session.connection()
-        rows = await connection.execute(queries.ANSWERS, {"audit_id": audit_id})
-        return {k: v for _, values in rows for k, v in values.items()}
+        return _merged((await connection.execute(queries.LATEST_ANSWERS, {"audit_id": audit_id})).scalar())
 
     async def page_answers_at(self, audit_id: int, page_id: str, version: int) -> dict[str, Value]:
         connection = await self.session.connection()
@@ -135,32 +134,36 @@ class SqlAudits(SqlRepository):
         current_page: str,
         status: str,
     ) -> bool:
-        connection = await self.session.connection()
+        """The page's answers as a new version, and the audit's latest answers with them, if the audit is
+        still at `expected_version`. In a batched unit of work both are written when it ends, with the
+        access log, in one statement: a version moved on meanwhile then raises Contended there."""
         now = self.clock.now()
-        result = await connection.execute(
-            queries.SAVE_VERSION,
-            {
-                "audit_id": audit_id,
-                "expected": expected_version,
-                "current_page": current_page,
-                "status": status,
-                "now": now,
-            },
-        )
-        if result.rowcount != 1:
+        guard = {
+            "audit_id": audit_id,
+            "expected": expected_version,
+            "current_page": current_page,
+            "status": status,
+            "now": now,
+            "page_id": page_id,
+            "values": dict(values),
+        }
+        answer = {
+            "audit_id": audit_id,
+            "page_id": page_id,
+            "version": expected_version + 1,
+            "values": dict(values),
+            "saved_by_id": by,
+            "saved_at": now,
+            "is_draft": True,
+        }
+        if self.batch is not None:
+            self.batch.guard(guard)
+            self.batch.insert(queries.ANSWER_ROWS, answer)
+            return True
+        connection = await self.session.connection()
+        if (await connection.execute(queries.SAVE_VERSION, guard)).rowcount != 1:
             return False
-        await connection.execute(
-            queries.ADD_ANSWER,
-            {
-                "audit_id": audit_id,
-                "page_id": page_id,
-                "version": expected_version + 1,
-                "values": dict(values),
-                "saved_by_id": by,
-                "saved_at": now,
-                "is_draft": True,
-            },
-        )
+        await connection.execute(queries.ADD_ANSWER, answer)
         return True
 
     async def submit(
@@ -236,6 +239,11 @@ class SqlAudits(SqlRepository):
 
     async def link_to_draw(self, audit_id: int, draw_id: int) -> None:
         await self.session.execute(update(Audit).where(Audit.id == audit_id).values(draw_id=draw_id))
+
+
+def _merged(pages: Mapping[str, Mapping[str, Value]] | None) -> dict[str, Value]:
+    """{page id: {field id: value}} as the workflow sees answers: one mapping (field ids are unique in a form)."""
+    return {k: v for values in (pages or {}).values() for k, v in values.items()}
 
 
 def _audit_view(row: RowMapping, answers: Mapping[str, Value]) -> AuditView:

@@ -102,10 +102,12 @@ async def _add_returned_audit(session: AsyncSession, item: HistoryAudit, field_o
         pim_due_on=item.pim[0] if item.pim else None,
         pim_held_on=item.pim[1] if item.pim else None,
     )
+    pages = _answers(item, field_of)
+    audit.latest_answers = dict(pages)
     session.add(audit)
     await session.flush()
     session.add_all(_outcome_scores(audit.id, item))
-    for page_id, values in _answers(item, field_of).items():
+    for page_id, values in pages.items():
         session.add(
             Answer(audit_id=audit.id, page_id=page_id, version=1, values=values, is_draft=False, saved_at=submitted)
         )

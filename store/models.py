@@ -176,6 +176,9 @@ class Audit(Stamped, Base):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     pim_due_on: Mapped[date | None] = mapped_column(Date)
     pim_held_on: Mapped[date | None] = mapped_column(Date)
+    #: Each page's latest answers ({page id: {field id: value}}), kept current by every save beside the
+    #: answers table's history, so loading an audit reads one row instead of searching its versions.
+    latest_answers: Mapped[dict[str, object] | None] = mapped_column(JSONDocument)
     __table_args__ = (
         Index("ix_audits_status_due_on", "status", "due_on"),
         Index("ix_audits_submitted_at", "submitted_at"),

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import Table, and_, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +24,7 @@ from store.models import ConversationReference, OutboxMessage, Person
 from store.repository import SqlRepository
 
 CLAIM_SECONDS = 120
+OUTBOX = cast(Table, OutboxMessage.__table__)
 
 
 class SqlOutbox(SqlRepository):
@@ -33,6 +34,10 @@ class SqlOutbox(SqlRepository):
 
     async def add(self, notice: Notice) -> None:
         """Written once: the same dedupe key again is a no-op (a retried submit, a second sweep)."""
+        if self.batch is not None:
+            self.batch.insert(OUTBOX, self._row(notice), unless_exists="dedupe_key")
+            self.added += 1
+            return
         exists = (
             await self.session.execute(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == notice.dedupe_key))
         ).scalar()
@@ -40,20 +45,21 @@ class SqlOutbox(SqlRepository):
             return
         try:
             async with self.session.begin_nested():
-                self.session.add(
-                    OutboxMessage(
-                        dedupe_key=notice.dedupe_key,
-                        person_id=notice.person_id,
-                        kind=notice.kind,
-                        payload=notice.data.to_payload(),
-                        status="pending",
-                        not_before=self.clock.now(),
-                        created_at=self.clock.now(),
-                    )
-                )
+                self.session.add(OutboxMessage(**self._row(notice)))
             self.added += 1
         except IntegrityError:
             pass  # written by a concurrent unit of work: still exactly once
+
+    def _row(self, notice: Notice) -> dict[str, Any]:
+        return {
+            "dedupe_key": notice.dedupe_key,
+            "person_id": notice.person_id,
+            "kind": notice.kind,
+            "payload": notice.data.to_payload(),
+            "status": "pending",
+            "not_before": self.clock.now(),
+            "created_at": self.clock.now(),
+        }
 
     async def written(self, dedupe_key: str) -> bool:
         found = await self.session.execute(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key))

@@ -7,9 +7,12 @@ to be the bulk of a card action's cost.
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import String, Table, bindparam, func, insert, select, update
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from store.models import (
     AccessLogEntry,
@@ -22,6 +25,7 @@ from store.models import (
     ServiceArea,
     Team,
 )
+from store.types import JSONDocument
 
 AUDITS = cast(Table, Audit.__table__)
 ANSWER_ROWS = cast(Table, Answer.__table__)
@@ -76,21 +80,12 @@ AUDIT_IN_AREA = (
     .join(cast(Table, ServiceArea.__table__), T.service_area_id == S.id)
 )
 AUDITS_WITH_CASES = select(*_AUDIT_COLUMNS).select_from(_AUDIT_FROM)
-AUDIT = AUDITS_WITH_CASES.where(A.id == bindparam("audit_id"))
+#: One audit with its people and each page's latest answers: everything a card action reads, in one row.
+AUDIT = select(*_AUDIT_COLUMNS, A.latest_answers).select_from(_AUDIT_FROM).where(A.id == bindparam("audit_id"))
 AUDIT_FOR_UPDATE = AUDIT.with_for_update(of=Audit.__table__)
+LATEST_ANSWERS = select(A.latest_answers).where(A.id == bindparam("audit_id"))
 _N = ANSWER_ROWS.c
 _LATER = ANSWER_ROWS.alias("later")
-#: Each page's latest answers only: a page saved forty times is read once, not forty times.
-ANSWERS = (
-    select(_N.page_id, _N["values"])
-    .where(_N.audit_id == bindparam("audit_id"))
-    .where(
-        _N.version
-        == select(func.max(_LATER.c.version))
-        .where(_LATER.c.audit_id == _N.audit_id, _LATER.c.page_id == _N.page_id)
-        .scalar_subquery()
-    )
-)
 #: One page's answers as they were at an audit version (its latest row at or before it).
 PAGE_AT = (
     select(_N["values"])
@@ -114,6 +109,28 @@ SAVED_BY = (
 NAMES = select(Person.__table__.c.id, Person.__table__.c.display_name).where(
     Person.__table__.c.id.in_(bindparam("ids", expanding=True))
 )
+
+
+class PutPage(FunctionElement[Any]):
+    """The audit's latest answers with one page's put in (replacing that page's): computed by the
+    database in the save's own UPDATE, so no other page's answers travel with it."""
+
+    type = JSONDocument
+    inherit_cache = True
+
+
+@compiles(PutPage, "postgresql")
+def _put_page_postgresql(element: PutPage, compiler: SQLCompiler, **kw: Any) -> str:
+    document, page, values = (compiler.process(c, **kw) for c in element.clauses)
+    return f"coalesce({document}, '{{}}'::jsonb) || jsonb_build_object({page}, {values})"
+
+
+@compiles(PutPage, "sqlite")
+def _put_page_sqlite(element: PutPage, compiler: SQLCompiler, **kw: Any) -> str:
+    document, page, values = (compiler.process(c, **kw) for c in element.clauses)
+    return f"json_set(coalesce({document}, '{{}}'), '$.\"' || {page} || '\"', json({values}))"
+
+
 SAVE_VERSION = (
     update(AUDITS)
     .where(A.id == bindparam("audit_id"), A.version == bindparam("expected"))
@@ -122,6 +139,9 @@ SAVE_VERSION = (
         current_page=bindparam("current_page"),
         status=bindparam("status"),
         updated_at=bindparam("now"),
+        latest_answers=PutPage(
+            A.latest_answers, bindparam("page_id", type_=String), bindparam("values", type_=JSONDocument)
+        ),
     )
 )
 ADD_ANSWER = insert(ANSWER_ROWS)

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
+from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from plf_core.clock import Clock
+from plf_core.errors import Contended
 from store.access import SqlAccess
 from store.audits import SqlAudits
 from store.concerns import SqlConcerns
@@ -30,6 +33,9 @@ from store.people import SqlPeople
 from store.report_store import SqlReports
 from store.sampling import SqlSampling
 from store.timetable import SqlTimetable
+from store.write_batch import BATCH_OPTION, WriteBatch
+
+SAVED_MEANWHILE = "the audit changed while it was being saved: please press Save again"
 
 
 class SqlUnitOfWork:
@@ -48,9 +54,12 @@ class SqlUnitOfWork:
     concerns: SqlConcerns
     evidence: SqlEvidence
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock, batched: bool = False) -> None:
+        """`batched`: the writes that can wait (the access log, a page's save, notices) are held and made
+        in one statement as the unit of work ends (store.write_batch): a card save's path."""
         self._sessions = sessions
         self.clock = clock
+        self.batched = batched
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self.session = session = self._sessions()
@@ -69,6 +78,9 @@ class SqlUnitOfWork:
         self.access = SqlAccess(session, clock)
         self.concerns = SqlConcerns(session, clock)
         self.evidence = SqlEvidence(session, clock)
+        self.batch = WriteBatch() if self.batched else None
+        for repository in (self.access, self.audits, self.outbox):
+            repository.batch = self.batch
         return self
 
     async def __aexit__(
@@ -76,6 +88,9 @@ class SqlUnitOfWork:
     ) -> None:
         try:
             if kind is None:
+                if self.batch is not None and not await self.batch.write(await self.session.connection()):
+                    await self.session.rollback()
+                    raise Contended(SAVED_MEANWHILE)
                 await self.session.commit()
             else:
                 await self.session.rollback()
@@ -87,6 +102,21 @@ class SqlUnitOfWork:
         return self.outbox.added + self.timetable.added
 
 
-def unit_of_work_factory(engine: AsyncEngine, clock: Clock) -> Callable[[], SqlUnitOfWork]:
+def unit_of_work_factory(engine: AsyncEngine, clock: Clock, batched: bool = False) -> Callable[[], SqlUnitOfWork]:
+    """`batched` (for card saves): on PostgreSQL its sessions run without BEGIN and COMMIT (each
+    statement commits itself), so it reads and then writes its one batched statement: two round trips."""
+    if batched and engine.dialect.name == "postgresql":
+        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        event.listen(engine.sync_engine, "before_cursor_execute", _only_reads_and_the_batch)
     sessions = session_factory(engine)
-    return lambda: SqlUnitOfWork(sessions, clock)
+    return lambda: SqlUnitOfWork(sessions, clock, batched)
+
+
+def _only_reads_and_the_batch(
+    connection: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+) -> None:
+    """Without a transaction a stray write would commit at once, alone: only the batch may write."""
+    if context is not None and context.execution_options.get(BATCH_OPTION):
+        return
+    if not statement.lstrip()[:6].upper().startswith(("SELECT", "WITH")):
+        raise RuntimeError(f"a batched unit of work writes only through its batch, not: {statement[:80]}")
