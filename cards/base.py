@@ -81,12 +81,12 @@ def toggled(
     ]
 
 
-def _whole_numbers(node: Any) -> Any:
+def whole_numbers(node: Any) -> Any:
     """The typed models hold some integers as floats (maxLength 2000.0): write them as ints."""
     if isinstance(node, dict):
-        return {k: _whole_numbers(v) for k, v in node.items()}
+        return {k: whole_numbers(v) for k, v in node.items()}
     if isinstance(node, list):
-        return [_whole_numbers(v) for v in node]
+        return [whole_numbers(v) for v in node]
     if isinstance(node, float) and node.is_integer():
         return int(node)
     return node
@@ -118,4 +118,4 @@ def card(
     )
     dumped = model.model_dump(by_alias=True, exclude_none=True)
     dumped["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json"
-    return _whole_numbers(dumped)  # type: ignore[no-any-return]
+    return whole_numbers(dumped)  # type: ignore[no-any-return]

@@ -14,8 +14,9 @@ from cards.catalogue_chat import chat_cards
 from cards.catalogue_concerns import concern_cards
 from cards.catalogue_evidence import evidence_cards
 from cards.catalogue_moderation import moderation_cards
-from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
+from cards.form_pages import AuditRef, PageView, ReviewView, readonly_card, review_card
 from cards.notice_cards import CardContext, notice_card
+from cards.page_dicts import page_card
 from plf_core import notices as n
 from plf_core import timetable_notices as t
 from plf_core.dip_actions import DipActionsScreen, DipModerationScreen

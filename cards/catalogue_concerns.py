@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 from cards.base import CardDict
 from cards.concern_cards import concern_list, concern_screen
-from cards.form_pages import AuditRef, PageView, page_card, readonly_card
+from cards.form_pages import AuditRef, PageView, readonly_card
 from cards.notice_cards import CardContext, notice_card
+from cards.page_dicts import page_card
 from plf_core.concern_commands import MAX_LISTED, ConcernList
 from plf_core.concern_notices import ConcernAcknowledged, ImmediateConcern
 from plf_core.concern_ports import ConcernBox, ConcernRow

@@ -99,7 +99,7 @@ def _title(view: PageView) -> list[CardElement]:
     return body
 
 
-def _label(f: Field, answers: Mapping[str, object]) -> str:
+def field_label(f: Field, answers: Mapping[str, object]) -> str:
     return f"{f.label} (required)" if required_now(f, answers) else f.label
 
 
@@ -110,11 +110,17 @@ def _shown(value: object) -> str | None:
 
 
 def input_for(
-    f: Field, value: object, answers: Mapping[str, object], hints: Mapping[str, str] | None = None
+    f: Field,
+    value: object,
+    answers: Mapping[str, object],
+    hints: Mapping[str, str] | None = None,
+    *,
+    label: str | None = None,
 ) -> CardElement:
     """One field as a typed Adaptive Card input, pre-filled and with its limits declared. A grade's
-    options each carry what the grade means on this form (`hints`), where the grade is chosen."""
-    label = _label(f, answers)
+    options each carry what the grade means on this form (`hints`), where the grade is chosen. The
+    label says "(required)" when the answers make it so (or is given, already worked out)."""
+    label = field_label(f, answers) if label is None else label
     shown = _shown(value)
     error = f"{f.short[0].upper()}{f.short[1:]}: please check this answer"
     if f.kind in (FieldKind.TEXT, FieldKind.LONG_TEXT):
@@ -228,8 +234,9 @@ def _field_block(view: PageView, f: Field, index: int) -> list[CardElement]:
     return [Container(items=items, separator=index > 0)]
 
 
-def page_card(view: PageView) -> CardDict:
-    """A page to fill in: Back / Save / Next (or Review on the last page)."""
+def page_card_from_models(view: PageView) -> CardDict:
+    """A page to fill in: Back / Save / Next (or Review on the last page), built from the models. The bot
+    answers with cards.page_dicts.page_card, the same card assembled from cached element dicts."""
     page = view.page
     body = _title(view)
     prefilled = [(f.label, view.prefilled.get(f.prefilled_from, "—")) for f in page.fields if f.prefilled_from]

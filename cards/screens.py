@@ -13,8 +13,9 @@ from typing import Any, TypeVar
 
 from cards import chat_cards, concern_cards, dip_cards, good_practice_cards, layered, outbox_cards, reports, workflow
 from cards.base import CardDict
-from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
+from cards.form_pages import AuditRef, PageView, ReviewView, readonly_card, review_card
 from cards.notices import when
+from cards.page_dicts import page_card
 from cards.registry import LinkSigner
 from plf_core import command_hints, concern_commands, concerns, dip_actions, dips, moderating, timetable_commands
 from plf_core import layered as layered_audit

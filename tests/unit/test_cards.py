@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from cards.form_pages import AuditRef, PageView, ReviewView, page_card, readonly_card, review_card
+from cards.form_pages import AuditRef, PageView, ReviewView, readonly_card, review_card
 from cards.notices import RedAlert, red_alert
+from cards.page_dicts import page_card
 from plf_core.concerns import INPUTS as CONCERN_BOX
 from plf_core.forms.model import Contributor as C
 from plf_core.forms.registry import get_form
