@@ -196,6 +196,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     agent = PlfAgent(uow, core.chat, core.clock, notices_written=dispatcher.wake, links=links, pace=dispatcher.pace)
     agent.saves = unit_of_work_factory(engine, core.clock, batched=True)  # a card save: read once, write once
     app.cleanup_ctx.extend(_jobs(core, engine, uow, dispatcher, (limits, flood)))
+    app.on_cleanup.append(lambda _app: edge.clients.close())
     app.router.add_get("/healthz", healthz)
     app.router.add_get(r"/links/charts/{token:[A-Za-z0-9_.\-]+}.png", chart_handler(uow, links))
     app.router.add_get(r"/links/reports/{token:[A-Za-z0-9_.\-]+}.html", report_handler(uow, links, core.clock))

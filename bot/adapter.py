@@ -19,6 +19,8 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.core.authorization import AuthTypes, ClaimsIdentity
 
+from bot.clients import SharedClients
+
 SERVICE_CONNECTION = "SERVICE_CONNECTION"
 log = logging.getLogger(__name__)
 
@@ -74,6 +76,7 @@ class TeamsEdge:
 
     adapter: CloudAdapter
     auth_configuration: AgentAuthConfiguration | None
+    clients: SharedClients  # the connector's HTTP sessions, kept across turns: closed when the app stops
     middlewares: list[Any] = field(default_factory=list)
 
 
@@ -97,9 +100,10 @@ def build_edge(
     """Local mode without an app id; otherwise MSAL with the client secret, or the certificate if given."""
     _cache_product_info()
     if app_id is None:
-        adapter = CloudAdapter(connection_manager=AnonymousConnections())
+        clients = SharedClients(AnonymousConnections())
+        adapter = CloudAdapter(channel_service_client_factory=clients)
         adapter.on_turn_error = on_turn_error
-        return TeamsEdge(adapter=adapter, auth_configuration=None)
+        return TeamsEdge(adapter=adapter, auth_configuration=None, clients=clients)
     config = AgentAuthConfiguration(
         auth_type=AuthTypes.certificate if cert_pfx_file else AuthTypes.client_secret,
         client_id=app_id,
@@ -111,10 +115,12 @@ def build_edge(
         validate_issuer=True,  # only Bot Framework's issuer and the council tenant's Entra issuers
     )
     connections = MsalConnectionManager(connections_configurations={SERVICE_CONNECTION: config})
-    adapter = CloudAdapter(connection_manager=connections)
+    clients = SharedClients(connections)
+    adapter = CloudAdapter(connection_manager=connections, channel_service_client_factory=clients)
     adapter.on_turn_error = on_turn_error
     return TeamsEdge(
         adapter=adapter,
         auth_configuration=config,
+        clients=clients,
         middlewares=[jwt_authorization_middleware],
     )
