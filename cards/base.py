@@ -61,6 +61,22 @@ def para(text: str, *, subtle: bool = False, color: str | None = None, bold: boo
     )
 
 
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def delay(count: int, unit: str = "days") -> str:
+    """A configured delay as people say it: 'one week', 'four weeks', '10 days', '5 working days'
+    ('' for none, so the card states no number)."""
+    if count <= 0:
+        return ""
+    if unit == "working_days":
+        return f"{count} working day{'s' if count != 1 else ''}"
+    if count % 7:
+        return f"{count} day{'s' if count != 1 else ''}"
+    weeks = count // 7
+    return f"{NUMBER_WORDS[weeks] if weeks < len(NUMBER_WORDS) else weeks} week{'s' if weeks != 1 else ''}"
+
+
 def facts(pairs: Sequence[tuple[str, str]]) -> FactSet:
     return FactSet(facts=[Fact(title=t, value=v) for t, v in pairs])
 

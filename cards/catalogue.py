@@ -334,12 +334,12 @@ def example_timetable_notices() -> list[NoticeData]:
         t.DataRequest("2027-Q1", date(2027, 1, 1), DAY, "data_request"),
         t.ReminderDigest(rows, date(2026, 12, 1), "monthly_reminder", "2026-12"),
         t.OutstandingList(rows, date(2026, 12, 24), "outstanding_list", "2026-Q4"),
-        t.SltEscalation(rows, date(2027, 1, 7), "slt_outstanding", "2026-Q4", 14, 23, "2027-Q1"),
-        t.SltEscalation((), date(2027, 1, 7), "slt_outstanding", "2026-Q4", 3, 0),  # every audit in
+        t.SltEscalation(rows, date(2027, 1, 7), "slt_outstanding", "2026-Q4", 14, 23, "2027-Q1", after=7),
+        t.SltEscalation((), date(2027, 1, 7), "slt_outstanding", "2026-Q4", 3, 0, after=7),  # every audit in
         t.ActionFollowUp(9001, "DEMO-900123", actions, DAY, "followup_2"),
-        t.ActionEscalation(9001, "DEMO-900123", actions, DAY, "followup_escalation"),
+        t.ActionEscalation(9001, "DEMO-900123", actions, DAY, "followup_escalation", after=28),
         t.DipFollowUp(7, theme, DAY, "dip_agree"),
-        t.DipEscalation(7, theme, DAY, "dip_escalation"),
+        t.DipEscalation(7, theme, DAY, "dip_escalation", after=28),
         t.PimDue(9001, "DEMO-900123", DAY, "pim_due", DAY),
         t.ReviewDue(9002, "Thematic Practice Review – CLA and Care Leavers", "DEMO-900123", DAY, DAY, "review_due"),
         t.ActionDue(41, 9001, "DEMO-900123", "Rowan Demoford", DAY + timedelta(days=3), DAY, "action_reminder"),

@@ -131,9 +131,10 @@ def slt_escalation(
     overdue_moderations: int,
     unconfirmed_actions: int,
     quota_missing: str = "",
+    after: str = "",
 ) -> CardDict:
-    """A week after the due date: outstanding reviews and moderations, and a new cycle with none of its
-    audits drawn, to SLT."""
+    """After the due date (`after`: the configured delay, in words): outstanding reviews and moderations,
+    and a new cycle with none of its audits drawn, to SLT."""
     what = "Practice Learning Reviews outstanding" if overdue_reviews else "reviews and moderations"
     rows = [
         ("Reviews outstanding", str(len(overdue_reviews))),
@@ -144,7 +145,11 @@ def slt_escalation(
         rows.append((f"Audits drawn for {quota_missing}", "none yet"))
     body: list[CardElement] = [
         heading(f"Escalation: {what} — {period}", size="Large"),
-        para("The framework asks SLT to be told one week after reviews are due (section 13)."),
+        para(
+            f"The framework asks SLT to be told {after} after reviews are due (section 13)."
+            if after
+            else "The framework asks SLT to be told of reviews still outstanding after they are due (section 13)."
+        ),
         facts(rows),
     ]
     for row in overdue_reviews[:MAX_LISTED]:

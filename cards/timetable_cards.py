@@ -8,7 +8,7 @@ from microsoft_teams.cards import Container
 from microsoft_teams.cards.core import CardElement
 
 from cards import layered, notices, reports
-from cards.base import CardDict, action_row, card, execute, heading, para
+from cards.base import CardDict, action_row, card, delay, execute, heading, para
 from cards.registry import CardContext, builds
 from plf_core import timetable_notices as t
 from plf_core.card_actions import Verb
@@ -47,7 +47,8 @@ def _outstanding(notice: t.OutstandingList, context: CardContext) -> CardDict:
 def _slt(notice: t.SltEscalation, context: CardContext) -> CardDict:
     rows = _rows(notice.items, context.today)
     missing = _label(notice.quota_missing) if notice.quota_missing else ""
-    return notices.slt_escalation(_label(notice.cycle), rows, notice.moderations, notice.actions, missing)
+    after = delay(notice.after, notice.after_unit)
+    return notices.slt_escalation(_label(notice.cycle), rows, notice.moderations, notice.actions, missing, after)
 
 
 @builds(t.ActionFollowUp)
@@ -62,12 +63,18 @@ def _action_escalation(notice: t.ActionEscalation, context: CardContext) -> Card
     return layered.timetable_notice(
         f"Escalation: actions for case {notice.case} not confirmed",
         [
-            "Nobody has confirmed the actions from this audit's moderation four weeks after the first "
-            "follow-up (section 14). Please follow them up with the Head of Service concerned.",
+            f"Nobody has confirmed the actions from this audit's moderation {_since_first(notice)} "
+            "(section 14). Please follow them up with the Head of Service concerned.",
             *[f"- {a}" for a in notice.actions],
         ],
         ("Open the audit (read-only)", Verb.AUDIT_VIEW, {"audit": notice.audit_id}),
     )
+
+
+def _since_first(notice: t.ActionEscalation | t.DipEscalation) -> str:
+    """'four weeks after the first follow-up', as the configured rules have it (plf_core.stated_delays)."""
+    after = delay(notice.after, notice.after_unit)
+    return f"{after} after the first follow-up" if after else "since the follow-ups"
 
 
 def _label(code: str) -> str:
@@ -191,8 +198,8 @@ def _dip_escalation(notice: t.DipEscalation, context: CardContext) -> CardDict:
     return layered.timetable_notice(
         f"Escalation: dip sample {notice.dip_id} ({notice.theme})",
         [
-            "The QA service has not heard that this dip sample's actions were followed up, four weeks after "
-            "the follow-up (section 18). Please follow it up with the Head of Service."
+            "The QA service has not heard that this dip sample's actions were followed up, "
+            f"{_since_first(notice)} (section 18). Please follow it up with the Head of Service."
         ],
         ("Open the dip sample", Verb.DIP_OPEN, {"dip_sample": notice.dip_id}),
     )

@@ -11,7 +11,7 @@ of the timetable file may name (plf_core.timetable.CARDS).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from datetime import date
 from typing import Any, ClassVar, Self, TypeVar
 
@@ -90,7 +90,9 @@ class NoticeData:
         values: dict[str, Any] = {}
         for f in fields(cls):
             key = cls.KEYS.get(f.name, f.name)
-            if f.type == "int":
+            if f.type == "int" and key not in payload and f.default is not MISSING:  # written before it was
+                values[f.name] = f.default
+            elif f.type == "int":
                 values[f.name] = whole_number(payload, key)
             elif f.type in DATES:
                 values[f.name] = day_of(payload.get(key))

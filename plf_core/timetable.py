@@ -20,6 +20,7 @@ from typing import Any
 
 from plf_core.errors import ValidationFailed
 from plf_core.notices import NoticeData, parse
+from plf_core.stated_delays import stated_delay
 from plf_core.timetable_notices import TIMETABLE_CARDS
 from plf_core.timetable_state import (  # the state the engine reads, named from here too
     CycleState as CycleState,
@@ -194,9 +195,6 @@ def _choice(value: Any, kind: type[StrEnum], name: str, what: str) -> Any:
         raise ValidationFailed(f"{name}: unknown {what} '{value}' (known: {known})") from None
 
 
-# --- the state the engine reads: plf_core/timetable_state.py
-
-
 @dataclass(frozen=True)
 class DueNotice:
     dedupe_key: str
@@ -219,6 +217,7 @@ def due_notices(
     out: list[DueNotice] = []
     today = now.astimezone(hours.zone).date()
     for rule in rules:
+        delay = stated_delay(rule, rules)  # the figure its card states
         for anchor, subject, people, data, done in _subjects(rule, state, today):
             if done:
                 continue
@@ -231,7 +230,7 @@ def due_notices(
                     DueNotice(
                         f"{rule.id}:{subject}:{person}",
                         person,
-                        parse(rule.card, {**data, "rule": rule.id, "due": due.isoformat()}),
+                        parse(rule.card, {**data, **delay, "rule": rule.id, "due": due.isoformat()}),
                         rule.urgent,
                         send_at,
                         rule.id,

@@ -16,6 +16,7 @@ from plf_core.framework_config import Framework
 from plf_core.notices import DueRow
 from plf_core.people import Actor
 from plf_core.ports import AbstractUnitOfWork
+from plf_core.stated_delays import slt_delay
 from plf_core.timetable import DueNotice, Hours, Recipient, Rule, due_notices
 from plf_core.timetable_notices import ReminderDigest, SltEscalation
 from plf_core.vocabulary import Role
@@ -157,7 +158,7 @@ async def escalate(
     if not slt:
         raise ValidationFailed("nobody holds the SLT role: add them with `plf import people`")
     day = today.isoformat()
-    escalation = SltEscalation(overdue, today, "escalate", f"overdue on {day}")
+    escalation = SltEscalation(overdue, today, "escalate", f"overdue on {day}", **slt_delay(rules))
     notices = [DueNotice(f"escalate:{day}:{person}", person, escalation, True, now, "escalate") for person in slt]
     return await _send_or_show(uow, notices, dry_run, f"the escalation of {len(overdue)} overdue review(s)", None)
 

@@ -5,7 +5,7 @@ the day it was due (a reminder's cards count their deadlines from it)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, ClassVar, Self
 
@@ -64,6 +64,8 @@ class DipEscalation(TimetableNotice):
     theme: str
     due: date | None
     rule: str = ""
+    after: int = 0  # how long after the first follow-up (plf_core.stated_delays); 0: not recorded
+    after_unit: str = "days"
 
 
 @kind
@@ -191,6 +193,9 @@ class OutstandingList(_Reviews):
         return cls(due_rows(payload), day_of(payload.get("due")), text_of(payload, "rule"), text_of(payload, "cycle"))
 
 
+COUNTS = ("moderations", "actions", "after")  # an SLT escalation's whole numbers (0 when written before them)
+
+
 @kind
 @dataclass(frozen=True)
 class SltEscalation(_Reviews):
@@ -199,17 +204,20 @@ class SltEscalation(_Reviews):
     moderations: int = 0  # moderations asked for and not done
     actions: int = 0  # actions past their deadline
     quota_missing: str = ""  # the cycle that started with none of its audits drawn
+    after: int = 0  # how long after the due date SLT are told (plf_core.stated_delays); 0: not recorded
+    after_unit: str = "days"
 
     def to_payload(self) -> dict[str, Any]:
-        counts = {"moderations": self.moderations, "actions": self.actions}
-        return {**self._base(), "cycle": self.cycle, **counts, "quota_missing": self.quota_missing}
+        counts = {"moderations": self.moderations, "actions": self.actions, "after": self.after}
+        more = {"quota_missing": self.quota_missing, "after_unit": self.after_unit}
+        return {**self._base(), "cycle": self.cycle, **counts, **more}
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> Self:
-        counts = {key: whole_number(payload, key) if key in payload else 0 for key in ("moderations", "actions")}
-        rows = due_rows(payload)
-        cycle, missing = text_of(payload, "cycle"), text_of(payload, "quota_missing")
-        return cls(rows, day_of(payload.get("due")), text_of(payload, "rule"), cycle, **counts, quota_missing=missing)
+        head = (due_rows(payload), day_of(payload.get("due")), text_of(payload, "rule"), text_of(payload, "cycle"))
+        moderations, actions, after = (whole_number(payload, k) if k in payload else 0 for k in COUNTS)
+        missing, unit = text_of(payload, "quota_missing"), text_of(payload, "after_unit", "days")
+        return cls(*head, moderations, actions, missing, after, unit)
 
 
 @dataclass(frozen=True)
@@ -256,6 +264,16 @@ class ActionFollowUp(_Actions):
 @dataclass(frozen=True)
 class ActionEscalation(_Actions):
     KIND = "action_escalation"
+    after: int = 0  # how long after the first follow-up (plf_core.stated_delays); 0: not recorded
+    after_unit: str = "days"
+
+    def to_payload(self) -> dict[str, Any]:
+        return {**super().to_payload(), "after": self.after, "after_unit": self.after_unit}
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> Self:
+        after = whole_number(payload, "after") if "after" in payload else 0
+        return replace(super().from_payload(payload), after=after, after_unit=text_of(payload, "after_unit", "days"))
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,6 @@
-"""Loading the synthetic demo borough (and the cycles around today) into an empty database."""
+"""Loading the synthetic demo borough's directory (teams, people, their leaders and cases) into an empty
+database, and its synthetic year of returned audits. The audit cycles are not the demo's: the service
+makes them (`plf migrate` and the sweep, store.migrate.ensure_calendar), as for any imported directory."""
 
 from __future__ import annotations
 

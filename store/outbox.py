@@ -66,23 +66,26 @@ class SqlOutbox(SqlRepository):
         return found.scalar() is not None
 
     async def cancel_pending(self, key_prefixes: tuple[str, ...], subject: str) -> int:
-        """Pending timetable notices about `subject` (keys 'rule:subject:person') that are no longer needed."""
+        """Pending timetable notices about `subject` (keys 'rule:subject:person') that are no longer needed,
+        those waiting for their person to install the bot too (installing would send them after all)."""
         cancelled = 0
+        waiting = or_(
+            OutboxMessage.status == OutboxStatus.PENDING.value,
+            and_(
+                OutboxMessage.status == OutboxStatus.FAILED.value,
+                OutboxMessage.last_error.like(f"{NO_CONVERSATION}%"),
+            ),
+        )
         for prefix in key_prefixes:
             result = await self.session.execute(
                 update(OutboxMessage)
-                .where(
-                    OutboxMessage.status == "pending",
-                    OutboxMessage.dedupe_key.like(f"{prefix}%:{subject}:%"),
-                )
+                .where(waiting, OutboxMessage.dedupe_key.like(f"{prefix.rstrip(':')}%:{subject}:%"))
                 .values(status="cancelled")
             )
             cancelled += int(result.rowcount)  # type: ignore[attr-defined]
         # and out of any digest still waiting to go
         digests = (
-            await self.session.execute(
-                select(OutboxMessage).where(OutboxMessage.status == "pending", OutboxMessage.kind == "daily_digest")
-            )
+            await self.session.execute(select(OutboxMessage).where(waiting, OutboxMessage.kind == "daily_digest"))
         ).scalars()
         for digest in digests:
             items = digest.payload.get("items")

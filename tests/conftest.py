@@ -66,7 +66,7 @@ async def migrated_url(backend: str, tmp_path: Path) -> AsyncIterator[str]:
 
 @pytest.fixture
 async def demo_url(backend: str, tmp_path: Path, now: datetime) -> AsyncIterator[str]:
-    """A migrated database holding the demo borough and the cycles around `now` (as `plf demo`)."""
+    """A migrated database with the cycles around `now` (as `plf migrate`) holding the demo borough (`plf demo`)."""
     day = now.astimezone(LONDON).date().isoformat()
     async with fresh_database(backend, tmp_path, await template(backend, f"demo-{day}", with_demo(now))) as url:
         yield url

@@ -125,7 +125,8 @@ async def migrated(url: str) -> None:
 
 
 def with_demo(now: datetime) -> Callable[[str], Awaitable[None]]:
-    """Migrated, with the synthetic demo borough and the cycles around `now` (as `plf demo` does)."""
+    """Migrated with the cycles around `now` (as `plf migrate` makes them), and the synthetic demo borough
+    (as `plf demo` loads it)."""
 
     async def build(url: str) -> None:
         from plf_core.clock import FixedClock

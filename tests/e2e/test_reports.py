@@ -12,11 +12,12 @@ from typing import Any
 import aiohttp
 import pytest
 
+from plf_core.vocabulary import Role
 from tests.card_tree import walk
 from tests.databases import fresh_database, template, with_history
 from tests.e2e.running_app import serving
 from tests.e2e.teams import card_facts, card_texts
-from tests.e2e.test_audit_workflow import BOROUGH, _query, cast, users, wait_for_card
+from tests.e2e.test_audit_workflow import BOROUGH, _query, cards_to, cast, users, wait_for_card
 from tests.fakes.connector import running_connector
 
 
@@ -155,3 +156,29 @@ async def test_a_practitioner_and_their_practice_lead_open_their_own_teams_repor
     assert int(card_facts(lead_card)["Audits returned"].rstrip("*")) == returned  # the team they lead
     assert await u["stranger"].say("report quarter") == 202  # the service's report stays QA's, SLT's, managers'
     await wait_for_card(connector, u["stranger"], "only the QA team")
+
+
+async def test_the_months_highlight_report_reaches_every_manager_for_their_scope(database_url: str) -> None:
+    """Lines 406, 431, 479: by itself, on the configured working day (the bot's own clock moved on)."""
+    from tests.e2e.test_year_e2e import JOBS, SLOW, at, holding, user_of
+    from tests.instants import LONDON, JumpingClock
+
+    clock = JumpingClock(at("2026-12-02", "16:00"), LONDON)
+    whole = {*holding(Role.SLT), *holding(Role.DIRECTOR_OF_OPERATIONS), *holding(Role.QA_MANAGER)}
+    areas: dict[str, set[str]] = {}
+    for team in BOROUGH.teams:
+        for email in (team.head_of_service_email, team.service_manager_email):
+            if email:
+                areas.setdefault(email, set()).add(team.service_area_name)
+    async with running_connector() as connector, serving(database_url, clock=clock, **JOBS) as app:
+        managers = {email: user_of(app.url, connector, email) for email in whole | set(areas)}
+        for user in managers.values():
+            assert await user.install() in (200, 202)
+        clock.jump_to(at("2026-12-03"))  # the third working day of December: November's report
+        for email, user in managers.items():
+            card = await wait_for_card(connector, user, "Highlight report: November 2026", SLOW)
+            titles = {t for c in cards_to(connector, user) for t in card_texts(c) if t.startswith("Highlight report")}
+            scopes = ({"the whole service"} if email in whole else set()) | areas.get(email, set())
+            assert titles == {f"Highlight report: November 2026, {scope}" for scope in scopes}, (email, titles)
+            assert link(card, "Open the full report").startswith(f"{app.url}/links/reports/")
+    assert len(managers) == 20  # SLT, the Director of Operations, the QA managers; each area's HoS and SMs

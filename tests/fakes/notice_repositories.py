@@ -8,7 +8,7 @@ from typing import Any
 
 from plf_core.audits import PLC_FORM
 from plf_core.clock import Clock
-from plf_core.delivery import NOT_SUMMARISED, SUMMARY, Claimed, is_urgent
+from plf_core.delivery import NOT_SUMMARISED, SUMMARY, Claimed, is_urgent, waits_for_install
 from plf_core.errors import ValidationFailed
 from plf_core.figures import Figures
 from plf_core.highlight import HighlightReport, PeriodFigures, highlight
@@ -95,7 +95,10 @@ class FakeOutbox(FakeRepository):
         cancelled = 0
         for row in self.world.outbox.values():
             key = row.dedupe_key
-            if row.status in ("pending", "merged") and key.startswith(key_prefixes) and f":{subject}:" in key:
+            waiting = row.status in ("pending", "merged") or (
+                row.status == "failed" and waits_for_install(row.last_error or "")
+            )
+            if waiting and key.startswith(key_prefixes) and f":{subject}:" in key:
                 row.status = "cancelled"
                 cancelled += 1
         return cancelled

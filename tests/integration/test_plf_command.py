@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from plf_core.demo_borough import build_demo_borough
-from plf_core.directory_columns import CASE_COLUMNS, PEOPLE_COLUMNS, TEAM_COLUMNS
+from tests.demo_directory import IMPORTS, directory_files
 from tests.e2e.running_app import plf, plf_env
 
 TEAMS = "team_code,team_name,service_area_code,service_area_name\nT1,Team One,SA,Area\n"
@@ -242,38 +242,11 @@ def test_a_council_that_imports_its_own_directory_gets_cycles_due_dates_and_remi
     """No `plf demo`: the demo borough's directory as the CSV files a council would export, imported;
     an assigned audit is due at its cycle's end and the timetable has its reminders."""
     borough = build_demo_borough()
-    teams = [[t.code, t.name, t.service_area_code, t.service_area_name] for t in borough.teams]
-    leaders = [
-        [*row, t.practice_lead_email or "", t.service_manager_email or "", t.head_of_service_email or ""]
-        for row, t in zip(teams, borough.teams, strict=True)
-    ]
-    people = [
-        [p.aad_object_id, p.display_name, p.email, ";".join(r.value for r in p.roles), p.team_code or ""]
-        for p in borough.people
-    ]
-    cases = [
-        [
-            c.azeus_number,
-            c.gender.value,
-            c.age,
-            c.cohort.value,
-            c.team_code,
-            c.allocated_worker_email or "",
-            c.legal_status or "",
-            "yes" if c.ehcp else "no",
-        ]
-        for c in borough.cases
-    ]
-    files = {
-        "teams": csv_file(tmp_path, "teams.csv", TEAM_COLUMNS[:4], teams),
-        "people": csv_file(tmp_path, "people.csv", PEOPLE_COLUMNS, people),
-        "leaders": csv_file(tmp_path, "leaders.csv", TEAM_COLUMNS, leaders),
-        "cases": csv_file(tmp_path, "cases.csv", CASE_COLUMNS, cases),
-    }
+    files = directory_files(tmp_path, borough)
     env = plf_env(database_url)  # 20 November 2026: the 2026-Q4 cycle
     migrated = plf(["migrate"], env)
     assert "audit cycles (quarterly): 2026 Q3 to 2027 Q2, 4 added" in migrated.stdout, migrated.stdout
-    for kind, name in (("teams", "teams"), ("people", "people"), ("teams", "leaders"), ("cases", "cases")):
+    for kind, name in IMPORTS:
         imported = plf(["import", kind, files[name]], env)
         assert imported.returncode == 0, imported.stderr
     again = plf(["import", "teams", files["teams"]], env)  # without the leader columns: leaders kept
@@ -306,14 +279,3 @@ def await_rows(database_url: str, sql: str) -> list[tuple[object, ...]]:
     from tests.e2e.test_audit_workflow import _query
 
     return asyncio.run(_query(database_url, sql))
-
-
-def csv_file(tmp_path: Path, name: str, header: tuple[str, ...], rows: list[list[object]]) -> str:
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return write(tmp_path, name, out.getvalue())
