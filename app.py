@@ -230,12 +230,14 @@ def describe_start(settings: Settings) -> str:
     )
 
 
-def serve(settings: Settings) -> None:
+def serve(settings: Settings, *, reuse_port: bool = False) -> None:
+    """`reuse_port`: one of several processes listening on the port (plf serve --workers)."""
     log.info("%s", describe_start(settings))
     web.run_app(
         create_app(settings),
         host=settings.host,
         port=settings.port,
+        reuse_port=reuse_port or None,
         print=None,
         access_log=None,
         handler_cancellation=True,

@@ -12,12 +12,13 @@ from tqdm import tqdm
 
 from composition import Core
 from plf_cli.running import Subparsers, say, where, with_database
+from plf_cli.workers import MAX_WORKERS
 from plf_core.demo_borough import build_demo_borough
 from plf_core.errors import PlfError, ValidationFailed
 from plf_core.ports import UnitOfWorkFactory
 from plf_core.vocabulary import Role
 from store import directory, migrate
-from store.database import session_factory
+from store.database import is_sqlite, normalise_url, session_factory
 from store.demo import load_demo, load_history
 from store.importer import ImportKind, ImportReport, import_csv
 
@@ -47,7 +48,14 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--role", choices=[r.value for r in Role])
     p.add_argument("--team")
     p.set_defaults(run=cmd_people)
-    sub.add_parser("serve", help="serve the bot (POST /api/messages, GET /healthz)").set_defaults(run=cmd_serve)
+    s = sub.add_parser("serve", help="serve the bot (POST /api/messages, GET /healthz)")
+    s.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes sharing the port, to use every core (PostgreSQL only; default 1)",
+    )
+    s.set_defaults(run=cmd_serve)
 
 
 def counts_line(core: Core, counts: directory.DirectoryCounts) -> str:
@@ -181,6 +189,7 @@ async def cmd_people(core: Core, args: argparse.Namespace) -> int:
 async def cmd_serve(core: Core, args: argparse.Namespace) -> int:
     """Checks before serving: the timetable and the schema; then main() serves (outside this event loop)."""
     rules = core.chat.rules  # a bad timetable stops start-up, naming the line and the rule
+    _check_workers(core, args.workers)
 
     async def work(engine: AsyncEngine, uow: UnitOfWorkFactory) -> int:
         revision = await migrate.current_revision(engine)
@@ -200,4 +209,16 @@ async def cmd_serve(core: Core, args: argparse.Namespace) -> int:
         say(f"timetable: {len(rules)} rules from {core.settings.timetable_file or 'the shipped default'}")
         say(describe_start(core.settings))
         say(f"health check: http://{core.settings.host}:{core.settings.port}/healthz")
+        if args.workers > 1:
+            say(f"{args.workers} worker processes share the port")
     return status
+
+
+def _check_workers(core: Core, workers: int) -> None:
+    if not 1 <= workers <= MAX_WORKERS:
+        raise PlfError(f"--workers is 1 to {MAX_WORKERS}, not {workers}")
+    if workers > 1 and is_sqlite(normalise_url(core.settings.database_url)):
+        raise PlfError(
+            f"--workers {workers} needs PostgreSQL: an SQLite file takes one writer at a time, "
+            "so one process serves it (leave out --workers, or set DATABASE_URL to PostgreSQL)"
+        )

@@ -62,6 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's last flush does not complain either
         return 0
     if status == 0 and args.command == "serve":
+        if args.workers > 1:
+            from plf_cli.workers import serve_workers
+
+            return serve_workers(settings, args.workers)
         from app import serve
 
         serve(settings)

@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -101,13 +101,18 @@ STARTUP_LIMIT_S = 60.0  # a loaded machine can take a while to import and migrat
 
 @asynccontextmanager
 async def running_app(
-    database_url: str, tmp_path: Path, now: datetime | None = DEFAULT_NOW, **extra: str
+    database_url: str,
+    tmp_path: Path,
+    now: datetime | None = DEFAULT_NOW,
+    serve: Sequence[str] = (),
+    **extra: str,
 ) -> AsyncIterator[RunningApp]:
+    """`plf serve [SERVE...]` as its own process, with `extra` in its environment."""
     port = free_port()
     env = plf_env(database_url, now, PORT=str(port), **extra)
     log_path = tmp_path / f"app-{port}.log"
     with log_path.open("w") as log:
-        process = subprocess.Popen([*PLF, "serve"], env=env, cwd=ROOT, stdout=log, stderr=log, text=True)
+        process = subprocess.Popen([*PLF, "serve", *serve], env=env, cwd=ROOT, stdout=log, stderr=log, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
         await wait_until_serving(url, process, log_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import signal
 from collections import Counter
@@ -192,3 +193,53 @@ async def flood_from_one_person(database_url: str, connector: FakeConnector, url
     users = [TeamsUser(urls[n % len(urls)], connector.url, aad) for n in range(30)]
     statuses = await asyncio.gather(*(user.say("help") for user in users))
     return statuses.count(202), statuses.count(429)
+
+
+def workers_of(parent: int) -> set[int]:
+    """The live worker processes of `parent` (from /proc): `plf serve --workers N`'s, which multiprocessing
+    started (not its resource tracker)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == parent and fields[0] != "Z" and b"spawn_main" in command:
+            found.add(int(stat.parent.name))
+    return found
+
+
+async def two_workers(parent: int, without: int | None = None) -> set[int]:
+    async with asyncio.timeout(60):
+        while len(found := workers_of(parent)) != 2 or without in found:
+            await asyncio.sleep(0.1)
+    return found
+
+
+async def test_two_workers_share_one_port_and_one_that_dies_is_replaced(tmp_path: Path) -> None:
+    """`plf serve --workers 2`: both serve on one port (each answers), a worker killed is started again
+    and the port never stops answering, and stopping the parent stops both."""
+    async with fresh_database("postgres", tmp_path) as database_url, running_connector() as connector:
+        env = plf_env(database_url)
+        assert plf(["migrate"], env).returncode == 0
+        assert plf(["demo"], env).returncode == 0
+        async with running_app(
+            database_url, tmp_path, serve=["--workers", "2"], LOG_LEVEL="INFO", FLOOD_LIMIT="1000"
+        ) as app:
+            first = await two_workers(app.process.pid)
+            async with asyncio.timeout(60):  # both have started serving, each on the shared port
+                while app.log().count("serving (pid") < 2:
+                    await asyncio.sleep(0.1)
+            user = TeamsUser(app.url, connector.url, "00000000-0000-0000-0000-00000000dead")
+            assert [await user.say("hello") for _ in range(20)] == [202] * 20
+            killed = min(first)
+            os.kill(killed, signal.SIGKILL)
+            assert max(first) in await two_workers(app.process.pid, without=killed)
+            assert "ended with code -9: starting another" in app.log()
+            assert [await user.say("hello") for _ in range(20)] == [202] * 20
+            async with asyncio.timeout(30):  # each accepted message answered through the connector
+                while len(connector.received) < 40:
+                    await asyncio.sleep(0.1)
+        assert not workers_of(app.process.pid)
+        assert app.process.returncode == 0

@@ -131,6 +131,16 @@ def test_serve_refuses_to_start_with_a_bad_timetable(database_url: str, tmp_path
     assert problem in refused.stderr
 
 
+def test_serve_with_several_workers_needs_postgresql(database_url: str, backend: str) -> None:
+    env = plf_env(database_url)
+    assert plf(["migrate"], env).returncode == 0
+    assert plf(["serve", "--workers", "0"], env).stderr.strip() == "plf serve: --workers is 1 to 16, not 0"
+    if backend == "sqlite":
+        refused = plf(["serve", "--workers", "2"], env)
+        assert refused.returncode == 2
+        assert "--workers 2 needs PostgreSQL: an SQLite file takes one writer at a time" in refused.stderr
+
+
 def test_the_timetable_commands_work_from_a_terminal(database_url: str) -> None:
     env = plf_env(database_url)
     assert plf(["migrate"], env).returncode == 0
