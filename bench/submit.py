@@ -8,6 +8,8 @@ system time over the requests answered), then an open loop at 100, 200 and 300 s
 p99, and 503s). The 1-minute load average is read before each measurement; above 1.5, latencies are
 printed but not judged. Targets (issue 19): throughput >= 0.6 x the durable echo's (median of three);
 p99 <= 50 ms with no 503 at 300/s on a quiet machine; peak RSS <= 200 MB.
+Beside them, interleaved the same way, the bot served by `plf serve --workers 2` (BENCH_WORKERS) on its
+own audits: whether a second process on this host adds throughput (its CPU counts every worker's).
 BENCH_SECONDS (each open loop, default 10) and BENCH_THROUGHPUT_SECONDS (default 10) shorten it.
 """
 
@@ -43,6 +45,7 @@ THROUGHPUT_SECONDS = float(os.environ.get("BENCH_THROUGHPUT_SECONDS", "10"))
 REPEATS = 3
 QUIET_LOAD = 1.5  # above this 1-minute load average, latencies mean nothing: reported, not judged
 AUDITS = 300
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))  # plf serve --workers N, measured beside one process
 
 
 @dataclass
@@ -158,6 +161,10 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def peak_rss_mb(pid: int) -> float:
+    """A process's peak resident memory; a parent of workers: its largest worker's."""
+    workers = [c for c in children(pid) if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+    if workers:
+        return max(peak_rss_mb(w) for w in workers)
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
@@ -195,7 +202,7 @@ async def prepare(database_url: str) -> list[Target]:
     try:
         async with unit_of_work_factory(engine, clock)() as uow:
             qa = await qa_actor(uow, None)
-            for case in borough.cases[:AUDITS]:
+            for case in borough.cases[: 2 * AUDITS]:  # for the bot, and for the bot with several workers
                 worker = people[case.allocated_worker_email or ""]
                 today = clock.today()
                 reply = await assigning.assign(uow, qa, case.azeus_number, worker.email, None, today, anyway=True)
@@ -205,10 +212,33 @@ async def prepare(database_url: str) -> list[Target]:
     return targets
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def children(pid: int) -> list[int]:
+    """The processes `pid` started (plf serve --workers N's workers), from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int(_stat(int(entry.name))[1]) == pid:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
 def cpu_seconds(pid: int) -> float:
-    """A process's CPU time so far (user + system)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """A process's CPU time so far (user + system), with its children's (a parent of workers)."""
+    total = 0.0
+    for each in (pid, *children(pid)):
+        try:
+            fields = _stat(each)
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 @dataclass
@@ -239,17 +269,18 @@ async def measure(variant: Variant) -> None:
     print(f"  {variant.name}: {throughput:7.1f} saves/s, {variant.cpu_ms[-1]:.2f} ms CPU each", flush=True)
 
 
-def report(bot: Variant, echo: Variant, durable: Variant, rss: float) -> None:
+def report(variants: list[Variant], rss: float) -> None:
     def verdict(ok: bool) -> str:
         return "ok" if ok else "MISSED"
 
-    loaded = max(max(v.loads) for v in (bot, echo, durable))
+    bot, workers = variants[0], variants[-1]
+    loaded = max(max(v.loads) for v in variants)
     quiet = loaded <= QUIET_LOAD
     if not quiet:
         print(
             f"  !!! load average reached {loaded:.1f} (> {QUIET_LOAD}) before a measurement: latencies are not judged"
         )
-    for v in (bot, echo, durable):
+    for v in variants:
         print(
             f"  {v.name:<8} throughput median {statistics.median(v.throughput):7.1f}/s "
             f"({', '.join(f'{t:.0f}' for t in v.throughput)}), CPU {statistics.median(v.cpu_ms):.2f} ms/request"
@@ -260,12 +291,12 @@ def report(bot: Variant, echo: Variant, durable: Variant, rss: float) -> None:
             print(
                 f"           open loop {rate}/s: p50 {percentile(lat, 50):6.1f} ms, p99 {percentile(lat, 99):6.1f} ms{shed}"
             )
-    ratio = statistics.median(bot.throughput) / statistics.median(durable.throughput)
-    bare = statistics.median(bot.throughput) / statistics.median(echo.throughput)
+    median = {v.name: statistics.median(v.throughput) for v in variants}
+    ratio = median["bot"] / median["durable"]
     print(
         f"  ratios: bot / echo with one durable write {ratio:.2f} [target >= 0.6: {verdict(ratio >= 0.6)}]; "
-        f"bot / bare echo {bare:.2f}; durable / bare "
-        f"{statistics.median(durable.throughput) / statistics.median(echo.throughput):.2f}"
+        f"bot / bare echo {median['bot'] / median['echo']:.2f}; durable / bare {median['durable'] / median['echo']:.2f}; "
+        f"{workers.name} / bot {median[workers.name] / median['bot']:.2f}"
     )
     top = max(RATES)
     p99 = percentile(bot.latencies[top], 99)
@@ -286,10 +317,9 @@ async def main() -> int:
     with tempfile.TemporaryDirectory() as workdir:
         async with fresh_database("postgres", Path(workdir)) as database_url:
             targets = await prepare(database_url)
-            ports = free_port(), free_port(), free_port()
+            ports = free_port(), free_port(), free_port(), free_port()
             env = plf_env(
                 database_url,
-                PORT=str(ports[0]),
                 LOG_LEVEL="WARNING",
                 DISPATCH_INTERVAL_SECONDS="60",
                 FLOOD_LIMIT="10000",
@@ -297,26 +327,26 @@ async def main() -> int:
             echo_env = {**env, "PYTHONPATH": str(ROOT)}
             echo_bot = str(ROOT / "bench" / "echo_bot.py")
             logs = Path(workdir)
+            plf_serve = [sys.executable, "-m", "plf_cli.main", "serve"]
             processes = [
-                start([sys.executable, "-m", "plf_cli.main", "serve"], env, logs / "bot.log"),
+                start(plf_serve, {**env, "PORT": str(ports[0])}, logs / "bot.log"),
                 start([sys.executable, echo_bot, str(ports[1])], echo_env, logs / "echo.log"),
                 start([sys.executable, echo_bot, str(ports[2]), database_url], echo_env, logs / "durable.log"),
+                start([*plf_serve, "--workers", str(WORKERS)], {**env, "PORT": str(ports[3])}, logs / "workers.log"),
             ]
             try:
                 for port in ports:
                     await wait_healthy(f"http://127.0.0.1:{port}/healthz")
-                names = ("bot", "echo", "durable")
+                names = ("bot", "echo", "durable", f"bot x{WORKERS}")
+                own = (targets[:AUDITS], targets[:AUDITS], targets[:AUDITS], targets[AUDITS:])  # two bots, two sets
                 variants = [
                     Variant(
-                        name,
-                        f"http://127.0.0.1:{port}/api/messages",
-                        p.pid,
-                        [Target(t.audit_id, t.aad) for t in targets],
+                        name, f"http://127.0.0.1:{port}/api/messages", p.pid, [Target(t.audit_id, t.aad) for t in ts]
                     )
-                    for name, port, p in zip(names, ports, processes, strict=True)
+                    for name, port, p, ts in zip(names, ports, processes, own, strict=True)
                 ]
                 print(
-                    f"card save on PostgreSQL ({len(targets)} audits); {REPEATS} interleaved repetitions of: "
+                    f"card save on PostgreSQL ({AUDITS} audits each); {REPEATS} interleaved repetitions of: "
                     f"{CLIENTS} clients for {THROUGHPUT_SECONDS:g} s, then open loop at {RATES} /s for {SECONDS:g} s each"
                 )
                 for variant in variants:  # warmed up first: the first requests pay for imports and caches
@@ -332,7 +362,7 @@ async def main() -> int:
                 for process in processes:
                     process.terminate()
                     process.wait(timeout=10)
-    report(*variants, rss)
+    report(variants, rss)
     return 0
 
 
