@@ -58,6 +58,7 @@ bench: $(DEV_STAMP)
 	scripts/ensure_postgres.sh
 	$(BIN)/python bench/import_cases.py
 	$(BIN)/python bench/submit.py
+	$(BIN)/python bench/event_loop.py
 	$(BIN)/python bench/shared_limits.py
 	$(BIN)/python bench/layered.py
 	$(BIN)/python bench/timetable.py

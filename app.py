@@ -241,11 +241,24 @@ def describe_start(settings: Settings) -> str:
     )
 
 
+def new_event_loop(kind: str) -> asyncio.AbstractEventLoop:
+    """asyncio's own loop, or uvloop with EVENT_LOOP=uvloop where it is installed (bench/event_loop.py)."""
+    if kind == "uvloop":
+        try:
+            import uvloop
+        except ImportError:
+            log.warning("EVENT_LOOP=uvloop but uvloop is not installed: serving on asyncio's own loop")
+        else:
+            return uvloop.new_event_loop()
+    return asyncio.new_event_loop()
+
+
 def serve(settings: Settings, *, reuse_port: bool = False) -> None:
     """`reuse_port`: one of several processes listening on the port (plf serve --workers)."""
     log.info("%s", describe_start(settings))
     web.run_app(
         create_app(settings),
+        loop=new_event_loop(settings.event_loop),
         host=settings.host,
         port=settings.port,
         reuse_port=reuse_port or None,

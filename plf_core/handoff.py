@@ -61,9 +61,14 @@ async def tell_the_next(
     uow: AbstractUnitOfWork, before: AuditView, after: AuditView, editors: Collection[Contributor], by: str
 ) -> None:
     """A part completed by this save: each contributor still to finish gets a card saying it is ready."""
-    was, now = left_to_do(before), left_to_do(after)
+    if after.case is None:
+        return
+    now = left_to_do(after)
+    if all(c in now for c in editors):  # most saves: this person's part is still under way
+        return
+    was = left_to_do(before)
     completed = [c for c in editors if c in was and c not in now]
-    if not completed or after.case is None:
+    if not completed:
         return
     for contributor, parts in now.items():
         person, _ = who_is(after, contributor)

@@ -49,7 +49,7 @@ async def test_a_concern_raised_at_night_reaches_the_managers_climbs_and_is_ackn
     clock = JumpingClock(NIGHT, LONDON)
     async with (
         running_connector() as connector,
-        serving(database_url, clock=clock, DISPATCH_INTERVAL_SECONDS="1", SWEEP_INTERVAL_SECONDS="5") as app,
+        serving(database_url, clock=clock, DISPATCH_INTERVAL_SECONDS="1", SWEEP_INTERVAL_SECONDS="2") as app,
     ):
         u = users(app.url, connector)
         for user in u.values():

@@ -74,7 +74,7 @@ async def test_five_undelivered_messages_to_four_people_give_qa_one_summary(data
     await undelivered(database_url, notices, dead=frozenset({"e2e:0", "e2e:1"}))  # the worker's two gave up
     async with (
         running_connector() as connector,
-        serving(database_url, DEFAULT_NOW, DISPATCH_INTERVAL_SECONDS="1", SWEEP_INTERVAL_SECONDS="5") as app,
+        serving(database_url, DEFAULT_NOW, DISPATCH_INTERVAL_SECONDS="1", SWEEP_INTERVAL_SECONDS="2") as app,
     ):
         u = users(app.url, connector)
         await u["qa"].install()  # the other QA officers have not installed the bot

@@ -28,7 +28,7 @@ from tests.instants import DEFAULT_NOW, LONDON, JumpingClock
 
 DIP = get_form("dip_sample_terms")
 PLANNED = "Children coming into care"  # the configured plan's December theme
-JOBS = {"DISPATCH_INTERVAL_SECONDS": "1", "SWEEP_INTERVAL_SECONDS": "5"}  # the bot's own jobs, often
+JOBS = {"DISPATCH_INTERVAL_SECONDS": "1", "SWEEP_INTERVAL_SECONDS": "2"}  # the bot's own jobs, often
 SLOW = 30  # a generous limit for what a job sends after the clock moves on
 
 
