@@ -287,19 +287,12 @@ class PlfAgent(ActivityHandler):
         units: UnitOfWorkFactory | None = None,
     ) -> CardDict:
         aad = self._aad(activity)
-        units = units or self.uow
         actor: Actor | None = None
         wrote_notices = False
         try:
             for attempt in range(1, CONTENDED_TRIES + 1):
                 try:
-                    async with units() as uow:
-                        actor = await self.actors.get(uow.people, aad) if aad else None
-                        if actor is None:
-                            card = await self._unknown(uow, activity)
-                        else:
-                            card = await self._card_of(uow, actor, work, refresh)
-                        wrote_notices = uow.notices_added > 0
+                    actor, card, wrote_notices = await self._once(units or self.uow, aad, activity, work, refresh)
                     break
                 except Contended:  # another write got in first: again, in a new transaction that sees it
                     if attempt == CONTENDED_TRIES:
@@ -333,6 +326,22 @@ class PlfAgent(ActivityHandler):
         if wrote_notices and self.notices_written is not None:
             await self.notices_written()
         return card
+
+    async def _once(
+        self,
+        units: UnitOfWorkFactory,
+        aad: str | None,
+        activity: Activity,
+        work: Callable[[AbstractUnitOfWork, Actor], Awaitable[AnyScreen]],
+        refresh: bool,
+    ) -> tuple[Actor | None, CardDict, bool]:
+        """The turn's work in one unit of work: who sent it, their card, and whether notices were written."""
+        async with units() as uow:
+            actor = await self.actors.get(uow.people, aad) if aad else None
+            if actor is not None:
+                return actor, await self._card_of(uow, actor, work, refresh), uow.notices_added > 0
+        async with self.uow() as uow:  # in a unit of work of its own: a card save's holds only its own writes
+            return None, await self._unknown(uow, activity), uow.notices_added > 0
 
     async def _log_refusal(self, actor: Actor | None, exc: Refused, activity_id: str | None, outcome: str) -> None:
         """Refusals are logged in their own transaction: the turn's own was rolled back."""
