@@ -287,12 +287,12 @@ class PlfAgent(ActivityHandler):
         units: UnitOfWorkFactory | None = None,
     ) -> CardDict:
         aad = self._aad(activity)
-        actor: Actor | None = None
+        sender: list[Actor] = []  # who sent it, once known: a refusal is logged against them
         wrote_notices = False
         try:
             for attempt in range(1, CONTENDED_TRIES + 1):
                 try:
-                    actor, card, wrote_notices = await self._once(units or self.uow, aad, activity, work, refresh)
+                    card, wrote_notices = await self._once(units or self.uow, aad, activity, work, refresh, sender)
                     break
                 except Contended:  # another write got in first: again, in a new transaction that sees it
                     if attempt == CONTENDED_TRIES:
@@ -302,12 +302,12 @@ class PlfAgent(ActivityHandler):
             return workflow_cards.problem(" ".join([str(exc), *details]))
         except NotAllowed as exc:
             log.warning("refused: %s", exc, extra={"activity_id": activity.id, "audit_id": exc.audit_id})
-            await self._log_refusal(actor, exc, activity.id, "denied")
+            await self._log_refusal(sender[0] if sender else None, exc, activity.id, "denied")
             return workflow_cards.problem(
                 f"Sorry, {exc}.", what_next="If you think you should have access, ask the QA team."
             )
         except NotFound as exc:
-            await self._log_refusal(actor, exc, activity.id, "not_found")
+            await self._log_refusal(sender[0] if sender else None, exc, activity.id, "not_found")
             return workflow_cards.problem(f"{str(exc)[0].upper()}{str(exc)[1:]}.")
         except Conflict as exc:
             return workflow_cards.problem(f"{str(exc)[0].upper()}{str(exc)[1:]}.")
@@ -334,14 +334,17 @@ class PlfAgent(ActivityHandler):
         activity: Activity,
         work: Callable[[AbstractUnitOfWork, Actor], Awaitable[AnyScreen]],
         refresh: bool,
-    ) -> tuple[Actor | None, CardDict, bool]:
-        """The turn's work in one unit of work: who sent it, their card, and whether notices were written."""
+        sender: list[Actor],
+    ) -> tuple[CardDict, bool]:
+        """The turn's work in one unit of work: the card, and whether notices were written; `sender` gets
+        who sent it as soon as that is known."""
         async with units() as uow:
             actor = await self.actors.get(uow.people, aad) if aad else None
             if actor is not None:
-                return actor, await self._card_of(uow, actor, work, refresh), uow.notices_added > 0
+                sender[:] = [actor]
+                return await self._card_of(uow, actor, work, refresh), uow.notices_added > 0
         async with self.uow() as uow:  # in a unit of work of its own: a card save's holds only its own writes
-            return None, await self._unknown(uow, activity), uow.notices_added > 0
+            return await self._unknown(uow, activity), uow.notices_added > 0
 
     async def _log_refusal(self, actor: Actor | None, exc: Refused, activity_id: str | None, outcome: str) -> None:
         """Refusals are logged in their own transaction: the turn's own was rolled back."""

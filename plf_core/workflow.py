@@ -241,8 +241,8 @@ def _refuse_others_fields(
         if f.id in submitted and f.prefilled_from is None and page.editor_of(f) not in editors:
             who = page.editor_of(f).value.replace("_", " ")
             raise NotAllowed(
-                f"{f.ref or f.short} is completed by the {who}, not by you: nothing on this page was saved. "
-                "Open the audit again from 'my audits' for a card with your own questions.",
+                f"'{f.ref or f.short}' is for the {who} to answer, not you: nothing on this page was saved. "
+                "Open the audit again from 'my audits' for a card with your own questions",
                 action="write",
                 audit_id=audit_id,
             )

@@ -94,7 +94,7 @@ async def test_a_forged_save_of_another_contributors_field_is_refused_logged_and
     # the Practice Lead's card has no input for A14; a forged save names it beside their own field
     forged = {"audit": audit_id, "version": 2, "page": "part_a_judgement", "A14": "", "MA2": "x"}
     texts = await refused(u["lead"], "page.save", forged)
-    assert any("A14 is completed by the practitioner, not by you: nothing on this page was saved" in t for t in texts)
+    assert any("'A14' is for the practitioner to answer, not you: nothing on this page was saved" in t for t in texts)
     reopened = await u["worker"].execute("audit.open", {"audit": audit_id, "page": "part_a_judgement"})
     assert {i["id"]: i.get("value") for i in _inputs(reopened)}["A14"] == "Visits were on time"
     lead_id = cast()["lead"].aad_object_id
