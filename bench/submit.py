@@ -5,8 +5,8 @@ card through asyncpg (the floor for any bot that stores an answer).
 
 Each repetition: throughput with 10 closed-loop clients, with CPU per request (the process's user +
 system time over the requests answered), then an open loop at 100, 200 and 300 saves a second (p50,
-p99, and 503s). The 1-minute load average is read before each measurement; above 1.5, latencies are
-printed but not judged. Targets (issue 19): throughput >= 0.6 x the durable echo's (median of three);
+p99, and 503s). The 1-minute load average is read before each measurement, once the last one has faded
+from it (up to 40 s, BENCH_SETTLE_SECONDS); still above 1.5, latencies are printed but not judged. Targets (issue 19): throughput >= 0.6 x the durable echo's (median of three);
 p99 <= 50 ms with no 503 at 300/s on a quiet machine; peak RSS <= 200 MB.
 Beside them, interleaved the same way, the bot served by `plf serve --workers 2` (BENCH_WORKERS) on its
 own audits: whether a second process on this host adds throughput (its CPU counts every worker's).
@@ -44,6 +44,7 @@ CLIENTS = 10
 THROUGHPUT_SECONDS = float(os.environ.get("BENCH_THROUGHPUT_SECONDS", "10"))
 REPEATS = 3
 QUIET_LOAD = 1.5  # above this 1-minute load average, latencies mean nothing: reported, not judged
+SETTLE_S = float(os.environ.get("BENCH_SETTLE_SECONDS", "40"))  # how long the load may take to fall back
 AUDITS = 300
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))  # plf serve --workers N, measured beside one process
 
@@ -254,15 +255,24 @@ class Variant:
     loads: list[float] = field(default_factory=list)  # the 1-minute load average before each measurement
 
 
+async def settled_load() -> float:
+    """The 1-minute load average once the benchmark's own last measurement has faded from it (waiting up
+    to SETTLE_S): a reading still above QUIET_LOAD then means other work on the machine."""
+    deadline = time.monotonic() + SETTLE_S
+    while (load := os.getloadavg()[0]) > QUIET_LOAD and time.monotonic() < deadline:
+        await asyncio.sleep(1.0)
+    return load
+
+
 async def measure(variant: Variant) -> None:
     """One repetition: throughput (with CPU per request), then the open loop at each rate."""
-    variant.loads.append(os.getloadavg()[0])
+    variant.loads.append(await settled_load())
     before = cpu_seconds(variant.pid)
     throughput = await closed_loop(variant.url, variant.targets, CLIENTS, THROUGHPUT_SECONDS)
     variant.throughput.append(throughput)
     variant.cpu_ms.append((cpu_seconds(variant.pid) - before) * 1000 / max(1.0, throughput * THROUGHPUT_SECONDS))
     for rate in RATES:
-        variant.loads.append(os.getloadavg()[0])
+        variant.loads.append(await settled_load())
         latencies, shed = await open_loop(variant.url, variant.targets, rate, SECONDS)
         variant.latencies.setdefault(rate, []).extend(latencies)
         variant.shed[rate] = variant.shed.get(rate, 0) + shed

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime, time
+from typing import Any
 
-from sqlalchemy import RowMapping, insert, or_, select, update
+from sqlalchemy import insert, or_, select, update
 
 from plf_core.audits import AuditView, CaseRef
 from plf_core.forms.validation import Value
@@ -23,9 +24,12 @@ MAX_LISTED = 50
 class SqlAudits(SqlRepository):
     async def get(self, audit_id: int, *, lock: bool = False) -> AuditView | None:
         """The audit with its case, team, people and latest answers: one prebuilt query, one row."""
-        connection = await self.session.connection()
-        statement = queries.AUDIT_FOR_UPDATE if lock and self.batch is None else queries.AUDIT
-        row = (await connection.execute(statement, {"audit_id": audit_id})).mappings().first()
+        if self.raw is not None:  # a card save on PostgreSQL: straight on the driver
+            row: Mapping[Any, Any] | None = await self.raw.fetchrow(queries.AUDIT, {"audit_id": audit_id})
+        else:
+            connection = await self.session.connection()
+            statement = queries.AUDIT_FOR_UPDATE if lock and self.batch is None else queries.AUDIT
+            row = (await connection.execute(statement, {"audit_id": audit_id})).mappings().first()
         if row is None:
             return None
         return _audit_view(row, _merged(row["latest_answers"]))
@@ -246,7 +250,7 @@ def _merged(pages: Mapping[str, Mapping[str, Value]] | None) -> dict[str, Value]
     return {k: v for values in (pages or {}).values() for k, v in values.items()}
 
 
-def _audit_view(row: RowMapping, answers: Mapping[str, Value]) -> AuditView:
+def _audit_view(row: Mapping[Any, Any], answers: Mapping[str, Value]) -> AuditView:
     """An audit row of queries.AUDITS_WITH_CASES, as the workflow sees it."""
     case = None
     if row["case_id"] is not None:

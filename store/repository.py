@@ -8,12 +8,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from plf_core.clock import Clock
 from plf_core.periods import midnight
+from store.raw import RawConnection
 from store.write_batch import WriteBatch
 
 
 class SqlRepository:
     #: In a batched unit of work (a card save), where the writes that can wait go until it ends.
     batch: WriteBatch | None = None
+    #: In a batched unit of work on PostgreSQL, the connection its hot statements run on (store.raw).
+    raw: RawConnection | None = None
 
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self.session = session

@@ -30,6 +30,7 @@ from store.good_practice_store import SqlEvidence
 from store.moderations import SqlModerations
 from store.outbox import SqlOutbox
 from store.people import SqlPeople
+from store.raw import RawConnection
 from store.report_store import SqlReports
 from store.sampling import SqlSampling
 from store.timetable import SqlTimetable
@@ -54,16 +55,26 @@ class SqlUnitOfWork:
     concerns: SqlConcerns
     evidence: SqlEvidence
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock, batched: bool = False) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        batched: bool = False,
+        engine: AsyncEngine | None = None,
+    ) -> None:
         """`batched`: the writes that can wait (the access log, a page's save, notices) are held and made
-        in one statement as the unit of work ends (store.write_batch): a card save's path."""
+        in one statement as the unit of work ends (store.write_batch): a card save's path. With `engine`
+        (PostgreSQL), the audit's read and that statement run straight on the driver (store.raw)."""
         self._sessions = sessions
         self.clock = clock
         self.batched = batched
+        self._engine = engine
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self.session = session = self._sessions()
-        await session.begin()
+        self.raw = RawConnection(self._engine) if self._engine is not None else None
+        if self.raw is None:  # without BEGIN, a batched one on PostgreSQL begins nothing until used
+            await session.begin()
         clock = self.clock
         self.people = SqlPeople(session, clock)
         self.audits = SqlAudits(session, clock)
@@ -81,6 +92,7 @@ class SqlUnitOfWork:
         self.batch = WriteBatch() if self.batched else None
         for repository in (self.access, self.audits, self.outbox):
             repository.batch = self.batch
+        self.audits.raw = self.raw
         return self
 
     async def __aexit__(
@@ -88,14 +100,21 @@ class SqlUnitOfWork:
     ) -> None:
         try:
             if kind is None:
-                if self.batch is not None and not await self.batch.write(await self.session.connection()):
+                if self.batch is not None and not await self._write_batch(self.batch):
                     await self.session.rollback()
                     raise Contended(SAVED_MEANWHILE)
                 await self.session.commit()
             else:
                 await self.session.rollback()
         finally:
+            if self.raw is not None:
+                await self.raw.close()
             await self.session.close()
+
+    async def _write_batch(self, batch: WriteBatch) -> bool:
+        if self.raw is not None:
+            return await batch.write_raw(self.raw)
+        return await batch.write(await self.session.connection())
 
     @property
     def notices_added(self) -> int:
@@ -108,8 +127,9 @@ def unit_of_work_factory(engine: AsyncEngine, clock: Clock, batched: bool = Fals
     if batched and engine.dialect.name == "postgresql":
         engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         event.listen(engine.sync_engine, "before_cursor_execute", _only_reads_and_the_batch)
+    raw = engine if batched and engine.dialect.name == "postgresql" else None
     sessions = session_factory(engine)
-    return lambda: SqlUnitOfWork(sessions, clock, batched)
+    return lambda: SqlUnitOfWork(sessions, clock, batched, raw)
 
 
 def _only_reads_and_the_batch(

@@ -20,6 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from store import queries
+from store.raw import RawConnection
 
 #: (guarded?, ((table, columns, unless-this-key-exists), ...)) -> the one statement for that shape
 _Shape = tuple[bool, tuple[tuple[str, tuple[str, ...], str | None], ...]]
@@ -47,10 +48,21 @@ class WriteBatch:
         if self.guarded is None and not self.rows:
             return True
         if connection.dialect.name == "postgresql":
-            return await self._one_statement(connection)
+            statement, params = self._one_statement()
+            marked = await connection.execution_options(**{BATCH_OPTION: True})
+            saved = (await marked.execute(statement, params)).scalar()
+            return self.guarded is None or saved == 1
         return await self._one_by_one(connection)
 
-    async def _one_statement(self, connection: AsyncConnection) -> bool:
+    async def write_raw(self, raw: RawConnection) -> bool:
+        """As `write`, on PostgreSQL straight on the driver (store.raw)."""
+        if self.guarded is None and not self.rows:
+            return True
+        statement, params = self._one_statement()
+        saved = await raw.fetchval(statement, params)
+        return self.guarded is None or saved == 1
+
+    def _one_statement(self) -> tuple[Executable, dict[str, Any]]:
         shape: _Shape = (
             self.guarded is not None,
             tuple((table.name, tuple(row), key) for table, row, key in self.rows),
@@ -61,9 +73,7 @@ class WriteBatch:
         params = dict(self.guarded or {})
         for n, (_, row, _) in enumerate(self.rows):
             params.update({f"r{n}_{column}": value for column, value in row.items()})
-        marked = await connection.execution_options(**{BATCH_OPTION: True})
-        result = await marked.execute(statement, params)
-        return self.guarded is None or result.scalar() == 1
+        return statement, params
 
     async def _one_by_one(self, connection: AsyncConnection) -> bool:
         if self.guarded is not None and (await connection.execute(queries.SAVE_VERSION, self.guarded)).rowcount != 1:

@@ -150,3 +150,16 @@ async def test_a_save_that_lost_the_race_writes_nothing(engine: AsyncEngine, now
         assert (await connection.execute(logged)).scalar() == 1
         version = (await connection.execute(select(Audit.version).where(Audit.id == audit_id))).scalar()
     assert version == 2
+
+
+async def test_a_save_that_changes_nothing_writes_only_its_access_log_line(engine: AsyncEngine, now: datetime) -> None:
+    clock = FixedClock(now)
+    audit_id, actor = await assigned(engine, clock)
+    await save(engine, clock, actor, audit_id, 1, 7)
+    await save(engine, clock, actor, audit_id, 2, 7)  # the same answers again
+    async with engine.connect() as connection:
+        logged = select(func.count()).where(AccessLogEntry.object_id == str(audit_id), AccessLogEntry.action == "write")
+        assert (await connection.execute(logged)).scalar() == 2  # each save is logged
+        version = (await connection.execute(select(Audit.version).where(Audit.id == audit_id))).scalar()
+        answers = (await connection.execute(select(func.count()).where(Answer.audit_id == audit_id))).scalar()
+    assert (version, answers) == (2, 1)  # but only the first wrote
