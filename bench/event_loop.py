@@ -22,6 +22,7 @@ from submit import (
     ROOT,
     THROUGHPUT_SECONDS,
     Target,
+    bot_env,
     closed_loop,
     cpu_seconds,
     prepare,
@@ -30,7 +31,7 @@ from submit import (
 )
 
 from tests.databases import SKIP_POSTGRES, fresh_database
-from tests.e2e.running_app import free_port, plf_env
+from tests.e2e.running_app import free_port
 
 
 async def main() -> int:
@@ -40,7 +41,7 @@ async def main() -> int:
     with tempfile.TemporaryDirectory() as workdir:
         async with fresh_database("postgres", Path(workdir)) as database_url:
             targets = await prepare(database_url)
-            env = plf_env(database_url, LOG_LEVEL="WARNING", DISPATCH_INTERVAL_SECONDS="60", FLOOD_LIMIT="10000")
+            env = bot_env(database_url)
             ports = free_port(), free_port(), free_port()
             serve = [sys.executable, "-m", "plf_cli.main", "serve"]
             echo = [sys.executable, str(ROOT / "bench" / "echo_bot.py"), str(ports[2]), database_url]

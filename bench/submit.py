@@ -334,6 +334,12 @@ def report(variants: list[Variant], rss: float) -> None:
     print(f"  bot peak memory (VmHWM): {rss:.0f} MB [target <= 200 MB: {verdict(rss <= 200)}]")
 
 
+def bot_env(database_url: str) -> dict[str, str]:
+    """The benchmarked bots' environment: quiet logs, no proactive sends in the way, and no per-person
+    flood limit (the clients stand for many people)."""
+    return plf_env(database_url, LOG_LEVEL="WARNING", DISPATCH_INTERVAL_SECONDS="60", FLOOD_LIMIT="10000")
+
+
 def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     out = log.open("w")
     return subprocess.Popen(args, env=env, cwd=ROOT, stdout=out, stderr=out)
@@ -347,12 +353,7 @@ async def main() -> int:
         async with fresh_database("postgres", Path(workdir)) as database_url:
             targets = await prepare(database_url)
             ports = free_port(), free_port(), free_port(), free_port()
-            env = plf_env(
-                database_url,
-                LOG_LEVEL="WARNING",
-                DISPATCH_INTERVAL_SECONDS="60",
-                FLOOD_LIMIT="10000",
-            )  # the clients stand for many people: no per-person flood limit
+            env = bot_env(database_url)
             echo_env = {**env, "PYTHONPATH": str(ROOT)}
             echo_bot = str(ROOT / "bench" / "echo_bot.py")
             logs = Path(workdir)

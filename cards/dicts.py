@@ -12,7 +12,7 @@ The dicts returned are shared between cards: never change one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -29,6 +29,27 @@ MAX_CACHED = 8192
 def dumped(model: BaseModel) -> dict[str, Any]:
     """A model as the card holds it: camelCase, no empty fields, whole numbers as ints."""
     return whole_numbers(model.model_dump(by_alias=True, exclude_none=True))  # type: ignore[no-any-return]
+
+
+_KEPT: dict[object, Any] = {}
+
+
+def kept(key: tuple[object, ...], make: Callable[[], BaseModel | Sequence[BaseModel]]) -> Any:
+    """What `make` builds, dumped, kept under `key` (an element of a card, or a list of them): made from
+    the models the first time only. A key that cannot be hashed (an answer that is a list) is not kept."""
+    try:
+        found = _KEPT.get(key)
+    except TypeError:
+        return _dump(make())
+    if found is None:
+        if len(_KEPT) >= MAX_CACHED:
+            _KEPT.clear()
+        found = _KEPT[key] = _dump(make())
+    return found
+
+
+def _dump(made: BaseModel | Sequence[BaseModel]) -> Any:
+    return dumped(made) if isinstance(made, BaseModel) else [dumped(m) for m in made]
 
 
 @lru_cache(maxsize=MAX_CACHED)

@@ -76,7 +76,7 @@ def progress_line(form: Form, page: Page) -> str:
     return f"{page.part} · page {form.page_index(page.id) + 1} of {len(form.pages)}"
 
 
-def _title(view: PageView) -> list[CardElement]:
+def title_elements(view: PageView) -> list[CardElement]:
     title = f"{view.form.title} — case {view.audit.case_ref}"
     body: list[CardElement] = [
         heading(title),
@@ -176,7 +176,7 @@ def guidance_paras(text: str) -> list[CardElement]:
     return [para(line.strip()) for line in text.split("\n") if line.strip()]
 
 
-def _compared(view: PageView, f: Field) -> list[CardElement]:
+def compared(view: PageView, f: Field) -> list[CardElement]:
     """Another contributor's answer beside this one, read-only (the practitioner's grade beside the manager's)."""
     if f.compare is None:
         return []
@@ -192,7 +192,7 @@ def _compared(view: PageView, f: Field) -> list[CardElement]:
     ]
 
 
-def _read_only(f: Field, value: object, note: str | None = None) -> list[CardElement]:
+def read_only_items(f: Field, value: object, note: str | None = None) -> list[CardElement]:
     shown = display_value(f, value)
     items: list[CardElement] = [para(f.label, bold=True), para(shown or "—", subtle=not shown)]
     if note:
@@ -224,8 +224,8 @@ def _field_block(view: PageView, f: Field, index: int) -> list[CardElement]:
     editor = page.editor_of(f)
     if editor not in view.editors:
         who = editor.value.replace("_", " ")
-        return [Container(items=_read_only(f, value, f"Completed by the {who}."), separator=True)]
-    items: list[CardElement] = [*_compared(view, f), input_for(f, value, view.values, view.form.grade_guidance)]
+        return [Container(items=read_only_items(f, value, f"Completed by the {who}."), separator=True)]
+    items: list[CardElement] = [*compared(view, f), input_for(f, value, view.values, view.form.grade_guidance)]
     if f.help:
         items += toggled(f"help_{f.id}", "Show guidance", guidance_paras(f.help))
     error = view.errors.get(f.id)
@@ -238,7 +238,7 @@ def page_card_from_models(view: PageView) -> CardDict:
     """A page to fill in: Back / Save / Next (or Review on the last page), built from the models. The bot
     answers with cards.page_dicts.page_card, the same card assembled from cached element dicts."""
     page = view.page
-    body = _title(view)
+    body = title_elements(view)
     prefilled = [(f.label, view.prefilled.get(f.prefilled_from, "—")) for f in page.fields if f.prefilled_from]
     if prefilled:
         body.append(facts(prefilled))
@@ -373,14 +373,14 @@ def _review_section(view: ReviewView, page: Page, mine: Mapping[str, str]) -> Co
 def readonly_card(view: PageView) -> CardDict:
     """For managers, moderators and QA: one page of the audit, nothing editable."""
     page = view.page
-    body = _title(view)
+    body = title_elements(view)
     body.insert(1, para("Read-only view", color="Accent"))
     prefilled = [(f.label, view.prefilled.get(f.prefilled_from, "—")) for f in page.fields if f.prefilled_from]
     if prefilled:
         body.append(facts(prefilled))
     for f in page.fields:
         if f.prefilled_from is None:
-            body.append(Container(items=_read_only(f, view.values.get(f.id)), separator=True))
+            body.append(Container(items=read_only_items(f, view.values.get(f.id)), separator=True))
     body += concern_box(view.audit.data(page=page.id, view="read"), view.concern)
     actions: list[Action] = []
     if view.index > 0:

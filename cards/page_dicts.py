@@ -9,23 +9,26 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
+from microsoft_teams.cards import Container
+
 from cards import dicts
 from cards.base import CardDict, toggled
 from cards.concern_cards import concern_box
 from cards.form_pages import (
     PageView,
-    display_value,
+    compared,
     field_label,
     guidance_paras,
     input_for,
     progress_line,
+    read_only_items,
+    title_elements,
 )
 from plf_core.audits import next_page
 from plf_core.card_actions import Verb
 from plf_core.forms.model import Field, Form
 
 Element = dict[str, Any]
-_INPUTS: dict[tuple[object, ...], Element] = {}
 
 
 def page_card(view: PageView) -> CardDict:
@@ -63,22 +66,9 @@ def page_card(view: PageView) -> CardDict:
 
 
 def _title(view: PageView) -> list[Element]:
-    body = [
-        dicts.title(f"{view.form.title} — case {view.audit.case_ref}"),
-        dicts.text(progress_line(view.form, view.page), subtle=True),
-    ]
-    if view.audit.subtitle:
-        body.append(dicts.text(view.audit.subtitle, subtle=True))
-    if view.note:
-        body.append(dicts.text(view.note, color="Accent", bold=True))
-    if view.errors:
-        count = len(view.errors)
-        said = (
-            f"{count} answer{'s' if count > 1 else ''} need{'s' if count == 1 else ''} attention: "
-            "see the messages in red. Everything you typed is still here."
-        )
-        body.append(dicts.text(said, color="Attention", bold=True))
-    return body
+    audit = view.audit
+    key = ("title", view.form.id, view.page_id, audit.case_ref, audit.subtitle, view.note, len(view.errors))
+    return list(dicts.kept(key, lambda: title_elements(view)))
 
 
 def _help(element_id: str, guidance: str) -> list[Element]:
@@ -115,7 +105,7 @@ def _field_block(view: PageView, f: Field, index: int) -> list[Element]:
     editor = view.page.editor_of(f)
     if editor not in view.editors:
         who = editor.value.replace("_", " ")
-        return [dicts.container(_read_only(f, value, f"Completed by the {who}."), separator=True)]
+        return [_read_only(view.form, f, value, f"Completed by the {who}.")]
     items = [*_compared(view, f), _input(view.form, f, value, field_label(f, view.values))]
     if f.help:
         items += _help(f"help_{f.id}", f.help)
@@ -127,28 +117,16 @@ def _field_block(view: PageView, f: Field, index: int) -> list[Element]:
 
 def _input(form: Form, f: Field, value: object, label: str) -> Element:
     """input_for's element, kept per form, field, answer and label (the label says when it is required)."""
-    if not isinstance(value, str | int | float | bool | None):
-        return dicts.dumped(input_for(f, value, {}, form.grade_guidance, label=label))
-    key = (form.id, f.id, type(value), value, label)
-    made = _INPUTS.get(key)
-    if made is None:
-        if len(_INPUTS) >= dicts.MAX_CACHED:
-            _INPUTS.clear()
-        made = _INPUTS[key] = dicts.dumped(input_for(f, value, {}, form.grade_guidance, label=label))
-    return made
+    key = ("input", form.id, f.id, type(value), value, label)
+    return dicts.kept(key, lambda: input_for(f, value, {}, form.grade_guidance, label=label))  # type: ignore[no-any-return]
 
 
 def _compared(view: PageView, f: Field) -> list[Element]:
-    if f.compare is None:
-        return []
-    form = view.form
-    other = form.fields[f.compare]
-    who = form.page_of(other.id).editor_of(other).value.replace("_", " ")
-    shown = display_value(other, view.values.get(other.id)) or "not answered yet"
-    heading = dicts.text(f"The {who}'s answer ({other.ref or other.short})", subtle=True, bold=True)
-    return [dicts.container([heading, dicts.text(shown)], style="emphasis")]
+    other = view.values.get(f.compare) if f.compare else None
+    key = ("compared", view.form.id, f.id, type(other), other)
+    return list(dicts.kept(key, lambda: compared(view, f)))
 
 
-def _read_only(f: Field, value: object, note: str) -> list[Element]:
-    shown = display_value(f, value)
-    return [dicts.text(f.label, bold=True), dicts.text(shown or "—", subtle=not shown), dicts.text(note, subtle=True)]
+def _read_only(form: Form, f: Field, value: object, note: str) -> Element:
+    key = ("read", form.id, f.id, type(value), value, note)
+    return dicts.kept(key, lambda: Container(items=read_only_items(f, value, note), separator=True))  # type: ignore[no-any-return]

@@ -34,7 +34,7 @@ from store.raw import RawConnection
 from store.report_store import SqlReports
 from store.sampling import SqlSampling
 from store.timetable import SqlTimetable
-from store.write_batch import BATCH_OPTION, WriteBatch
+from store.write_batch import WriteBatch
 
 SAVED_MEANWHILE = "the audit changed while it was being saved: please press Save again"
 
@@ -113,8 +113,8 @@ class SqlUnitOfWork:
 
     async def _write_batch(self, batch: WriteBatch) -> bool:
         if self.raw is not None:
-            return await batch.write_raw(self.raw)
-        return await batch.write(await self.session.connection())
+            return await batch.write(self.raw)
+        return await batch.write_in_turn(await self.session.connection())
 
     @property
     def notices_added(self) -> int:
@@ -135,8 +135,7 @@ def unit_of_work_factory(engine: AsyncEngine, clock: Clock, batched: bool = Fals
 def _only_reads_and_the_batch(
     connection: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
 ) -> None:
-    """Without a transaction a stray write would commit at once, alone: only the batch may write."""
-    if context is not None and context.execution_options.get(BATCH_OPTION):
-        return
+    """Without a transaction a stray write would commit at once, alone: the batch writes on the driver
+    (store.raw), so nothing through SQLAlchemy here may."""
     if not statement.lstrip()[:6].upper().startswith(("SELECT", "WITH")):
         raise RuntimeError(f"a batched unit of work writes only through its batch, not: {statement[:80]}")

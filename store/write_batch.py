@@ -25,7 +25,6 @@ from store.raw import RawConnection
 #: (guarded?, ((table, columns, unless-this-key-exists), ...)) -> the one statement for that shape
 _Shape = tuple[bool, tuple[tuple[str, tuple[str, ...], str | None], ...]]
 _STATEMENTS: dict[_Shape, Executable] = {}
-BATCH_OPTION = "plf_write_batch"  # execution option marking the batch's own statement
 
 
 @dataclass
@@ -43,19 +42,9 @@ class WriteBatch:
         """A row to insert; with `unless_exists`, none when a row with that unique key is already there."""
         self.rows.append((table, row, unless_exists))
 
-    async def write(self, connection: AsyncConnection) -> bool:
-        """Everything at once; False (and nothing written) when the guard's version had moved on."""
-        if self.guarded is None and not self.rows:
-            return True
-        if connection.dialect.name == "postgresql":
-            statement, params = self._one_statement()
-            marked = await connection.execution_options(**{BATCH_OPTION: True})
-            saved = (await marked.execute(statement, params)).scalar()
-            return self.guarded is None or saved == 1
-        return await self._one_by_one(connection)
-
-    async def write_raw(self, raw: RawConnection) -> bool:
-        """As `write`, on PostgreSQL straight on the driver (store.raw)."""
+    async def write(self, raw: RawConnection) -> bool:
+        """Everything at once, on PostgreSQL straight on the driver (store.raw); False (and nothing
+        written) when the guard's version had moved on."""
         if self.guarded is None and not self.rows:
             return True
         statement, params = self._one_statement()
@@ -75,7 +64,8 @@ class WriteBatch:
             params.update({f"r{n}_{column}": value for column, value in row.items()})
         return statement, params
 
-    async def _one_by_one(self, connection: AsyncConnection) -> bool:
+    async def write_in_turn(self, connection: AsyncConnection) -> bool:
+        """As `write`, on SQLite: one statement after another in the unit of work's transaction."""
         if self.guarded is not None and (await connection.execute(queries.SAVE_VERSION, self.guarded)).rowcount != 1:
             return False
         for table, row, key in self.rows:
