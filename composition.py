@@ -8,12 +8,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
+import yaml
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from plf_core import workflow
 from plf_core.chat import ChatSettings
 from plf_core.clock import Clock
+from plf_core.errors import ConfigurationError
+from plf_core.feedback.form import FeedbackForm, parse_feedback_form
 from plf_core.forms.registry import load_forms
 from plf_core.moderation import Rules
 from plf_core.ports import UnitOfWorkFactory
@@ -24,6 +28,24 @@ from store.database import create_engine, normalise_url, ping
 from store.unit_of_work import unit_of_work_factory
 
 log = logging.getLogger("plf.composition")
+FEEDBACK_FORM = Path(__file__).parent / "plf_core" / "forms" / "family_feedback.yaml"
+
+
+def load_feedback_form(path: Path | None = None) -> FeedbackForm:
+    """The family feedback form from its YAML file, or a ConfigurationError naming the file and the problem."""
+    source = path or FEEDBACK_FORM
+    try:
+        document = yaml.safe_load(source.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigurationError(f"feedback form {source}: cannot be read ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ConfigurationError(f"feedback form {source}: not valid YAML{where}") from None
+    try:
+        return parse_feedback_form(document)
+    except ConfigurationError as exc:
+        raise ConfigurationError(f"{source}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -54,6 +76,10 @@ class Core:
             configuration.framework,
             configuration.dip_plan,
         )
+
+    @cached_property
+    def feedback_form(self) -> FeedbackForm:
+        return load_feedback_form(self.settings.feedback_form_file)
 
     @property
     def hours(self) -> Hours:

@@ -79,6 +79,11 @@ class Settings(BaseSettings):
     link_secret: SecretStr | None = None
     #: How long a link to a chart or a report works.
     link_days: int = Field(default=7, ge=1, le=90)
+    #: How long a family's feedback link works (it works once).
+    feedback_link_days: int = Field(default=28, ge=1, le=365)
+    #: The family feedback form (questions, scales, worrying phrases, themes, contacts); unset: the one shipped
+    #: (plf_core/forms/family_feedback.yaml).
+    feedback_form_file: Path | None = None
     #: Local mode only: the clock starts at this instant (local time, e.g. 2026-12-24T09:05) and runs
     #: from there, for tests, the demo and training (the Playground on the day before a deadline).
     plf_now: str | None = None
@@ -90,6 +95,7 @@ class Settings(BaseSettings):
         "microsoft_app_tenant_id",
         "timetable_file",
         "retention_file",
+        "feedback_form_file",
         "public_url",
         "link_secret",
         "plf_now",
@@ -163,7 +169,7 @@ class Settings(BaseSettings):
             parse_instant(value, ZoneInfo(zone) if isinstance(zone, str) else LONDON)  # names the shape wanted
         return value
 
-    @field_validator("timetable_file", "retention_file", "microsoft_app_cert_pfx_file")
+    @field_validator("timetable_file", "retention_file", "microsoft_app_cert_pfx_file", "feedback_form_file")
     @classmethod
     def _file_exists(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():

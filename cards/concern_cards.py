@@ -16,7 +16,7 @@ from plf_core.card_actions import Verb
 from plf_core.concern_commands import ConcernList
 from plf_core.concern_notices import LEVELS, TOP_LEVEL, ConcernAcknowledged, ConcernNotReached, ImmediateConcern
 from plf_core.concern_ports import ConcernBox, ConcernRow
-from plf_core.concerns import AT_RISK, MAX_TEXT, TEXT, ConcernScreen, local, where_raised
+from plf_core.concerns import AT_RISK, MAX_TEXT, TEXT, ConcernScreen, local, raised_by, where_raised
 
 BOX_ID = "immediate_concern"
 DANGER = "If a child is in immediate danger, call the police on 999 now."
@@ -164,9 +164,7 @@ def concern_screen(screen: ConcernScreen) -> CardDict:
     about = f"case {row.case_ref}" if row.case_ref else where
     body: list[CardElement] = [
         heading(f"Immediate concern: {about}"),
-        para(
-            f"Raised by {row.raised_by_name or 'QA'} at {local(row.raised_at, screen.zone)}, from {where_raised(row)}."
-        ),
+        para(f"Raised by {raised_by(row)} at {local(row.raised_at, screen.zone)}, from {where_raised(row)}."),
         *_at_risk(row),
         Container(items=[para(row.description)], style="emphasis"),
         para(_state(row, None, screen.zone), bold=True),
@@ -204,7 +202,7 @@ def concern_list(screen: ConcernList) -> CardDict:
                 f"{'Case ' + row.case_ref if row.case_ref else where_raised(row)} · {row.team_name or row.area_name}",
                 bold=True,
             ),
-            para(f"{local(row.raised_at, screen.zone)} by {row.raised_by_name or 'QA'}: {shown}"),
+            para(f"{local(row.raised_at, screen.zone)} by {raised_by(row)}: {shown}"),
             *_at_risk(row),
             para(_state(row, screen.now, screen.zone), color="Attention" if row.acknowledged_at is None else None),
         ]

@@ -118,7 +118,7 @@ async def send(uow: AbstractUnitOfWork, row: ConcernRow, people: list[int], reas
         row.audit_id or 0,
         row.case_ref or "",
         row.team_name,
-        row.raised_by_name or "QA",
+        raised_by(row),
         local(row.raised_at, zone, "%a %d %b %Y, %H:%M"),
         where_raised(row),
         row.description,
@@ -130,7 +130,22 @@ async def send(uow: AbstractUnitOfWork, row: ConcernRow, people: list[int], reas
         await uow.outbox.add(Notice(f"concern:{row.concern_id}:{row.level}:{person}", person, notice, urgent=True))
 
 
+def raised_by_family(row: ConcernRow) -> str | None:
+    """ "A parent or carer" when a family's answer on the feedback page raised it (page "feedback:parent")."""
+    kind, _, audience = (row.page_id or "").partition(":")
+    if kind != "feedback" or row.audit_id is not None:
+        return None
+    return "A child or young person" if audience == "child" else "A parent or carer"
+
+
+def raised_by(row: ConcernRow) -> str:
+    return row.raised_by_name or raised_by_family(row) or "QA"
+
+
 def where_raised(row: ConcernRow) -> str:
+    family = raised_by_family(row)
+    if family is not None:
+        return f"the feedback page: {family.lower()}'s answer held words that may mean a child is not safe"
     if row.dip_sample_id is not None and row.audit_id is None:
         return f"dip sample {row.dip_sample_id}: an action rated Red"
     if row.form_id is None:

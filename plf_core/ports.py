@@ -33,6 +33,7 @@ from plf_core.action_records import ActionRecord as ActionRecord
 from plf_core.action_records import PlannedAction as PlannedAction
 from plf_core.concern_ports import Concerns as Concerns
 from plf_core.evidence_ports import EvidenceRepositories
+from plf_core.feedback.ports import Feedback as Feedback
 from plf_core.notices import NoticeData
 from plf_core.outbox_ports import Conversations as Conversations
 from plf_core.outbox_ports import Outbox as Outbox
@@ -377,6 +378,9 @@ class AbstractUnitOfWork(EvidenceRepositories, Protocol):
 
     @property
     def concerns(self) -> Concerns: ...
+
+    @property
+    def feedback(self) -> Feedback: ...
 
     @property
     def notices_added(self) -> int:

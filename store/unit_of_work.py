@@ -25,6 +25,7 @@ from store.concerns import SqlConcerns
 from store.conversations import SqlConversations
 from store.database import session_factory
 from store.dips import SqlDips
+from store.feedback import SqlFeedback
 from store.follow_ups import SqlFollowUps
 from store.good_practice_store import SqlEvidence
 from store.moderations import SqlModerations
@@ -54,6 +55,7 @@ class SqlUnitOfWork:
     access: SqlAccess
     concerns: SqlConcerns
     evidence: SqlEvidence
+    feedback: SqlFeedback
 
     def __init__(
         self,
@@ -89,6 +91,7 @@ class SqlUnitOfWork:
         self.access = SqlAccess(session, clock)
         self.concerns = SqlConcerns(session, clock)
         self.evidence = SqlEvidence(session, clock)
+        self.feedback = SqlFeedback(session, clock)
         self.batch = WriteBatch() if self.batched else None
         for repository in (self.access, self.audits, self.outbox):
             repository.batch = self.batch

@@ -22,6 +22,7 @@ from plf_core.ports import AbstractUnitOfWork, Notice, PersonSummary, TeamLeader
 from plf_core.vocabulary import OPEN_AUDIT_STATUSES, AuditStatus, Grade, Role
 from tests.fakes.concern_repository import FakeConcerns
 from tests.fakes.evidence_repositories import FakeEvidence
+from tests.fakes.feedback_repository import FakeFeedback
 from tests.fakes.more_repositories import FakeDips, FakeFollowUps, FakeModerations, FakeSampling
 from tests.fakes.notice_repositories import FakeAccess, FakeConversations, FakeOutbox, FakeReports, FakeTimetable
 from tests.fakes.world import AuditRow, FakeRepository, World
@@ -339,6 +340,7 @@ class FakeUnitOfWork:
         self.access = FakeAccess(world, clock)
         self.concerns = FakeConcerns(world, clock)
         self.evidence = FakeEvidence(world, clock)
+        self.feedback = FakeFeedback(world, clock)
         self._before: dict[str, Any] = {}
 
     async def __aenter__(self) -> FakeUnitOfWork:

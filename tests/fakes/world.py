@@ -157,6 +157,8 @@ class World:
     scores: dict[int, dict[str, object]] = field(default_factory=dict)
     concerns: dict[int, dict[str, Any]] = field(default_factory=dict)  # id -> the columns of a concern
     good_practice: dict[tuple[int, str], tuple[str, int, datetime, str]] = field(default_factory=dict)  # decisions
+    feedback_requests: dict[int, dict[str, Any]] = field(default_factory=dict)  # id -> the columns of a request
+    feedback_answers: dict[int, dict[str, Any]] = field(default_factory=dict)  # request id -> its answers
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def next_id(self) -> int:

@@ -1,0 +1,157 @@
+"""Asking a family for feedback, and a family answering.
+
+From Teams, the case's worker, its leaders or QA ask for a link for a child or young person, or for a
+parent or carer (`feedback CASE`, an audit's button, or the prompt when a case closes). On the open web,
+whoever holds the link opens the page and answers once; nothing about the case is shown to them. An
+answer holding a worrying phrase goes at once to the case's Practice Lead and Service Manager as an
+immediate concern (plf_core.concerns), escalated like any other until someone has it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from plf_core import concerns
+from plf_core.concern_ports import NewConcern
+from plf_core.errors import NotAllowed, NotFound
+from plf_core.feedback.answers import Checked, check_answers, worded, worrying
+from plf_core.feedback.form import Audience, FeedbackForm, Kind
+from plf_core.feedback.links import LinkState, new_token, state_of, token_hash, well_formed
+from plf_core.feedback.ports import FeedbackCase, NewRequest, RequestRow
+from plf_core.framework_config import Framework
+from plf_core.people import Actor
+from plf_core.ports import AbstractUnitOfWork
+from plf_core.working_days import Hours
+
+FEEDBACK_PAGE = "feedback"  # a concern's page_id when a family's answer raised it: "feedback:child"
+
+
+@dataclass(frozen=True)
+class FeedbackLink:
+    """A link made for one family member: the token (shown once, never stored) and until when it works."""
+
+    case: str
+    audience: Audience
+    token: str
+    expires_at: datetime
+    occasion: str = "asked"
+
+
+def may_ask(actor: Actor, case: FeedbackCase) -> bool:
+    """The case's allocated worker, its team's Practice Lead, its area's managers, or QA."""
+    return (
+        actor.is_qa
+        or actor.person_id == case.allocated_worker_id
+        or case.team_id in actor.led_team_ids
+        or case.service_area_id in actor.managed_area_ids
+        or case.service_area_id in actor.headed_area_ids
+    )
+
+
+async def ask(
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    case_ref: str,
+    audience: Audience,
+    now: datetime,
+    days: int,
+    *,
+    occasion: str = "asked",
+    audit_id: int | None = None,
+    activity: str | None = None,
+) -> FeedbackLink:
+    case = await uow.feedback.case(case_ref.strip())
+    if case is None:
+        await uow.access.log(actor, "feedback.ask", audit_id, activity, "not found")
+        raise NotFound(f"There is no case {case_ref.strip()[:20]}: check the case id (its Azeus number).")
+    if not may_ask(actor, case):
+        await uow.access.log(actor, "feedback.ask", audit_id, activity, "refused")
+        raise NotAllowed(
+            f"Case {case.azeus_number} is not one of yours: its allocated worker, their Practice Lead or "
+            "QA can ask for feedback on it."
+        )
+    token = new_token()
+    expires = now + timedelta(days=days)
+    new = NewRequest(token_hash(token), case.case_id, audience, occasion, actor.person_id, audit_id, now, expires)
+    await uow.feedback.add_request(new)
+    await uow.access.log(actor, f"feedback.ask {audience.value}", audit_id, activity, "ok")
+    return FeedbackLink(case.azeus_number, audience, token, expires, occasion)
+
+
+async def _request(uow: AbstractUnitOfWork, token: str) -> RequestRow | None:
+    if not well_formed(token):
+        return None
+    return await uow.feedback.request_by_token(token_hash(token))
+
+
+async def open_link(uow: AbstractUnitOfWork, token: str, now: datetime) -> tuple[LinkState, Audience | None]:
+    """Whether the link still works, and whose version of the page it opens."""
+    request = await _request(uow, token)
+    state = state_of(request.times if request else None, now)
+    return state, (request.audience if request is not None and state is LinkState.OPEN else None)
+
+
+@dataclass(frozen=True)
+class Answered:
+    """What the family sees next: thanks (state OPEN, nothing wrong), the page again with what they typed
+    and why (problems, or nothing answered), or the kind page of a link that no longer works."""
+
+    state: LinkState
+    audience: Audience | None = None
+    checked: Checked | None = None
+
+    @property
+    def thanked(self) -> bool:
+        return self.state is LinkState.OPEN and self.checked is not None and not self.checked.problems
+
+
+async def answer(
+    uow: AbstractUnitOfWork,
+    form: FeedbackForm,
+    token: str,
+    sent: Mapping[str, str],
+    now: datetime,
+    timing: tuple[Framework, Hours],
+) -> Answered:
+    request = await _request(uow, token)
+    state = state_of(request.times if request else None, now)
+    if request is None or state is not LinkState.OPEN:
+        return Answered(state)
+    version = form.version(request.audience)
+    checked = check_answers(version, sent)
+    if checked.problems or checked.empty:
+        return Answered(state, request.audience, checked)
+    phrases = worrying(form, checked.answers)
+    if not await uow.feedback.record(request, checked.answers, now, bool(phrases)):
+        return Answered(LinkState.USED)  # answered a moment ago from another tab
+    if phrases:
+        await _raise_concern(uow, form, request, checked, now, timing)
+    return Answered(state, request.audience, checked)
+
+
+async def _raise_concern(
+    uow: AbstractUnitOfWork,
+    form: FeedbackForm,
+    request: RequestRow,
+    checked: Checked,
+    now: datetime,
+    timing: tuple[Framework, Hours],
+) -> None:
+    """The family's own words (every answer in them, so the worrying one is read in its place) to the
+    case's Practice Lead and Service Manager at once."""
+    version = form.version(request.audience)
+    texts = {q.text for q in version.questions if q.kind is Kind.TEXT}
+    lines = [f"{q}: “{a}”" for q, a in worded(version, checked.answers) if q in texts]
+    description = f"{request.audience.label.capitalize()} wrote on the feedback page:\n" + "\n".join(lines)
+    framework, hours = timing
+    due = concerns.first_escalation(framework, hours, now, False)
+    area = await uow.feedback.area_of(request.case_id)
+    page = f"{FEEDBACK_PAGE}:{request.audience.value}"
+    new = NewConcern(description, False, None, now, due, request.case_id, None, page, area_id=area)
+    concern_id = await uow.concerns.add(new)
+    row = await uow.concerns.get(concern_id)
+    assert row is not None
+    people, reason = await concerns.first_recipients(uow, row)
+    await concerns.send(uow, row, people, reason, hours.zone)
