@@ -53,7 +53,8 @@ async def test_a_link_opens_the_page_once_and_keeps_the_answers_against_the_case
     uow = unit_of_work_factory(engine, clock_at(NOW))
     async with uow() as work:
         link = await asking.ask(work, worker, f" {azeus.lower()} ", Audience.PARENT, NOW, 28)
-    assert link.case == azeus and link.expires_at == NOW + timedelta(days=28)
+    assert link.case == azeus
+    assert link.expires_at == NOW + timedelta(days=28)
     async with engine.connect() as connection:
         stored = (await connection.execute(select(FeedbackRequest.token_hash))).scalars().all()
     assert stored == [token_hash(link.token)]  # only the hash: the token itself is nowhere in the database
@@ -68,7 +69,8 @@ async def test_a_link_opens_the_page_once_and_keeps_the_answers_against_the_case
         given = await work.feedback.latest(
             (await work.feedback.case(azeus)).case_id  # type: ignore[union-attr]
         )
-    assert again.state is LinkState.USED and not again.thanked
+    assert again.state is LinkState.USED
+    assert not again.thanked
     assert [(g.audience, dict(g.answers), g.flagged) for g in given] == [
         (Audience.PARENT, {"useful": 4, "helped": "Being listened to"}, False)
     ]
@@ -106,5 +108,7 @@ async def test_a_worrying_phrase_reaches_the_practice_lead_and_service_manager_a
     assert {(lead, "immediate_concern"), (manager, "immediate_concern")} <= set(rows)
     async with uow() as work:
         [concern] = await work.concerns.listed(None, NOW - timedelta(minutes=1), 5)
-    assert concern.case_ref == azeus and "HITS ME" in concern.description
-    assert concern.page_id == "feedback:child" and concern.raised_by_id is None
+    assert concern.case_ref == azeus
+    assert "HITS ME" in concern.description
+    assert concern.page_id == "feedback:child"
+    assert concern.raised_by_id is None
