@@ -20,8 +20,9 @@ def report_summary(
     body.append(
         para(
             "The full report has the grades by area, cohort and team, moderation agreement, actions, outcome "
-            f"scales, the top themes and the trend. Its link works for {link_days} days, for you only: it is "
-            "checked against your roles each time it opens. * marks a small number (fewer than 5 audits).",
+            "scales, children and families' feedback, the top themes and the trend. Its link works for "
+            f"{link_days} days, for you only: it is checked against your roles each time it opens. * marks a "
+            "small number (fewer than 5 audits or answers).",
             subtle=True,
         )
     )

@@ -1,5 +1,6 @@
-"""The highlight report (sections 12, 21 and 22 of the framework): how much did we do, how well,
-is anyone better off, the top themes, and the trend over the last four periods, for a month or a
+"""The highlight report (sections 12, 21 and 22 of the framework): how much did we do, how well (with
+children and families' satisfaction), is anyone better off (with what helped and what got in the way,
+as families told us), the top themes, and the trend over the last four periods, for a month or a
 quarter, for the whole service or one service area.
 
 Pure: the store counts (`PeriodFigures`), this module turns the counts into the report's tables.
@@ -17,6 +18,8 @@ from datetime import date, datetime
 
 from plf_core import concern_figures
 from plf_core.concern_figures import ConcernRow
+from plf_core.feedback import figures as feedback
+from plf_core.feedback.figures import FeedbackFigures
 from plf_core.moderation import Agreement, agreement
 from plf_core.outcomes import AREA_LABELS, AREAS
 from plf_core.periods import Period
@@ -64,6 +67,8 @@ class PeriodFigures:
     dips: Sequence[tuple[str, int, int, str]] = ()
     #: the immediate concerns raised in the period (plf_core.concern_figures)
     concerns: Sequence[ConcernRow] = ()
+    #: children and families' feedback received in the period (plf_core.feedback.figures)
+    feedback: FeedbackFigures = feedback.NO_FEEDBACK
 
     @property
     def empty(self) -> bool:
@@ -192,6 +197,8 @@ def _how_well(f: PeriodFigures, agreed: Agreement) -> Section:
                 action_rows,
                 SMALL_NOTE,
             ),
+            feedback.received_table(f.feedback),
+            *feedback.satisfaction_tables(f.feedback),
         ),
     )
 
@@ -228,7 +235,8 @@ def _better_off(f: PeriodFigures) -> Section:
         "Scales run from 1 (poor) to 10 (good). The change compares each re-audited case's scale with its scale "
         "in the previous period. " + SMALL_NOTE
     )
-    return Section("Is anyone better off?", (Table("outcomes", "Outcome scales by area", columns, tuple(rows), note),))
+    outcomes = Table("outcomes", "Outcome scales by area", columns, tuple(rows), note)
+    return Section("Is anyone better off?", (outcomes, feedback.themes_table(f.feedback)))
 
 
 def _themes(f: PeriodFigures) -> Section:
@@ -316,5 +324,6 @@ def highlight(
         ("Actions open", count(figures.actions[2] + figures.actions[3])),
         ("Actions past their deadline", count(figures.actions[2])),
         *concern_figures.headline(figures.concerns),
+        *feedback.headline(figures.feedback),
     )
     return HighlightReport(period, scope, now, figures, tuple(sections), trend, agreed, headline)

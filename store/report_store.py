@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from plf_core.audits import PLC_FORM
 from plf_core.clock import Clock
 from plf_core.errors import ValidationFailed
+from plf_core.feedback.form import FeedbackForm
 from plf_core.figures import Figures
 from plf_core.forms.registry import get_form
 from plf_core.highlight import LOW_SCALE, TREND_PERIODS, HighlightReport, PeriodFigures, highlight
@@ -25,6 +26,7 @@ from plf_core.vocabulary import Grade
 from store import queries
 from store.audits import SqlAudits
 from store.concern_store import concerns_in
+from store.feedback_report import feedback_figures_in, shipped_form
 from store.models import ActionItem, Audit, Case, DipSample, GradeRecord, Moderation, OutcomeScore, ServiceArea, Team
 from store.report_reviews import dips_in, reviews_in
 from store.repository import SqlRepository
@@ -278,9 +280,11 @@ async def period_figures(
     *,
     detail: bool = True,
     team: str | None = None,
+    feedback_form: FeedbackForm | None = None,
 ) -> PeriodFigures:
     """Every count of the highlight report for one period and scope (a service area, or None: all; or
-    one team). `detail` False: only what the trend needs (returned, grades, outcome means)."""
+    one team). `detail` False: only what the trend needs (returned, grades, outcome means). Families'
+    feedback is counted by the themes of `feedback_form` (the one shipped when None)."""
     counting = Counting(session, period, area_id, today, zone, (team,) if team else None)
     returned = await counting.count(counting.returned_in)
     grades, outcomes = await counting.grades(), await counting.outcomes()
@@ -305,6 +309,7 @@ async def period_figures(
         reviews=await reviews_in(session, period, area_id, zone, team),
         dips=await dips_in(session, period, area_id, zone) if team is None else (),
         concerns=await concerns_in(session, period, area_id, zone, team),
+        feedback=await feedback_figures_in(session, feedback_form or shipped_form(), period, area_id, zone, team),
     )
 
 
@@ -323,11 +328,12 @@ async def highlight_report(
     zone: ZoneInfo,
     progress: Callable[[str], None] = lambda step: None,
     team: str | None = None,
+    feedback_form: FeedbackForm | None = None,
 ) -> HighlightReport:
     """The whole report: this period in detail, and the periods before it for the trend."""
     today = now.astimezone(zone).date()
     progress(f"counting {period.label}")
-    figures = await period_figures(session, period, area_id, today, zone, team=team)
+    figures = await period_figures(session, period, area_id, today, zone, team=team, feedback_form=feedback_form)
     earlier: list[tuple[Period, PeriodFigures]] = []
     cursor = period
     for _ in range(TREND_PERIODS - 1):
@@ -360,6 +366,8 @@ async def report_scope(session: AsyncSession, text: str | None) -> tuple[int | N
 
 
 class SqlReports(SqlRepository):
+    feedback_form: FeedbackForm | None = None  # the council's own (store.unit_of_work), else the one shipped
+
     async def scope(self, text: str | None) -> tuple[int | None, str]:
         return await report_scope(self.session, text)
 
@@ -372,7 +380,8 @@ class SqlReports(SqlRepository):
         team: str | None = None,
     ) -> HighlightReport:
         now, zone = self.clock.now(), self.clock.zone
-        return await highlight_report(self.session, period, area_id, scope, now, zone, progress, team)
+        form = self.feedback_form
+        return await highlight_report(self.session, period, area_id, scope, now, zone, progress, team, form)
 
     async def team_of(self, team_id: int) -> tuple[str, str] | None:
         found = (await self.session.execute(select(Team.code, Team.name).where(Team.id == team_id))).first()

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from plf_core.clock import Clock
 from plf_core.errors import Contended
+from plf_core.feedback.form import FeedbackForm
 from store.access import SqlAccess
 from store.audits import SqlAudits
 from store.concerns import SqlConcerns
@@ -63,6 +64,7 @@ class SqlUnitOfWork:
         clock: Clock,
         batched: bool = False,
         engine: AsyncEngine | None = None,
+        feedback_form: FeedbackForm | None = None,
     ) -> None:
         """`batched`: the writes that can wait (the access log, a page's save, notices) are held and made
         in one statement as the unit of work ends (store.write_batch): a card save's path. With `engine`
@@ -71,6 +73,7 @@ class SqlUnitOfWork:
         self.clock = clock
         self.batched = batched
         self._engine = engine
+        self.feedback_form = feedback_form  # the council's own, for the reports' themes (None: the one shipped)
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self.session = session = self._sessions()
@@ -88,6 +91,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(session, clock)
         self.conversations = SqlConversations(session, clock)
         self.reports = SqlReports(session, clock)
+        self.reports.feedback_form = self.feedback_form
         self.access = SqlAccess(session, clock)
         self.concerns = SqlConcerns(session, clock)
         self.evidence = SqlEvidence(session, clock)
@@ -124,7 +128,9 @@ class SqlUnitOfWork:
         return self.outbox.added + self.timetable.added
 
 
-def unit_of_work_factory(engine: AsyncEngine, clock: Clock, batched: bool = False) -> Callable[[], SqlUnitOfWork]:
+def unit_of_work_factory(
+    engine: AsyncEngine, clock: Clock, batched: bool = False, feedback_form: FeedbackForm | None = None
+) -> Callable[[], SqlUnitOfWork]:
     """`batched` (for card saves): on PostgreSQL its sessions run without BEGIN and COMMIT (each
     statement commits itself), so it reads and then writes its one batched statement: two round trips."""
     if batched and engine.dialect.name == "postgresql":
@@ -132,7 +138,7 @@ def unit_of_work_factory(engine: AsyncEngine, clock: Clock, batched: bool = Fals
         event.listen(engine.sync_engine, "before_cursor_execute", _only_reads_and_the_batch)
     raw = engine if batched and engine.dialect.name == "postgresql" else None
     sessions = session_factory(engine)
-    return lambda: SqlUnitOfWork(sessions, clock, batched, raw)
+    return lambda: SqlUnitOfWork(sessions, clock, batched, raw, feedback_form)
 
 
 def _only_reads_and_the_batch(

@@ -68,6 +68,9 @@ class FeedbackFigures:
     themes: tuple[ThemeCount, ...]  # the form's themes with any answer, most first; then Other
 
 
+NO_FEEDBACK = FeedbackFigures(0, tuple((a, 0) for a in Audience), Satisfaction(WHOLE_SERVICE), (), (), ())
+
+
 def _rating(record: FeedbackRecord, question: str) -> int | None:
     value = record.answers.get(question)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
