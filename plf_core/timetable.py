@@ -1,13 +1,11 @@
 """The framework's timetable (sections 13, 14 and 18): which notices are due, to whom, when.
 
-Pure. The rules come from configuration (a YAML file, parsed elsewhere, checked here); the
-state (cycles, open audits, moderations with open actions, dip samples, PIMs, people by role)
-comes from the store. `due_notices` returns every notice due at `now`, each with a stable
-dedupe key, so sweeping twice (or on two instances) writes each notice once.
-
-Dates count in days or in working days (Europe/London, England and Wales bank holidays).
-Notices go out in working hours: one that falls due overnight or at a weekend goes at the
-next opening.
+Pure. The rules come from configuration (a YAML file, parsed elsewhere, checked here); the state (cycles,
+open audits, moderations with open actions, dip samples, PIMs, reviews, actions, each service area's
+feedback over a quarter just ended, people by role) comes from the store. `due_notices` returns every
+notice due at `now`, each with a stable dedupe key, so sweeping twice (or on two instances) writes each
+notice once. Dates count in days or in working days (Europe/London, England and Wales bank holidays);
+notices go out in working hours: one due overnight or at a weekend goes at the next opening.
 """
 
 from __future__ import annotations
@@ -59,6 +57,7 @@ class Trigger(StrEnum):
     PIM_DUE = "pim_due"  # a Red audit's Practice Improvement Meeting is due
     ACTION_DUE = "action_due"  # an action plan's action reaches its deadline
     REVIEW_DUE = "review_due"  # a thematic or supervision review reaches its deadline
+    QUARTER_START = "quarter_start"  # a quarter's first day: about the quarter just ended
 
 
 class Unit(StrEnum):
@@ -110,6 +109,7 @@ ALLOWED: dict[Trigger, frozenset[Recipient]] = {
         {Recipient.PARTICIPANTS, Recipient.SERVICE_MANAGER, Recipient.HEAD_OF_SERVICE, Recipient.SLT, Recipient.QA}
     ),
     Trigger.ACTION_DUE: frozenset({Recipient.OWNER, Recipient.PRACTICE_LEAD, Recipient.SERVICE_MANAGER, Recipient.QA}),
+    Trigger.QUARTER_START: frozenset({Recipient.SERVICE_MANAGER, Recipient.HEAD_OF_SERVICE}),
 }
 CARDS = TIMETABLE_CARDS  # the timetable's notice kinds (plf_core.timetable_notices)
 MAX_OFFSET_DAYS = 366
@@ -257,6 +257,8 @@ def _subjects(rule: Rule, state: State, today: date) -> list[Subject]:
         return [_action_subject(rule, state, a) for a in state.actions]
     if rule.trigger is Trigger.REVIEW_DUE:
         return [_review_subject(rule, state, r) for r in state.reviews]
+    if rule.trigger is Trigger.QUARTER_START:  # each area's feedback to its managers (plf_core.feedback.meeting)
+        return [subject for area in state.feedback for subject in area.subjects(rule.to)]
     return [_pim_subject(rule, state, p) for p in state.pims]
 
 

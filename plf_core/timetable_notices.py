@@ -306,6 +306,8 @@ class DailyDigest(NoticeData):
         return cls(day_of(payload.get("day")), tuple(items))
 
 
+from plf_core.feedback import meeting as _feedback_meeting  # noqa: E402  (its summary is a timetable card)
+
 #: the cards a rule of the timetable file may name
 TIMETABLE_CARDS = frozenset(name for name, cls in NOTICE_TYPES.items() if cls.TIMETABLE)
 
@@ -316,3 +318,5 @@ from plf_core.scheduled_notices import DipPlanned as DipPlanned  # noqa: E402
 from plf_core.scheduled_notices import HighlightReportReady as HighlightReportReady  # noqa: E402
 from plf_core.scheduled_notices import QuotaProposal as QuotaProposal  # noqa: E402
 from plf_core.scheduled_notices import SupervisionDue as SupervisionDue  # noqa: E402
+
+FeedbackSummary = _feedback_meeting.FeedbackSummary  # a quarter's feedback for a performance meeting

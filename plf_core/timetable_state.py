@@ -9,6 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from plf_core.feedback.meeting import AreaFeedback
     from plf_core.timetable import Recipient
 
 
@@ -110,3 +111,5 @@ class State:
     #: for SLT's escalation: the cycle that has started with none of its audits drawn ('' when drawn)
     quota_missing: str = ""
     reviews: Sequence[OpenReview] = ()
+    #: each service area's feedback over a quarter just ended (plf_core.feedback.meeting)
+    feedback: Sequence[AreaFeedback] = ()

@@ -1,10 +1,12 @@
 """Children and families' feedback for reports (plf_core.feedback.figures counts it): the answers received
 in a period, each with where its case sits (service area, team, cohort), for the whole service, a
 service area or a team. Only the answers the figures read leave here: the two ratings and the two
-answers themes are counted from; never the case, the request or any other answer."""
+answers themes are counted from; never the case, the request or any other answer. For the timetable,
+each service area's feedback over a quarter just ended, with its managers (plf_core.feedback.meeting)."""
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,8 +16,10 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from plf_core import periods
 from plf_core.feedback.figures import HELPED, IN_THE_WAY, LISTENED, FeedbackFigures, feedback_figures
 from plf_core.feedback.form import Audience, FeedbackForm, parse_feedback_form
+from plf_core.feedback.meeting import AreaFeedback
 from plf_core.feedback.ports import FeedbackRecord
 from plf_core.periods import Period
 from store.models import Case, FeedbackAnswer, ServiceArea, Team
@@ -78,3 +82,41 @@ async def feedback_figures_in(
 ) -> FeedbackFigures:
     """The period's feedback in figures, for the scope."""
     return feedback_figures(form, await feedback_in(session, form, period, area_id, zone, team))
+
+
+def _quarter_starts(window: tuple[date, date]) -> list[date]:
+    """The first days of quarters within the window (the anchors of a quarter_start rule)."""
+    found, quarter = [], periods.quarter(window[1])
+    while quarter.starts >= window[0]:
+        found.append(quarter.starts)
+        quarter = quarter.previous()
+    return found
+
+
+async def area_feedback(
+    session: AsyncSession, form: FeedbackForm, window: tuple[date, date] | None, zone: ZoneInfo
+) -> list[AreaFeedback]:
+    """For each quarter starting within the window (none: no quarter_start rule can be due), each service
+    area's feedback over the quarter before it, with the area's Service Managers and Heads of Service."""
+    starts = _quarter_starts(window) if window is not None else []
+    if not starts:
+        return []
+    rows = await session.execute(
+        select(Team.service_area_id, ServiceArea.name, Team.service_manager_id, Team.head_of_service_id).join(
+            ServiceArea, ServiceArea.id == Team.service_area_id
+        )
+    )
+    areas: dict[int, tuple[str, set[int], set[int]]] = {}
+    for area_id, name, manager, head in rows:
+        _, managers, heads = areas.setdefault(area_id, (name, set(), set()))
+        managers.update([manager] if manager is not None else [])
+        heads.update([head] if head is not None else [])
+    found = []
+    for start in starts:
+        quarter = periods.quarter(start).previous()
+        for area_id, (name, managers, heads) in sorted(areas.items()):
+            figures = await feedback_figures_in(session, form, quarter, area_id, zone)
+            found.append(
+                AreaFeedback(quarter.code, start, area_id, name, tuple(sorted(managers)), tuple(sorted(heads)), figures)
+            )
+    return found

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from plf_core import reviews
 from plf_core.audits import PLC_FORM
+from plf_core.feedback.form import FeedbackForm
 from plf_core.forms.registry import get_form
 from plf_core.periods import Period, cycle_containing, local_date, midnight, parse_code
 from plf_core.timetable import (
@@ -35,6 +36,7 @@ from plf_core.timetable import (
 from plf_core.vocabulary import OPEN_AUDIT_STATUSES, Role
 from store import queries, report_store
 from store.digests import insert_once
+from store.feedback_report import area_feedback, shipped_form
 from store.models import (
     ActionItem,
     Audit,
@@ -63,15 +65,15 @@ def _window(rules: Sequence[Rule], trigger: Trigger, today: date, lookback: int)
     """The anchors of this trigger whose notices can be due today: each rule's offset back from today,
     widened by the catch-up `lookback`, a few days for weekends and holidays, and working days
     counted as calendar days generously. The query then costs what is nearly due, not everything."""
-    spans = []
+    spans = []  # each rule's offset in calendar days: exact, or (working days) its least and most
     for rule in rules:
         if rule.trigger is trigger:
-            span = (
+            wide = (
                 rule.offset
                 if rule.unit is Unit.DAYS
                 else math.ceil(rule.offset * 7 / 5) + (5 if rule.offset >= 0 else -5)
             )
-            spans.append(span)
+            spans += [rule.offset, wide]
     if not spans:
         return None
     return today - timedelta(days=max(spans) + lookback + 5), today - timedelta(days=min(spans) - 1)
@@ -97,6 +99,7 @@ async def load_state(
     lookback: int = 14,
     *,
     with_open_audits: bool = False,
+    feedback_form: FeedbackForm | None = None,
 ) -> State:
     """What the timetable's rules can need on `today`: each trigger's subjects, read only where a rule
     of that trigger can be due (open audits also when `with_open_audits`), and who holds each role."""
@@ -124,7 +127,10 @@ async def load_state(
         quota_missing = await _quota_missing(session, cycles, due, today, zone)
     actions = await _load_actions_due(session, windows[Trigger.ACTION_DUE])
     open_reviews = await _load_reviews_due(session, windows[Trigger.REVIEW_DUE])
-    return State(cycles, open_audits, moderated, dips, pims, people, *outstanding, actions, quota_missing, open_reviews)
+    feedback = await area_feedback(session, feedback_form or shipped_form(), windows[Trigger.QUARTER_START], zone)
+    return State(
+        cycles, open_audits, moderated, dips, pims, people, *outstanding, actions, quota_missing, open_reviews, feedback
+    )
 
 
 async def _load_reviews_due(session: AsyncSession, window: tuple[date, date] | None) -> list[OpenReview]:

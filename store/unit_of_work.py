@@ -88,6 +88,7 @@ class SqlUnitOfWork:
         self.dips = SqlDips(session, clock)
         self.follow_ups = SqlFollowUps(session, clock)
         self.timetable = SqlTimetable(session, clock)
+        self.timetable.feedback_form = self.feedback_form
         self.outbox = SqlOutbox(session, clock)
         self.conversations = SqlConversations(session, clock)
         self.reports = SqlReports(session, clock)

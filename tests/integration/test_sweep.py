@@ -1,9 +1,10 @@
-"""The timetable sweep on a real database: due notices written once, snoozes respected, and a
-confirmation that stops the follow-ups (SQLite and PostgreSQL)."""
+"""The timetable sweep on a real database: due notices written once, snoozes respected, a
+confirmation that stops the follow-ups, and each Service Manager's quarterly feedback summary
+(SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -21,7 +22,7 @@ from store.audits import SqlAudits
 from store.database import session_factory
 from store.demo import load_demo
 from store.follow_ups import SqlFollowUps
-from store.models import ActionItem, Audit, Case, Moderation, OutboxMessage, Team
+from store.models import ActionItem, Audit, Case, FeedbackAnswer, FeedbackRequest, Moderation, OutboxMessage, Team
 from store.unit_of_work import unit_of_work_factory
 
 LONDON = ZoneInfo("Europe/London")
@@ -178,3 +179,64 @@ async def test_several_reminders_on_one_day_make_one_digest(engine: AsyncEngine)
     ]
     pending = [r for r in await outbox(engine) if r[1] == "pending"]
     assert len(pending) == 2  # one message each for the practitioner and the Practice Lead
+
+
+async def test_each_service_manager_gets_their_areas_feedback_once_a_quarter(engine: AsyncEngine) -> None:
+    await load_demo(session_factory(engine), build_demo_borough(), clock_at(datetime(2026, 10, 1, 9, tzinfo=LONDON)))
+    answered = datetime(2026, 11, 20, 16, tzinfo=UTC)
+    async with session_factory(engine)() as session, session.begin():
+        case_id, area = (
+            await session.execute(
+                select(Case.id, Team.service_area_id).join(Team, Team.id == Case.team_id).order_by(Case.id).limit(1)
+            )
+        ).one()
+        request = FeedbackRequest(
+            token_hash="f" * 64,
+            case_id=case_id,
+            audience="parent",
+            occasion="closure",
+            created_at=answered - timedelta(days=2),
+            expires_at=answered + timedelta(days=26),
+            used_at=answered,
+        )
+        session.add(request)
+        await session.flush()
+        answers = {"useful": 5, "helped": "Our worker listened to us"}
+        session.add(
+            FeedbackAnswer(
+                request_id=request.id, case_id=case_id, audience="parent", received_at=answered, answers=answers
+            )
+        )
+        leaders = await session.execute(select(Team.service_area_id, Team.service_manager_id))
+        managers = {(a, m) for a, m in leaders if m is not None}
+    assert len({a for a, _ in managers}) > 1
+
+    # 1 January 2027 is a bank holiday: the fifth working day after it is Friday 8 January
+    await sweep_at(engine, datetime(2027, 1, 7, 16, tzinfo=LONDON))
+    assert not [k for k, *_ in await outbox(engine) if k.startswith("feedback_summary:")]
+    await sweep_at(engine, datetime(2027, 1, 8, 9, 5, tzinfo=LONDON))
+    written = {k for k, *_ in await outbox(engine) if k.startswith("feedback_summary:")}
+    assert len(written) == len(managers)  # on the day, at opening
+    for moment in (datetime(2027, 1, 8, 14, tzinfo=LONDON), datetime(2027, 1, 12, 10, tzinfo=LONDON)):
+        await sweep_at(engine, moment)  # again on the day, and the next week: nothing more
+    async with engine.connect() as connection:
+        rows = (
+            await connection.execute(
+                select(OutboxMessage.dedupe_key, OutboxMessage.status, OutboxMessage.payload).where(
+                    OutboxMessage.kind == "feedback_summary"
+                )
+            )
+        ).all()
+    assert sorted(key for key, _, _ in rows) == sorted(f"feedback_summary:2026-Q4:{a}:{m}" for a, m in managers)
+    assert {status for _, status, _ in rows} == {"merged"}  # inside each manager's digest of the day
+    received = {key.split(":")[2]: payload["received"] for key, _, payload in rows}
+    assert received == {str(a): 1 if a == area else 0 for a, _ in managers}
+    assert all("listened to us" not in str(payload) for _, _, payload in rows)
+    first = next(m for a, m in sorted(managers) if a == area)
+    async with engine.connect() as connection:
+        digest = (
+            await connection.execute(
+                select(OutboxMessage.payload).where(OutboxMessage.dedupe_key == f"digest:{first}:2027-01-08")
+            )
+        ).scalar_one()
+    assert f"feedback_summary:2026-Q4:{area}:{first}" in [i["key"] for i in digest["items"]]

@@ -86,6 +86,18 @@ async def case_people(engine: AsyncEngine, index: int) -> tuple[int, int, int, i
         return tuple(rows.one())  # type: ignore[return-value]
 
 
+async def service_managers_by_area(engine: AsyncEngine) -> set[tuple[int, int]]:
+    """(service area, Service Manager) of each team's Service Manager."""
+    async with engine.connect() as connection:
+        found = await connection.execute(select(Team.service_area_id, Team.service_manager_id))
+        return {(area, person) for area, person in found if person is not None}
+
+
+def quarterly_feedback(quarter: str, day: date, service_managers: set[tuple[int, int]]) -> dict[str, datetime]:
+    """The quarter's children and families' feedback to each service area's Service Managers."""
+    return {f"feedback_summary:{quarter}:{area}:{person}": at(day) for area, person in service_managers}
+
+
 Sent = dict[str, tuple[datetime, str, dict[str, object]]]  # key -> (tick, kind, payload)
 Event = Callable[[UnitOfWork, datetime], Awaitable[None]]
 
@@ -210,6 +222,7 @@ async def test_a_year_sends_every_expected_notice_once_at_the_right_time_and_not
         for area, *people in leaders:
             area_managers.setdefault(area, set()).update(p for p in people if p is not None)
     readers_of_all = sorted({*slt, *directors, *await people_of(engine, Role.QA_MANAGER)})
+    managers_by_area = await service_managers_by_area(engine)
 
     def reports(period: str, day: date) -> dict[str, datetime]:
         """A highlight report to every manager for their scope: the whole service, and each area."""
@@ -294,6 +307,12 @@ async def test_a_year_sends_every_expected_notice_once_at_the_right_time_and_not
         **each("action_overdue", f"action-{ids['tracked']}", (worker, lead), date(2027, 3, 11)),
         **each("action_overdue_sm", f"action-{ids['tracked']}", (manager,), date(2027, 3, 18)),
         **each("pim_due", f"pim-{ids['red']}", (head,), date(2026, 12, 29)),  # 25, 26-27, 28 (Boxing Day's substitute)
+        # each quarter's families' feedback on the fifth working day of the next, for the performance meeting
+        # (1 January 2027 is a bank holiday: 4 to 8 January)
+        **quarterly_feedback("2026-Q3", date(2026, 10, 8), managers_by_area),
+        **quarterly_feedback("2026-Q4", date(2027, 1, 8), managers_by_area),
+        **quarterly_feedback("2027-Q1", date(2027, 4, 8), managers_by_area),
+        **quarterly_feedback("2027-Q2", date(2027, 7, 8), managers_by_area),
     }
 
     confirmer = Actor(worker2, "aad", "Worker", frozenset({Role.PRACTITIONER}))

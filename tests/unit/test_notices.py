@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from cards.catalogue import CATALOGUE_LINKS, example_notices, example_timetable_notices
+from cards.catalogue_feedback import example_feedback_summaries
 from cards.notice_cards import BUILDERS, CardContext, notice_card
 from plf_core import notices, timetable_notices
 from plf_core.notices import NOTICE_TYPES, BadPayload, NoticeData, parse
@@ -219,6 +220,19 @@ STORED["good_practice_nominated"] = {  # new with issue 18: as written since
     "nominated_by": "Rowan Demoford",
     "area": "Children in Need (demo)",
 }
+STORED["feedback_summary"] = {  # new with issue 20 (the quarter's feedback for a performance meeting)
+    "quarter": "2026-Q4",
+    "area": 2,
+    "area_name": "Children in Need (demo)",
+    "reader": 7,
+    "received": 6,
+    "figures": [["Parents and carers", "6"], ["Satisfied with our help (4 or 5 of 5)", "83% of 6 who answered"]],
+    "cohorts": [["Child in Need (CiN)", "6", "83%"]],
+    "themes": [["Being listened to", "5", "0"], ["Other", "0", "1*"]],
+    "due": "2027-01-08",
+    "rule": "feedback_summary",
+    "urgent": False,
+}
 CONTEXT = CardContext(date(2026, 12, 2), CATALOGUE_LINKS)
 
 
@@ -237,7 +251,9 @@ def test_a_payload_stored_before_the_types_still_parses_renders_and_round_trips(
 
 
 @pytest.mark.parametrize(
-    "notice", [n for _, n in example_notices()] + example_timetable_notices(), ids=lambda n: n.KIND
+    "notice",
+    [n for _, n in example_notices()] + example_timetable_notices() + [n for _, n in example_feedback_summaries()],
+    ids=lambda n: n.KIND,
 )
 def test_every_notice_in_the_card_catalogue_round_trips(notice: NoticeData) -> None:
     assert parse(notice.KIND, notice.to_payload()) == notice

@@ -82,6 +82,7 @@ def test_the_shipped_timetable_covers_the_framework() -> None:
         "action_reminder",
         "action_overdue",
         "action_overdue_sm",
+        "feedback_summary",
     ]
 
 
