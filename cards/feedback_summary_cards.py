@@ -9,13 +9,20 @@ from microsoft_teams.cards.core import CardElement
 
 from cards.base import CardDict, card, facts, heading, para
 from cards.registry import CardContext, builds
+from plf_core.feedback.figures import OTHER
 from plf_core.feedback.meeting import FeedbackSummary
 from plf_core.periods import parse_code
 
 
+def _number(cell: str) -> int:
+    digits = cell.rstrip("*")
+    return int(digits) if digits.isascii() and digits.isdigit() else 0
+
+
 def _counted(rows: tuple[tuple[str, ...], ...], column: int) -> list[tuple[str, str]]:
-    """(theme, count) for the themes with any answer in that column, as the notice ordered them."""
-    return [(row[0], row[column]) for row in rows if row[column] != "0"]
+    """(theme, count) for the themes with any answer in that column, most first, Other last."""
+    found = [(row[0], row[column]) for row in rows if _number(row[column])]
+    return sorted(found, key=lambda pair: (pair[0] == OTHER, -_number(pair[1])))
 
 
 def feedback_summary(notice: FeedbackSummary, url: str | None, link_days: int) -> CardDict:
@@ -37,7 +44,7 @@ def feedback_summary(notice: FeedbackSummary, url: str | None, link_days: int) -
             )
         )
     else:
-        body += [para(f"{notice.received} answered", bold=True), facts(list(notice.figures))]
+        body.append(facts([("Answers received", str(notice.received)), *notice.figures]))
         cohorts = [(name, f"{share} satisfied, of {answers} answers") for name, answers, share in notice.cohorts]
         body += [para("By cohort", bold=True), facts(cohorts)] if cohorts else []
         for title_, column in (("What helped", 1), ("What got in the way", 2)):

@@ -62,6 +62,8 @@ def _print(schedule: Schedule, found: Candidates, *, applied: bool) -> None:
         say(f"{record.value}: {kept}; {verb} {found.counts.get(record, 0):,}")
     if found.held_back:
         say(f"audits kept under legal hold although past their period: {found.held_back:,}")
+    if found.feedback_held_back:
+        say(f"feedback links kept under legal hold although past their period: {found.feedback_held_back:,}")
     if found.audit_cases and not applied:
         say("cases whose audits would go: " + ", ".join(found.audit_cases))
     if applied:

@@ -1,6 +1,6 @@
 """Retention: how long each kind of record is kept, from the council's schedule. Nothing is
 deleted unless the schedule says so (there is no default period), and a case under legal hold
-keeps everything about it whatever the schedule.
+keeps everything about it whatever the schedule (its audits and its families' feedback alike).
 
 The schedule is a small YAML mapping of record type to a period (`90d`, `26w`, `7y`):
 
@@ -8,6 +8,7 @@ The schedule is a small YAML mapping of record type to a period (`90d`, `26w`, `
     outbox: 90d          # messages once delivered, merged, cancelled, failed or dead, from creation
     unknown_senders: 30d # people not in the directory who wrote to the bot, from their last message
     sampling_draws: 7y   # the record of each sample drawn, from the draw
+    feedback: 2y         # families' feedback links and their answers, from the link's creation and the answer's receipt
 
 The access log is not in the schedule: it is append-only, and kept.
 """
@@ -28,6 +29,7 @@ class RecordType(StrEnum):
     OUTBOX = "outbox"
     UNKNOWN_SENDERS = "unknown_senders"
     SAMPLING_DRAWS = "sampling_draws"
+    FEEDBACK = "feedback"  # a feedback link (request) and the answers given on it, as one record
 
 
 UNITS = {"d": 1, "w": 7, "y": 365}
@@ -84,6 +86,7 @@ class Candidates:
     counts: Mapping[RecordType, int]
     held_back: int  # audits kept because their case is under legal hold
     audit_cases: tuple[str, ...] = ()
+    feedback_held_back: int = 0  # feedback links (and answers) kept because their case is under legal hold
 
     @property
     def total(self) -> int:

@@ -1,5 +1,6 @@
 """Applying the retention schedule (plf_core.retention): what would go, and deleting it with a
-line in the access log for each record type. A case under legal hold keeps its audits."""
+line in the access log for each record type. A case under legal hold keeps its audits and its
+families' feedback."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from store.models import (
     Case,
     Concern,
     DipSample,
+    FeedbackAnswer,
+    FeedbackRequest,
     GoodPracticeDecision,
     GradeRecord,
     Moderation,
@@ -40,6 +43,18 @@ def _old_audits(before: datetime, *, held: bool) -> Any:
         select(Audit.id)
         .outerjoin(Case, Case.id == Audit.case_id)
         .where(Audit.status.in_(CLOSED_AUDITS), Audit.submitted_at < before, hold)
+    )
+
+
+def _old_feedback(before: datetime, *, held: bool) -> Any:
+    """Feedback links made before `before` whose answer (if any) also came before it: a link and its
+    answer go together, counted from the later of the two."""
+    hold = Case.legal_hold.is_(True) if held else or_(Case.legal_hold.is_(False), Case.id.is_(None))
+    recent = select(FeedbackAnswer.request_id).where(FeedbackAnswer.received_at >= before)
+    return (
+        select(FeedbackRequest.id)
+        .outerjoin(Case, Case.id == FeedbackRequest.case_id)
+        .where(FeedbackRequest.created_at < before, FeedbackRequest.id.not_in(recent), hold)
     )
 
 
@@ -72,6 +87,8 @@ def _queries(schedule: Schedule, clock: Clock) -> dict[RecordType, Any]:
             SamplingDraw.id.not_in(used),
             SamplingDraw.id.not_in(dips),
         )
+    if cutoff := schedule.cutoff(RecordType.FEEDBACK, today):
+        queries[RecordType.FEEDBACK] = _old_feedback(start_of(cutoff), held=False)
     return queries
 
 
@@ -92,7 +109,10 @@ async def candidates(session: AsyncSession, schedule: Schedule, clock: Clock) ->
             .limit(MAX_CASES_LISTED)
         )
         cases = tuple(rows.scalars())
-    return Candidates(counts, held_back, cases)
+    feedback_held = 0
+    if cutoff := schedule.cutoff(RecordType.FEEDBACK, today):
+        feedback_held = await _count(session, _old_feedback(midnight(cutoff, clock.zone), held=True))
+    return Candidates(counts, held_back, cases, feedback_held)
 
 
 async def apply(session: AsyncSession, schedule: Schedule, clock: Clock, by: str) -> Candidates:
@@ -114,6 +134,13 @@ async def apply(session: AsyncSession, schedule: Schedule, clock: Clock, by: str
         await session.execute(delete(UnknownSenderRow).where(UnknownSenderRow.aad_object_id.in_(senders)))
     if (draws := queries.get(RecordType.SAMPLING_DRAWS)) is not None:
         await session.execute(delete(SamplingDraw).where(SamplingDraw.id.in_(draws)))
+    if (feedback := queries.get(RecordType.FEEDBACK)) is not None:
+        ids = list((await session.execute(feedback)).scalars())
+        for start in range(0, len(ids), 1000):
+            await session.execute(
+                delete(FeedbackAnswer).where(FeedbackAnswer.request_id.in_(ids[start : start + 1000]))
+            )
+            await session.execute(delete(FeedbackRequest).where(FeedbackRequest.id.in_(ids[start : start + 1000])))
     now = clock.now()
     for record, count in found.counts.items():
         if count:

@@ -1,6 +1,7 @@
 """Retention from the terminal (SQLite and PostgreSQL): nothing deleted without a schedule, a dry
 run that lists and deletes nothing, --apply that deletes what is past its period except a case
-under legal hold, and writes the deletion to the access log; a bad schedule is named."""
+under legal hold (its audits and its families' feedback), and writes the deletion to the access
+log; a bad schedule is named."""
 
 from __future__ import annotations
 
@@ -81,3 +82,75 @@ def test_retention_lists_then_deletes_what_is_past_its_period_except_under_legal
     assert bad.returncode == 2
     assert "audits: '7 years' is not a period such as 90d, 26w or 7y" in bad.stderr
     assert "children: not a record type" in bad.stderr
+
+
+def execute(database_url: str, sql: str, **params: Any) -> None:
+    async def run() -> None:
+        engine = create_engine(database_url)
+        try:
+            async with engine.begin() as connection:
+                await connection.execute(text(sql), params)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+def test_families_feedback_goes_with_its_period_from_the_later_of_link_and_answer_except_under_legal_hold(
+    database_url: str, tmp_path: Path
+) -> None:
+    env = plf_env(database_url)
+    assert plf(["migrate"], env).returncode == 0
+    assert plf(["demo"], env).returncode == 0
+    (case, _), (held_case, held_ref) = query(database_url, "SELECT id, azeus_number FROM cases ORDER BY id LIMIT 2")
+    now = DEFAULT_NOW  # the clock of every plf process of the test
+
+    def link(n: int, on: int, made_days_ago: int, answered_days_ago: int | None) -> None:
+        made = now - timedelta(days=made_days_ago)
+        used = now - timedelta(days=answered_days_ago) if answered_days_ago is not None else None
+        execute(
+            database_url,
+            "INSERT INTO feedback_requests (id, token_hash, case_id, audience, occasion, created_at, expires_at, used_at)"
+            " VALUES (:id, :hash, :case, 'parent', 'closure', :made, :expires, :used)",
+            id=n,
+            hash=f"{n:064x}",
+            case=on,
+            made=made,
+            expires=made + timedelta(days=28),
+            used=used,
+        )
+        if used is not None:
+            execute(
+                database_url,
+                "INSERT INTO feedback_answers (request_id, case_id, audience, received_at, answers, flagged)"
+                " VALUES (:id, :case, 'parent', :used, :answers, false)",
+                id=n,
+                case=on,
+                used=used,
+                answers='{"useful": 4, "helped": "They listened"}',
+            )
+
+    link(1, case, 400, 399)  # asked and answered over a year ago: goes
+    link(2, case, 400, None)  # asked over a year ago, never answered: goes
+    link(3, case, 380, 360)  # asked over a year ago, answered within it: kept (counted from the answer)
+    link(4, case, 10, 9)  # recent: kept
+    link(5, held_case, 400, 399)  # old, but its case is under legal hold: kept
+    schedule = tmp_path / "retention.yaml"
+    schedule.write_text("feedback: 365d\n")
+    env = plf_env(database_url, RETENTION_FILE=str(schedule))
+    assert plf(["legal-hold", held_ref], env).returncode == 0
+
+    dry = plf(["retention", "--dry-run"], env)
+    assert dry.returncode == 0, dry.stderr
+    assert "feedback: kept 365 days; would delete 2" in dry.stdout
+    assert "feedback links kept under legal hold although past their period: 1" in dry.stdout
+    assert "audits: kept indefinitely (not in the schedule); would delete 0" in dry.stdout
+    assert len(query(database_url, "SELECT id FROM feedback_requests")) == 5  # a dry run deletes nothing
+
+    applied = plf(["retention", "--apply"], env)
+    assert applied.returncode == 0, applied.stderr
+    assert "feedback: kept 365 days; deleted 2" in applied.stdout
+    assert query(database_url, "SELECT id FROM feedback_requests ORDER BY id") == [(3,), (4,), (5,)]
+    assert query(database_url, "SELECT request_id FROM feedback_answers ORDER BY request_id") == [(3,), (4,), (5,)]
+    logged = query(database_url, "SELECT object_id FROM access_log WHERE action = 'retention delete feedback'")
+    assert logged == [("2",)]
