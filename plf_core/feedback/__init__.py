@@ -6,4 +6,5 @@ answers.py    what a family sent, cleaned and checked; the worrying phrases in i
 ports.py      the port of feedback requests and answers
 asking.py     the use cases: ask for feedback (Teams), open and answer the page (the open web)
 figures.py    satisfaction and themes for the highlight report
+meeting.py    the quarter's figures for each Service Manager's performance meeting (a timetable rule)
 """
