@@ -72,7 +72,8 @@ class PeriodFigures:
 
     @property
     def empty(self) -> bool:
-        return not (self.assigned or self.returned or self.outstanding or self.moderated or self.dips_sent)
+        done = self.assigned or self.returned or self.outstanding or self.moderated or self.dips_sent
+        return not (done or self.feedback.received)
 
 
 @dataclass(frozen=True)

@@ -190,6 +190,8 @@ async def test_the_reports_feedback_figures_equal_the_hand_worked_ones(engine: A
         assert words not in csv
         assert words not in card
     assert "Children and families&#39; satisfaction by cohort" in html
+    assert not report.empty  # no audits in the quarter, but families answered: not "nothing to report"
+    assert "There is nothing to report for this period." not in html
     assert "What helped and what got in the way, as children and families told us" in html
 
 
