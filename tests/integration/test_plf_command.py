@@ -187,7 +187,8 @@ def test_plf_report_writes_the_html_and_one_csv_per_table_and_names_bad_input(
     assert "2026-Q3-grades_by_team.csv" in tables
     assert {"2026-Q3-dip_samples.csv", "2026-Q3-reviews.csv"} <= set(tables)  # what the dips and reviews found
     assert "2026-Q3-immediate_concerns.csv" in tables
-    assert len(tables) == 13
+    assert {"2026-Q3-feedback_by_service_area.csv", "2026-Q3-feedback_themes.csv"} <= set(tables)  # families'
+    assert len(tables) == 17
 
     area = plf(["report", "2026-Q3", "--service", "CLA", "--out", str(out)], env)
     assert area.returncode == 0, area.stderr
