@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from cards.catalogue import CATALOGUE_LINKS, example_notices, example_timetable_notices
-from cards.catalogue_feedback import example_feedback_summaries
+from cards.catalogue_feedback_summary import example_feedback_summaries
 from cards.notice_cards import BUILDERS, CardContext, notice_card
 from plf_core import notices, timetable_notices
 from plf_core.notices import NOTICE_TYPES, BadPayload, NoticeData, parse

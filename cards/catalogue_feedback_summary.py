@@ -46,7 +46,7 @@ def example_feedback_summaries() -> list[tuple[str, FeedbackSummary]]:
     return [("timetable/feedback-summary", full), ("timetable/feedback-summary-none-answered", empty)]
 
 
-def feedback_cards() -> Iterator[tuple[str, CardDict]]:
+def feedback_summary_cards() -> Iterator[tuple[str, CardDict]]:
     from cards.catalogue import CATALOGUE_LINKS  # the catalogue's unsigned links, as long as real ones
 
     context = CardContext(DAY, CATALOGUE_LINKS)
