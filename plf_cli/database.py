@@ -152,6 +152,11 @@ def _print_import(path: Path, report: ImportReport) -> None:
     )
     if report.cleared:
         say(f"cleared (--yes): {', '.join(report.cleared)}")
+    if report.feedback_asked:
+        say(
+            f"{report.feedback_asked} case(s) closed: each allocated worker is asked, by card, whether to send "
+            "the family a feedback link"
+        )
     for note in report.notes:
         say(f"note: {note}")
     if report.skipped:

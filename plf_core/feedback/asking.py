@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from plf_core import concerns
 from plf_core.concern_ports import NewConcern
@@ -37,6 +37,7 @@ class FeedbackLink:
     token: str
     expires_at: datetime
     occasion: str = "asked"
+    expires_on: date | None = None  # the last day it works, in the framework's zone
 
 
 def may_ask(actor: Actor, case: FeedbackCase) -> bool:

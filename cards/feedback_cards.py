@@ -1,0 +1,86 @@
+"""The cards of families' feedback, for staff: the one-time link with its QR code (`feedback CASE`), and
+the question to a case's worker when the case closes. A case id only; the link holds not even that."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import segno
+from microsoft_teams.cards import Image, TextBlock
+from microsoft_teams.cards.core import CardElement
+
+from cards.base import CardDict, action_row, card, execute, heading, para
+from cards.notices import when
+from cards.registry import CardContext, builds
+from plf_core.card_actions import Verb
+from plf_core.feedback.asking import FeedbackLink
+from plf_core.feedback.closure import FeedbackAtClosure
+from plf_core.feedback.form import Audience
+
+QR_SCALE = 5  # pixels a module: about 200 px across for a link of this length, easy for a phone to read
+WHO = {Audience.CHILD: "the child or young person", Audience.PARENT: "the parent or carer"}
+OTHER = {Audience.CHILD: Audience.PARENT, Audience.PARENT: Audience.CHILD}
+
+
+def qr_png(url: str) -> bytes:
+    code = segno.make(url, error="m")
+    out = io.BytesIO()
+    code.save(out, kind="png", scale=QR_SCALE, border=2)
+    return out.getvalue()
+
+
+def qr_data_uri(url: str) -> str:
+    return "data:image/png;base64," + base64.b64encode(qr_png(url)).decode("ascii")
+
+
+def feedback_link_card(link: FeedbackLink, url: str) -> CardDict:
+    who = WHO[link.audience]
+    closing = " now that the case has closed" if link.occasion == "closure" else ""
+    expires_on = when(link.expires_on or link.expires_at.date())
+    body: list[CardElement] = [
+        heading(f"Feedback link for {link.audience.label}: case {link.case}"),
+        para(
+            f"Give this link to {who}{closing}: read it out, text or email it, or print the QR code for them to scan "
+            f"with their phone's camera. It works once, until {expires_on}."
+        ),
+        TextBlock(text=url, wrap=True, font_type="Monospace", size="Small"),
+        Image(url=qr_data_uri(url), alt_text=f"QR code of the feedback link for {who}", size="Medium"),
+        para(
+            "The link holds no name and no case id, and the page shows nothing about the case. Every question is "
+            "optional. Their answers will show on the case's next audit. If anything they write suggests a child "
+            "is not safe, the case's Practice Lead and Service Manager are told at once.",
+            subtle=True,
+        ),
+        para("Please don't fill it in yourself: it works only once.", subtle=True),
+    ]
+    other = OTHER[link.audience]
+    command = f"feedback {link.case} {other.value}" + (" closure" if link.occasion == "closure" else "")
+    actions = [execute(f"A link for {WHO[other]}", Verb.COMMAND_RUN, {"command": command})]
+    return card(body, actions, fallback_text=f"Feedback link for {link.audience.label}: case {link.case}")
+
+
+@builds(FeedbackAtClosure)
+def _at_closure(notice: FeedbackAtClosure, context: CardContext) -> CardDict:
+    closed = f" on {when(notice.closed_on)}" if notice.closed_on else ""
+    team = f" ({notice.team})" if notice.team else ""
+    body: list[CardElement] = [
+        heading(f"Case {notice.case} has closed: ask the family how we did?"),
+        para(
+            f"The council's records show case {notice.case}{team} closed{closed}. Families are asked for their "
+            "feedback when their case closes: it is how we learn whether our help made a difference."
+        ),
+        para(
+            "Press a button for a one-time link and its QR code to give them. If now is not the right time, "
+            "there is nothing to do: you can type 'feedback " + notice.case + "' later.",
+            subtle=True,
+        ),
+    ]
+    buttons = [
+        execute("For a parent or carer", Verb.COMMAND_RUN, {"command": f"feedback {notice.case} parent closure"}),
+        execute(
+            "For the child or young person", Verb.COMMAND_RUN, {"command": f"feedback {notice.case} child closure"}
+        ),
+    ]
+    body.append(action_row(buttons))
+    return card(body, fallback_text=f"Case {notice.case} has closed: ask the family how we did?")
