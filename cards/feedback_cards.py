@@ -45,7 +45,7 @@ def feedback_link_card(link: FeedbackLink, url: str) -> CardDict:
             f"with their phone's camera. It works once, until {expires_on}."
         ),
         TextBlock(text=url, wrap=True, font_type="Monospace", size="Small"),
-        Image(url=qr_data_uri(url), alt_text=f"QR code of the feedback link for {who}", size="Medium"),
+        Image(url=qr_data_uri(url), alt_text=f"QR code of the feedback link for {who}", size="Large"),
         para(
             "The link holds no name and no case id, and the page shows nothing about the case. Every question is "
             "optional. Their answers will show on the case's next audit. If anything they write suggests a child "
@@ -63,7 +63,7 @@ def feedback_link_card(link: FeedbackLink, url: str) -> CardDict:
 @builds(FeedbackAtClosure)
 def _at_closure(notice: FeedbackAtClosure, context: CardContext) -> CardDict:
     closed = f" on {when(notice.closed_on)}" if notice.closed_on else ""
-    team = f" ({notice.team})" if notice.team else ""
+    team = f", of {notice.team}," if notice.team else ""
     body: list[CardElement] = [
         heading(f"Case {notice.case} has closed: ask the family how we did?"),
         para(
