@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from microsoft_teams.cards import Container, TextInput, ToggleInput
 from microsoft_teams.cards.core import Action, CardElement
 
-from cards.base import CardDict, action_row, card, execute, facts, heading, para, toggled
+from cards.base import CardDict, action_row, as_written, card, execute, facts, heading, para, toggled
 from cards.registry import CardContext, builds
 from plf_core.card_actions import Verb
 from plf_core.concern_commands import ConcernList
@@ -81,7 +81,7 @@ def immediate_concern(notice: ImmediateConcern) -> CardDict:
     if notice.reason:
         body.append(para(f"It has come to you because {notice.reason}.", color="Attention"))
     body += [
-        Container(items=[para(notice.description)], style="emphasis"),
+        Container(items=[para(as_written(notice.description))], style="emphasis"),
         facts([("Team", notice.team or "—"), ("Case", notice.case or "—")]),
         para(_what_next(notice.level), subtle=True),
     ]
@@ -166,7 +166,7 @@ def concern_screen(screen: ConcernScreen) -> CardDict:
         heading(f"Immediate concern: {about}"),
         para(f"Raised by {raised_by(row)} at {local(row.raised_at, screen.zone)}, from {where_raised(row)}."),
         *_at_risk(row),
-        Container(items=[para(row.description)], style="emphasis"),
+        Container(items=[para(as_written(row.description))], style="emphasis"),
         para(_state(row, None, screen.zone), bold=True),
         para(screen.note, color="Good" if screen.mine else "Accent"),
     ]
@@ -195,7 +195,7 @@ def concern_list(screen: ConcernList) -> CardDict:
         *([para(f"Only the latest {len(rows)} are shown here.", subtle=True)] if screen.more else []),
     ]
     for row in rows:
-        text = " ".join(row.description.split())
+        text = " ".join(as_written(row.description).split())
         shown = text if len(text) <= LISTED_TEXT else text[: LISTED_TEXT - 1] + "…"
         items: list[CardElement] = [
             para(

@@ -10,13 +10,16 @@ import segno
 from microsoft_teams.cards import Image, TextBlock
 from microsoft_teams.cards.core import CardElement
 
-from cards.base import CardDict, action_row, card, execute, heading, para
+from cards.base import CardDict, action_row, as_written, card, execute, heading, para, toggled
 from cards.notices import when
 from cards.registry import CardContext, builds
+from plf_core.audits import FamilySaid
 from plf_core.card_actions import Verb
+from plf_core.clock import LONDON
 from plf_core.feedback.asking import FeedbackLink
 from plf_core.feedback.closure import FeedbackAtClosure
 from plf_core.feedback.form import Audience
+from plf_core.periods import staff_date
 
 QR_SCALE = 5  # pixels a module: about 200 px across for a link of this length, easy for a phone to read
 WHO = {Audience.CHILD: "the child or young person", Audience.PARENT: "the parent or carer"}
@@ -58,6 +61,26 @@ def feedback_link_card(link: FeedbackLink, url: str) -> CardDict:
     command = f"feedback {link.case} {other.value}" + (" closure" if link.occasion == "closure" else "")
     actions = [execute(f"A link for {WHO[other]}", Verb.COMMAND_RUN, {"command": command})]
     return card(body, actions, fallback_text=f"Feedback link for {link.audience.label}: case {link.case}")
+
+
+def family_block(family: FamilySaid | None) -> list[CardElement]:
+    """The case's latest feedback from its family, folded away under a button on every page of its audits:
+    in the family's own words, shown as written."""
+    if family is None:
+        return []
+    received = staff_date(family.received_at.astimezone(LONDON))
+    items: list[CardElement] = [para(f"{family.who}, on {received}, on the feedback page:", subtle=True)]
+    for question, answer in family.worded:
+        items += [para(question, bold=True), para(as_written(answer))]
+    if family.flagged:
+        items.append(
+            para(
+                "Words in it may mean a child is not safe: it went at once to the case's Practice Lead and Service "
+                "Manager as an immediate concern.",
+                color="Attention",
+            )
+        )
+    return toggled("family_feedback", f"What the family said ({family.who.lower()}, {received})", items)
 
 
 @builds(FeedbackAtClosure)

@@ -68,7 +68,8 @@ def audit_ref(audit: AuditView) -> AuditRef:
         parts.append(f"PIM due by {when(audit.pim_due_on)}")
     if audit.status.value not in ("assigned", "in_progress"):
         parts.append(audit.status.value.replace("_", " "))
-    return AuditRef(audit.id, audit.version, audit.case.azeus_number if audit.case else "—", " · ".join(parts))
+    case_ref = audit.case.azeus_number if audit.case else "—"
+    return AuditRef(audit.id, audit.version, case_ref, " · ".join(parts), audit.family)
 
 
 def prefilled(audit: AuditView, today: date | None = None) -> dict[str, str]:

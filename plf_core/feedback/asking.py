@@ -125,7 +125,8 @@ async def answer(
     if checked.problems or checked.empty:
         return Answered(state, request.audience, checked)
     phrases = worrying(form, checked.answers)
-    if not await uow.feedback.record(request, checked.answers, now, bool(phrases)):
+    said = worded(version, checked.answers)
+    if not await uow.feedback.record(request, checked.answers, said, now, bool(phrases)):
         return Answered(LinkState.USED)  # answered a moment ago from another tab
     if phrases:
         await _raise_concern(uow, form, request, checked, now, timing)

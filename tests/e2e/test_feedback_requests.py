@@ -116,3 +116,51 @@ async def test_a_case_closed_by_an_import_asks_its_worker_once(database_url: str
         find_action(card, "A link for the child or young person")
         closing_cards = [c for c in cards_to(connector, worker) if "has closed" in " ".join(card_texts(c))]
         assert len(closing_cards) == 1
+
+
+async def answered_by_the_family(database_url: str, token: str, sent: dict[str, str]) -> None:
+    """What the page does when the family presses Send (the page itself is tested in test_feedback_page)."""
+    from composition import load_feedback_form
+    from plf_core.clock import FixedClock
+    from plf_core.feedback import asking
+    from plf_core.framework_config import Framework
+    from plf_core.working_days import Hours
+    from store.unit_of_work import unit_of_work_factory
+
+    engine = create_engine(database_url)
+    try:
+        evening = MORNING.replace(hour=19)
+        async with unit_of_work_factory(engine, FixedClock(evening, LONDON))() as uow:
+            done = await asking.answer(uow, load_feedback_form(), token, sent, evening, (Framework(), Hours()))
+        assert done.thanked
+    finally:
+        await engine.dispose()
+
+
+async def test_the_next_audit_of_the_case_shows_what_the_family_said_on_every_page(database_url: str) -> None:
+    from tests.e2e.test_audit_workflow import assigned
+
+    async with running_connector() as connector, serving(database_url, MORNING, DISPATCH_INTERVAL_SECONDS="1") as app:
+        u = users(app.url, connector)
+        for role in ("worker", "qa", "lead"):
+            await u[role].install()
+        worker = u["worker"]
+        card = await reply_to(connector, worker, f"feedback {CASE.azeus_number} parent")
+        said = {"useful": "4", "helped": "<b>Being listened to</b> [click](http://example.invalid)"}
+        await answered_by_the_family(database_url, link_of(card), said)
+
+        audit_id = await assigned(u, connector)
+        page = await worker.execute("audit.open", {"audit": audit_id})
+        saved = await worker.press(page, "Save")  # the save's own fast path reads it too
+        for shown in (page, saved):
+            texts = card_texts(shown)
+            assert any(t.startswith("What the family said (a parent or carer") for t in _titles(shown)), texts
+            assert "Was our help useful to your family?" in texts
+            assert "4 of 5: Mostly" in texts
+            assert "‹b›Being listened to‹/b› [click]\u200b(http://example.invalid)" in texts  # as written
+        review = await worker.execute("audit.review", {"audit": audit_id})
+        assert "4 of 5: Mostly" in card_texts(review)
+
+
+def _titles(card: dict[str, Any]) -> list[str]:
+    return [str(n.get("title", "")) for n in walk(card) if n.get("type") == "Action.ToggleVisibility"]
