@@ -129,7 +129,7 @@ async def answered_by_the_family(database_url: str, token: str, sent: dict[str, 
 
     engine = create_engine(database_url)
     try:
-        evening = MORNING.replace(hour=19)
+        evening = MORNING  # the bot's own clock stands still at MORNING: what is written then is due
         async with unit_of_work_factory(engine, FixedClock(evening, LONDON))() as uow:
             done = await asking.answer(uow, load_feedback_form(), token, sent, evening, (Framework(), Hours()))
         assert done.thanked
@@ -164,3 +164,19 @@ async def test_the_next_audit_of_the_case_shows_what_the_family_said_on_every_pa
 
 def _titles(card: dict[str, Any]) -> list[str]:
     return [str(n.get("title", "")) for n in walk(card) if n.get("type") == "Action.ToggleVisibility"]
+
+
+async def test_a_worrying_answer_reaches_the_practice_lead_and_service_manager_as_written(database_url: str) -> None:
+    async with running_connector() as connector, serving(database_url, MORNING, DISPATCH_INTERVAL_SECONDS="1") as app:
+        u = users(app.url, connector)
+        for role in ("worker", "lead", "manager"):
+            await u[role].install()
+        card = await reply_to(connector, u["worker"], f"feedback {CASE.azeus_number} child")
+        words = "He hits me when I'm home. <script>alert(1)</script>"
+        await answered_by_the_family(database_url, link_of(card), {"anything_else": words})
+        for role in ("lead", "manager"):
+            alert = await wait_for_card(connector, u[role], "A child or young person wrote on the feedback page")
+            texts = " ".join(card_texts(alert))
+            assert "He hits me when I'm home. ‹script›alert(1)‹/script›" in texts
+            assert f"case {CASE.azeus_number}" in texts.lower() or CASE.azeus_number in texts
+            assert "<script>" not in str(alert)
