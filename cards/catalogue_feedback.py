@@ -10,6 +10,7 @@ from cards.base import CardDict
 from cards.feedback_cards import feedback_link_card
 from cards.notice_cards import notice_card
 from cards.registry import CardContext
+from plf_core.concern_notices import ImmediateConcern
 from plf_core.feedback.asking import FeedbackLink
 from plf_core.feedback.closure import FeedbackAtClosure
 from plf_core.feedback.form import Audience
@@ -29,3 +30,18 @@ def feedback_cards() -> Iterator[tuple[str, CardDict]]:
     yield "feedback/link-at-closure", feedback_link_card(closing, url)
     notice = FeedbackAtClosure(CASE, DAY, "Children in Need & Protection North (demo)")
     yield "feedback/at-closure", notice_card(notice, CardContext(DAY))
+    yield "feedback/worrying-answer-to-the-practice-lead", notice_card(_worrying(), CardContext(DAY))
+
+
+def _worrying() -> ImmediateConcern:
+    """A family's answer that held a worrying phrase, as its case's Practice Lead gets it (HTML as written)."""
+    words = "My step-dad hits me when mum is out. <b>Please</b> don't tell him I said. " * 20
+    description = (
+        "A child or young person wrote on the feedback page:\n"
+        f"Is there anything else you want to tell us?: “{words[:1800]}”"
+    )
+    where = "the feedback page: a child or young person's answer held words that may mean a child is not safe"
+    return ImmediateConcern(
+        104, 0, CASE, "Children in Need & Protection North (demo)", "A child or young person",
+        "Fri 18 Dec 2026, 19:40", where, description, "", 0, "",
+    )  # fmt: skip
