@@ -270,7 +270,8 @@ async def acknowledge(
         raised = f"raised {local(row.raised_at, zone)} from {where_raised(row)}"
         told = ConcernAcknowledged(concern_id, row.case_ref or "", f"{actor.name} ({role})", local(now, zone), raised)
         await uow.outbox.add(Notice(f"concern-ack:{concern_id}", row.raised_by_id, told, urgent=True))
-    return ConcernScreen(after, "You have this concern: the person who raised it has been told.", True, zone)
+    told_whom = "the person who raised it has been told" if row.raised_by_id else "it is recorded as yours"
+    return ConcernScreen(after, f"You have this concern: {told_whom}.", True, zone)
 
 
 def may_handle(actor: Actor, row: ConcernRow) -> bool:
