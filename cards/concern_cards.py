@@ -16,7 +16,7 @@ from plf_core.card_actions import Verb
 from plf_core.concern_commands import ConcernList
 from plf_core.concern_notices import LEVELS, TOP_LEVEL, ConcernAcknowledged, ConcernNotReached, ImmediateConcern
 from plf_core.concern_ports import ConcernBox, ConcernRow
-from plf_core.concerns import AT_RISK, MAX_TEXT, TEXT, ConcernScreen, local, raised_by, where_raised
+from plf_core.concerns import AT_RISK, FAMILY, MAX_TEXT, TEXT, ConcernScreen, local, raised_by, where_raised
 
 BOX_ID = "immediate_concern"
 DANGER = "If a child is in immediate danger, call the police on 999 now."
@@ -55,15 +55,16 @@ def concern_box(data: Mapping[str, object], box: ConcernBox | None) -> list[Card
     return toggled(BOX_ID, "Raise an immediate concern", items, shown=refused, style="attention")
 
 
-def _what_next(level: int) -> str:
+def _what_next(level: int, family: bool = False) -> str:
     then = (
         f"Until someone does, it goes on to {LEVELS[level + 1]}."
         if level + 1 in LEVELS and level < TOP_LEVEL
         else "Nobody further is sent it: please take it on."
     )
+    told = "" if family else " and the person who raised it is told"
     return (
-        'Press "I\'m dealing with this" when you take it on: it is recorded as yours and the person who raised it '
-        f"is told. If someone already has it, pressing tells you who. {then}"
+        f'Press "I\'m dealing with this" when you take it on: it is recorded as yours{told}. If someone already '
+        f"has it, pressing tells you who. {then}"
     )
 
 
@@ -83,7 +84,7 @@ def immediate_concern(notice: ImmediateConcern) -> CardDict:
     body += [
         Container(items=[para(as_written(notice.description))], style="emphasis"),
         facts([("Team", notice.team or "—"), ("Case", notice.case or "—")]),
-        para(_what_next(notice.level), subtle=True),
+        para(_what_next(notice.level, notice.raised_by in FAMILY), subtle=True),
     ]
     actions: list[Action] = [execute("I'm dealing with this", Verb.CONCERN_ACK, {"concern": notice.concern_id})]
     if notice.audit_id:

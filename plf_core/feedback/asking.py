@@ -145,8 +145,8 @@ async def _raise_concern(
     case's Practice Lead and Service Manager at once."""
     version = form.version(request.audience)
     texts = {q.text for q in version.questions if q.kind is Kind.TEXT}
-    lines = [f"{q}: “{a}”" for q, a in worded(version, checked.answers) if q in texts]
-    description = f"{request.audience.label.capitalize()} wrote on the feedback page:\n" + "\n".join(lines)
+    lines = [f"{q}\n\n“{a}”" for q, a in worded(version, checked.answers) if q in texts]
+    description = f"{request.audience.label.capitalize()} wrote on the feedback page:\n\n" + "\n\n".join(lines)
     framework, hours = timing
     due = concerns.first_escalation(framework, hours, now, False)
     area = await uow.feedback.area_of(request.case_id)
