@@ -164,11 +164,10 @@ def final_audit(audit_id: int, case_ref: str, form_title: str, grade: str) -> Ca
             "in supervision."
         ),
     ]
-    return card(
-        body,
-        [execute("Open the audit", Verb.AUDIT_VIEW, {"audit": audit_id})],
-        fallback_text=f"Final audit: case {case_ref}",
-    )
+    actions: list[Action] = [execute("Open the audit", Verb.AUDIT_VIEW, {"audit": audit_id})]
+    if case_ref not in ("", "—"):
+        actions.append(execute("Ask for feedback", Verb.COMMAND_RUN, {"command": f"feedback {case_ref}"}))
+    return card(body, actions, fallback_text=f"Final audit: case {case_ref}")
 
 
 def problem(message: str, incident: str | None = None, what_next: str | None = None) -> CardDict:
