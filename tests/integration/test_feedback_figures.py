@@ -125,6 +125,7 @@ async def fixture(engine: AsyncEngine) -> dict[str, tuple[int, str]]:
                     audience=given.audience,
                     received_at=given.at,
                     answers=given.answers,
+                    worded=[[question, str(answer)] for question, answer in given.answers.items()],
                 )
             )
     return areas

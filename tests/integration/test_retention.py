@@ -122,12 +122,13 @@ def test_families_feedback_goes_with_its_period_from_the_later_of_link_and_answe
         if used is not None:
             execute(
                 database_url,
-                "INSERT INTO feedback_answers (request_id, case_id, audience, received_at, answers, flagged)"
-                " VALUES (:id, :case, 'parent', :used, :answers, false)",
+                "INSERT INTO feedback_answers (request_id, case_id, audience, received_at, answers, worded, flagged)"
+                " VALUES (:id, :case, 'parent', :used, :answers, :worded, false)",
                 id=n,
                 case=on,
                 used=used,
                 answers='{"useful": 4, "helped": "They listened"}',
+                worded='[["What helped?", "They listened"]]',
             )
 
     link(1, case, 400, 399)  # asked and answered over a year ago: goes

@@ -204,7 +204,12 @@ async def test_each_service_manager_gets_their_areas_feedback_once_a_quarter(eng
         answers = {"useful": 5, "helped": "Our worker listened to us"}
         session.add(
             FeedbackAnswer(
-                request_id=request.id, case_id=case_id, audience="parent", received_at=answered, answers=answers
+                request_id=request.id,
+                case_id=case_id,
+                audience="parent",
+                received_at=answered,
+                answers=answers,
+                worded=[["What helped?", "Our worker listened to us"]],
             )
         )
         leaders = await session.execute(select(Team.service_area_id, Team.service_manager_id))
