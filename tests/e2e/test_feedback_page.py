@@ -90,7 +90,11 @@ async def test_a_family_answers_once_and_is_thanked_then_the_link_is_used(databa
         assert "<script" not in page
         assert 'style="' not in page  # the policy allows no inline style
 
-        sent = {"form_check": form_check(page), "useful": "4", "helped": "Being listened to, at last."}
+        status, empty, _ = await post(http, url, {"form_check": form_check(page), "helped": " "})
+        assert status == 422
+        assert "You have not answered anything yet." in empty
+        assert await answers_stored(database_url) == []  # and the link still works:
+        sent = {"form_check": form_check(empty), "useful": "4", "helped": "Being listened to, at last."}
         status, thanks, headers = await post(http, url, sent)
         assert status == 200
         assert "Thank you" in thanks
