@@ -14,8 +14,9 @@ from typing import Any
 
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
 
-from feedback_web.languages import Language, Languages
+from feedback_web.languages import ENGLISH, Language, Languages
 from plf_core.feedback.answers import MAX_ANSWER, Checked
 from plf_core.feedback.form import Audience, FeedbackForm, Kind, Question
 
@@ -27,16 +28,22 @@ Translate = Callable[..., str]
 
 
 def translator(language: Language) -> Translate:
-    """`_("message %(n)s", n=...)`: the reader's words, English where the catalogue has none or a broken one."""
+    """`_("message %(n)s", n=...)`: the reader's words, English where the catalogue has none (or a broken one).
+    On another language's page an English fallback is marked as English (WCAG 3.1.2, language of parts),
+    so a screen reader pronounces it as English and its punctuation sits right in a right-to-left page."""
+    english = language.code.split("_")[0] == ENGLISH
 
     def _(message: str, **values: object) -> str:
-        text = language.gettext(message)
-        if not values:
+        found = language.gettext(message)
+        text = found
+        if values:
+            try:
+                text = found % values
+            except (KeyError, ValueError, TypeError):
+                found, text = message, message % values
+        if english or found != message:
             return text
-        try:
-            return text % values
-        except (KeyError, ValueError, TypeError):
-            return message % values
+        return Markup('<span lang="en" dir="ltr">%s</span>') % text
 
     return _
 

@@ -91,10 +91,11 @@ async function look(page, run, step, report) {
 }
 
 async function rate(page, question, value, order) {
-  // A group of radio buttons is one Tab stop: Space chooses the first, the arrow keys move the choice.
+  // A group of radio buttons is one Tab stop: Space chooses the first, the arrow keys move the choice
+  // (down is onward in either direction of writing; right would be backward right-to-left).
   await tabTo(page, `${question}-1`, order);
   await page.keyboard.press("Space");
-  for (let n = 1; n < value; n += 1) await page.keyboard.press("ArrowRight");
+  for (let n = 1; n < value; n += 1) await page.keyboard.press("ArrowDown");
 }
 
 async function one(browser, run, outDir) {
@@ -103,6 +104,7 @@ async function one(browser, run, outDir) {
   const report = { name: run.name, outDir, axe: {}, sideways: {}, status: {}, pages: {}, order: [] };
   const first = await page.goto(run.url, { waitUntil: "load" });
   report.status.form = first.status();
+  report.html = await page.evaluate(() => ({ lang: document.documentElement.lang, dir: document.documentElement.dir }));
   await look(page, run, "form", report);
 
   // Sent with nothing answered: the page comes back saying so, its summary focused.

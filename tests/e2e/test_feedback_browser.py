@@ -1,5 +1,6 @@
 """The family feedback page in a real browser (Debian's Chromium, headless, driven by puppeteer-core):
-both versions, on a phone and on a desktop, filled with the keyboard only and sent; axe-core finds no
+both versions, on a phone and on a desktop (and the child's right-to-left, in a language a council added),
+filled with the keyboard only and sent; axe-core finds no
 WCAG 2.2 AA violation on the form, the page that comes back, the thanks or the used link's page; every
 page reflows at 320 CSS pixels (400% zoom); the answers reach the database. Screenshots: var/feedback/."""
 
@@ -15,7 +16,7 @@ import pytest
 
 from plf_core.feedback.form import Audience
 from tests.e2e.running_app import ROOT, serving
-from tests.e2e.test_feedback_page import a_link, answers_stored
+from tests.e2e.test_feedback_page import a_link, answers_stored, arabic_catalogue
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # the database is not the point here
 OUT = ROOT / "var" / "feedback"
@@ -74,19 +75,20 @@ async def test_both_versions_are_filled_with_the_keyboard_on_a_phone_and_a_deskt
     database_url: str, tmp_path: Path
 ) -> None:
     chromium()
-    runs = [(audience, viewport) for audience in Audience for viewport in VIEWPORTS]
-    tokens = [await a_link(database_url, audience) for audience, _ in runs]
-    async with serving(database_url) as app:
+    runs = [(audience, viewport, "") for audience in Audience for viewport in VIEWPORTS]
+    runs.append((Audience.CHILD, "phone", "ar"))
+    tokens = [await a_link(database_url, audience) for audience, _, _ in runs]
+    async with serving(database_url, FEEDBACK_LOCALES_DIR=str(arabic_catalogue(tmp_path))) as app:
         plan = [
             {
-                "name": f"{audience.value}-{viewport}",
-                "url": f"{app.url}/feedback/{token}",
+                "name": f"{audience.value}-{viewport}{'-' + lang if lang else ''}",
+                "url": f"{app.url}/feedback/{token}{'?lang=' + lang if lang else ''}",
                 "width": VIEWPORTS[viewport][0],
                 "height": VIEWPORTS[viewport][1],
                 "answers": ANSWERS[audience],
                 "submitKey": "Enter" if audience is Audience.CHILD else "Space",
             }
-            for (audience, viewport), token in zip(runs, tokens, strict=True)
+            for (audience, viewport, lang), token in zip(runs, tokens, strict=True)
         ]
         reports = await browse(plan, tmp_path)
     (OUT / "report.json").write_text(json.dumps(reports, indent=1))
@@ -102,11 +104,15 @@ async def test_both_versions_are_filled_with_the_keyboard_on_a_phone_and_a_deskt
         assert report["kept"]["in_the_way"] == 2100  # the family's words, kept in the box
         assert report["kept"]["describedBy"] == "in_the_way-problem"
         assert report["kept"]["useful"] == ANSWERS[Audience(name.split("-")[0])]["useful"]
-        assert "Thank you" in report["thanksSays"]
+        assert report["html"] == (
+            {"lang": "ar", "dir": "rtl"} if name.endswith("-ar") else {"lang": "en", "dir": "ltr"}
+        )
+        assert ("شكرًا لك" if name.endswith("-ar") else "Thank you") in report["thanksSays"]
         assert "If you or a child is in danger now, call 999." in report["thanksSays"]
         assert "This link has already been used" in report["goneSays"]
     stored = [json.loads(a) if isinstance(a, str) else a for a, _flagged in await answers_stored(database_url)]
     expected = [
-        {k: int(v) if k in ("useful", "listened") else v for k, v in ANSWERS[audience].items()} for audience, _ in runs
+        {k: int(v) if k in ("useful", "listened") else v for k, v in ANSWERS[audience].items()}
+        for audience, _, _ in runs
     ]
     assert sorted(stored, key=str) == sorted(expected, key=str)
