@@ -78,11 +78,12 @@ async def test_both_versions_are_filled_with_the_keyboard_on_a_phone_and_a_deskt
     runs = [(audience, viewport, "") for audience in Audience for viewport in VIEWPORTS]
     runs.append((Audience.CHILD, "phone", "ar"))
     tokens = [await a_link(database_url, audience) for audience, _, _ in runs]
-    async with serving(database_url, FEEDBACK_LOCALES_DIR=str(arabic_catalogue(tmp_path))) as app:
+    extra = str(arabic_catalogue(tmp_path))
+    async with serving(database_url) as shipped, serving(database_url, FEEDBACK_LOCALES_DIR=extra) as added:
         plan = [
             {
                 "name": f"{audience.value}-{viewport}{'-' + lang if lang else ''}",
-                "url": f"{app.url}/feedback/{token}{'?lang=' + lang if lang else ''}",
+                "url": f"{(added if lang else shipped).url}/feedback/{token}{'?lang=' + lang if lang else ''}",
                 "width": VIEWPORTS[viewport][0],
                 "height": VIEWPORTS[viewport][1],
                 "answers": ANSWERS[audience],
