@@ -25,6 +25,7 @@ MAX_KEYS = 20_000  # addresses and links remembered at once: a flood of new ones
 class _Window:
     started: float
     count: int
+    refused: int = 0
 
 
 class Allowance:
@@ -42,9 +43,15 @@ class Allowance:
             self._forget_some(now)
             window = self._windows[key] = _Window(now, 0)
         if window.count >= self.limit:
+            window.refused += 1
             return max(1, math.ceil(window.started + self.window_s - now))
         window.count += 1
         return 0
+
+    def first_refusal(self, key: str) -> bool:
+        """Whether the key's last request was the first this window refused (a flood is logged once)."""
+        window = self._windows.get(key)
+        return window is not None and window.refused == 1
 
     def _forget_some(self, now: float) -> None:
         if len(self._windows) < self.max_keys:

@@ -48,7 +48,7 @@ HEADERS = {
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
     "X-Robots-Tag": "noindex, nofollow",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
@@ -110,9 +110,11 @@ class FeedbackPage:
 
         async def guarded(request: web.Request) -> web.StreamResponse:
             hashed = token_hash(request.match_info["token"][:100])
-            wait = self.by_address.take(client_address(request, self.site.proxy_hops)) or self.by_link.take(hashed)
+            address = client_address(request, self.site.proxy_hops)
+            wait = self.by_address.take(address) or self.by_link.take(hashed)
             if wait:
-                log.warning("feedback page: too many requests", extra={"link": hashed[:8], "wait_s": wait})
+                if self.by_address.first_refusal(address) or self.by_link.first_refusal(hashed):
+                    log.warning("feedback page: too many requests", extra={"link": hashed[:8], "wait_s": wait})
                 return self.gone(request, Gone.BUSY, **{"Retry-After": str(wait)})
             try:
                 return await handler(request)

@@ -136,6 +136,25 @@ async def test_a_link_expires_after_28_days_by_the_projects_clock(database_url: 
     assert await answers_stored(database_url) == []
 
 
+async def test_a_page_left_open_over_a_day_comes_back_with_its_words_to_be_sent_again(database_url: str) -> None:
+    token = await a_link(database_url, Audience.PARENT)
+    clock = JumpingClock(DEFAULT_NOW, LONDON)
+    async with serving(database_url, clock=clock) as app, aiohttp.ClientSession() as http:
+        url = f"{app.url}/feedback/{token}"
+        check = form_check((await get(http, url))[1])
+        clock.jump_to(DEFAULT_NOW + timedelta(hours=25))
+        sent = {"form_check": check, "useful": "5", "helped": "Our worker never gave up."}
+        status, page, _ = await post(http, url, sent)
+        assert status == 200
+        assert "This page was open for a long time, so your answers have not been sent yet." in page
+        assert ">\nOur worker never gave up.</textarea>" in page
+        assert await answers_stored(database_url) == []
+        status, thanks, _ = await post(http, url, {**sent, "form_check": form_check(page)})
+        assert status == 200
+        assert "Thank you" in thanks
+    assert len(await answers_stored(database_url)) == 1
+
+
 async def test_a_tampered_or_unknown_link_answers_a_kind_404_that_reveals_nothing(database_url: str) -> None:
     token = await a_link(database_url, Audience.PARENT)
     tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
@@ -166,8 +185,10 @@ async def test_a_flood_from_one_address_is_slowed_with_a_polite_429(database_url
         assert "Please wait a moment" in page
         assert headers["Content-Security-Policy"] == HEADERS["Content-Security-Policy"]
         clock.jump_to(clock.now() + timedelta(seconds=61))
-        assert (await get(http, f"{app.url}/feedback/{70:043d}"))[0] == 404
+        one_link = [(await get(http, f"{app.url}/feedback/{70:043d}"))[0] for _ in range(21)]
+        assert one_link == [404] * 20 + [429]  # one link: 20 a minute
     assert f"{7:043d}" not in own_log(app)
+    assert own_log(app).count("too many requests") == 2  # once for the address, once for the link
 
 
 async def test_a_post_without_the_form_check_is_refused_and_uses_nothing_up(database_url: str) -> None:

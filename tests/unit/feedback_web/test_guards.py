@@ -35,6 +35,9 @@ def test_an_allowance_refuses_past_its_limit_until_the_window_ends() -> None:
     clock = Clock()
     allowance = Allowance(3, 60, clock)
     assert [allowance.take("a") for _ in range(4)] == [0, 0, 0, 60]
+    assert allowance.first_refusal("a")  # logged once
+    assert allowance.take("a") == 60
+    assert not allowance.first_refusal("a")
     assert allowance.take("b") == 0  # each key its own
     clock.now += 45
     assert allowance.take("a") == 15
