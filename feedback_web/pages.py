@@ -117,7 +117,7 @@ class Pages:
             problems[refusal.cut] = "cut"
         typed = dict(checked.typed) if checked else {}
         questions = [
-            _question(q, version.scale, typed.get(q.id, ""), self._problem(_, reader, q, problems, refusal))
+            _question(q, version.scale, typed.get(q.id, ""), self._problem(_, reader, q, problems, refusal, typed))
             for q in version.questions
         ]
         summary = [{"href": f"#{q['target']}", "text": q["problem"]} for q in questions if q["problem"]]
@@ -141,8 +141,15 @@ class Pages:
         )
 
     def _problem(
-        self, _: Translate, reader: Reader, question: Question, problems: Mapping[str, str], refusal: Refusal
+        self,
+        _: Translate,
+        reader: Reader,
+        question: Question,
+        problems: Mapping[str, str],
+        refusal: Refusal,
+        typed: Mapping[str, str],
     ) -> str:
+        """Why an answer came back, in the reader's words; "still in the box" only if all of it is."""
         if question.id not in problems:
             return ""
         if question.kind is Kind.RATING:
@@ -151,17 +158,17 @@ class Pages:
         def number(n: int) -> str:
             return str(format_decimal(n, locale=reader.language.code))
 
-        if problems[question.id] == "cut":
+        sent = refusal.sent.get(question.id, "")
+        if problems[question.id] == "cut" or len(sent) > len(typed.get(question.id, "")):
             return _(
                 "This answer is too long to send. Please make it shorter than %(limit)s characters: the start of "
                 "your words is in the box.",
                 limit=number(MAX_ANSWER),
             )
-        length = len(refusal.sent.get(question.id, "").strip())
         return _(
             "This answer is %(length)s characters long. Please make it shorter than %(limit)s characters: your "
             "words are still in the box.",
-            length=number(length),
+            length=number(len(sent.strip())),
             limit=number(MAX_ANSWER),
         )
 

@@ -232,6 +232,12 @@ async def test_a_100_kb_answer_is_refused_kindly_keeping_what_fits_and_storing_n
         assert page.index('class="summary"') < page.index("<h1>")  # the reasons first, where focus lands
         assert await answers_stored(database_url) == []
 
+        longer = {**long, "form_check": form_check(page), "changed": "c" * 9_000}  # more than comes back
+        status, page, _ = await post(http, url, longer)
+        assert status == 422
+        assert "This answer is too long to send. Please make it shorter than 2,000 characters" in page
+        assert "c" * 4_000 + "</textarea>" in page
+
         fine = {**long, "form_check": form_check(page), "changed": "b" * 1_900}
         assert (await post(http, url, fine))[0] == 200
     [(answers, _flagged)] = await answers_stored(database_url)
