@@ -89,7 +89,11 @@ class Pages:
         self.stylesheet = STYLESHEET.read_bytes()
         self.css_version = hashlib.sha256(self.stylesheet).hexdigest()[:10]
         self._env = Environment(
-            loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=False,  # read once: no file checks on each page
         )
 
     def _render(self, template: str, reader: Reader, **context: Any) -> str:
