@@ -97,6 +97,7 @@ async def test_both_versions_are_filled_with_the_keyboard_on_a_phone_and_a_deskt
         name = report["name"]
         assert report["status"] == {"form": 200, "empty": 422, "refused": 422, "thanks": 200, "gone": 410}, name
         assert {step: r["violations"] for step, r in report["axe"].items()} == {step: [] for step in STEPS}, name
+        assert {step: r["incomplete"] for step, r in report["axe"].items()} == {step: [] for step in STEPS}, name
         assert report["sideways"] == dict.fromkeys(STEPS, 0), name
         assert report["emptyFocus"] == "summary"
         assert "You have not answered anything yet" in report["emptySays"]
