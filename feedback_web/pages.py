@@ -6,6 +6,7 @@ through the reader's message catalogue."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -14,7 +15,7 @@ from typing import Any
 
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from feedback_web.languages import ENGLISH, Language, Languages
 from plf_core.feedback.answers import MAX_ANSWER, Checked
@@ -23,6 +24,8 @@ from plf_core.feedback.form import Audience, FeedbackForm, Kind, Question
 TEMPLATES = Path(__file__).parent / "templates"
 STYLESHEET = Path(__file__).parent / "static" / "feedback.css"
 # The faces' mouths, from "not at all" (a frown) to "a lot" (a wide smile), in a 64-unit square.
+# A UK telephone number in a contact sentence (999, 0800 1111, 020 7946 0000): a link to call it on a phone.
+PHONE = re.compile(r"(?<![\w/+.:])(?:999|0\d{2,4}(?: ?\d{3,4}){1,2})(?![\w/])")
 MOUTHS = ("M20 48 Q32 36 44 48", "M21 46 Q32 41.5 43 46", "M21 44 L43 44", "M21 42 Q32 49 43 42", "M18 39 Q32 57 46 39")
 Translate = Callable[..., str]
 
@@ -46,6 +49,11 @@ def translator(language: Language) -> Translate:
         return Markup('<span lang="en" dir="ltr">%s</span>') % text
 
     return _
+
+
+def callable_numbers(sentence: str) -> Markup:
+    """A sentence (escaped, unless it is markup already) with each telephone number a `tel:` link."""
+    return Markup(PHONE.sub(lambda m: f'<a href="tel:{m[0].replace(" ", "")}">{m[0]}</a>', str(escape(sentence))))
 
 
 class Gone(StrEnum):
@@ -95,6 +103,7 @@ class Pages:
             lstrip_blocks=True,
             auto_reload=False,  # read once: no file checks on each page
         )
+        self._env.filters["callable"] = callable_numbers
 
     def _render(self, template: str, reader: Reader, **context: Any) -> str:
         language = reader.language

@@ -98,8 +98,9 @@ async def test_a_family_answers_once_and_is_thanked_then_the_link_is_used(databa
         status, thanks, headers = await post(http, url, sent)
         assert status == 200
         assert "Thank you" in thanks
-        assert "If you or a child is in danger now, call 999." in thanks
+        assert 'If you or a child is in danger now, call <a href="tel:999">999</a>.' in thanks
         assert "the managers who check the quality of our work" in thanks
+        assert '<a href="tel:08001111">0800 1111</a>' in thanks  # one tap to call, on a phone
         assert {k: headers.get(k) for k in HEADERS} == HEADERS
 
         status, used, _ = await get(http, url)
@@ -275,7 +276,7 @@ async def test_a_worrying_phrase_reaches_the_practice_lead_and_service_manager(d
         words = "I am scared to go home <b>tonight</b>."
         status, thanks, _ = await post(http, url, {"form_check": check, "anything_else": words, "useful": "2"})
         assert status == 200
-        assert "If you or a child is in danger now, call 999." in thanks
+        assert 'If you or a child is in danger now, call <a href="tel:999">999</a>.' in thanks
         for who in ("lead", "manager"):
             card = await wait_for_card(connector, u[who], "Immediate concern: case", timeout=30)
             assert words in str(card)  # as text: Teams shows a card's words, never renders them as HTML
