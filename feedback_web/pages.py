@@ -53,7 +53,14 @@ def translator(language: Language) -> Translate:
 
 def callable_numbers(sentence: str) -> Markup:
     """A sentence (escaped, unless it is markup already) with each telephone number a `tel:` link."""
-    return Markup(PHONE.sub(lambda m: f'<a href="tel:{m[0].replace(" ", "")}">{m[0]}</a>', str(escape(sentence))))
+    escaped = escape(sentence)
+    parts: list[Markup] = []
+    at = 0
+    for number in PHONE.finditer(escaped):
+        link = Markup('<a href="tel:{}">{}</a>').format(number[0].replace(" ", ""), number[0])
+        parts += [escaped[at : number.start()], link]
+        at = number.end()
+    return Markup("").join([*parts, escaped[at:]])
 
 
 class Gone(StrEnum):
