@@ -80,10 +80,9 @@ class Gone(StrEnum):
 
 @dataclass(frozen=True)
 class Reader:
-    """Who is reading, as far as the page may know: their language, and whether they chose it (?lang=)."""
+    """Who is reading, as far as the page may know: their language (?lang=, or their browser's)."""
 
     language: Language
-    chosen: bool = False
 
 
 @dataclass(frozen=True)

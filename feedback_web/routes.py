@@ -88,16 +88,17 @@ class FeedbackPage:
         self.site = site
         self.languages = Languages(site.locales_dir)
         self.pages = Pages(site.form, self.languages)
-        seconds = lambda: site.clock.now().timestamp()  # noqa: E731
+
+        def seconds() -> float:
+            return site.clock.now().timestamp()
+
         self.checks = FormChecks(site.secret, seconds)
         self.by_address = Allowance(*PER_ADDRESS, clock=seconds)
         self.by_link = Allowance(*PER_LINK, clock=seconds)
 
     def reader(self, request: web.Request) -> Reader:
         chosen = self.languages.chosen(request.query.get("lang"))
-        if chosen is not None:
-            return Reader(chosen, True)
-        return Reader(self.languages.preferred(request.headers.get("Accept-Language")))
+        return Reader(chosen or self.languages.preferred(request.headers.get("Accept-Language")))
 
     def html(self, text: str, status: int = 200, **headers: str) -> web.Response:
         return web.Response(text=text, status=status, content_type="text/html", charset="utf-8", headers=headers)

@@ -35,7 +35,7 @@ def test_every_sentence_on_a_page_is_looked_up_in_the_catalogue(tmp_path: Path) 
         lines += [f'msgid "{quoted}"', f'msgstr "DE {quoted}"', ""]
     (tmp_path / "de.po").write_text("\n".join(lines), encoding="utf-8")
     languages = Languages(tmp_path)
-    german = Reader(languages.by_code["de"], chosen=True)
+    german = Reader(languages.by_code["de"])
     pages = Pages(FORM, languages)
     version = FORM.version(Audience.CHILD)
     refused = Refusal(check_answers(version, {"useful": "9", "helped": "x" * 2001}), sent={"helped": "x" * 2001})
