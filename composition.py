@@ -75,6 +75,7 @@ class Core:
             Hours(opens, closes, settings.zone),
             configuration.framework,
             configuration.dip_plan,
+            settings.feedback_link_days,
         )
 
     @cached_property

@@ -73,6 +73,11 @@ class SignedLinks:
         """The inspection evidence pack of a quarter, for one reader (QA or SLT, checked as it opens)."""
         return f"{self.base_url}/links/evidence/{self.token('evidence', {'p': reader, 'r': period})}.html"
 
+    def feedback_url(self, token: str) -> str:
+        """A family's one-time feedback page: the token is the whole secret (plf_core.feedback.links), so
+        it is not signed again here."""
+        return f"{self.base_url}/feedback/{token}"
+
     @property
     def lifetime_days(self) -> int:
         return round(self.lifetime_s / 86_400)

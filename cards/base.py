@@ -47,6 +47,17 @@ def say(title: str, text: str) -> SubmitAction:
     return SubmitAction(title=title, data={"msteams": {"type": "imBack", "value": text}})
 
 
+#: What Teams' markdown would act on in words someone else typed (a family on the open web, a concern):
+#: angle brackets (Teams drops what is between them) become look-alikes, and a link's "](" is broken apart.
+AS_WRITTEN = str.maketrans({"<": "‹", ">": "›"})
+
+
+def as_written(text: str) -> str:
+    """Someone's own words shown as they wrote them, not as markdown or markup: `<script>` stays visible
+    (as ‹script›) and `[click](http://…)` is not a link."""
+    return text.translate(AS_WRITTEN).replace("](", "]\u200b(")
+
+
 def heading(text: str, *, size: str = "Medium") -> TextBlock:
     return TextBlock(text=text, weight="Bolder", size=size, wrap=True)
 

@@ -13,6 +13,7 @@ from cards.base import CardDict
 from cards.catalogue_chat import chat_cards
 from cards.catalogue_concerns import concern_cards
 from cards.catalogue_evidence import evidence_cards
+from cards.catalogue_feedback import feedback_cards
 from cards.catalogue_moderation import moderation_cards
 from cards.form_pages import AuditRef, PageView, ReviewView, readonly_card, review_card
 from cards.notice_cards import CardContext, notice_card
@@ -372,6 +373,9 @@ class CatalogueLinks:
     def evidence_url(self, reader: int, period: str) -> str:
         return "https://plf.example.org/links/evidence/" + "x" * 160 + ".html"
 
+    def feedback_url(self, token: str) -> str:
+        return "https://plf.example.org/feedback/" + token
+
 
 CATALOGUE_LINKS = CatalogueLinks()
 
@@ -386,4 +390,5 @@ def all_cards() -> list[tuple[str, CardDict]]:
     cards += chat_cards()
     cards += concern_cards()
     cards += evidence_cards()
+    cards += feedback_cards()
     return cards

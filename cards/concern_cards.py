@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 from microsoft_teams.cards import Container, TextInput, ToggleInput
 from microsoft_teams.cards.core import Action, CardElement
 
-from cards.base import CardDict, action_row, card, execute, facts, heading, para, toggled
+from cards.base import CardDict, action_row, as_written, card, execute, facts, heading, para, toggled
 from cards.registry import CardContext, builds
 from plf_core.card_actions import Verb
 from plf_core.concern_commands import ConcernList
 from plf_core.concern_notices import LEVELS, TOP_LEVEL, ConcernAcknowledged, ConcernNotReached, ImmediateConcern
 from plf_core.concern_ports import ConcernBox, ConcernRow
-from plf_core.concerns import AT_RISK, MAX_TEXT, TEXT, ConcernScreen, local, raised_by, where_raised
+from plf_core.concerns import AT_RISK, FAMILY, MAX_TEXT, TEXT, ConcernScreen, local, raised_by, where_raised
 
 BOX_ID = "immediate_concern"
 DANGER = "If a child is in immediate danger, call the police on 999 now."
@@ -55,15 +55,16 @@ def concern_box(data: Mapping[str, object], box: ConcernBox | None) -> list[Card
     return toggled(BOX_ID, "Raise an immediate concern", items, shown=refused, style="attention")
 
 
-def _what_next(level: int) -> str:
+def _what_next(level: int, family: bool = False) -> str:
     then = (
         f"Until someone does, it goes on to {LEVELS[level + 1]}."
         if level + 1 in LEVELS and level < TOP_LEVEL
         else "Nobody further is sent it: please take it on."
     )
+    told = "" if family else " and the person who raised it is told"
     return (
-        'Press "I\'m dealing with this" when you take it on: it is recorded as yours and the person who raised it '
-        f"is told. If someone already has it, pressing tells you who. {then}"
+        f'Press "I\'m dealing with this" when you take it on: it is recorded as yours{told}. If someone already '
+        f"has it, pressing tells you who. {then}"
     )
 
 
@@ -81,9 +82,9 @@ def immediate_concern(notice: ImmediateConcern) -> CardDict:
     if notice.reason:
         body.append(para(f"It has come to you because {notice.reason}.", color="Attention"))
     body += [
-        Container(items=[para(notice.description)], style="emphasis"),
+        Container(items=[para(as_written(notice.description))], style="emphasis"),
         facts([("Team", notice.team or "—"), ("Case", notice.case or "—")]),
-        para(_what_next(notice.level), subtle=True),
+        para(_what_next(notice.level, notice.raised_by in FAMILY), subtle=True),
     ]
     actions: list[Action] = [execute("I'm dealing with this", Verb.CONCERN_ACK, {"concern": notice.concern_id})]
     if notice.audit_id:
@@ -166,7 +167,7 @@ def concern_screen(screen: ConcernScreen) -> CardDict:
         heading(f"Immediate concern: {about}"),
         para(f"Raised by {raised_by(row)} at {local(row.raised_at, screen.zone)}, from {where_raised(row)}."),
         *_at_risk(row),
-        Container(items=[para(row.description)], style="emphasis"),
+        Container(items=[para(as_written(row.description))], style="emphasis"),
         para(_state(row, None, screen.zone), bold=True),
         para(screen.note, color="Good" if screen.mine else "Accent"),
     ]
@@ -195,7 +196,7 @@ def concern_list(screen: ConcernList) -> CardDict:
         *([para(f"Only the latest {len(rows)} are shown here.", subtle=True)] if screen.more else []),
     ]
     for row in rows:
-        text = " ".join(row.description.split())
+        text = " ".join(as_written(row.description).split())
         shown = text if len(text) <= LISTED_TEXT else text[: LISTED_TEXT - 1] + "…"
         items: list[CardElement] = [
             para(

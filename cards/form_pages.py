@@ -1,11 +1,10 @@
 """Cards for filling in, reviewing and reading a form, one page at a time.
 
-A page card pre-fills the answers already given and, after a refused save, shows each
-field's error under it while keeping what the person typed. Inputs declare their own
-limits (maxLength, min/max, choices, errorMessage); `isRequired` is not set, on purpose:
-a Teams client refuses to send a card with an empty required input, and Save must store
-an incomplete page as a draft. Required answers are enforced at Submit by the server,
-from the same definition, and marked "(required)" in the label.
+A page card pre-fills the answers already given and, after a refused save, shows each field's error under
+it while keeping what the person typed. Inputs declare their own limits (maxLength, min/max, choices,
+errorMessage); `isRequired` is not set, on purpose: a Teams client refuses to send a card with an empty
+required input, and Save must store an incomplete page as a draft. Required answers are enforced at Submit
+by the server, from the same definition, and marked "(required)" in the label.
 """
 
 from __future__ import annotations
@@ -27,8 +26,9 @@ from microsoft_teams.cards.core import Action, CardElement
 
 from cards.base import CardDict, action_row, card, execute, facts, heading, para, toggled
 from cards.concern_cards import concern_box
+from cards.feedback_cards import family_block
 from cards.notices import when
-from plf_core.audits import next_page
+from plf_core.audits import FamilySaid, next_page
 from plf_core.card_actions import Verb
 from plf_core.concern_ports import ConcernBox
 from plf_core.forms.model import Contributor, Field, FieldKind, Form, Page
@@ -45,6 +45,7 @@ class AuditRef:
     version: int
     case_ref: str
     subtitle: str = ""
+    family: FamilySaid | None = None  # what the family last said (cards.feedback_cards.family_block)
 
     def data(self, **more: object) -> dict[str, object]:
         return {"audit": self.audit_id, "version": self.version, **more}
@@ -242,6 +243,7 @@ def page_card_from_models(view: PageView) -> CardDict:
     prefilled = [(f.label, view.prefilled.get(f.prefilled_from, "—")) for f in page.fields if f.prefilled_from]
     if prefilled:
         body.append(facts(prefilled))
+    body += family_block(view.audit.family)
     if page.intro:
         body.append(para(page.intro, subtle=True))
     if page.guidance and not any(f.help == page.guidance for f in page.fields):
@@ -297,6 +299,7 @@ def review_card(view: ReviewView) -> CardDict:
             "here; Edit opens the page with everything.",
             subtle=True,
         ),
+        *family_block(view.audit.family),
     ]
     if view.note:
         body.append(para(view.note, color="Attention", bold=True))
@@ -378,6 +381,7 @@ def readonly_card(view: PageView) -> CardDict:
     prefilled = [(f.label, view.prefilled.get(f.prefilled_from, "—")) for f in page.fields if f.prefilled_from]
     if prefilled:
         body.append(facts(prefilled))
+    body += family_block(view.audit.family)
     for f in page.fields:
         if f.prefilled_from is None:
             body.append(Container(items=read_only_items(f, view.values.get(f.id)), separator=True))

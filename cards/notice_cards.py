@@ -7,13 +7,19 @@ its full lifetime from the moment the person receives it).
 
 from __future__ import annotations
 
-from cards import concern_cards, good_practice_cards, notice_builders, timetable_cards
+from cards import concern_cards, feedback_cards, good_practice_cards, notice_builders, timetable_cards
 from cards.base import CardDict
 from cards.registry import BUILDERS, CardContext, LinkSigner
 from plf_core import notices as n
 
 __all__ = ["BUILDERS", "CardContext", "LinkSigner", "notice_card"]
-REGISTERED = (concern_cards, notice_builders, timetable_cards, good_practice_cards)  # importing registers them
+REGISTERED = (
+    concern_cards,
+    notice_builders,
+    timetable_cards,
+    good_practice_cards,
+    feedback_cards,
+)  # importing registers them
 
 
 def notice_card(notice: n.NoticeData, context: CardContext) -> CardDict:

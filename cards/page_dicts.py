@@ -14,6 +14,7 @@ from microsoft_teams.cards import Container
 from cards import dicts
 from cards.base import CardDict, toggled
 from cards.concern_cards import concern_box
+from cards.feedback_cards import family_block
 from cards.form_pages import (
     PageView,
     compared,
@@ -38,6 +39,8 @@ def page_card(view: PageView) -> CardDict:
     prefilled = [(f.label, view.prefilled.get(f.prefilled_from, "—")) for f in page.fields if f.prefilled_from]
     if prefilled:
         body.append(dicts.fact_set(tuple(prefilled)))
+    if view.audit.family is not None:
+        body += dicts.kept(("family", view.audit.family), lambda: family_block(view.audit.family))
     if page.intro:
         body.append(dicts.text(page.intro, subtle=True))
     if page.guidance and not any(f.help == page.guidance for f in page.fields):

@@ -24,6 +24,8 @@ class LinkSigner(Protocol):
 
     def evidence_url(self, reader: int, period: str) -> str: ...
 
+    def feedback_url(self, token: str) -> str: ...
+
 
 @dataclass(frozen=True)
 class CardContext:

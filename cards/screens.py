@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from cards import chat_cards, concern_cards, dip_cards, good_practice_cards, layered, outbox_cards, reports, workflow
 from cards.base import CardDict
+from cards.feedback_cards import feedback_link_card
 from cards.form_pages import AuditRef, PageView, ReviewView, readonly_card, review_card
 from cards.notices import when
 from cards.page_dicts import page_card
@@ -21,6 +22,7 @@ from plf_core import command_hints, concern_commands, concerns, dip_actions, dip
 from plf_core import layered as layered_audit
 from plf_core.audits import AuditView
 from plf_core.evidence import EvidenceSummary
+from plf_core.feedback.asking import FeedbackLink
 from plf_core.good_practice_commands import GoodPracticeList
 from plf_core.report_command import ReportSummary
 from plf_core.sampling import Method
@@ -66,7 +68,8 @@ def audit_ref(audit: AuditView) -> AuditRef:
         parts.append(f"PIM due by {when(audit.pim_due_on)}")
     if audit.status.value not in ("assigned", "in_progress"):
         parts.append(audit.status.value.replace("_", " "))
-    return AuditRef(audit.id, audit.version, audit.case.azeus_number if audit.case else "—", " · ".join(parts))
+    case_ref = audit.case.azeus_number if audit.case else "—"
+    return AuditRef(audit.id, audit.version, case_ref, " · ".join(parts), audit.family)
 
 
 def prefilled(audit: AuditView, today: date | None = None) -> dict[str, str]:
@@ -93,6 +96,12 @@ def prefilled(audit: AuditView, today: date | None = None) -> dict[str, str]:
 
 def _case(audit: AuditView) -> str:
     return audit.case.azeus_number if audit.case else "—"
+
+
+@shows(FeedbackLink)
+def _feedback_link(screen: FeedbackLink, context: ScreenContext) -> CardDict:
+    url = context.links.feedback_url(screen.token) if context.links else f"/feedback/{screen.token}"
+    return feedback_link_card(screen, url)
 
 
 @shows(PageScreen)

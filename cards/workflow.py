@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from microsoft_teams.cards import Container
-from microsoft_teams.cards.core import CardElement
+from microsoft_teams.cards.core import Action, CardElement
 
 from cards.base import CardDict, action_row, card, execute, facts, heading, para, say
 from cards.notices import when
@@ -137,9 +137,20 @@ def submitted(
                 ],
             )
         )
+    ask: list[Action] = []
+    if case_ref not in ("", "—"):  # a supervision review has no family to ask
+        why = "their answers show on the case's next audit"
+        body.append(
+            para(
+                "How did the family find our help? 'Ask for feedback' makes a one-time link and QR code for the "
+                f"child or young person, or a parent or carer; {why}.",
+                subtle=True,
+            )
+        )
+        ask.append(execute("Ask for feedback", Verb.COMMAND_RUN, {"command": f"feedback {case_ref}"}))
     return card(
         body,
-        [execute("View the audit", Verb.AUDIT_VIEW, {"audit": audit_id})],
+        [execute("View the audit", Verb.AUDIT_VIEW, {"audit": audit_id}), *ask],
         fallback_text=f"Submitted: case {case_ref}",
     )
 
@@ -153,11 +164,10 @@ def final_audit(audit_id: int, case_ref: str, form_title: str, grade: str) -> Ca
             "in supervision."
         ),
     ]
-    return card(
-        body,
-        [execute("Open the audit", Verb.AUDIT_VIEW, {"audit": audit_id})],
-        fallback_text=f"Final audit: case {case_ref}",
-    )
+    actions: list[Action] = [execute("Open the audit", Verb.AUDIT_VIEW, {"audit": audit_id})]
+    if case_ref not in ("", "—"):
+        actions.append(execute("Ask for feedback", Verb.COMMAND_RUN, {"command": f"feedback {case_ref}"}))
+    return card(body, actions, fallback_text=f"Final audit: case {case_ref}")
 
 
 def problem(message: str, incident: str | None = None, what_next: str | None = None) -> CardDict:

@@ -19,7 +19,7 @@ from plf_core.ports import UnitOfWorkFactory
 from plf_core.vocabulary import Role
 from store import directory, migrate
 from store.database import is_sqlite, normalise_url, session_factory
-from store.demo import load_demo, load_history
+from store.demo import load_demo, load_feedback_history, load_history
 from store.importer import ImportKind, ImportReport, import_csv
 
 MISSING_SHOWN = 20
@@ -112,6 +112,9 @@ async def cmd_demo(core: Core, args: argparse.Namespace) -> int:
                 if written
                 else "the database already holds audits: no synthetic history added"
             )
+            answered = await load_feedback_history(sessions, core.feedback_form, core.clock.today(), args.seed)
+            if answered:
+                say(f"added {answered:,} synthetic families' feedback answers on the demo cases")
         return 0
 
     return await with_database(core, work)
@@ -152,6 +155,11 @@ def _print_import(path: Path, report: ImportReport) -> None:
     )
     if report.cleared:
         say(f"cleared (--yes): {', '.join(report.cleared)}")
+    if report.feedback_asked:
+        say(
+            f"{report.feedback_asked} case(s) closed: each allocated worker is asked, by card, whether to send "
+            "the family a feedback link"
+        )
     for note in report.notes:
         say(f"note: {note}")
     if report.skipped:

@@ -32,6 +32,21 @@ class CaseRef:
 
 
 @dataclass(frozen=True)
+class FamilySaid:
+    """The latest feedback a family gave on the case (plf_core.feedback), as its audits show it: each
+    answer with its question, and who gave it (a child or young person, or a parent or carer)."""
+
+    audience: str
+    received_at: datetime
+    worded: tuple[tuple[str, str], ...]
+    flagged: bool = False
+
+    @property
+    def who(self) -> str:
+        return "A child or young person" if self.audience == "child" else "A parent or carer"
+
+
+@dataclass(frozen=True)
 class AuditView:
     id: int
     form_id: str
@@ -52,6 +67,7 @@ class AuditView:
     uploaded_at: datetime | None = None
     practitioner_name: str = ""
     second_person_name: str = ""
+    family: FamilySaid | None = None  # the case's latest feedback from the family, if any
 
     @property
     def form(self) -> Form:

@@ -130,12 +130,15 @@ async def send(uow: AbstractUnitOfWork, row: ConcernRow, people: list[int], reas
         await uow.outbox.add(Notice(f"concern:{row.concern_id}:{row.level}:{person}", person, notice, urgent=True))
 
 
+FAMILY = ("a child or young person", "a parent or carer")  # who raised it from the feedback page
+
+
 def raised_by_family(row: ConcernRow) -> str | None:
-    """ "A parent or carer" when a family's answer on the feedback page raised it (page "feedback:parent")."""
+    """ "a parent or carer" when a family's answer on the feedback page raised it (page "feedback:parent")."""
     kind, _, audience = (row.page_id or "").partition(":")
     if kind != "feedback" or row.audit_id is not None:
         return None
-    return "A child or young person" if audience == "child" else "A parent or carer"
+    return FAMILY[0] if audience == "child" else FAMILY[1]
 
 
 def raised_by(row: ConcernRow) -> str:
@@ -145,7 +148,7 @@ def raised_by(row: ConcernRow) -> str:
 def where_raised(row: ConcernRow) -> str:
     family = raised_by_family(row)
     if family is not None:
-        return f"the feedback page: {family.lower()}'s answer held words that may mean a child is not safe"
+        return "the feedback page: their answer held words that may mean a child is not safe"
     if row.dip_sample_id is not None and row.audit_id is None:
         return f"dip sample {row.dip_sample_id}: an action rated Red"
     if row.form_id is None:
@@ -270,7 +273,8 @@ async def acknowledge(
         raised = f"raised {local(row.raised_at, zone)} from {where_raised(row)}"
         told = ConcernAcknowledged(concern_id, row.case_ref or "", f"{actor.name} ({role})", local(now, zone), raised)
         await uow.outbox.add(Notice(f"concern-ack:{concern_id}", row.raised_by_id, told, urgent=True))
-    return ConcernScreen(after, "You have this concern: the person who raised it has been told.", True, zone)
+    told_whom = "the person who raised it has been told" if row.raised_by_id else "it is recorded as yours"
+    return ConcernScreen(after, f"You have this concern: {told_whom}.", True, zone)
 
 
 def may_handle(actor: Actor, row: ConcernRow) -> bool:

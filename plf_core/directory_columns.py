@@ -67,6 +67,7 @@ CASE_COLUMNS = (
     "allocated_worker_email",
     "legal_status",
     "ehcp",
+    "closed_on",
 )
 CASE_REQUIRED = ("azeus_number", "age", "cohort", "team_code")
 

@@ -12,6 +12,7 @@ import re
 import uuid
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Generic, TypeVar
 
 from plf_core.directory_columns import (
@@ -70,6 +71,7 @@ class CaseRow:
     allocated_worker_email: str | None = None
     legal_status: str | None = None
     ehcp: bool = False
+    closed_on: date | None = None  # the day the case closed; empty: open
 
 
 @dataclass
@@ -309,11 +311,26 @@ def parse_cases(
         ehcp_text = _cell(raw, "ehcp").lower()
         if ehcp_text not in TRUE_WORDS | FALSE_WORDS:
             reasons.append(f"ehcp '{_cell(raw, 'ehcp')}' must be yes or no")
+        closed = closing_day(_cell(raw, "closed_on"), reasons)
         if reasons or gender is None or cohort is None:
             return None
-        return CaseRow(azeus, gender, age, cohort, team, worker, legal or None, ehcp_text in TRUE_WORDS)
+        return CaseRow(azeus, gender, age, cohort, team, worker, legal or None, ehcp_text in TRUE_WORDS, closed)
 
     return _parse_rows(text, "cases", CASE_REQUIRED, CASE_COLUMNS, lambda c: c.azeus_number, row)
+
+
+def closing_day(text: str, reasons: list[str]) -> date | None:
+    """The day a case closed, as 2026-12-03 or as spreadsheets write it in the UK (03/12/2026); empty: open."""
+    if not text:
+        return None
+    try:
+        if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text):
+            day, month, year = (int(part) for part in text.split("/"))
+            return date(year, month, day)
+        return date.fromisoformat(text)
+    except ValueError:
+        reasons.append(f"closed_on '{text[:20]}' is not a date: write it as 2026-12-03 or 03/12/2026")
+        return None
 
 
 def plan_upsert(incoming: Mapping[K, T], existing: Mapping[K, T]) -> UpsertPlan[K, T]:
@@ -330,7 +347,7 @@ def plan_upsert(incoming: Mapping[K, T], existing: Mapping[K, T]) -> UpsertPlan[
 OPTIONAL: dict[type, tuple[str, ...]] = {
     TeamRow: ("practice_lead_email", "service_manager_email", "head_of_service_email"),
     PersonRow: ("team_code",),
-    CaseRow: ("gender", "allocated_worker_email", "legal_status", "ehcp"),
+    CaseRow: ("gender", "allocated_worker_email", "legal_status", "ehcp", "closed_on"),
 }
 #: the field that names a row to people (its key, as the file spells it)
 FIRST_FIELD: dict[type, str] = {TeamRow: "code", PersonRow: "email", CaseRow: "azeus_number"}

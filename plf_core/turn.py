@@ -24,6 +24,7 @@ class ChatSettings:
     hours: Hours = field(default_factory=Hours)
     framework: Framework = field(default_factory=Framework)
     dip_plan: tuple[PlannedDip, ...] = ()
+    feedback_link_days: int = 28  # how long a family's feedback link works (FEEDBACK_LINK_DAYS)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import insert, or_, select, update
 
-from plf_core.audits import AuditView, CaseRef
+from plf_core.audits import AuditView, CaseRef, FamilySaid
 from plf_core.forms.validation import Value
 from plf_core.outcomes import OutcomeScales
 from plf_core.people import Actor
@@ -288,4 +288,14 @@ def _audit_view(row: Mapping[Any, Any], answers: Mapping[str, Value]) -> AuditVi
         uploaded_at=row["uploaded_at"],
         practitioner_name=row["practitioner_name"] or "",
         second_person_name=row["second_person_name"] or "",
+        family=_family(row),
     )
+
+
+def _family(row: Mapping[Any, Any]) -> FamilySaid | None:
+    """What the family last said on the case (queries.AUDIT's family_* columns), if they said anything."""
+    audience, worded = row.get("family_audience"), row.get("family_worded")
+    if not audience or not isinstance(worded, list):
+        return None
+    pairs = tuple((str(p[0]), str(p[1])) for p in worded if isinstance(p, list | tuple) and len(p) == 2)
+    return FamilySaid(str(audience), row["family_received_at"], pairs, bool(row.get("family_flagged")))

@@ -4,8 +4,9 @@ makes them (`plf migrate` and the sweep, store.migrate.ensure_calendar), as for 
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -14,6 +15,8 @@ from plf_core.audits import PLC_FORM
 from plf_core.clock import Clock
 from plf_core.demo_borough import DemoBorough
 from plf_core.demo_history import HistoryAudit, HistoryCase, build_history
+from plf_core.feedback.demo import build_feedback
+from plf_core.feedback.form import FeedbackForm
 from plf_core.forms.registry import get_form
 from plf_core.vocabulary import Grade, Role
 from store import directory
@@ -22,6 +25,8 @@ from store.models import (
     Answer,
     Audit,
     Case,
+    FeedbackAnswer,
+    FeedbackRequest,
     GradeRecord,
     Moderation,
     OutcomeScore,
@@ -63,6 +68,34 @@ async def load_history(sessions: async_sessionmaker[AsyncSession], today: date, 
         for item in history:
             await _add_returned_audit(session, item, field_of)
         return len(history)
+
+
+async def load_feedback_history(
+    sessions: async_sessionmaker[AsyncSession], form: FeedbackForm, today: date, seed: int = 7
+) -> int:
+    """A synthetic year of families' feedback on the demo borough's cases (plf_core.feedback.demo): each
+    on a used link whose token nobody has (a random hash). Nothing is written if there is feedback already."""
+    async with sessions() as session, session.begin():
+        if (await session.execute(select(func.count()).select_from(FeedbackAnswer))).scalar_one():
+            return 0
+        cases = list((await session.execute(select(Case.id).order_by(Case.id))).scalars())
+        made = build_feedback(cases, form, today, seed)
+        for item in made:
+            moment = datetime.combine(item.received_on, time(18), UTC)
+            request = FeedbackRequest(
+                token_hash=secrets.token_hex(32), case_id=item.case_id, audience=item.audience.value,
+                occasion="asked", created_at=moment - timedelta(days=3), expires_at=moment + timedelta(days=25),
+                used_at=moment,
+            )  # fmt: skip
+            session.add(request)
+            await session.flush()
+            session.add(
+                FeedbackAnswer(
+                    request_id=request.id, case_id=item.case_id, audience=item.audience.value, received_at=moment,
+                    answers=dict(item.answers), worded=[list(p) for p in item.worded], flagged=False,
+                )
+            )  # fmt: skip
+        return len(made)
 
 
 async def _history_cases(session: AsyncSession) -> list[HistoryCase]:

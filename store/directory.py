@@ -237,11 +237,14 @@ async def existing_cases(session: AsyncSession) -> dict[str, CaseRow]:
             Person.email,
             Case.legal_status,
             Case.ehcp,
+            Case.closed_on,
         )
         .join(Team, Case.team_id == Team.id)
         .outerjoin(Person, Case.allocated_worker_id == Person.id)
     )
-    return {r[0]: CaseRow(r[0], Gender(r[1]), r[2], Cohort(r[3]), r[4], r[5], r[6], bool(r[7])) for r in rows.all()}
+    return {
+        r[0]: CaseRow(r[0], Gender(r[1]), r[2], Cohort(r[3]), r[4], r[5], r[6], bool(r[7]), r[8]) for r in rows.all()
+    }
 
 
 async def upsert_cases(
@@ -266,6 +269,7 @@ async def upsert_cases(
             "allocated_worker_id": workers.get((row.allocated_worker_email or "").lower()),
             "legal_status": row.legal_status,
             "ehcp": row.ehcp,
+            "closed_on": row.closed_on,
         }
 
     for chunk in _chunks(plan.new):

@@ -3,7 +3,7 @@ used up by the same statement that finds it unused, so two tabs sending at once 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
 
@@ -53,7 +53,12 @@ class SqlFeedback(SqlRepository):
         return RequestRow(r.id, r.case_id, Audience(r.audience), r.occasion, r.created_at, r.expires_at, r.used_at)
 
     async def record(
-        self, request: RequestRow, answers: Mapping[str, int | str], received_at: datetime, flagged: bool
+        self,
+        request: RequestRow,
+        answers: Mapping[str, int | str],
+        worded: Sequence[tuple[str, str]],
+        received_at: datetime,
+        flagged: bool,
     ) -> bool:
         used = await self.session.execute(
             update(FeedbackRequest)
@@ -69,6 +74,7 @@ class SqlFeedback(SqlRepository):
                 audience=request.audience.value,
                 received_at=received_at,
                 answers=dict(answers),
+                worded=[list(pair) for pair in worded],
                 flagged=flagged,
             )
         )

@@ -12,11 +12,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from plf_core import directory_import as parse
+from plf_core.clock import LONDON, FixedClock
 from plf_core.errors import ImportRejected, Problem
+from plf_core.feedback import closure
+from plf_core.ports import Notice
 from store import directory
+from store.models import Case, Team
+from store.outbox import SqlOutbox
 
 
 class ImportKind(StrEnum):
@@ -36,6 +42,7 @@ class ImportReport:
     skipped: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     cleared: list[str] = field(default_factory=list)  # 'key: column' of each value an empty cell cleared
+    feedback_asked: int = 0  # workers asked about closure feedback: cases this import closed
 
 
 async def _parsed(session: AsyncSession, kind: ImportKind, text: str) -> parse.ParsedFile[Any]:
@@ -73,6 +80,7 @@ async def import_csv(
                 [c.problem(KEY_NAME[kind]) for c in cleared],
             )
         rows = [row for _, row in lines]
+        asked = 0
         if not rows and not parsed.problems:
             raise ImportRejected(f"{kind} file has no rows", [Problem("line 2", "no data rows")])
         if kind is ImportKind.TEAMS:
@@ -81,6 +89,7 @@ async def import_csv(
             plan = await directory.upsert_people(session, rows, progress, now=now)
         else:
             plan = await directory.upsert_cases(session, rows, progress, now=now)
+            asked = await closure_prompts(session, plan.changed, existing, now)
     return ImportReport(
         kind=kind,
         rows=len(rows),
@@ -91,7 +100,34 @@ async def import_csv(
         skipped=parsed.problems,
         notes=parsed.notes + _kept_note(kind, parsed.columns),
         cleared=[f"{c.key}: {c.column}" for c in cleared],
+        feedback_asked=asked,
     )
+
+
+async def closure_prompts(
+    session: AsyncSession, changed: list[parse.CaseRow], existing: dict[str, Any], now: datetime
+) -> int:
+    """Each case this import closed asks its allocated worker, once, whether to send the family a feedback
+    link (plf_core.feedback.closure); the card goes out with the other notices."""
+    today = now.astimezone(LONDON).date()
+    closed = [r for r in changed if closure.newly_closed(existing[r.azeus_number].closed_on, r.closed_on, today)]
+    if not closed:
+        return 0
+    outbox = SqlOutbox(session, FixedClock(now))
+    found = await session.execute(
+        select(Case.id, Case.azeus_number, Case.allocated_worker_id, Team.name)
+        .join(Team, Team.id == Case.team_id)
+        .where(Case.azeus_number.in_([r.azeus_number for r in closed]), Case.allocated_worker_id.is_not(None))
+    )
+    day = {r.azeus_number: r.closed_on for r in closed if r.closed_on is not None}
+    asked = 0
+    for case_id, azeus, worker, team in found:
+        if worker is None:
+            continue
+        notice = closure.FeedbackAtClosure(azeus, day[azeus], team)
+        await outbox.add(Notice(closure.dedupe_key(case_id, day[azeus]), worker, notice))
+        asked += 1
+    return asked
 
 
 KEY_NAME = {ImportKind.TEAMS: "team", ImportKind.PEOPLE: "person", ImportKind.CASES: "case"}

@@ -424,5 +424,8 @@ class FeedbackAnswer(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     #: question id -> a rating 1-5 or the family's own words
     answers: Mapped[dict[str, object]] = mapped_column(JSONDocument)
+    #: each answer with its question as the family read it: [[question, answer], ...] (the next audit shows it,
+    #: whatever later edits to the form's wording)
+    worded: Mapped[list[list[str]]] = mapped_column(JSONDocument)
     #: a worrying phrase was in it: an immediate concern went to the case's managers
     flagged: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))

@@ -20,6 +20,7 @@ from store.models import (
     Audit,
     Case,
     ConversationReference,
+    FeedbackAnswer,
     Moderation,
     Person,
     ServiceArea,
@@ -80,8 +81,26 @@ AUDIT_IN_AREA = (
     .join(cast(Table, ServiceArea.__table__), T.service_area_id == S.id)
 )
 AUDITS_WITH_CASES = select(*_AUDIT_COLUMNS).select_from(_AUDIT_FROM)
-#: One audit with its people and each page's latest answers: everything a card action reads, in one row.
-AUDIT = select(*_AUDIT_COLUMNS, A.latest_answers).select_from(_AUDIT_FROM).where(A.id == bindparam("audit_id"))
+_F = cast(Table, FeedbackAnswer.__table__).c
+
+
+def _family(column: Any, name: str) -> Any:
+    """One column of the case's latest feedback from its family (none: null), in the audit's own row."""
+    latest = select(column).where(_F.case_id == C.id).order_by(_F.received_at.desc(), _F.id.desc()).limit(1)
+    return latest.scalar_subquery().label(name)
+
+
+_FAMILY = (
+    _family(_F.audience, "family_audience"),
+    _family(_F.received_at, "family_received_at"),
+    _family(_F.worded, "family_worded"),
+    _family(_F.flagged, "family_flagged"),
+)
+#: One audit with its people, each page's latest answers and what the family last said: everything a card
+#: action reads, in one row.
+AUDIT = (
+    select(*_AUDIT_COLUMNS, A.latest_answers, *_FAMILY).select_from(_AUDIT_FROM).where(A.id == bindparam("audit_id"))
+)
 AUDIT_FOR_UPDATE = AUDIT.with_for_update(of=Audit.__table__)
 LATEST_ANSWERS = select(A.latest_answers).where(A.id == bindparam("audit_id"))
 _N = ANSWER_ROWS.c

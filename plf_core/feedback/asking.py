@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from plf_core import concerns
 from plf_core.concern_ports import NewConcern
@@ -37,6 +37,7 @@ class FeedbackLink:
     token: str
     expires_at: datetime
     occasion: str = "asked"
+    expires_on: date | None = None  # the last day it works, in the framework's zone
 
 
 def may_ask(actor: Actor, case: FeedbackCase) -> bool:
@@ -125,7 +126,8 @@ async def answer(
     if checked.problems or checked.empty:
         return Answered(state, request.audience, checked)
     phrases = worrying(form, checked.answers)
-    if not await uow.feedback.record(request, checked.answers, now, bool(phrases)):
+    said = worded(version, checked.answers)
+    if not await uow.feedback.record(request, checked.answers, said, now, bool(phrases)):
         return Answered(LinkState.USED)  # answered a moment ago from another tab
     if phrases:
         await _raise_concern(uow, form, request, checked, now, timing)
@@ -144,8 +146,8 @@ async def _raise_concern(
     case's Practice Lead and Service Manager at once."""
     version = form.version(request.audience)
     texts = {q.text for q in version.questions if q.kind is Kind.TEXT}
-    lines = [f"{q}: “{a}”" for q, a in worded(version, checked.answers) if q in texts]
-    description = f"{request.audience.label.capitalize()} wrote on the feedback page:\n" + "\n".join(lines)
+    lines = [f"{q}\n\n“{a}”" for q, a in worded(version, checked.answers) if q in texts]
+    description = f"{request.audience.label.capitalize()} wrote on the feedback page:\n\n" + "\n\n".join(lines)
     framework, hours = timing
     due = concerns.first_escalation(framework, hours, now, False)
     area = await uow.feedback.area_of(request.case_id)

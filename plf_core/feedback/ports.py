@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -88,7 +88,12 @@ class Feedback(Protocol):
     async def request_by_token(self, token_hash: str) -> RequestRow | None: ...
 
     async def record(
-        self, request: RequestRow, answers: Mapping[str, int | str], received_at: datetime, flagged: bool
+        self,
+        request: RequestRow,
+        answers: Mapping[str, int | str],
+        worded: Sequence[tuple[str, str]],
+        received_at: datetime,
+        flagged: bool,
     ) -> bool:
         """The answers stored and the link used up, in one go; False (nothing stored) if it was already used."""
         ...

@@ -279,7 +279,8 @@ async def test_a_worrying_phrase_reaches_the_practice_lead_and_service_manager(d
         assert 'If you or a child is in danger now, call <a href="tel:999">999</a>.' in thanks
         for who in ("lead", "manager"):
             card = await wait_for_card(connector, u[who], "Immediate concern: case", timeout=30)
-            assert words in str(card)  # as text: Teams shows a card's words, never renders them as HTML
+            assert "I am scared to go home ‹b›tonight‹/b›." in str(card)  # as written, defused for Teams
+            assert "<b>" not in str(card)
         assert words not in own_log(app)
     assert [row[1] for row in await answers_stored(database_url)] == [True]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
 
@@ -40,7 +40,12 @@ class FakeFeedback(FakeRepository):
         return None
 
     async def record(
-        self, request: RequestRow, answers: Mapping[str, int | str], received_at: datetime, flagged: bool
+        self,
+        request: RequestRow,
+        answers: Mapping[str, int | str],
+        worded: Sequence[tuple[str, str]],
+        received_at: datetime,
+        flagged: bool,
     ) -> bool:
         stored = self.world.feedback_requests[request.request_id]
         if stored["used_at"] is not None:
@@ -48,7 +53,7 @@ class FakeFeedback(FakeRepository):
         stored["used_at"] = received_at
         self.world.feedback_answers[request.request_id] = {
             "case_id": request.case_id, "audience": request.audience, "received_at": received_at,
-            "answers": dict(answers), "flagged": flagged, "occasion": request.occasion,
+            "answers": dict(answers), "worded": list(worded), "flagged": flagged, "occasion": request.occasion,
         }  # fmt: skip
         return True
 

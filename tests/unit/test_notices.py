@@ -219,6 +219,11 @@ STORED["good_practice_nominated"] = {  # new with issue 18: as written since
     "nominated_by": "Rowan Demoford",
     "area": "Children in Need (demo)",
 }
+STORED["feedback_at_closure"] = {  # new with issue 20: as written since
+    "case": "DEMO-900001",
+    "closed_on": "2026-12-03",
+    "team": "Team CNP-N",
+}
 CONTEXT = CardContext(date(2026, 12, 2), CATALOGUE_LINKS)
 
 

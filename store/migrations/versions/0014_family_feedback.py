@@ -48,6 +48,7 @@ def upgrade() -> None:
         sa.Column("audience", sa.String(12), nullable=False),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("answers", DOCUMENT, nullable=False),
+        sa.Column("worded", DOCUMENT, nullable=False),
         sa.Column("flagged", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.UniqueConstraint("request_id", name="uq_feedback_answers_request_id"),
     )

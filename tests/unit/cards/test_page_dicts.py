@@ -1,17 +1,20 @@
 """The page card the bot answers a save with (cards.page_dicts, assembled from cached element dicts)
 is the card the typed models build (cards.form_pages.page_card_from_models): for every page of every
 form, for each contributor alone and for the practitioner with their manager, empty and answered, with
-errors, a note, prefilled facts, a subtitle, a refused concern and refresh users (issue 19)."""
+errors, a note, prefilled facts, a subtitle, a refused concern, refresh users (issue 19) and what the family
+said (issue 20)."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from itertools import product
 
 import pytest
 
 from cards.form_pages import AuditRef, PageView, page_card_from_models
 from cards.page_dicts import page_card
+from plf_core.audits import FamilySaid
 from plf_core.concern_ports import ConcernBox
 from plf_core.forms.model import Contributor, Field, FieldKind, Form
 from plf_core.forms.registry import load_forms
@@ -35,6 +38,14 @@ def answers(form: Form, n: int) -> dict[str, object]:
     return {f.id: answer(f, n) for p in form.pages for f in p.fields if f.prefilled_from is None}
 
 
+FAMILY = FamilySaid(
+    "parent",
+    datetime(2026, 12, 3, 18, 30, tzinfo=UTC),
+    (("Was our help useful to your family?", "4 of 5: Mostly"), ("What helped?", "<b>Being listened to</b>")),
+    flagged=True,
+)
+
+
 def views(form: Form) -> list[PageView]:
     ref = AuditRef(17, 4, "DEMO-900100")
     made = []
@@ -46,7 +57,7 @@ def views(form: Form) -> list[PageView]:
             PageView(form, ref, page.id, answers(form, 1), editors, note="Saved.", concern=ConcernBox(sent=True)),
             PageView(
                 form,
-                AuditRef(18, 9, "DEMO-900101", "Dip sample 2: Voice of the child"),
+                AuditRef(18, 9, "DEMO-900101", "Dip sample 2: Voice of the child", FAMILY),
                 page.id,
                 answers(form, 2),
                 editors,

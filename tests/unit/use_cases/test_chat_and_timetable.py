@@ -47,7 +47,7 @@ async def test_help_lists_what_each_person_may_type_and_a_practitioner_cannot_us
     assert isinstance(mine, command_hints.HelpMenu)
     assert isinstance(theirs, command_hints.HelpMenu)
     examples = {e.example.split()[0] for _, entries in mine.groups for e in entries}
-    assert examples == {"help", "my", "open", "done", "team"}
+    assert examples == {"help", "my", "open", "done", "team", "feedback"}
     assert "remind" in {e.example.split()[0] for _, entries in theirs.groups for e in entries}
     assert [b.label for b in mine.buttons] == ["My audits"]
     with pytest.raises(NotAllowed, match="only the QA team can use 'remind'"):

@@ -1,0 +1,47 @@
+"""The catalogue's cards of families' feedback: a link for each audience (the longest case id), one made
+at closure, and the question to a worker when their case closes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+from cards.base import CardDict
+from cards.feedback_cards import feedback_link_card
+from cards.notice_cards import notice_card
+from cards.registry import CardContext
+from plf_core.concern_notices import ImmediateConcern
+from plf_core.feedback.asking import FeedbackLink
+from plf_core.feedback.closure import FeedbackAtClosure
+from plf_core.feedback.form import Audience
+
+DAY = date(2026, 12, 18)
+LINK_KEY = "Synthetic-token-for-the-catalogue-only-0000"
+CASE = "DEMO-90010000000000X"  # the longest case id a directory may hold
+
+
+def feedback_cards() -> Iterator[tuple[str, CardDict]]:
+    expires = datetime(2027, 1, 15, 10, tzinfo=UTC)
+    url = "https://plf.example.org/feedback/" + LINK_KEY
+    for audience in Audience:
+        link = FeedbackLink(CASE, audience, LINK_KEY, expires, "asked", date(2027, 1, 15))
+        yield f"feedback/link-{audience.value}", feedback_link_card(link, url)
+    closing = FeedbackLink(CASE, Audience.PARENT, LINK_KEY, expires, "closure", date(2027, 1, 15))
+    yield "feedback/link-at-closure", feedback_link_card(closing, url)
+    notice = FeedbackAtClosure(CASE, DAY, "Children in Need & Protection North (demo)")
+    yield "feedback/at-closure", notice_card(notice, CardContext(DAY))
+    yield "feedback/worrying-answer-to-the-practice-lead", notice_card(_worrying(), CardContext(DAY))
+
+
+def _worrying() -> ImmediateConcern:
+    """A family's answer that held a worrying phrase, as its case's Practice Lead gets it (HTML as written)."""
+    words = "My step-dad hits me when mum is out. <b>Please</b> don't tell him I said. " * 20
+    description = (
+        "A child or young person wrote on the feedback page:\n\n"
+        f"Is there anything else you want to tell us?\n\n“{words[:1800]}”"
+    )
+    where = "the feedback page: their answer held words that may mean a child is not safe"
+    return ImmediateConcern(
+        104, 0, CASE, "Children in Need & Protection North (demo)", "a child or young person",
+        "Fri 18 Dec 2026, 19:40", where, description, "", 0, "",
+    )  # fmt: skip
