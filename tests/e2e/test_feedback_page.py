@@ -2,7 +2,8 @@
 or guesses a link: a link works once and until it expires by the project's clock; a tampered or unknown
 one answers a kind 404 that reveals nothing; a flood from one address is slowed with a polite 429; a post
 without the page's form check, or past the size limit, stores nothing and uses nothing up; a family's
-words come back escaped; a worrying phrase reaches the Practice Lead and Service Manager in Teams."""
+words come back escaped; a worrying phrase reaches the Practice Lead and Service Manager in Teams; the link a worker asks for
+in Teams opens this page, and what the family sends shows on the case's next audit."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from plf_core.clock import FixedClock
 from plf_core.feedback import asking
 from plf_core.feedback.form import Audience
 from tests.e2e.running_app import serving
+from tests.e2e.teams import card_texts
 from tests.e2e.test_audit_workflow import BOROUGH, _query, cast, users, wait_for_card
 from tests.fakes.connector import running_connector
 from tests.instants import DEFAULT_NOW, LONDON, JumpingClock
@@ -317,3 +319,32 @@ async def test_the_page_speaks_a_language_a_council_adds_right_to_left(database_
         assert '<span lang="en"' not in english
         polish = (await get(http, url, **{"Accept-Language": "pl"}))[1]
         assert '<html lang="en" dir="ltr">' in polish
+
+
+async def test_the_link_on_the_teams_card_opens_the_page_and_the_answers_reach_the_next_audit(
+    database_url: str,
+) -> None:
+    from tests.e2e.test_audit_workflow import assigned
+    from tests.e2e.test_feedback_requests import LINK, _titles, reply_to
+
+    async with (
+        running_connector() as connector,
+        serving(database_url, DISPATCH_INTERVAL_SECONDS="1") as app,
+        aiohttp.ClientSession() as http,
+    ):
+        u = users(app.url, connector)
+        for role in ("worker", "qa", "lead"):
+            await u[role].install()
+        card = await reply_to(connector, u["worker"], f"feedback {CASE} child")
+        [url] = [m[0] for t in card_texts(card) if (m := LINK.search(t.strip()))]
+        assert url.startswith(f"{app.url}/feedback/")  # the card's link is this page's address
+        status, page, _ = await get(http, url)
+        assert status == 200
+        assert "Did we help you?" in page
+        sent = {"form_check": form_check(page), "useful": "5", "helped": "Playing football with my worker."}
+        assert (await post(http, url, sent))[0] == 200
+
+        audit_id = await assigned(u, connector)
+        shown = await u["worker"].execute("audit.open", {"audit": audit_id})
+        assert any(t.startswith("What the family said (a child or young person") for t in _titles(shown))
+        assert "Playing football with my worker." in card_texts(shown)
