@@ -2,8 +2,9 @@
 or guesses a link: a link works once and until it expires by the project's clock; a tampered or unknown
 one answers a kind 404 that reveals nothing; a flood from one address is slowed with a polite 429; a post
 without the page's form check, or past the size limit, stores nothing and uses nothing up; a family's
-words come back escaped; a worrying phrase reaches the Practice Lead and Service Manager in Teams; the link a worker asks for
-in Teams opens this page, and what the family sends shows on the case's next audit."""
+words come back escaped; a worrying phrase reaches the Practice Lead and Service Manager in Teams; the
+link a worker asks for in Teams opens this page, and what the family sends shows on the case's next
+audit."""
 
 from __future__ import annotations
 
