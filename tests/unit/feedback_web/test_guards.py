@@ -4,7 +4,7 @@ requests per address or link, and a post cut at the size limit keeping the field
 from __future__ import annotations
 
 from feedback_web.csrf import FRESH_FOR_S, FormChecks, Seal
-from feedback_web.limits import Allowance, _without_broken_escape
+from feedback_web.limits import Allowance, _without_broken_escape, client_address
 from plf_core.feedback.links import token_hash
 
 
@@ -61,3 +61,14 @@ def test_a_body_cut_at_the_limit_keeps_whole_fields_and_names_the_one_cut() -> N
     )
     assert _without_broken_escape("form_check=x&helped=ab%") == ("form_check=x&helped=ab", "helped")
     assert _without_broken_escape("form_check=x&hel") == ("form_check=x", None)
+
+
+def test_the_address_counted_is_the_one_the_nearest_trusted_proxy_saw() -> None:
+    from aiohttp.test_utils import make_mocked_request
+
+    forwarded = {"X-Forwarded-For": "6.6.6.6, 203.0.113.9, 10.0.0.2"}  # the first was written by the client
+    request = make_mocked_request("GET", "/feedback/x", headers=forwarded)
+    assert client_address(request, 0) != "203.0.113.9"  # no proxy trusted: the header is not read
+    assert client_address(request, 1) == "10.0.0.2"
+    assert client_address(request, 2) == "203.0.113.9"
+    assert client_address(make_mocked_request("GET", "/feedback/x"), 2) == client_address(request, 0)
