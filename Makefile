@@ -35,11 +35,12 @@ run: $(STAMP)
 	$(BIN)/plf demo --if-empty --history
 	$(BIN)/plf serve
 
-## make test: everything CI runs: ruff, mypy, and pytest on SQLite and PostgreSQL.
+## make test: everything CI runs: ruff, mypy, and pytest on SQLite and PostgreSQL (and Chromium for the feedback page).
 test: $(DEV_STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	scripts/ensure_postgres.sh
+	scripts/ensure_chromium.sh
 	$(BIN)/pytest -q -p no:cacheprovider
 
 lint: $(DEV_STAMP)

@@ -22,6 +22,7 @@ from bot.http import FloodGuard, in_flight_limit, messages_handler
 from bot.links import SignedLinks
 from bot.pages import chart_handler, evidence_handler, report_handler
 from composition import Core, build_core
+from feedback_web import Site, add_feedback_routes
 from plf_core.clock import Clock
 from plf_core.pacing import Pacer
 from plf_core.ports import UnitOfWorkFactory
@@ -221,7 +222,18 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         flood=flood,
     )
     app.router.add_post("/api/messages", in_flight_limit(settings.max_in_flight)(handler))
+    add_feedback_routes(app, _feedback_site(core, uow))
     return app
+
+
+def _feedback_site(core: Core, uow: UnitOfWorkFactory) -> Site:
+    """The family feedback page (the open web): its form checks are signed with LINK_SECRET, as links are."""
+    settings = core.settings
+    secret = settings.link_secret.get_secret_value() if settings.link_secret else None
+    timing = (core.chat.framework, core.hours)
+    return Site(
+        uow, core.feedback_form, core.clock, timing, secret, settings.feedback_locales_dir, settings.feedback_proxy_hops
+    )
 
 
 def describe_start(settings: Settings) -> str:

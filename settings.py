@@ -84,6 +84,12 @@ class Settings(BaseSettings):
     #: The family feedback form (questions, scales, worrying phrases, themes, contacts); unset: the one shipped
     #: (plf_core/forms/family_feedback.yaml).
     feedback_form_file: Path | None = None
+    #: A folder of extra languages for the family feedback page: one gettext catalogue each (`ar.po`, or
+    #: `ar/LC_MESSAGES/messages.po`), translating the English of feedback_web/locales/messages.pot.
+    feedback_locales_dir: Path | None = None
+    #: The proxies in front of the bot that append the client's address to X-Forwarded-For (0: none, the
+    #: connection's own address is the family's): the feedback page's limits count requests per address.
+    feedback_proxy_hops: int = Field(default=0, ge=0, le=5)
     #: Local mode only: the clock starts at this instant (local time, e.g. 2026-12-24T09:05) and runs
     #: from there, for tests, the demo and training (the Playground on the day before a deadline).
     plf_now: str | None = None
@@ -96,6 +102,7 @@ class Settings(BaseSettings):
         "timetable_file",
         "retention_file",
         "feedback_form_file",
+        "feedback_locales_dir",
         "public_url",
         "link_secret",
         "plf_now",
@@ -174,6 +181,13 @@ class Settings(BaseSettings):
     def _file_exists(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():
             raise ValueError(f"no such file: {value}")
+        return value
+
+    @field_validator("feedback_locales_dir")
+    @classmethod
+    def _folder_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"no such folder: {value}")
         return value
 
     @field_validator("database_url")

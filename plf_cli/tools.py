@@ -1,4 +1,5 @@
-"""`plf package` and `plf cards`: the Teams app package and the card catalogue, each checked."""
+"""`plf package` and `plf cards`: the Teams app package and the card catalogue, each checked; `plf
+feedback-catalogue`: the feedback page's message catalogue."""
 
 from __future__ import annotations
 
@@ -32,6 +33,27 @@ def register(sub: Subparsers) -> None:
     c.add_argument("--out", default="var/cards")
     c.add_argument("--no-screenshots", action="store_true")
     c.set_defaults(run=cmd_cards)
+    f = sub.add_parser(
+        "feedback-catalogue",
+        help="write the feedback page's message catalogue template and say what each language lacks",
+    )
+    f.add_argument("--check", action="store_true", help="only say what each language lacks; write nothing")
+    f.set_defaults(run=cmd_feedback_catalogue)
+
+
+async def cmd_feedback_catalogue(core: Core, args: argparse.Namespace) -> int:
+    """feedback_web/locales/messages.pot (and the English catalogue) from the templates, the code and the form."""
+    from feedback_web import catalogue
+    from feedback_web.languages import SHIPPED, Languages
+
+    form, extra = core.feedback_form, core.settings.feedback_locales_dir
+    if not args.check:
+        for path in catalogue.write_catalogues(form, core.clock.now()):
+            say(f"wrote {path.relative_to(PROJECT_ROOT)}")
+    folders = [SHIPPED, *([extra] if extra else [])]
+    for code, missing in catalogue.untranslated(form, Languages(extra), folders).items():
+        say(f"{code}: {len(missing)} sentences not translated yet" + "".join(f"\n  {m}" for m in missing))
+    return 0
 
 
 async def cmd_package(core: Core, args: argparse.Namespace) -> int:

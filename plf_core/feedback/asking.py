@@ -105,7 +105,8 @@ class Answered:
 
     @property
     def thanked(self) -> bool:
-        return self.state is LinkState.OPEN and self.checked is not None and not self.checked.problems
+        checked = self.checked
+        return self.state is LinkState.OPEN and checked is not None and not checked.problems and not checked.empty
 
 
 async def answer(

@@ -62,6 +62,11 @@ async def test_a_link_opens_the_page_once_and_keeps_the_answers_against_the_case
     async with uow() as work:
         assert await asking.open_link(work, link.token, NOW) == (LinkState.OPEN, Audience.PARENT)
     async with uow() as work:
+        nothing = await asking.answer(work, FORM, link.token, {"useful": "", "helped": "  "}, NOW, TIMING)
+    assert nothing.checked is not None
+    assert nothing.checked.empty
+    assert not nothing.thanked  # the page comes back: "you have not answered anything yet"
+    async with uow() as work:
         done = await asking.answer(work, FORM, link.token, {"useful": "4", "helped": "Being listened to"}, NOW, TIMING)
     assert done.thanked
     async with uow() as work:

@@ -2,7 +2,8 @@
 
 plf_core is pure (no I/O library, none of the rooms around it); cards are pure functions of
 plf_core values; store/ persists and knows nothing of Teams or cards; bot/ is the Teams edge
-and never touches SQL; scheduler/ only wires APScheduler to plf_core's use cases.
+and never touches SQL; scheduler/ only wires APScheduler to plf_core's use cases; feedback_web/ is the
+open-web edge (the family feedback page): aiohttp, Jinja2, Babel and plf_core's use cases, never SQL or Teams.
 """
 
 from __future__ import annotations
@@ -24,7 +25,19 @@ IO = {
     "httpx",
     "requests",
 }
-ROOMS = {"store", "cards", "bot", "scheduler", "reports", "plf_cli", "app", "composition", "settings", "logs"}
+ROOMS = {
+    "store",
+    "cards",
+    "bot",
+    "scheduler",
+    "reports",
+    "feedback_web",
+    "plf_cli",
+    "app",
+    "composition",
+    "settings",
+    "logs",
+}
 FORBIDDEN: dict[str, set[str]] = {
     "plf_core": IO | ROOMS | {"yaml", "jinja2", "matplotlib", "PIL", "itsdangerous", "microsoft_teams"},
     "cards": IO | ROOMS - {"cards"},
@@ -32,6 +45,7 @@ FORBIDDEN: dict[str, set[str]] = {
     "bot": {"sqlalchemy", "alembic", "asyncpg", "aiosqlite", "apscheduler", "store", "scheduler", "plf_cli", "app"},
     "scheduler": {"sqlalchemy", "aiohttp", "microsoft_agents", "store", "bot", "cards", "plf_cli", "app"},
     "reports": IO | ROOMS - {"reports"},
+    "feedback_web": (IO - {"aiohttp"} | ROOMS | {"microsoft_teams", "matplotlib", "yaml"}) - {"feedback_web"},
 }
 
 
