@@ -199,7 +199,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     edge = _edge(app, settings)
     engine = create_engine(normalise_url(settings.database_url))  # connects only when used
     app[ENGINE] = engine
-    uow = unit_of_work_factory(engine, core.clock)
+    uow = unit_of_work_factory(engine, core.clock, feedback_form=core.feedback_form)
     links = _links(core)
     limits = SharedLimits(engine, settings.dispatch_rate, instance_id=uuid.uuid4().hex)
     flood = FloodGuard(settings.flood_limit)

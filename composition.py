@@ -101,6 +101,6 @@ async def open_database(core: Core) -> AsyncIterator[tuple[AsyncEngine, UnitOfWo
     engine = create_engine(normalise_url(core.settings.database_url))
     try:
         await ping(engine)
-        yield engine, unit_of_work_factory(engine, core.clock)
+        yield engine, unit_of_work_factory(engine, core.clock, feedback_form=lambda: core.feedback_form)
     finally:
         await engine.dispose()

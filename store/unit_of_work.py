@@ -64,7 +64,7 @@ class SqlUnitOfWork:
         clock: Clock,
         batched: bool = False,
         engine: AsyncEngine | None = None,
-        feedback_form: FeedbackForm | None = None,
+        feedback_form: FeedbackForm | Callable[[], FeedbackForm] | None = None,
     ) -> None:
         """`batched`: the writes that can wait (the access log, a page's save, notices) are held and made
         in one statement as the unit of work ends (store.write_batch): a card save's path. With `engine`
@@ -73,7 +73,9 @@ class SqlUnitOfWork:
         self.clock = clock
         self.batched = batched
         self._engine = engine
-        self.feedback_form = feedback_form  # the council's own, for the reports' themes (None: the one shipped)
+        #: the council's own form, for the reports' themes (None: the one shipped); a callable is asked when a unit
+        #: of work begins, so that `plf` commands that never count feedback do not need the form file to be right
+        self._feedback_form = feedback_form
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self.session = session = self._sessions()
@@ -88,11 +90,12 @@ class SqlUnitOfWork:
         self.dips = SqlDips(session, clock)
         self.follow_ups = SqlFollowUps(session, clock)
         self.timetable = SqlTimetable(session, clock)
-        self.timetable.feedback_form = self.feedback_form
+        form = self._feedback_form() if callable(self._feedback_form) else self._feedback_form
+        self.timetable.feedback_form = form
         self.outbox = SqlOutbox(session, clock)
         self.conversations = SqlConversations(session, clock)
         self.reports = SqlReports(session, clock)
-        self.reports.feedback_form = self.feedback_form
+        self.reports.feedback_form = form
         self.access = SqlAccess(session, clock)
         self.concerns = SqlConcerns(session, clock)
         self.evidence = SqlEvidence(session, clock)
@@ -130,7 +133,10 @@ class SqlUnitOfWork:
 
 
 def unit_of_work_factory(
-    engine: AsyncEngine, clock: Clock, batched: bool = False, feedback_form: FeedbackForm | None = None
+    engine: AsyncEngine,
+    clock: Clock,
+    batched: bool = False,
+    feedback_form: FeedbackForm | Callable[[], FeedbackForm] | None = None,
 ) -> Callable[[], SqlUnitOfWork]:
     """`batched` (for card saves): on PostgreSQL its sessions run without BEGIN and COMMIT (each
     statement commits itself), so it reads and then writes its one batched statement: two round trips."""
