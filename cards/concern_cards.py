@@ -16,7 +16,17 @@ from plf_core.card_actions import Verb
 from plf_core.concern_commands import ConcernList
 from plf_core.concern_notices import LEVELS, TOP_LEVEL, ConcernAcknowledged, ConcernNotReached, ImmediateConcern
 from plf_core.concern_ports import ConcernBox, ConcernRow
-from plf_core.concerns import AT_RISK, FAMILY, MAX_TEXT, TEXT, ConcernScreen, local, raised_by, where_raised
+from plf_core.concerns import (
+    AT_RISK,
+    FAMILY,
+    MAX_TEXT,
+    TEXT,
+    ConcernScreen,
+    local,
+    raised_by,
+    raised_by_family,
+    where_raised,
+)
 
 BOX_ID = "immediate_concern"
 DANGER = "If a child is in immediate danger, call the police on 999 now."
@@ -76,7 +86,9 @@ def immediate_concern(notice: ImmediateConcern) -> CardDict:
     """Urgent, to each person the concern has reached: who raised it, the case, the concern, and the button."""
     about = f"case {notice.case}" if notice.case else notice.where
     header: list[CardElement] = [heading(f"Immediate concern: {about}", size="Large"), para(_raised_by(notice))]
-    if notice.at_risk:
+    if notice.at_risk and notice.raised_by in FAMILY:
+        header.append(para("A family's words go up by the clock, day and night: they do not wait for the morning."))
+    elif notice.at_risk:
         header.append(para("They say the child may be at risk now.", bold=True))
     body: list[CardElement] = [Container(style="attention", items=header)]
     if notice.reason:
@@ -148,6 +160,8 @@ def _state(row: ConcernRow, now: datetime | None, zone: ZoneInfo) -> str:
 
 
 def _at_risk(row: ConcernRow) -> list[CardElement]:
+    if row.at_risk_now and raised_by_family(row):
+        return [para("A family's words go up by the clock, day and night: they do not wait for the morning.")]
     return [para("The person who raised it says the child may be at risk now.", bold=True)] if row.at_risk_now else []
 
 

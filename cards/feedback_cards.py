@@ -7,7 +7,7 @@ import base64
 import io
 
 import segno
-from microsoft_teams.cards import Image, TextBlock
+from microsoft_teams.cards import Container, Image, TextBlock
 from microsoft_teams.cards.core import CardElement
 
 from cards.base import CardDict, action_row, as_written, card, execute, heading, para, toggled
@@ -16,11 +16,16 @@ from cards.registry import CardContext, builds
 from plf_core.audits import FamilySaid
 from plf_core.card_actions import Verb
 from plf_core.clock import LONDON
+from plf_core.feedback.answered import FamilyAnswers, FeedbackAnswered
 from plf_core.feedback.asking import FeedbackLink
 from plf_core.feedback.closure import FeedbackAtClosure
 from plf_core.feedback.form import Audience
 from plf_core.periods import staff_date
 
+FLAGGED = (
+    "Words in it may mean a child is not safe: it went at once to the case's Practice Lead and Service Manager "
+    "as an immediate concern ('concerns CASE' shows who has it)."
+)
 QR_SCALE = 5  # pixels a module: about 200 px across for a link of this length, easy for a phone to read
 WHO = {Audience.CHILD: "the child or young person", Audience.PARENT: "the parent or carer"}
 OTHER = {Audience.CHILD: Audience.PARENT, Audience.PARENT: Audience.CHILD}
@@ -44,15 +49,16 @@ def feedback_link_card(link: FeedbackLink, url: str) -> CardDict:
     body: list[CardElement] = [
         heading(f"Feedback link for {link.audience.label}: case {link.case}"),
         para(
-            f"Give this link to {who}{closing}: read it out, text or email it, or print the QR code for them to scan "
-            f"with their phone's camera. It works once, until {expires_on}."
+            f"Give this link to {who}{closing}: text or email it, or show or print the QR code for them to scan with "
+            f"their phone's camera. It works once, until {expires_on}."
         ),
         TextBlock(text=url, wrap=True, font_type="Monospace", size="Small"),
         Image(url=qr_data_uri(url), alt_text=f"QR code of the feedback link for {who}", size="Large"),
         para(
             "The link holds no name and no case id, and the page shows nothing about the case. Every question is "
-            "optional. Their answers will show on the case's next audit. If anything they write suggests a child "
-            "is not safe, the case's Practice Lead and Service Manager are told at once.",
+            "optional. You are told when they answer, with a button to read it; their answers also show on the "
+            "case's audits. If anything they write suggests a child is not safe, the case's Practice Lead and "
+            "Service Manager are told at once.",
             subtle=True,
         ),
         para("Please don't fill it in yourself: it works only once.", subtle=True),
@@ -63,24 +69,53 @@ def feedback_link_card(link: FeedbackLink, url: str) -> CardDict:
     return card(body, actions, fallback_text=f"Feedback link for {link.audience.label}: case {link.case}")
 
 
-def family_block(family: FamilySaid | None) -> list[CardElement]:
-    """The case's latest feedback from its family, folded away under a button on every page of its audits:
-    in the family's own words, shown as written."""
-    if family is None:
+def family_block(families: tuple[FamilySaid, ...]) -> list[CardElement]:
+    """The latest feedback from the case's child and from its parent or carer, folded away under a button on
+    every page of its audits: in their own words, shown as written."""
+    if not families:
         return []
-    received = staff_date(family.received_at.astimezone(LONDON))
-    items: list[CardElement] = [para(f"{family.who}, on {received}, on the feedback page:", subtle=True)]
-    for question, answer in family.worded:
-        items += [para(question, bold=True), para(as_written(answer))]
-    if family.flagged:
-        items.append(
-            para(
-                "Words in it may mean a child is not safe: it went at once to the case's Practice Lead and Service "
-                "Manager as an immediate concern.",
-                color="Attention",
-            )
-        )
-    return toggled("family_feedback", f"What the family said ({family.who.lower()}, {received})", items)
+    items: list[CardElement] = []
+    for family in families:
+        received = staff_date(family.received_at.astimezone(LONDON))
+        items.append(para(f"{family.who}, on {received}, on the feedback page:", bold=True))
+        for question, answer in family.worded:
+            items += [para(question, subtle=True), para(as_written(answer))]
+        if family.flagged:
+            items.append(para(FLAGGED, color="Attention"))
+    latest = staff_date(families[0].received_at.astimezone(LONDON))
+    who = families[0].who.lower() if len(families) == 1 else "the child and a parent or carer"
+    worry = ": a worry was raised" if any(f.flagged for f in families) else ""
+    return toggled("family_feedback", f"What the family said ({who}, {latest}){worry}", items)
+
+
+def family_answers_card(screen: FamilyAnswers) -> CardDict:
+    """`feedback answers CASE`: each of the family's latest answers in full, newest first."""
+    body: list[CardElement] = [heading(f"What the family said: case {screen.case}")]
+    if not screen.answers:
+        body.append(para(f"Nobody in case {screen.case}'s family has answered a feedback link yet."))
+    for family in screen.answers:
+        received = staff_date(family.received_at.astimezone(LONDON))
+        items: list[CardElement] = [para(f"{family.who}, on {received}", bold=True)]
+        for question, answer in family.worded:
+            items += [para(question, subtle=True), para(as_written(answer))]
+        if family.flagged:
+            items.append(para(FLAGGED, color="Attention"))
+        body.append(Container(items=items, separator=True))
+    command = f"feedback {screen.case}"
+    return card(body, [execute("Ask for feedback", Verb.COMMAND_RUN, {"command": command})], fallback_text=command)
+
+
+@builds(FeedbackAnswered)
+def _answered(notice: FeedbackAnswered, context: CardContext) -> CardDict:
+    body: list[CardElement] = [
+        heading(f"The family answered: case {notice.case}"),
+        para(f"{notice.who.capitalize()} answered the feedback link you gave them, on {notice.received}."),
+    ]
+    if notice.flagged:
+        body.append(para(FLAGGED, color="Attention"))
+    command = f"feedback answers {notice.case}"
+    actions = [execute("Read their answers", Verb.COMMAND_RUN, {"command": command}, style="positive")]
+    return card(body, actions, fallback_text=f"The family answered: case {notice.case}")
 
 
 @builds(FeedbackAtClosure)

@@ -45,7 +45,7 @@ class AuditRef:
     version: int
     case_ref: str
     subtitle: str = ""
-    family: FamilySaid | None = None  # what the family last said (cards.feedback_cards.family_block)
+    family: tuple[FamilySaid, ...] = ()  # what the family last said (cards.feedback_cards.family_block)
 
     def data(self, **more: object) -> dict[str, object]:
         return {"audit": self.audit_id, "version": self.version, **more}

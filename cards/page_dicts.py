@@ -39,7 +39,7 @@ def page_card(view: PageView) -> CardDict:
     prefilled = [(f.label, view.prefilled.get(f.prefilled_from, "—")) for f in page.fields if f.prefilled_from]
     if prefilled:
         body.append(dicts.fact_set(tuple(prefilled)))
-    if view.audit.family is not None:
+    if view.audit.family:
         body += dicts.kept(("family", view.audit.family), lambda: family_block(view.audit.family))
     if page.intro:
         body.append(dicts.text(page.intro, subtle=True))

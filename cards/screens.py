@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from cards import chat_cards, concern_cards, dip_cards, good_practice_cards, layered, outbox_cards, reports, workflow
 from cards.base import CardDict
-from cards.feedback_cards import feedback_link_card
+from cards.feedback_cards import family_answers_card, feedback_link_card
 from cards.form_pages import AuditRef, PageView, ReviewView, readonly_card, review_card
 from cards.notices import when
 from cards.page_dicts import page_card
@@ -22,6 +22,7 @@ from plf_core import command_hints, concern_commands, concerns, dip_actions, dip
 from plf_core import layered as layered_audit
 from plf_core.audits import AuditView
 from plf_core.evidence import EvidenceSummary
+from plf_core.feedback.answered import FamilyAnswers
 from plf_core.feedback.asking import FeedbackLink
 from plf_core.good_practice_commands import GoodPracticeList
 from plf_core.report_command import ReportSummary
@@ -96,6 +97,11 @@ def prefilled(audit: AuditView, today: date | None = None) -> dict[str, str]:
 
 def _case(audit: AuditView) -> str:
     return audit.case.azeus_number if audit.case else "—"
+
+
+@shows(FamilyAnswers)
+def _family_answers(screen: FamilyAnswers, context: ScreenContext) -> CardDict:
+    return family_answers_card(screen)
 
 
 @shows(FeedbackLink)

@@ -67,7 +67,7 @@ class AuditView:
     uploaded_at: datetime | None = None
     practitioner_name: str = ""
     second_person_name: str = ""
-    family: FamilySaid | None = None  # the case's latest feedback from the family, if any
+    family: tuple[FamilySaid, ...] = ()  # the latest feedback from the case's child and its parent or carer
 
     @property
     def form(self) -> Form:

@@ -23,6 +23,7 @@ from plf_core import (
 from plf_core import chat_commands as c
 from plf_core import dip_actions as dip_actions_use_case
 from plf_core.errors import ValidationFailed
+from plf_core.feedback.answered import FamilyAnswers
 from plf_core.feedback.asking import FeedbackLink
 from plf_core.turn import Turn
 
@@ -47,6 +48,7 @@ ChatScreen = (
     | good_practice_commands.GoodPracticeList
     | evidence.EvidenceSummary
     | FeedbackLink
+    | FamilyAnswers
 )
 
 

@@ -292,10 +292,14 @@ def _audit_view(row: Mapping[Any, Any], answers: Mapping[str, Value]) -> AuditVi
     )
 
 
-def _family(row: Mapping[Any, Any]) -> FamilySaid | None:
-    """What the family last said on the case (queries.AUDIT's family_* columns), if they said anything."""
-    audience, worded = row.get("family_audience"), row.get("family_worded")
-    if not audience or not isinstance(worded, list):
-        return None
-    pairs = tuple((str(p[0]), str(p[1])) for p in worded if isinstance(p, list | tuple) and len(p) == 2)
-    return FamilySaid(str(audience), row["family_received_at"], pairs, bool(row.get("family_flagged")))
+def _family(row: Mapping[Any, Any]) -> tuple[FamilySaid, ...]:
+    """What the case's child and its parent or carer last said (queries.AUDIT's child_* and parent_* columns),
+    the newest first; nothing if neither has answered."""
+    said = []
+    for audience in queries.FAMILY_AUDIENCES:
+        worded = row.get(f"{audience}_worded")
+        if isinstance(worded, list):
+            pairs = tuple((str(p[0]), str(p[1])) for p in worded if isinstance(p, list | tuple) and len(p) == 2)
+            flagged = bool(row.get(f"{audience}_flagged"))
+            said.append(FamilySaid(audience, row[f"{audience}_received_at"], pairs, flagged))
+    return tuple(sorted(said, key=lambda s: s.received_at, reverse=True))

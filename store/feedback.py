@@ -45,12 +45,20 @@ class SqlFeedback(SqlRepository):
         return int(result.scalar_one())
 
     async def request_by_token(self, token_hash: str) -> RequestRow | None:
-        r = (
-            await self.session.execute(select(FeedbackRequest).where(FeedbackRequest.token_hash == token_hash))
-        ).scalar()
-        if r is None:
+        found = (
+            await self.session.execute(
+                select(FeedbackRequest, Case.azeus_number)
+                .join(Case, Case.id == FeedbackRequest.case_id)
+                .where(FeedbackRequest.token_hash == token_hash)
+            )
+        ).first()
+        if found is None:
             return None
-        return RequestRow(r.id, r.case_id, Audience(r.audience), r.occasion, r.created_at, r.expires_at, r.used_at)
+        r, case_ref = found
+        return RequestRow(
+            r.id, r.case_id, Audience(r.audience), r.occasion, r.created_at, r.expires_at, r.used_at,
+            r.requested_by_id, case_ref,
+        )  # fmt: skip
 
     async def record(
         self,
@@ -89,7 +97,15 @@ class SqlFeedback(SqlRepository):
             .limit(limit)
         )
         return [
-            GivenFeedback(a.request_id, Audience(a.audience), occasion, a.received_at, _answers(a.answers), a.flagged)
+            GivenFeedback(
+                a.request_id,
+                Audience(a.audience),
+                occasion,
+                a.received_at,
+                _answers(a.answers),
+                a.flagged,
+                tuple((str(p[0]), str(p[1])) for p in a.worded or [] if len(p) == 2),
+            )
             for a, occasion in rows
         ]
 

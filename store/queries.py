@@ -84,17 +84,22 @@ AUDITS_WITH_CASES = select(*_AUDIT_COLUMNS).select_from(_AUDIT_FROM)
 _F = cast(Table, FeedbackAnswer.__table__).c
 
 
-def _family(column: Any, name: str) -> Any:
-    """One column of the case's latest feedback from its family (none: null), in the audit's own row."""
-    latest = select(column).where(_F.case_id == C.id).order_by(_F.received_at.desc(), _F.id.desc()).limit(1)
-    return latest.scalar_subquery().label(name)
+def _family(column: Any, audience: str) -> Any:
+    """One column of the latest feedback from the case's child or young person (or its parent or carer),
+    null if none, in the audit's own row: each audience's latest, so a parent's later answer does not
+    hide what the child said."""
+    latest = (
+        select(column)
+        .where(_F.case_id == C.id, _F.audience == audience)
+        .order_by(_F.received_at.desc(), _F.id.desc())
+        .limit(1)
+    )
+    return latest.scalar_subquery().label(f"{audience}_{column.name}")
 
 
-_FAMILY = (
-    _family(_F.audience, "family_audience"),
-    _family(_F.received_at, "family_received_at"),
-    _family(_F.worded, "family_worded"),
-    _family(_F.flagged, "family_flagged"),
+FAMILY_AUDIENCES = ("child", "parent")
+_FAMILY = tuple(
+    _family(column, audience) for audience in FAMILY_AUDIENCES for column in (_F.received_at, _F.worded, _F.flagged)
 )
 #: One audit with its people, each page's latest answers and what the family last said: everything a card
 #: action reads, in one row.

@@ -16,12 +16,15 @@ from datetime import date, datetime, timedelta
 from plf_core import concerns
 from plf_core.concern_ports import NewConcern
 from plf_core.errors import NotAllowed, NotFound
+from plf_core.feedback import answered
 from plf_core.feedback.answers import Checked, check_answers, worded, worrying
 from plf_core.feedback.form import Audience, FeedbackForm, Kind
 from plf_core.feedback.links import LinkState, new_token, state_of, token_hash, well_formed
-from plf_core.feedback.ports import FeedbackCase, NewRequest, RequestRow
+from plf_core.feedback.ports import NewRequest, RequestRow
+from plf_core.feedback.rights import may_ask
 from plf_core.framework_config import Framework
 from plf_core.people import Actor
+from plf_core.periods import staff_date
 from plf_core.ports import AbstractUnitOfWork
 from plf_core.working_days import Hours
 
@@ -40,17 +43,6 @@ class FeedbackLink:
     expires_on: date | None = None  # the last day it works, in the framework's zone
 
 
-def may_ask(actor: Actor, case: FeedbackCase) -> bool:
-    """The case's allocated worker, its team's Practice Lead, its area's managers, or QA."""
-    return (
-        actor.is_qa
-        or actor.person_id == case.allocated_worker_id
-        or case.team_id in actor.led_team_ids
-        or case.service_area_id in actor.managed_area_ids
-        or case.service_area_id in actor.headed_area_ids
-    )
-
-
 async def ask(
     uow: AbstractUnitOfWork,
     actor: Actor,
@@ -66,12 +58,12 @@ async def ask(
     case = await uow.feedback.case(case_ref.strip())
     if case is None:
         await uow.access.log(actor, "feedback.ask", audit_id, activity, "not found")
-        raise NotFound(f"There is no case {case_ref.strip()[:20]}: check the case id (its Azeus number).")
+        raise NotFound(f"there is no case {case_ref.strip()[:20]}: check the case id (its Azeus number)")
     if not may_ask(actor, case):
         await uow.access.log(actor, "feedback.ask", audit_id, activity, "refused")
         raise NotAllowed(
-            f"Case {case.azeus_number} is not one of yours: its allocated worker, their Practice Lead or "
-            "QA can ask for feedback on it."
+            f"case {case.azeus_number} is not one of yours: its allocated worker, its Practice Lead, its area's "
+            "Service Managers and Head of Service, or QA can ask for feedback on it"
         )
     token = new_token()
     expires = now + timedelta(days=days)
@@ -130,7 +122,8 @@ async def answer(
     if not await uow.feedback.record(request, checked.answers, said, now, bool(phrases)):
         return Answered(LinkState.USED)  # answered a moment ago from another tab
     if phrases:
-        await _raise_concern(uow, form, request, checked, now, timing)
+        await _raise_concern(uow, form, request, (checked, phrases), now, timing)
+    await answered.tell_who_asked(uow, request, bool(phrases), staff_date(now.astimezone(timing[1].zone)))
     return Answered(state, request.audience, checked)
 
 
@@ -138,21 +131,29 @@ async def _raise_concern(
     uow: AbstractUnitOfWork,
     form: FeedbackForm,
     request: RequestRow,
-    checked: Checked,
+    found: tuple[Checked, list[str]],
     now: datetime,
     timing: tuple[Framework, Hours],
 ) -> None:
-    """The family's own words (every answer in them, so the worrying one is read in its place) to the
-    case's Practice Lead and Service Manager at once."""
+    """The family's own words (every answer in them, so the worrying one is read in its place), the words
+    that matched and who gave them the link, to the case's Practice Lead and Service Manager at once. It
+    climbs by the clock, day and night, as a concern about a child at risk now does: families answer in
+    the evening and at weekends, and their words should not wait for Monday."""
+    checked, phrases = found
     version = form.version(request.audience)
     texts = {q.text for q in version.questions if q.kind is Kind.TEXT}
     lines = [f"{q}\n\n“{a}”" for q, a in worded(version, checked.answers) if q in texts]
-    description = f"{request.audience.label.capitalize()} wrote on the feedback page:\n\n" + "\n\n".join(lines)
+    matched = ", ".join(f"‘{p.rstrip('*')}’" for p in phrases)
+    given = await uow.people.person_name(request.requested_by_id) if request.requested_by_id else "the bot"
+    description = (
+        f"{request.audience.label.capitalize()} wrote on the feedback page (words that matched: {matched}; the "
+        f"link was given by {given}):\n\n" + "\n\n".join(lines)
+    )
     framework, hours = timing
-    due = concerns.first_escalation(framework, hours, now, False)
+    due = concerns.first_escalation(framework, hours, now, True)
     area = await uow.feedback.area_of(request.case_id)
     page = f"{FEEDBACK_PAGE}:{request.audience.value}"
-    new = NewConcern(description, False, None, now, due, request.case_id, None, page, area_id=area)
+    new = NewConcern(description, True, None, now, due, request.case_id, None, page, area_id=area)
     concern_id = await uow.concerns.add(new)
     row = await uow.concerns.get(concern_id)
     assert row is not None

@@ -157,10 +157,16 @@ def parse_feedback_form(document: object) -> FeedbackForm:
 
 
 def normalised(text: str) -> str:
-    """Lower case, punctuation as spaces, single spaces: how phrases and answers are compared."""
-    return " ".join(re.sub(r"[^\w']+", " ", text.lower().replace("’", "'")).split())
+    """Lower case, apostrophes dropped (don't, dont), other punctuation as spaces, single spaces: how phrases
+    and answers are compared. A phrase's closing `*` is kept: its last word matches any word it begins."""
+    words = re.sub(r"['’‘`]", "", text.lower())
+    starred = words.rstrip().endswith("*")
+    return " ".join(re.sub(r"[^\w]+", " ", words).split()) + ("*" if starred else "")
 
 
 def holds(text: str, phrase: str) -> bool:
-    """Whether `text` (normalised) holds the normalised phrase as whole words."""
-    return f" {phrase} " in f" {text} "
+    """Whether `text` (normalised) holds the normalised phrase as whole words ("hit me" is not in "white
+    meat"); a phrase ending in `*` ("punch*") also matches its last word's longer forms (punched, punches)."""
+    if not phrase.endswith("*"):
+        return f" {phrase} " in f" {text} "
+    return re.search(rf"(?:^| ){re.escape(phrase[:-1])}\w*(?: |$)", text) is not None

@@ -32,6 +32,8 @@ class RequestRow:
     created_at: datetime
     expires_at: datetime
     used_at: datetime | None = None
+    requested_by_id: int | None = None  # who asked for the link: told when the family answers
+    case_ref: str = ""  # the case's Azeus number, for the staff who are told
 
     @property
     def times(self) -> LinkTimes:
@@ -62,6 +64,7 @@ class GivenFeedback:
     received_at: datetime
     answers: Mapping[str, int | str]
     flagged: bool
+    worded: tuple[tuple[str, str], ...] = ()  # each answer with its question, as the family read it
 
 
 @dataclass(frozen=True)

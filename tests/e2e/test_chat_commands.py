@@ -16,7 +16,7 @@ from tests.e2e.test_audit_workflow import BOROUGH, _query, bot, cards_to, cast, 
 from tests.e2e.test_authorisation_matrix import say
 from tests.e2e.test_timetable_commands import execute as sql
 
-EVERYONE = 6  # help, my audits, open, done, feedback, team report
+EVERYONE = 7  # help, my audits, open, done, feedback answers, feedback, team report
 
 
 def buttons(card: dict[str, Any]) -> list[str]:

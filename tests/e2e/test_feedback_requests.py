@@ -20,7 +20,7 @@ from store.models import FeedbackRequest
 from tests.card_tree import walk
 from tests.e2e.running_app import serving
 from tests.e2e.teams import card_texts, find_action
-from tests.e2e.test_audit_workflow import BOROUGH, cards_to, users, wait_for_card
+from tests.e2e.test_audit_workflow import BOROUGH, cards_to, cast, users, wait_for_card
 from tests.fakes.connector import running_connector
 from tests.instants import LONDON
 
@@ -84,7 +84,7 @@ async def test_a_practitioner_gets_a_one_time_link_and_its_qr_code_for_the_famil
 
         named = await reply_to(connector, worker, "feedback Amelia parent")
         assert "Which case?" in card_texts(named)
-        assert any("never by a child's name" in t for t in card_texts(named))
+        assert any("not by anyone's name" in t for t in card_texts(named))
         mine = await worker.press(named, f"Choose {CASE.azeus_number}")
         assert link_of(mine)
 
@@ -145,16 +145,23 @@ async def test_the_next_audit_of_the_case_shows_what_the_family_said_on_every_pa
         for role in ("worker", "qa", "lead"):
             await u[role].install()
         worker = u["worker"]
+        child = await reply_to(connector, worker, f"feedback {CASE.azeus_number} child")
+        await answered_by_the_family(database_url, link_of(child), {"anything_else": "he hits me when mum is out"})
         card = await reply_to(connector, worker, f"feedback {CASE.azeus_number} parent")
         said = {"useful": "4", "helped": "<b>Being listened to</b> [click](http://example.invalid)"}
         await answered_by_the_family(database_url, link_of(card), said)
+        told = await wait_for_card(connector, worker, "The family answered")
+        answers = await worker.press(told, "Read their answers")
+        assert "he hits me when mum is out" in card_texts(answers)
+        assert "4 of 5: Mostly" in card_texts(answers)
 
         audit_id = await assigned(u, connector)
         page = await worker.execute("audit.open", {"audit": audit_id})
         saved = await worker.press(page, "Save")  # the save's own fast path reads it too
         for shown in (page, saved):
             texts = card_texts(shown)
-            assert any(t.startswith("What the family said (a parent or carer") for t in _titles(shown)), texts
+            assert any(t.startswith("What the family said (the child and a parent") for t in _titles(shown)), texts
+            assert "he hits me when mum is out" in texts  # a parent's later answer does not hide the child's
             assert "Was our help useful to your family?" in texts
             assert "4 of 5: Mostly" in texts
             assert "‹b›Being listened to‹/b› [click]\u200b(http://example.invalid)" in texts  # as written
@@ -178,5 +185,8 @@ async def test_a_worrying_answer_reaches_the_practice_lead_and_service_manager_a
             alert = await wait_for_card(connector, u[role], "A child or young person wrote on the feedback page")
             texts = " ".join(card_texts(alert))
             assert "He hits me when I'm home. ‹script›alert(1)‹/script›" in texts
+            assert "words that matched: ‘hits’" in texts
+            assert f"the link was given by {cast()['worker'].display_name}" in texts
+            assert "they do not wait for the morning" in texts  # it climbs by the clock
             assert f"case {CASE.azeus_number}" in texts.lower() or CASE.azeus_number in texts
             assert "<script>" not in str(alert)

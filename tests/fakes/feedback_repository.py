@@ -35,7 +35,7 @@ class FakeFeedback(FakeRepository):
             if r["token_hash"] == token_hash:
                 return RequestRow(
                     request_id, r["case_id"], r["audience"], r["occasion"], r["created_at"], r["expires_at"],
-                    r["used_at"],
+                    r["used_at"], r["requested_by_id"], self.world.cases[r["case_id"]].azeus,
                 )  # fmt: skip
         return None
 
@@ -59,7 +59,9 @@ class FakeFeedback(FakeRepository):
 
     async def latest(self, case_id: int, limit: int = 2) -> list[GivenFeedback]:
         given = [
-            GivenFeedback(rid, a["audience"], a["occasion"], a["received_at"], a["answers"], a["flagged"])
+            GivenFeedback(
+                rid, a["audience"], a["occasion"], a["received_at"], a["answers"], a["flagged"], tuple(a["worded"])
+            )
             for rid, a in self.world.feedback_answers.items()
             if a["case_id"] == case_id
         ]

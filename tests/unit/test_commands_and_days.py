@@ -73,6 +73,7 @@ def test_help_lists_only_what_the_person_may_use() -> None:
         "open AUDIT or CASE",
         "done AUDIT",
         "team report [PERIOD]",
+        "feedback answers CASE",
         "feedback CASE [child or parent]",
     ]
     assert "uploaded AUDIT" in [r.usage for r in commands_for(qa)]

@@ -68,14 +68,17 @@ def test_every_answer_is_optional_and_a_refused_one_keeps_what_was_typed() -> No
 @pytest.mark.parametrize(
     ("words", "found"),
     [
-        ("My dad HITS me, when he's drunk", ["hits me"]),
+        ("My dad HITS me, when he's drunk", ["hits"]),
+        ("his dad punched me and kicks the kids when hes drunk. we are frightened of him",
+         ["punch*", "kick*", "frightened"]),
+        ("I don’t feel safe at home", ["dont feel safe"]),  # a curly apostrophe, as phones type it
         ("I want to die.", ["want to die"]),
         ("He kept changing the subject; I felt unsafe!", ["unsafe"]),
-        ("The worker was white-hot on time", []),  # 'hit' inside another word is not 'hits me'
-        ("abusers", []),  # whole words only
+        ("The domestic abuse course was brilliant", ["abus*"]),  # wide on purpose: a manager reads it
+        ("The worker was white-hot on time", []),  # 'hit' inside another word is not 'hit'
         ("Nothing worrying at all", []),
     ],
-)
+)  # fmt: skip
 def test_worrying_phrases_are_whole_words_whatever_the_capitals_and_punctuation(words: str, found: list[str]) -> None:
     assert worrying(FORM, {"anything_else": words, "useful": 5}) == found
 

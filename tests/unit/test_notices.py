@@ -238,6 +238,7 @@ STORED["feedback_summary"] = {  # new with issue 20 (the quarter's feedback for 
     "rule": "feedback_summary",
     "urgent": False,
 }
+STORED["feedback_answered"] = {"case": "DEMO-900001", "who": "a parent or carer", "received": "Thu 03 Dec 2026"}
 CONTEXT = CardContext(date(2026, 12, 2), CATALOGUE_LINKS)
 
 

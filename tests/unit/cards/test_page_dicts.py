@@ -38,11 +38,14 @@ def answers(form: Form, n: int) -> dict[str, object]:
     return {f.id: answer(f, n) for p in form.pages for f in p.fields if f.prefilled_from is None}
 
 
-FAMILY = FamilySaid(
-    "parent",
-    datetime(2026, 12, 3, 18, 30, tzinfo=UTC),
-    (("Was our help useful to your family?", "4 of 5: Mostly"), ("What helped?", "<b>Being listened to</b>")),
-    flagged=True,
+FAMILY = (
+    FamilySaid(
+        "parent",
+        datetime(2026, 12, 3, 18, 30, tzinfo=UTC),
+        (("Was our help useful to your family?", "4 of 5: Mostly"), ("What helped?", "<b>Being listened to</b>")),
+        flagged=True,
+    ),
+    FamilySaid("child", datetime(2026, 12, 1, 17, tzinfo=UTC), (("Did we help you?", "2 of 5: Not really"),)),
 )
 
 

@@ -60,7 +60,7 @@ async def test_a_name_instead_of_a_case_id_offers_the_workers_own_cases(
 ) -> None:
     named = await say(uow, borough.worker, "feedback Amelia parent", clock, settings)
     assert isinstance(named, command_hints.Choice)
-    assert "never by a child's name" in named.text
+    assert "not by anyone's name" in named.text
     assert named.options
     assert all(o.command.startswith("feedback DEMO-") and o.command.endswith(" parent") for o in named.options)
 
@@ -74,3 +74,37 @@ async def test_someone_outside_the_case_is_refused_and_qa_may_ask_for_any_case(
                 uow, actor(uow, borough.other_worker), "feedback DEMO-000001 child", clock.now(), settings, "a"
             )
     assert isinstance(await say(uow, borough.qa, "feedback DEMO-000001 child", clock, settings), FeedbackLink)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "feedback parent DEMO-000001",
+        "feedback DEMO-000001, mum",
+        "feedback demo 000001 parent",
+        "Feedback DEMO000001 Parent",
+        "feedback 000001 parent",  # the number of one of their own cases
+        "can i get a feedback link for DEMO-000001 dad",
+        "feedback DEMO-000001 grandma please",
+    ],
+)
+async def test_busy_typing_still_makes_the_link(
+    typed: str, uow: FakeUnitOfWork, borough: Borough, clock: FixedClock, settings: chat.ChatSettings
+) -> None:
+    link = await say(uow, borough.worker, typed, clock, settings)
+    assert isinstance(link, FeedbackLink), (typed, link)
+    assert (link.case, link.audience) == ("DEMO-000001", Audience.PARENT)
+
+
+async def test_a_name_with_the_audience_is_replaced_whole_and_both_audiences_are_asked_about(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock, settings: chat.ChatSettings
+) -> None:
+    named = await say(uow, borough.worker, "feedback Jayden Smith parent", clock, settings)
+    assert isinstance(named, command_hints.Choice)
+    assert named.options[0].command == "feedback DEMO-000001 parent"  # one press makes the link
+    bare = await say(uow, borough.worker, "feedback", clock, settings)
+    assert isinstance(bare, command_hints.Choice)
+    assert bare.options[0].command == "feedback DEMO-000001"
+    both = await say(uow, borough.worker, "feedback DEMO-000001 child parent", clock, settings)
+    assert isinstance(both, command_hints.Choice)
+    assert [o.command for o in both.options] == ["feedback DEMO-000001 child", "feedback DEMO-000001 parent"]
