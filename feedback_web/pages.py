@@ -207,12 +207,14 @@ def N_(message: str) -> str:  # gettext's own name for "a sentence to translate 
 
 STALE = N_(
     "This page was open for a long time, so your answers have not been sent yet. Please check them and "
-    "press the button again."
+    "press “Send my answers” again."
 )
 TOO_LONG = N_(
     "What you sent was too long, so nothing has been saved. Please make your answers shorter and send them again."
 )
-NOTHING_YET = N_("You have not answered anything yet. Answer any of the questions you like, then press the button.")
+NOTHING_YET = N_(
+    "You have not answered anything yet. Answer any of the questions you like, then press “Send my answers”."
+)
 
 
 def _question(question: Question, scale: tuple[str, ...], value: str, problem: str) -> dict[str, Any]:

@@ -155,6 +155,12 @@ def _print_import(path: Path, report: ImportReport) -> None:
     )
     if report.cleared:
         say(f"cleared (--yes): {', '.join(report.cleared)}")
+    if report.feedback_not_asked:
+        shown = ", ".join(report.feedback_not_asked[:MISSING_SHOWN])
+        say(
+            f"{len(report.feedback_not_asked)} case(s) closed on a day over 28 days ago or still to come, so "
+            f"nobody was asked about closure feedback (check the closed_on dates): {shown}"
+        )
     if report.feedback_asked:
         say(
             f"{report.feedback_asked} case(s) closed: each allocated worker is asked, by card, whether to send "

@@ -43,6 +43,8 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     cleared: list[str] = field(default_factory=list)  # 'key: column' of each value an empty cell cleared
     feedback_asked: int = 0  # workers asked about closure feedback: cases this import closed
+    #: cases this import closed whose workers were not asked: closed over 28 days ago, or on a day still to come
+    feedback_not_asked: list[str] = field(default_factory=list)
 
 
 async def _parsed(session: AsyncSession, kind: ImportKind, text: str) -> parse.ParsedFile[Any]:
@@ -80,7 +82,7 @@ async def import_csv(
                 [c.problem(KEY_NAME[kind]) for c in cleared],
             )
         rows = [row for _, row in lines]
-        asked = 0
+        asked, not_asked = 0, []
         if not rows and not parsed.problems:
             raise ImportRejected(f"{kind} file has no rows", [Problem("line 2", "no data rows")])
         if kind is ImportKind.TEAMS:
@@ -90,6 +92,10 @@ async def import_csv(
         else:
             plan = await directory.upsert_cases(session, rows, progress, now=now)
             asked = await closure_prompts(session, plan.changed, existing, now)
+            not_asked = closure.not_asked(
+                [(r.azeus_number, existing[r.azeus_number].closed_on, r.closed_on) for r in plan.changed],
+                now.astimezone(LONDON).date(),
+            )
     return ImportReport(
         kind=kind,
         rows=len(rows),
@@ -101,6 +107,7 @@ async def import_csv(
         notes=parsed.notes + _kept_note(kind, parsed.columns),
         cleared=[f"{c.key}: {c.column}" for c in cleared],
         feedback_asked=asked,
+        feedback_not_asked=not_asked,
     )
 
 

@@ -31,6 +31,12 @@ def dedupe_key(case_id: int, closed_on: date) -> str:
     return f"feedback-closure:{case_id}:{closed_on.isoformat()}"
 
 
+def not_asked(changes: list[tuple[str, date | None, date | None]], today: date) -> list[str]:
+    """The cases an import closes (case, was, now) whose workers are not asked: a closing day over
+    RECENT_DAYS ago, or one still to come (a mistake in the file, most likely)."""
+    return [case for case, was, now in changes if was is None and now is not None and not newly_closed(was, now, today)]
+
+
 def newly_closed(was: date | None, now: date | None, today: date) -> bool:
     """An import that closes a case (it was open) with a recent closing date asks its worker."""
     return now is not None and was is None and today - timedelta(days=RECENT_DAYS) <= now <= today

@@ -13,7 +13,7 @@ from composition import FEEDBACK_FORM, load_feedback_form
 from plf_core.directory_import import closing_day
 from plf_core.errors import ConfigurationError
 from plf_core.feedback.answers import MAX_ANSWER, check_answers, worded, worrying
-from plf_core.feedback.closure import newly_closed
+from plf_core.feedback.closure import newly_closed, not_asked
 from plf_core.feedback.commands import _audience
 from plf_core.feedback.form import Audience, parse_feedback_form
 from plf_core.feedback.links import LinkState, LinkTimes, new_token, state_of, token_hash, well_formed
@@ -124,3 +124,16 @@ def test_only_a_recent_closing_of_an_open_case_asks_its_worker() -> None:
     assert not newly_closed(date(2026, 11, 1), date(2026, 12, 1), today)  # already closed
     assert not newly_closed(None, date(2026, 10, 1), today)  # an old closing, imported late
     assert not newly_closed(None, None, today)
+
+
+def test_an_import_names_the_closed_cases_whose_workers_were_not_asked() -> None:
+    today = date(2026, 12, 3)
+    changes = [
+        ("DEMO-1", None, date(2026, 12, 1)),  # asked
+        ("DEMO-2", None, date(2026, 9, 1)),  # closed long ago
+        ("DEMO-3", None, date(2027, 1, 10)),  # a day still to come
+        ("DEMO-4", date(2026, 11, 1), date(2026, 12, 1)),  # already closed: not new
+        ("DEMO-5", None, None),  # still open
+    ]
+    assert not_asked(changes, today) == ["DEMO-2", "DEMO-3"]
+    assert not newly_closed(None, date(2027, 1, 10), today)
