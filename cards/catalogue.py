@@ -13,7 +13,7 @@ from cards.base import CardDict
 from cards.catalogue_chat import chat_cards
 from cards.catalogue_concerns import concern_cards
 from cards.catalogue_evidence import evidence_cards
-from cards.catalogue_feedback import feedback_cards
+from cards.catalogue_feedback import family_said, feedback_cards
 from cards.catalogue_feedback_summary import feedback_summary_cards
 from cards.catalogue_moderation import moderation_cards
 from cards.form_pages import AuditRef, PageView, ReviewView, readonly_card, review_card
@@ -90,6 +90,7 @@ def form_cards(form: Form) -> Iterator[tuple[str, CardDict]]:
         version=42,
         case_ref="DEMO-900123",
         subtitle="Team CNP-N · cycle 2026-Q4 · due Thu 31 Dec 2026",
+        family=family_said(),  # both audiences, at their longest: every page card stays within Teams' limit
     )
     users = tuple(f"29:synthetic-user-{n}" for n in range(3))
     for page in form.pages:

@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 from cards.base import CardDict
-from cards.feedback_cards import feedback_link_card
+from cards.feedback_cards import family_answers_card, feedback_link_card
 from cards.notice_cards import notice_card
 from cards.registry import CardContext
+from plf_core.audits import FamilySaid
 from plf_core.concern_notices import ImmediateConcern
+from plf_core.feedback.answered import FamilyAnswers, FeedbackAnswered
 from plf_core.feedback.asking import FeedbackLink
 from plf_core.feedback.closure import FeedbackAtClosure
 from plf_core.feedback.form import Audience
@@ -31,6 +33,24 @@ def feedback_cards() -> Iterator[tuple[str, CardDict]]:
     notice = FeedbackAtClosure(CASE, DAY, "Children in Need & Protection North (demo)")
     yield "feedback/at-closure", notice_card(notice, CardContext(DAY))
     yield "feedback/worrying-answer-to-the-practice-lead", notice_card(_worrying(), CardContext(DAY))
+    answered = FeedbackAnswered(CASE, "a parent or carer", "Fri 18 Dec 2026", "yes")
+    yield "feedback/answered-to-who-asked", notice_card(answered, CardContext(DAY))
+    yield "feedback/answers", family_answers_card(FamilyAnswers(CASE, family_said()))
+    yield "feedback/answers-none", family_answers_card(FamilyAnswers(CASE, ()))
+
+
+def family_said() -> tuple[FamilySaid, ...]:
+    """The longest answers the page takes, from a child (one worrying) and from a parent."""
+    long = ("Synthetic words, as long as the page takes: <b>bold</b> [a link](http://example.invalid). " * 30)[:2000]
+    child = FamilySaid(
+        "child",
+        datetime(2026, 12, 18, 19, 40, tzinfo=UTC),
+        (("Did we help you?", "2 of 5: Not really"), ("Is there anything else you want to tell us?", long)),
+        flagged=True,
+    )
+    questions = ("What has changed for your family since we started working with you?", "What helped?")
+    parent = FamilySaid("parent", datetime(2026, 12, 17, 9, tzinfo=UTC), tuple((q, long) for q in questions))
+    return (child, parent)
 
 
 def _worrying() -> ImmediateConcern:

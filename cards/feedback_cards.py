@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 
 import segno
 from microsoft_teams.cards import Container, Image, TextBlock
 from microsoft_teams.cards.core import CardElement
 
-from cards.base import CardDict, action_row, as_written, card, execute, heading, para, toggled
+from cards.base import CardDict, action_row, as_written, card, execute, heading, para, say
 from cards.notices import when
 from cards.registry import CardContext, builds
 from plf_core.audits import FamilySaid
@@ -26,6 +27,8 @@ FLAGGED = (
     "Words in it may mean a child is not safe: it went at once to the case's Practice Lead and Service Manager "
     "as an immediate concern ('concerns CASE' shows who has it)."
 )
+RATED = re.compile(r"\d of \d: .*")  # a rating as worded ("4 of 5: Mostly"), not a family's own words
+SHOWN_WORDS = 1500  # characters of one answer on the answers card (three families' stay under Teams' limit)
 QR_SCALE = 5  # pixels a module: about 200 px across for a link of this length, easy for a phone to read
 WHO = {Audience.CHILD: "the child or young person", Audience.PARENT: "the parent or carer"}
 OTHER = {Audience.CHILD: Audience.PARENT, Audience.PARENT: Audience.CHILD}
@@ -69,23 +72,31 @@ def feedback_link_card(link: FeedbackLink, url: str) -> CardDict:
     return card(body, actions, fallback_text=f"Feedback link for {link.audience.label}: case {link.case}")
 
 
-def family_block(families: tuple[FamilySaid, ...]) -> list[CardElement]:
-    """The latest feedback from the case's child and from its parent or carer, folded away under a button on
-    every page of its audits: in their own words, shown as written."""
+def family_block(families: tuple[FamilySaid, ...], case_ref: str) -> list[CardElement]:
+    """On every page of the case's audits, the review and the read-only view: who in the family answered
+    and when, their ratings, how much they wrote, and a button that brings their words below the card
+    ('feedback answers CASE'). Their words are not on the page itself: a page card is near Teams' size
+    limit, and a press there must not replace the page someone is typing in."""
     if not families:
         return []
-    items: list[CardElement] = []
+    lines = []
     for family in families:
         received = staff_date(family.received_at.astimezone(LONDON))
-        items.append(para(f"{family.who}, on {received}, on the feedback page:", bold=True))
-        for question, answer in family.worded:
-            items += [para(question, subtle=True), para(as_written(answer))]
-        if family.flagged:
-            items.append(para(FLAGGED, color="Attention"))
-    latest = staff_date(families[0].received_at.astimezone(LONDON))
-    who = families[0].who.lower() if len(families) == 1 else "the child and a parent or carer"
-    worry = ": a worry was raised" if any(f.flagged for f in families) else ""
-    return toggled("family_feedback", f"What the family said ({who}, {latest}){worry}", items)
+        ratings = [f"{q} {a.split(':')[0]}" for q, a in family.worded if RATED.fullmatch(a)]
+        wrote = sum(not RATED.fullmatch(a) for _, a in family.worded)
+        words = [f"wrote {wrote} answer{'s' if wrote != 1 else ''}"] if wrote else []
+        lines.append(f"{family.who}, {received}: " + "; ".join(ratings + words) + ".")
+    items: list[CardElement] = [para("What the family said", bold=True), para("\n\n".join(lines), subtle=True)]
+    if any(f.flagged for f in families):
+        items.append(para(FLAGGED, color="Attention"))
+    items.append(action_row([say("Read what the family said", f"feedback answers {case_ref}")]))
+    return [Container(items=items, separator=True)]
+
+
+def _shortened(answer: str) -> str:
+    if len(answer) <= SHOWN_WORDS:
+        return answer
+    return answer[: SHOWN_WORDS - 1].rsplit(" ", 1)[0] + f" … (shortened here from {len(answer):,} characters)"
 
 
 def family_answers_card(screen: FamilyAnswers) -> CardDict:
@@ -97,7 +108,7 @@ def family_answers_card(screen: FamilyAnswers) -> CardDict:
         received = staff_date(family.received_at.astimezone(LONDON))
         items: list[CardElement] = [para(f"{family.who}, on {received}", bold=True)]
         for question, answer in family.worded:
-            items += [para(question, subtle=True), para(as_written(answer))]
+            items += [para(question, subtle=True), para(as_written(_shortened(answer)))]
         if family.flagged:
             items.append(para(FLAGGED, color="Attention"))
         body.append(Container(items=items, separator=True))

@@ -243,7 +243,7 @@ def page_card_from_models(view: PageView) -> CardDict:
     prefilled = [(f.label, view.prefilled.get(f.prefilled_from, "—")) for f in page.fields if f.prefilled_from]
     if prefilled:
         body.append(facts(prefilled))
-    body += family_block(view.audit.family)
+    body += family_block(view.audit.family, view.audit.case_ref)
     if page.intro:
         body.append(para(page.intro, subtle=True))
     if page.guidance and not any(f.help == page.guidance for f in page.fields):
@@ -299,7 +299,7 @@ def review_card(view: ReviewView) -> CardDict:
             "here; Edit opens the page with everything.",
             subtle=True,
         ),
-        *family_block(view.audit.family),
+        *family_block(view.audit.family, view.audit.case_ref),
     ]
     if view.note:
         body.append(para(view.note, color="Attention", bold=True))
@@ -381,7 +381,7 @@ def readonly_card(view: PageView) -> CardDict:
     prefilled = [(f.label, view.prefilled.get(f.prefilled_from, "—")) for f in page.fields if f.prefilled_from]
     if prefilled:
         body.append(facts(prefilled))
-    body += family_block(view.audit.family)
+    body += family_block(view.audit.family, view.audit.case_ref)
     for f in page.fields:
         if f.prefilled_from is None:
             body.append(Container(items=read_only_items(f, view.values.get(f.id)), separator=True))

@@ -40,7 +40,8 @@ def page_card(view: PageView) -> CardDict:
     if prefilled:
         body.append(dicts.fact_set(tuple(prefilled)))
     if view.audit.family:
-        body += dicts.kept(("family", view.audit.family), lambda: family_block(view.audit.family))
+        family = view.audit.family
+        body += dicts.kept(("family", family, view.audit.case_ref), lambda: family_block(family, view.audit.case_ref))
     if page.intro:
         body.append(dicts.text(page.intro, subtle=True))
     if page.guidance and not any(f.help == page.guidance for f in page.fields):

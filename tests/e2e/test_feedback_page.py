@@ -326,7 +326,7 @@ async def test_the_link_on_the_teams_card_opens_the_page_and_the_answers_reach_t
     database_url: str,
 ) -> None:
     from tests.e2e.test_audit_workflow import assigned
-    from tests.e2e.test_feedback_requests import LINK, _titles, reply_to
+    from tests.e2e.test_feedback_requests import LINK, reply_to
 
     async with (
         running_connector() as connector,
@@ -347,5 +347,8 @@ async def test_the_link_on_the_teams_card_opens_the_page_and_the_answers_reach_t
 
         audit_id = await assigned(u, connector)
         shown = await u["worker"].execute("audit.open", {"audit": audit_id})
-        assert any(t.startswith("What the family said (a child or young person") for t in _titles(shown))
-        assert "Playing football with my worker." in card_texts(shown)
+        assert any(
+            t.startswith("A child or young person, ") and "Did we help you? 5 of 5" in t for t in card_texts(shown)
+        )
+        words = await reply_to(connector, u["worker"], f"feedback answers {CASE}")  # 'Read what the family said'
+        assert "Playing football with my worker." in card_texts(words)
