@@ -17,18 +17,22 @@ from cards.registry import CardContext, builds
 from plf_core.audits import FamilySaid
 from plf_core.card_actions import Verb
 from plf_core.clock import LONDON
-from plf_core.feedback.answered import FamilyAnswers, FeedbackAnswered
+from plf_core.feedback.answered import SHOWN, FamilyAnswers, FeedbackAnswered
 from plf_core.feedback.asking import FeedbackLink
 from plf_core.feedback.closure import FeedbackAtClosure
 from plf_core.feedback.form import Audience
 from plf_core.periods import staff_date
 
-FLAGGED = (
-    "Words in it may mean a child is not safe: it went at once to the case's Practice Lead and Service Manager "
-    "as an immediate concern ('concerns CASE' shows who has it)."
-)
+
+def flagged(case: str) -> str:
+    return (
+        "Words in it may mean a child is not safe: it went at once to the case's Practice Lead and Service "
+        f"Manager as an immediate concern ('concerns {case}' shows who has it)."
+    )
+
+
 RATED = re.compile(r"\d of \d: .*")  # a rating as worded ("4 of 5: Mostly"), not a family's own words
-SHOWN_WORDS = 1500  # characters of one answer on the answers card (three families' stay under Teams' limit)
+SHOWN_WORDS = 2000  # characters of one answer on the answers card: all the page takes (two families' fit)
 QR_SCALE = 5  # pixels a module: about 200 px across for a link of this length, easy for a phone to read
 WHO = {Audience.CHILD: "the child or young person", Audience.PARENT: "the parent or carer"}
 OTHER = {Audience.CHILD: Audience.PARENT, Audience.PARENT: Audience.CHILD}
@@ -88,7 +92,7 @@ def family_block(families: tuple[FamilySaid, ...], case_ref: str) -> list[CardEl
         lines.append(f"{family.who}, {received}: " + "; ".join(ratings + words) + ".")
     items: list[CardElement] = [para("What the family said", bold=True), para("\n\n".join(lines), subtle=True)]
     if any(f.flagged for f in families):
-        items.append(para(FLAGGED, color="Attention"))
+        items.append(para(flagged(case_ref), color="Attention"))
     items.append(action_row([say("Read what the family said", f"feedback answers {case_ref}")]))
     return [Container(items=items, separator=True)]
 
@@ -110,8 +114,12 @@ def family_answers_card(screen: FamilyAnswers) -> CardDict:
         for question, answer in family.worded:
             items += [para(question, subtle=True), para(as_written(_shortened(answer)))]
         if family.flagged:
-            items.append(para(FLAGGED, color="Attention"))
+            items.append(para(flagged(screen.case), color="Attention"))
         body.append(Container(items=items, separator=True))
+    if len(screen.answers) >= SHOWN:
+        body.append(
+            para("The latest two answers; earlier ones are kept with the case and counted in reports.", subtle=True)
+        )
     command = f"feedback {screen.case}"
     return card(body, [execute("Ask for feedback", Verb.COMMAND_RUN, {"command": command})], fallback_text=command)
 
@@ -123,7 +131,7 @@ def _answered(notice: FeedbackAnswered, context: CardContext) -> CardDict:
         para(f"{notice.who.capitalize()} answered the feedback link you gave them, on {notice.received}."),
     ]
     if notice.flagged:
-        body.append(para(FLAGGED, color="Attention"))
+        body.append(para(flagged(notice.case), color="Attention"))
     command = f"feedback answers {notice.case}"
     actions = [execute("Read their answers", Verb.COMMAND_RUN, {"command": command}, style="positive")]
     return card(body, actions, fallback_text=f"The family answered: case {notice.case}")

@@ -19,7 +19,7 @@ from plf_core.ports import AbstractUnitOfWork, Notice
 from plf_core.routes import Route
 from plf_core.turn import Turn
 
-SHOWN = 3  # a case's latest answers on the card (each within cards.feedback_cards.SHOWN_WORDS)
+SHOWN = 2  # a case's latest answers on the card, whole (usually the child's and a parent's)
 
 
 @kind
