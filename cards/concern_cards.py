@@ -65,6 +65,11 @@ def concern_box(data: Mapping[str, object], box: ConcernBox | None) -> list[Card
     return toggled(BOX_ID, "Raise an immediate concern", items, shown=refused, style="attention")
 
 
+BY_THE_CLOCK = (
+    "Families answer in the evening and at weekends, so this goes up the line by the clock, not office hours."
+)
+
+
 def _what_next(level: int, family: bool = False) -> str:
     then = (
         f"Until someone does, it goes on to {LEVELS[level + 1]}."
@@ -87,7 +92,7 @@ def immediate_concern(notice: ImmediateConcern) -> CardDict:
     about = f"case {notice.case}" if notice.case else notice.where
     header: list[CardElement] = [heading(f"Immediate concern: {about}", size="Large"), para(_raised_by(notice))]
     if notice.at_risk and notice.raised_by in FAMILY:
-        header.append(para("A family's words go up by the clock, day and night: they do not wait for the morning."))
+        header.append(para(BY_THE_CLOCK))
     elif notice.at_risk:
         header.append(para("They say the child may be at risk now.", bold=True))
     body: list[CardElement] = [Container(style="attention", items=header)]
@@ -161,7 +166,7 @@ def _state(row: ConcernRow, now: datetime | None, zone: ZoneInfo) -> str:
 
 def _at_risk(row: ConcernRow) -> list[CardElement]:
     if row.at_risk_now and raised_by_family(row):
-        return [para("A family's words go up by the clock, day and night: they do not wait for the morning.")]
+        return [para(BY_THE_CLOCK)]
     return [para("The person who raised it says the child may be at risk now.", bold=True)] if row.at_risk_now else []
 
 

@@ -17,7 +17,7 @@ from cards.registry import CardContext, builds
 from plf_core.audits import FamilySaid
 from plf_core.card_actions import Verb
 from plf_core.clock import LONDON
-from plf_core.feedback.answered import SHOWN, FamilyAnswers, FeedbackAnswered
+from plf_core.feedback.answered import FamilyAnswers, FeedbackAnswered
 from plf_core.feedback.asking import FeedbackLink
 from plf_core.feedback.closure import FeedbackAtClosure
 from plf_core.feedback.form import Audience
@@ -26,8 +26,8 @@ from plf_core.periods import staff_date
 
 def flagged(case: str) -> str:
     return (
-        "Words in it may mean a child is not safe: it went at once to the case's Practice Lead and Service "
-        f"Manager as an immediate concern ('concerns {case}' shows who has it)."
+        f"Words in it may mean a child is not safe: it went at once to case {case}'s Practice Lead and Service "
+        "Manager as an immediate concern, and they are asked to say who has it."
     )
 
 
@@ -116,7 +116,7 @@ def family_answers_card(screen: FamilyAnswers) -> CardDict:
         if family.flagged:
             items.append(para(flagged(screen.case), color="Attention"))
         body.append(Container(items=items, separator=True))
-    if len(screen.answers) >= SHOWN:
+    if screen.more:
         body.append(
             para("The latest two answers; earlier ones are kept with the case and counted in reports.", subtle=True)
         )

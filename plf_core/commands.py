@@ -16,7 +16,6 @@ from plf_core import command_hints as hints
 from plf_core import concern_commands, evidence_routes
 from plf_core.command_handlers import ChatScreen
 from plf_core.errors import ValidationFailed
-from plf_core.feedback import answered as feedback_answers
 from plf_core.feedback import commands as feedback_commands
 from plf_core.people import Actor
 from plf_core.routes import Route as Route
@@ -350,7 +349,6 @@ ROUTES: tuple[Route[Any], ...] = (
         also_heads=True,
     ),
     *concern_commands.ROUTES,
-    *feedback_answers.ROUTES,  # before 'feedback CASE', which would read 'answers' as a case
     *feedback_commands.ROUTES,
     *evidence_routes.ROUTES,  # good practice, evidence
 )

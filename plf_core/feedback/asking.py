@@ -20,7 +20,7 @@ from plf_core.feedback import answered
 from plf_core.feedback.answers import Checked, check_answers, worded, worrying
 from plf_core.feedback.form import Audience, FeedbackForm, Kind
 from plf_core.feedback.links import LinkState, new_token, state_of, token_hash, well_formed
-from plf_core.feedback.ports import NewRequest, RequestRow
+from plf_core.feedback.ports import FeedbackCase, NewRequest, RequestRow
 from plf_core.feedback.rights import may_ask
 from plf_core.framework_config import Framework
 from plf_core.people import Actor
@@ -59,18 +59,24 @@ async def ask(
     if case is None:
         await uow.access.log(actor, "feedback.ask", audit_id, activity, "not found")
         raise NotFound(f"there is no case {case_ref.strip()[:20]}: check the case id (its Azeus number)")
-    if not may_ask(actor, case):
-        await uow.access.log(actor, "feedback.ask", audit_id, activity, "refused")
-        raise NotAllowed(
-            f"case {case.azeus_number} is not one of yours: its allocated worker, its Practice Lead, its area's "
-            "Service Managers and Head of Service, or QA can ask for feedback on it"
-        )
+    await refuse_unless_may_ask(uow, actor, case, audit_id, activity)
     token = new_token()
     expires = now + timedelta(days=days)
     new = NewRequest(token_hash(token), case.case_id, audience, occasion, actor.person_id, audit_id, now, expires)
     await uow.feedback.add_request(new)
     await uow.access.log(actor, f"feedback.ask {audience.value}", audit_id, activity, "ok")
     return FeedbackLink(case.azeus_number, audience, token, expires, occasion)
+
+
+async def refuse_unless_may_ask(
+    uow: AbstractUnitOfWork, actor: Actor, case: FeedbackCase, audit_id: int | None, activity: str | None
+) -> None:
+    if not may_ask(actor, case):
+        await uow.access.log(actor, "feedback.ask", audit_id, activity, "refused")
+        raise NotAllowed(
+            f"case {case.azeus_number} is not one of yours: its allocated worker, its Practice Lead, its area's "
+            "Service Managers and Head of Service, or QA can ask for feedback on it"
+        )
 
 
 async def _request(uow: AbstractUnitOfWork, token: str) -> RequestRow | None:
@@ -142,13 +148,10 @@ async def _raise_concern(
     checked, phrases = found
     version = form.version(request.audience)
     texts = {q.text for q in version.questions if q.kind is Kind.TEXT}
-    lines = [f"{q}\n\n“{a}”" for q, a in worded(version, checked.answers) if q in texts]
+    lines = [f"“{a}” ({q})" for q, a in worded(version, checked.answers) if q in texts]
     matched = ", ".join(f"‘{p.rstrip('*')}’" for p in phrases)
     given = await uow.people.person_name(request.requested_by_id) if request.requested_by_id else "the bot"
-    description = (
-        f"{request.audience.label.capitalize()} wrote on the feedback page (words that matched: {matched}; the "
-        f"link was given by {given}):\n\n" + "\n\n".join(lines)
-    )
+    description = "\n\n".join(lines) + f"\n\nWords that matched: {matched}. The link was given by {given}."
     framework, hours = timing
     due = concerns.first_escalation(framework, hours, now, True)
     area = await uow.feedback.area_of(request.case_id)

@@ -11,7 +11,7 @@ from typing import Any
 
 from plf_core import command_hints as hints
 from plf_core.errors import Answer, AskFirst, NotFound
-from plf_core.feedback import asking, closure
+from plf_core.feedback import answered, asking, closure
 from plf_core.feedback.form import Audience
 from plf_core.feedback.ports import FeedbackCase
 from plf_core.routes import Route
@@ -111,9 +111,14 @@ async def _not_a_case(t: Turn, typed: str) -> AskFirst | NotFound:
     """A name, a mistyped id or none: the person's own cases as buttons, or how cases are known."""
     mine = await t.uow.people.cases_of(t.actor.person_id, limit=SEARCHED_CASES)
     how = "cases are known here only by their Azeus number (such as DEMO-900100), not by anyone's name"
-    question = f"There is no case '{typed[:30]}': {how}." if typed else "Which case is the feedback link for?"
+    if not typed:
+        question = "Which case?"
+    elif any(ch.isdigit() for ch in typed):
+        question = f"There is no case {typed[:30]}: check the number."
+    else:
+        question = f"There is no case '{typed[:30]}': {how}."
     if not mine:
-        return NotFound(f"{question[0].lower()}{question[1:-1]}: type the case's Azeus number after 'feedback'")
+        return NotFound(f"{question[0].lower()}{question[1:].rstrip('.?')}: type the case's Azeus number")
     more = (
         f" (the first {SHOWN_CASES} of your {len(mine)}: type the case id for another)"
         if len(mine) > SHOWN_CASES
@@ -124,13 +129,14 @@ async def _not_a_case(t: Turn, typed: str) -> AskFirst | NotFound:
         else Answer(c.azeus_number, c.team_name, add=f" {c.azeus_number}")
         for c in mine[:SHOWN_CASES]
     )  # fmt: skip
-    return AskFirst("Which case?", f"{question} Your cases{more} are …", answers)
+    return AskFirst("Which case?", f"{question} {more or 'Your cases are …'}", answers)
 
 
 async def run(t: Turn, command: AskForFeedback) -> asking.FeedbackLink:
     case = await _find_case(t, command.case)
     if case is None:
         raise await _not_a_case(t, command.case)
+    await asking.refuse_unless_may_ask(t.uow, t.actor, case, None, t.activity_id)  # before asking who for
     audience = _audience(command.audience)
     if audience is None:
         raise _who_for(case.azeus_number, command.audience)
@@ -143,7 +149,29 @@ async def run(t: Turn, command: AskForFeedback) -> asking.FeedbackLink:
     return replace(link, expires_on=last_day)
 
 
+@dataclass(frozen=True)
+class ReadFeedback:
+    case: str  # as typed, as for AskForFeedback
+
+
+async def read(t: Turn, command: ReadFeedback) -> answered.FamilyAnswers:
+    case = await _find_case(t, command.case)
+    if case is None:
+        raise await _not_a_case(t, command.case)
+    return await answered.read_answers(t.uow, t.actor, case, t.activity_id)
+
+
+ANSWERS = r"(?:feed\s?back\s+(?:answers?|said|replies)|what\s+did\s+the\s+family\s+say|family\s+answers)\b"
 ROUTES: tuple[Route[Any], ...] = (
+    Route(
+        re.compile(rf"(?i)^{ANSWERS}(.{{0,120}})$"),
+        lambda m: ReadFeedback(parse_request(m[1]).case),
+        read,
+        "feedback answers CASE",
+        "what the case's family said on the feedback page, the latest first",
+        hints.MY_WORK,
+        "feedback answers DEMO-900100",
+    ),
     Route(
         re.compile(
             r"(?i)^(?:(?:can|could)\s+i\s+(?:get|have)\s+|i\s+need\s+|please\s+)?(?:a\s+)?(?:ask\s+(?:for\s+)?)?"

@@ -20,7 +20,7 @@ from store.models import FeedbackRequest
 from tests.card_tree import walk
 from tests.e2e.running_app import serving
 from tests.e2e.teams import card_texts, find_action
-from tests.e2e.test_audit_workflow import BOROUGH, cards_to, users, wait_for_card
+from tests.e2e.test_audit_workflow import BOROUGH, cards_to, cast, users, wait_for_card
 from tests.fakes.connector import running_connector
 from tests.instants import LONDON
 
@@ -164,9 +164,30 @@ async def test_the_next_audit_of_the_case_shows_what_the_family_said_on_every_pa
             said_lines = next(t for t in texts if "A parent or carer, " in t)
             assert "Was our help useful to your family? 4 of 5; wrote 1 answer." in said_lines
             assert "A child or young person, " in said_lines  # a parent's later answer does not hide the child's
-            assert any("went at once to the case's Practice Lead" in t for t in texts)
+            assert any(f"went at once to case {CASE.azeus_number}'s Practice Lead" in t for t in texts)
             assert f"feedback answers {CASE.azeus_number}" in str(shown)  # 'Read what the family said', typed
         review = await worker.execute("audit.review", {"audit": audit_id})
         assert "What the family said" in card_texts(review)
         words = await reply_to(connector, worker, f"feedback answers {CASE.azeus_number}")
         assert "‹b›Being listened to‹/b› [click]\u200b(http://example.invalid)" in card_texts(words)  # as written
+
+
+async def test_a_worrying_answer_reaches_the_practice_lead_and_service_manager_as_written(database_url: str) -> None:
+    async with running_connector() as connector, serving(database_url, MORNING, DISPATCH_INTERVAL_SECONDS="1") as app:
+        u = users(app.url, connector)
+        for role in ("worker", "lead", "manager"):
+            await u[role].install()
+        card = await reply_to(connector, u["worker"], f"feedback {CASE.azeus_number} child")
+        words = "He hits me when I'm home. <script>alert(1)</script>"
+        await answered_by_the_family(database_url, link_of(card), {"anything_else": words})
+        for role in ("lead", "manager"):
+            alert = await wait_for_card(connector, u[role], f"Immediate concern: case {CASE.azeus_number}")
+            texts = " ".join(card_texts(alert))
+            assert "Raised by a child or young person" in texts
+            assert "“He hits me when I'm home. ‹script›alert(1)‹/script›” (Is there anything else" in texts
+            assert "Words that matched: ‘hits’." in texts
+            assert f"The link was given by {cast()['worker'].display_name}." in texts
+            assert "goes up the line by the clock, not office hours" in texts
+            assert "<script>" not in str(alert)
+        told = await wait_for_card(connector, u["worker"], "The family answered")
+        assert any("went at once to case" in t for t in card_texts(told))

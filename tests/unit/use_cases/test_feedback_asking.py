@@ -108,3 +108,25 @@ async def test_a_name_with_the_audience_is_replaced_whole_and_both_audiences_are
     both = await say(uow, borough.worker, "feedback DEMO-000001 child parent", clock, settings)
     assert isinstance(both, command_hints.Choice)
     assert [o.command for o in both.options] == ["feedback DEMO-000001 child", "feedback DEMO-000001 parent"]
+
+
+async def test_the_answers_are_read_however_the_case_is_typed_and_refused_to_others_at_once(
+    uow: FakeUnitOfWork, borough: Borough, clock: FixedClock, settings: chat.ChatSettings
+) -> None:
+    from plf_core.feedback.answered import FamilyAnswers
+
+    for typed in ("feedback answers DEMO-000001", "feedback answers demo000001", "feedback answers 000001",
+                  "what did the family say on DEMO-000001?"):  # fmt: skip
+        read = await say(uow, borough.worker, typed, clock, settings)
+        assert isinstance(read, FamilyAnswers), (typed, read)
+        assert (read.case, read.answers, read.more) == ("DEMO-000001", (), False)
+    bare = await say(uow, borough.worker, "feedback answers", clock, settings)
+    assert isinstance(bare, command_hints.Choice)
+    assert bare.options[0].command == "feedback answers DEMO-000001"
+    for typed in ("feedback DEMO-000001", "feedback answers DEMO-000001"):  # refused before 'who is it for?'
+        with pytest.raises(NotAllowed, match="is not one of yours"):
+            async with uow:
+                await chat.run(uow, actor(uow, borough.other_worker), typed, clock.now(), settings, "a")
+    unknown = await say(uow, borough.worker, "feedback DEMO-999999 parent", clock, settings)
+    assert isinstance(unknown, command_hints.Choice)
+    assert unknown.text.startswith("There is no case DEMO-999999: check the number.")
