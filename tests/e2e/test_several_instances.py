@@ -103,7 +103,10 @@ async def test_three_instances_deliver_each_notice_once_even_when_one_is_killed(
         assert plf(["migrate"], env).returncode == 0
         assert plf(["demo"], env).returncode == 0
         await fill_outbox(database_url, connector)
-        settings = {"DISPATCH_INTERVAL_SECONDS": "0.5", "OUTBOX_CLAIM_SECONDS": "3", "LOG_LEVEL": "WARNING"}
+        # a claim long enough that a live instance's send, slowed by a busy machine, ends within it (3 s once
+        # let a send of a live instance outlast its claim, so another sent it too); a dead one's claims lapse
+        claim = 6
+        settings = {"DISPATCH_INTERVAL_SECONDS": "0.5", "OUTBOX_CLAIM_SECONDS": str(claim), "LOG_LEVEL": "WARNING"}
 
         # instance A claims a batch and is killed while its sends are in flight
         connector.hold = asyncio.Event()
@@ -127,7 +130,7 @@ async def test_three_instances_deliver_each_notice_once_even_when_one_is_killed(
                 async with asyncio.timeout(60):
                     while sum(delivered(connector).values()) < MESSAGES:
                         await asyncio.sleep(0.2)
-                await asyncio.sleep(4.0)  # past any claim: a duplicate would show now
+                await asyncio.sleep(claim + 1.0)  # past any claim: a duplicate would show now
         counts = delivered(connector)
         assert len(counts) == MESSAGES
         assert set(counts.values()) == {1}
