@@ -41,7 +41,7 @@ test: $(DEV_STAMP) $(NODE_STAMP)
 	$(BIN)/mypy
 	scripts/ensure_postgres.sh
 	scripts/ensure_chromium.sh
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
