@@ -57,11 +57,11 @@ def _worrying() -> ImmediateConcern:
     """A family's answer that held a worrying phrase, as its case's Practice Lead gets it (HTML as written)."""
     words = "My step-dad hits me when mum is out. <b>Please</b> don't tell him I said. " * 20
     description = (
-        "A child or young person wrote on the feedback page:\n\n"
-        f"Is there anything else you want to tell us?\n\n“{words[:1800]}”"
-    )
+        f"“{words[:1800]}” (Is there anything else you want to tell us?)\n\n"
+        "Words that matched: ‘hits’. The link was given by Rowan Demoford."
+    )  # as plf_core.feedback.asking writes it
     where = "the feedback page: their answer held words that may mean a child is not safe"
     return ImmediateConcern(
         104, 0, CASE, "Children in Need & Protection North (demo)", "a child or young person",
-        "Fri 18 Dec 2026, 19:40", where, description, "", 0, "",
+        "Fri 18 Dec 2026, 19:40", where, description, "yes", 0, "",
     )  # fmt: skip
