@@ -283,3 +283,32 @@ def _sample_option(word: str, value: str, options: dict[str, object]) -> None:
         options["confirm"] = value.lower()
     else:
         raise ValidationFailed(f"I don't understand '{word[:20]}' in a sample: {SAMPLE_USAGE}")
+
+
+# --- the typed values of what was typed (plf_core/commands.py's route table calls these) ---
+
+DAYS_AHEAD = 1, 120  # how far `timetable` looks: a whole cycle and the week after it
+
+
+def audit_id(text: str) -> int:
+    return int(text.lstrip("#"))
+
+
+def moderate(m: re.Match[str]) -> Moderate:
+    return Moderate(m[1], m[2].lower() if m[2] else None)
+
+
+def open_command(m: re.Match[str]) -> OpenAudit | OpenCase:
+    ref = m[1]
+    return OpenAudit(audit_id(ref)) if re.fullmatch(r"#?\d{1,9}", ref) else OpenCase(ref)
+
+
+def timetable(m: re.Match[str]) -> TimetableCmd:
+    low, high = DAYS_AHEAD
+    if m[1] is None:
+        return TimetableCmd(14)
+    if not (m[1].isascii() and m[1].isdigit()) or not low <= int(m[1]) <= high:
+        raise ValidationFailed(
+            f"'timetable' looks {low} to {high} days ahead, not '{m[1][:12]}': for example 'timetable 30'"
+        )
+    return TimetableCmd(int(m[1]))

@@ -22,11 +22,6 @@ from plf_core.routes import Route as Route
 from plf_core.turn import Turn
 from plf_core.workflow import Reply
 
-
-def _audit_id(text: str) -> int:
-    return int(text.lstrip("#"))
-
-
 #: "help", and the greetings and thanks people type to a bot: each answered kindly, with the menu.
 HELP = re.compile(
     r"(?i)^(?:(help|\?)|(hi|hello|hey|hiya|morning|good\s+(?:morning|afternoon|evening))"
@@ -34,7 +29,6 @@ HELP = re.compile(
 )
 OPENINGS = {"hello": "Hello! ", "thanks": "You're welcome. "}
 FILLERS = frozenset({"me", "please", "pls", "plz", "menu", "me please", "please help"})  # 'help me': the menu
-DAYS_AHEAD = 1, 120  # how far `timetable` looks: a whole cycle and the week after it
 #: A word that starts like a period (2026-Q3, 2026-10, 2026) is read as one, and named as a bad one if it is not.
 PERIODISH = r"month|quarter|year|\d{4}\S*|[qQ][1-4]"
 
@@ -55,26 +49,6 @@ def _help_on(topic: str, mine: list[Route[Any]], today: date) -> ChatScreen:
         return hints.did_you_mean(topic, mine)
     lines = [f"{r.usage}: {r.what}. For example: {hints.example(r, today)}" for r in found[:8]]
     return Reply("\n\n".join(lines))
-
-
-def _moderate(m: re.Match[str]) -> c.Moderate:
-    return c.Moderate(m[1], m[2].lower() if m[2] else None)
-
-
-def _open(m: re.Match[str]) -> c.OpenAudit | c.OpenCase:
-    ref = m[1]
-    return c.OpenAudit(_audit_id(ref)) if re.fullmatch(r"#?\d{1,9}", ref) else c.OpenCase(ref)
-
-
-def _timetable(m: re.Match[str]) -> c.TimetableCmd:
-    low, high = DAYS_AHEAD
-    if m[1] is None:
-        return c.TimetableCmd(14)
-    if not (m[1].isascii() and m[1].isdigit()) or not low <= int(m[1]) <= high:
-        raise ValidationFailed(
-            f"'timetable' looks {low} to {high} days ahead, not '{m[1][:12]}': for example 'timetable 30'"
-        )
-    return c.TimetableCmd(int(m[1]))
 
 
 ROUTES: tuple[Route[Any], ...] = (
@@ -98,7 +72,7 @@ ROUTES: tuple[Route[Any], ...] = (
     ),
     Route(
         re.compile(r"(?i)^open\s+(\S+)$"),
-        _open,
+        c.open_command,
         h.open_audit,
         "open AUDIT or CASE",
         "open an audit you may see, by its number or its case",
@@ -107,7 +81,7 @@ ROUTES: tuple[Route[Any], ...] = (
     ),
     Route(
         re.compile(r"(?i)^done\s+#?(\d{1,9})$"),
-        lambda m: c.ActionsDone(_audit_id(m[1])),
+        lambda m: c.ActionsDone(c.audit_id(m[1])),
         h.actions_done,
         "done AUDIT",
         "confirm that an audit's actions are completed (stops the follow-ups)",
@@ -127,7 +101,7 @@ ROUTES: tuple[Route[Any], ...] = (
     ),
     Route(
         re.compile(r"(?i)^uploaded\s+#?(\d{1,9})$"),
-        lambda m: c.MarkUploaded(_audit_id(m[1])),
+        lambda m: c.MarkUploaded(c.audit_id(m[1])),
         h.mark_uploaded,
         "uploaded AUDIT",
         "record that a completed audit is uploaded to Azeus",
@@ -180,7 +154,7 @@ ROUTES: tuple[Route[Any], ...] = (
     ),
     Route(
         re.compile(r"(?i)^moderate(?:\s+(\d{4}-\d{1,2}))?(?:\s+confirm\s+([0-9a-f]{16}))?$"),
-        _moderate,
+        c.moderate,
         h.moderate,
         "moderate [MONTH]",
         "choose a month's audits for moderation and ask the moderators (shows them first; "
@@ -202,7 +176,7 @@ ROUTES: tuple[Route[Any], ...] = (
     ),
     Route(
         re.compile(r"(?i)^timetable(?:\s+(\S+?))?(?:\s+days?)?$"),
-        _timetable,
+        c.timetable,
         h.timetable,
         "timetable [DAYS]",
         "the notices due in the next days (default 14, at most 120), by rule and number of people",

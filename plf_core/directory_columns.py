@@ -1,9 +1,11 @@
 """What the directory CSVs (teams, people, cases) may hold: their columns, the words accepted for
-roles, cohorts and genders, and the columns refused because they would carry a name."""
+roles, cohorts and genders, how a case's closing day may be written, and the columns refused because
+they would carry a name."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from plf_core.vocabulary import Cohort, Gender, Role
 
@@ -111,3 +113,17 @@ GENDER_ALIASES: dict[str, Gender] = {
 }
 TRUE_WORDS = frozenset({"yes", "y", "true", "1"})
 FALSE_WORDS = frozenset({"no", "n", "false", "0", ""})
+
+
+def closing_day(text: str, reasons: list[str]) -> date | None:
+    """The day a case closed, as 2026-12-03 or as spreadsheets write it in the UK (03/12/2026); empty: open."""
+    if not text:
+        return None
+    try:
+        if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text):
+            day, month, year = (int(part) for part in text.split("/"))
+            return date(year, month, day)
+        return date.fromisoformat(text)
+    except ValueError:
+        reasons.append(f"closed_on '{text[:20]}' is not a date: write it as 2026-12-03 or 03/12/2026")
+        return None

@@ -33,6 +33,7 @@ from plf_core.directory_columns import (
     TEAM_COLUMNS,
     TEAM_REQUIRED,
     TRUE_WORDS,
+    closing_day,
 )
 from plf_core.errors import ImportRejected, Problem
 from plf_core.vocabulary import Cohort, Gender, Role
@@ -317,20 +318,6 @@ def parse_cases(
         return CaseRow(azeus, gender, age, cohort, team, worker, legal or None, ehcp_text in TRUE_WORDS, closed)
 
     return _parse_rows(text, "cases", CASE_REQUIRED, CASE_COLUMNS, lambda c: c.azeus_number, row)
-
-
-def closing_day(text: str, reasons: list[str]) -> date | None:
-    """The day a case closed, as 2026-12-03 or as spreadsheets write it in the UK (03/12/2026); empty: open."""
-    if not text:
-        return None
-    try:
-        if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text):
-            day, month, year = (int(part) for part in text.split("/"))
-            return date(year, month, day)
-        return date.fromisoformat(text)
-    except ValueError:
-        reasons.append(f"closed_on '{text[:20]}' is not a date: write it as 2026-12-03 or 03/12/2026")
-        return None
 
 
 def plan_upsert(incoming: Mapping[K, T], existing: Mapping[K, T]) -> UpsertPlan[K, T]:

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from composition import FEEDBACK_FORM, load_feedback_form
-from plf_core.directory_import import closing_day
+from plf_core.directory_columns import closing_day
 from plf_core.errors import ConfigurationError
 from plf_core.feedback.answers import MAX_ANSWER, check_answers, worded, worrying
 from plf_core.feedback.closure import newly_closed, not_asked
