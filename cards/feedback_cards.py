@@ -32,7 +32,6 @@ def flagged(case: str) -> str:
 
 
 RATED = re.compile(r"\d of \d: .*")  # a rating as worded ("4 of 5: Mostly"), not a family's own words
-SHOWN_WORDS = 2000  # characters of one answer on the answers card: all the page takes (two families' fit)
 QR_SCALE = 5  # pixels a module: about 200 px across for a link of this length, easy for a phone to read
 WHO = {Audience.CHILD: "the child or young person", Audience.PARENT: "the parent or carer"}
 OTHER = {Audience.CHILD: Audience.PARENT, Audience.PARENT: Audience.CHILD}
@@ -97,12 +96,6 @@ def family_block(families: tuple[FamilySaid, ...], case_ref: str) -> list[CardEl
     return [Container(items=items, separator=True)]
 
 
-def _shortened(answer: str) -> str:
-    if len(answer) <= SHOWN_WORDS:
-        return answer
-    return answer[: SHOWN_WORDS - 1].rsplit(" ", 1)[0] + f" … (shortened here from {len(answer):,} characters)"
-
-
 def family_answers_card(screen: FamilyAnswers) -> CardDict:
     """`feedback answers CASE`: each of the family's latest answers in full, newest first."""
     body: list[CardElement] = [heading(f"What the family said: case {screen.case}")]
@@ -111,8 +104,8 @@ def family_answers_card(screen: FamilyAnswers) -> CardDict:
     for family in screen.answers:
         received = staff_date(family.received_at.astimezone(LONDON))
         items: list[CardElement] = [para(f"{family.who}, on {received}", bold=True)]
-        for question, answer in family.worded:
-            items += [para(question, subtle=True), para(as_written(_shortened(answer)))]
+        for question, answer in family.worded:  # each at most 2,000 characters: two families' fit in a card
+            items += [para(question, subtle=True), para(as_written(answer))]
         if family.flagged:
             items.append(para(flagged(screen.case), color="Attention"))
         body.append(Container(items=items, separator=True))

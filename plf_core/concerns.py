@@ -131,12 +131,13 @@ async def send(uow: AbstractUnitOfWork, row: ConcernRow, people: list[int], reas
 
 
 FAMILY = ("a child or young person", "a parent or carer")  # who raised it from the feedback page
+FAMILY_PAGE = "feedback"  # the page_id of a concern a family's answer raised: "feedback:child", "feedback:parent"
 
 
 def raised_by_family(row: ConcernRow) -> str | None:
     """ "a parent or carer" when a family's answer on the feedback page raised it (page "feedback:parent")."""
     kind, _, audience = (row.page_id or "").partition(":")
-    if kind != "feedback" or row.audit_id is not None:
+    if kind != FAMILY_PAGE or row.audit_id is not None:
         return None
     return FAMILY[0] if audience == "child" else FAMILY[1]
 

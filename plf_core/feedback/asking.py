@@ -28,8 +28,6 @@ from plf_core.periods import staff_date
 from plf_core.ports import AbstractUnitOfWork
 from plf_core.working_days import Hours
 
-FEEDBACK_PAGE = "feedback"  # a concern's page_id when a family's answer raised it: "feedback:child"
-
 
 @dataclass(frozen=True)
 class FeedbackLink:
@@ -155,7 +153,7 @@ async def _raise_concern(
     framework, hours = timing
     due = concerns.first_escalation(framework, hours, now, True)
     area = await uow.feedback.area_of(request.case_id)
-    page = f"{FEEDBACK_PAGE}:{request.audience.value}"
+    page = f"{concerns.FAMILY_PAGE}:{request.audience.value}"
     new = NewConcern(description, True, None, now, due, request.case_id, None, page, area_id=area)
     concern_id = await uow.concerns.add(new)
     row = await uow.concerns.get(concern_id)
